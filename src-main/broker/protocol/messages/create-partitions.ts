@@ -1,0 +1,53 @@
+import type { MessageSpec } from '../schema'
+
+// CreatePartitions (key 37): fields per version as in Kafka 4.1's message specs.
+export const CreatePartitionsRequest: MessageSpec = {
+  apiKey: 37,
+  type: 'request',
+  name: 'CreatePartitionsRequest',
+  validVersions: '0-3',
+  flexibleVersions: '2+',
+  fields: [
+    {
+      name: 'topics',
+      type: '[]CreatePartitionsTopic',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        { name: 'count', type: 'int32', versions: '0+' },
+        {
+          name: 'assignments',
+          type: '[]CreatePartitionsAssignment',
+          versions: '0+',
+          nullableVersions: '0+',
+          fields: [
+            { name: 'brokerIds', type: '[]int32', versions: '0+' },
+          ],
+        },
+      ],
+    },
+    { name: 'timeoutMs', type: 'int32', versions: '0+' },
+    { name: 'validateOnly', type: 'bool', versions: '0+' },
+  ],
+}
+
+export const CreatePartitionsResponse: MessageSpec = {
+  apiKey: 37,
+  type: 'response',
+  name: 'CreatePartitionsResponse',
+  validVersions: '0-3',
+  flexibleVersions: '2+',
+  fields: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+    {
+      name: 'results',
+      type: '[]CreatePartitionsTopicResult',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
+      ],
+    },
+  ],
+}

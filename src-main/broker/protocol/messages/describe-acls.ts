@@ -1,0 +1,54 @@
+import type { MessageSpec } from '../schema'
+
+// DescribeAcls (key 29): fields per version as in Kafka 4.1's message specs.
+// v0 (dropped by Kafka 4.x, still used by older clients) follow the Kafka 3.9 specs.
+export const DescribeAclsRequest: MessageSpec = {
+  apiKey: 29,
+  type: 'request',
+  name: 'DescribeAclsRequest',
+  validVersions: '0-3',
+  flexibleVersions: '2+',
+  fields: [
+    { name: 'resourceTypeFilter', type: 'int8', versions: '0+' },
+    { name: 'resourceNameFilter', type: 'string', versions: '0+', nullableVersions: '0+' },
+    { name: 'patternTypeFilter', type: 'int8', versions: '1+', default: 3 },
+    { name: 'principalFilter', type: 'string', versions: '0+', nullableVersions: '0+' },
+    { name: 'hostFilter', type: 'string', versions: '0+', nullableVersions: '0+' },
+    { name: 'operation', type: 'int8', versions: '0+' },
+    { name: 'permissionType', type: 'int8', versions: '0+' },
+  ],
+}
+
+export const DescribeAclsResponse: MessageSpec = {
+  apiKey: 29,
+  type: 'response',
+  name: 'DescribeAclsResponse',
+  validVersions: '0-3',
+  flexibleVersions: '2+',
+  fields: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+    {
+      name: 'resources',
+      type: '[]DescribeAclsResource',
+      versions: '0+',
+      fields: [
+        { name: 'resourceType', type: 'int8', versions: '0+' },
+        { name: 'resourceName', type: 'string', versions: '0+' },
+        { name: 'patternType', type: 'int8', versions: '1+', default: 3 },
+        {
+          name: 'acls',
+          type: '[]AclDescription',
+          versions: '0+',
+          fields: [
+            { name: 'principal', type: 'string', versions: '0+' },
+            { name: 'host', type: 'string', versions: '0+' },
+            { name: 'operation', type: 'int8', versions: '0+' },
+            { name: 'permissionType', type: 'int8', versions: '0+' },
+          ],
+        },
+      ],
+    },
+  ],
+}
