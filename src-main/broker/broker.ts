@@ -1,0 +1,199 @@
+import { createServer, type Server, type Socket } from 'node:net'
+import { mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { Connection } from './server/connection'
+import { apiDefinitions } from './apis/index'
+import type { ApiDefinition, RequestContext } from './apis/registry'
+import { BrokerConfig } from './broker-config'
+import type { MetadataStore, TopicMetadata } from './controller/metadata'
+import { PartitionLog } from './storage/partition-log'
+import { logConfigFrom } from './storage/log-config'
+
+export interface BrokerOptions {
+  nodeId: number
+  host: string
+  port: number
+  /** This broker's log directory (Kafka's log.dirs). */
+  logDir: string
+  metadata: MetadataStore
+  staticConfigs?: Record<string, string>
+  log?: (line: string) => void
+}
+
+export interface ClientActivity {
+  clientId: string | null
+  address: string
+  lastSeen: number
+  requests: Record<string, number>
+}
+
+type Waiter = () => void
+
+/** One Kafka broker: a listener, its partition logs and the APIs it serves. */
+export class Broker {
+  readonly nodeId: number
+  readonly host: string
+  port: number
+  readonly logDir: string
+  readonly metadata: MetadataStore
+  readonly config: BrokerConfig
+  readonly apis = new Map<number, ApiDefinition>()
+  readonly activity = new Map<string, ClientActivity>()
+  private readonly logs = new Map<string, PartitionLog>()
+  private readonly connections = new Set<Connection>()
+  private server?: Server
+  private waiters = new Set<Waiter>()
+  private readonly logLine: (line: string) => void
+  private retentionTimer?: NodeJS.Timeout
+
+  constructor(opts: BrokerOptions) {
+    this.nodeId = opts.nodeId
+    this.host = opts.host
+    this.port = opts.port
+    this.logDir = opts.logDir
+    this.metadata = opts.metadata
+    this.config = new BrokerConfig(opts.metadata, { 'log.dirs': opts.logDir, ...opts.staticConfigs })
+    this.logLine = opts.log ?? ((l) => process.stderr.write(`${l}\n`))
+    for (const api of apiDefinitions) this.apis.set(api.key, api)
+    mkdirSync(this.logDir, { recursive: true })
+  }
+
+  log(line: string): void {
+    this.logLine(`[broker ${this.nodeId}] ${line}`)
+  }
+
+  async start(): Promise<void> {
+    this.openLogs()
+    this.metadata.onTopicChange((topic) => this.topicChanged(topic))
+    const server = createServer((socket: Socket) => {
+      const c = new Connection(socket, this)
+      this.connections.add(c)
+    })
+    this.server = server
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(this.port, this.host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    const addr = server.address()
+    if (addr && typeof addr === 'object') this.port = addr.port
+    this.metadata.registerBroker({ nodeId: this.nodeId, host: this.host, port: this.port, rack: null })
+    this.retentionTimer = setInterval(() => this.enforceRetention(), 30_000)
+    this.retentionTimer.unref()
+    this.log(`listening on ${this.host}:${this.port}`)
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.retentionTimer)
+    this.metadata.unregisterBroker(this.nodeId)
+    for (const c of [...this.connections]) c.close()
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+    for (const w of this.waiters) w()
+    for (const log of this.logs.values()) log.close()
+    this.logs.clear()
+  }
+
+  connectionClosed(c: Connection): void {
+    this.connections.delete(c)
+  }
+
+  recordActivity(ctx: RequestContext): void {
+    const key = `${ctx.clientId}@${ctx.clientAddress}`
+    let a = this.activity.get(key)
+    if (!a) {
+      if (this.activity.size > 1000) this.activity.delete(this.activity.keys().next().value!)
+      a = { clientId: ctx.clientId, address: ctx.clientAddress, lastSeen: 0, requests: {} }
+      this.activity.set(key, a)
+    }
+    a.lastSeen = Date.now()
+    const name = this.apis.get(ctx.header.apiKey)?.name ?? String(ctx.header.apiKey)
+    a.requests[name] = (a.requests[name] ?? 0) + 1
+  }
+
+  apiVersionList(): { apiKey: number; minVersion: number; maxVersion: number }[] {
+    return [...this.apis.values()].sort((a, b) => a.key - b.key).map((a) => ({ apiKey: a.key, minVersion: a.minVersion, maxVersion: a.maxVersion }))
+  }
+
+  // ---- partition logs ----
+
+  private partitionDir(topic: string, partition: number): string {
+    return join(this.logDir, `${topic}-${partition}`)
+  }
+
+  private openLogs(): void {
+    for (const t of this.metadata.topics.values()) {
+      for (const p of t.partitions) if (p.replicas.includes(this.nodeId)) this.partitionLog(t.name, p.partition)
+    }
+  }
+
+  /** The log of a partition this broker hosts, opened (and created) on first use. */
+  partitionLog(topic: string, partition: number): PartitionLog | undefined {
+    const key = `${topic}-${partition}`
+    let log = this.logs.get(key)
+    if (log) return log
+    const t = this.metadata.topics.get(topic)
+    const p = t?.partitions[partition]
+    if (!t || !p || !p.replicas.includes(this.nodeId)) return undefined
+    log = PartitionLog.open(this.partitionDir(topic, partition), logConfigFrom(this.config.topicConfigValues(t.configs)))
+    this.logs.set(key, log)
+    return log
+  }
+
+  isLeader(topic: string, partition: number): boolean {
+    return this.metadata.topics.get(topic)?.partitions[partition]?.leader === this.nodeId
+  }
+
+  private topicChanged(topic: string): void {
+    const t = this.metadata.topics.get(topic)
+    for (const [key, log] of this.logs) {
+      if (!key.startsWith(`${topic}-`) || !/^\d+$/.test(key.slice(topic.length + 1))) continue
+      if (!t) {
+        log.close()
+        this.logs.delete(key)
+        rmSync(join(this.logDir, key), { recursive: true, force: true })
+      } else {
+        log.config = logConfigFrom(this.config.topicConfigValues(t.configs))
+      }
+    }
+    if (t) for (const p of t.partitions) if (p.replicas.includes(this.nodeId)) this.partitionLog(t.name, p.partition)
+  }
+
+  topic(name: string): TopicMetadata | undefined {
+    return this.metadata.topics.get(name)
+  }
+
+  private enforceRetention(): void {
+    for (const log of this.logs.values()) {
+      try {
+        log.enforceRetention(Date.now())
+      } catch (e) {
+        this.log(`retention failed: ${(e as Error).message}`)
+      }
+    }
+  }
+
+  // ---- fetch purgatory: long-polling fetches wait here until data arrives or time runs out ----
+
+  /** Wakes every waiting fetch; called after each append. */
+  notifyAppend(): void {
+    if (this.waiters.size === 0) return
+    const ws = this.waiters
+    this.waiters = new Set()
+    for (const w of ws) w()
+  }
+
+  /** Resolves after the next append or after `ms`, whichever comes first. */
+  waitForAppend(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.waiters.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      this.waiters.add(done)
+    })
+  }
+}

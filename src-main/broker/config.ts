@@ -1,0 +1,128 @@
+import { KafkaError } from './errors'
+
+/** Kafka's config types as DescribeConfigs (v3+) reports them. */
+export const ConfigType = { BOOLEAN: 1, STRING: 2, INT: 3, SHORT: 4, LONG: 5, DOUBLE: 6, LIST: 7, CLASS: 8, PASSWORD: 9 } as const
+export type ConfigTypeName = keyof typeof ConfigType
+
+/** DescribeConfigs config sources. */
+export const ConfigSource = {
+  UNKNOWN: 0,
+  DYNAMIC_TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+} as const
+
+export interface ConfigDef {
+  name: string
+  type: ConfigTypeName
+  default: string | null
+  /** The broker config that supplies the default for a topic config. */
+  brokerName?: string
+  /** Allowed values (case-insensitive) or a numeric minimum. */
+  oneOf?: string[]
+  min?: number
+  max?: number
+  doc: string
+  readOnly?: boolean
+  sensitive?: boolean
+}
+
+const LONG_MAX = '9223372036854775807'
+
+/** Topic-level configs with Kafka's names and defaults. */
+export const topicConfigDefs: ConfigDef[] = [
+  { name: 'cleanup.policy', type: 'LIST', default: 'delete', brokerName: 'log.cleanup.policy', oneOf: ['delete', 'compact'], doc: 'How old log segments are handled: deleted after retention, or compacted to the latest value per key.' },
+  { name: 'compression.type', type: 'STRING', default: 'producer', brokerName: 'compression.type', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'], doc: 'Final compression of the topic; "producer" keeps what the producer sent.' },
+  { name: 'delete.retention.ms', type: 'LONG', default: '86400000', brokerName: 'log.cleaner.delete.retention.ms', min: 0, doc: 'How long delete tombstones are kept on compacted topics.' },
+  { name: 'file.delete.delay.ms', type: 'LONG', default: '60000', brokerName: 'log.segment.delete.delay.ms', min: 0, doc: 'Time to wait before deleting a file from the filesystem.' },
+  { name: 'flush.messages', type: 'LONG', default: LONG_MAX, brokerName: 'log.flush.interval.messages', min: 1, doc: 'Messages written before the log is forced to disk.' },
+  { name: 'flush.ms', type: 'LONG', default: LONG_MAX, brokerName: 'log.flush.interval.ms', min: 0, doc: 'Time after which the log is forced to disk.' },
+  { name: 'index.interval.bytes', type: 'INT', default: '4096', brokerName: 'log.index.interval.bytes', min: 0, doc: 'Bytes between entries of the sparse offset index.' },
+  { name: 'max.compaction.lag.ms', type: 'LONG', default: LONG_MAX, brokerName: 'log.cleaner.max.compaction.lag.ms', min: 1, doc: 'Maximum time a message stays ineligible for compaction.' },
+  { name: 'max.message.bytes', type: 'INT', default: '1048588', brokerName: 'message.max.bytes', min: 0, doc: 'Largest record batch size allowed.' },
+  { name: 'message.timestamp.after.max.ms', type: 'LONG', default: '3600000', brokerName: 'log.message.timestamp.after.max.ms', min: 0, doc: 'Allowed amount a message timestamp may be ahead of the broker clock.' },
+  { name: 'message.timestamp.before.max.ms', type: 'LONG', default: LONG_MAX, brokerName: 'log.message.timestamp.before.max.ms', min: 0, doc: 'Allowed amount a message timestamp may be behind the broker clock.' },
+  { name: 'message.timestamp.type', type: 'STRING', default: 'CreateTime', brokerName: 'log.message.timestamp.type', oneOf: ['CreateTime', 'LogAppendTime'], doc: 'Whether record timestamps come from the producer or the broker at append.' },
+  { name: 'min.cleanable.dirty.ratio', type: 'DOUBLE', default: '0.5', brokerName: 'log.cleaner.min.cleanable.ratio', min: 0, max: 1, doc: 'Dirty share of the log that triggers compaction.' },
+  { name: 'min.compaction.lag.ms', type: 'LONG', default: '0', brokerName: 'log.cleaner.min.compaction.lag.ms', min: 0, doc: 'Minimum time a message stays uncompacted.' },
+  { name: 'min.insync.replicas', type: 'INT', default: '1', brokerName: 'min.insync.replicas', min: 1, doc: 'Replicas that must acknowledge a write with acks=all.' },
+  { name: 'preallocate', type: 'BOOLEAN', default: 'false', brokerName: 'log.preallocate', doc: 'Preallocate segment files.' },
+  { name: 'retention.bytes', type: 'LONG', default: '-1', brokerName: 'log.retention.bytes', doc: 'Maximum partition size before old segments are deleted; -1 means no limit.' },
+  { name: 'retention.ms', type: 'LONG', default: '604800000', brokerName: 'log.retention.ms', min: -1, doc: 'How long a log segment is kept before deletion; -1 means forever.' },
+  { name: 'segment.bytes', type: 'INT', default: '1073741824', brokerName: 'log.segment.bytes', min: 14, doc: 'Segment file size at which the log rolls.' },
+  { name: 'segment.index.bytes', type: 'INT', default: '10485760', brokerName: 'log.index.size.max.bytes', min: 4, doc: 'Size of the offset index per segment.' },
+  { name: 'segment.jitter.ms', type: 'LONG', default: '0', brokerName: 'log.roll.jitter.ms', min: 0, doc: 'Random jitter subtracted from segment.ms.' },
+  { name: 'segment.ms', type: 'LONG', default: '604800000', brokerName: 'log.roll.ms', min: 1, doc: 'Time after which the log rolls even if the segment is not full.' },
+  { name: 'unclean.leader.election.enable', type: 'BOOLEAN', default: 'false', brokerName: 'unclean.leader.election.enable', doc: 'Allow out-of-sync replicas to become leader.' },
+]
+
+/** Broker-level configs this broker honours or reports. */
+export const brokerConfigDefs: ConfigDef[] = [
+  { name: 'auto.create.topics.enable', type: 'BOOLEAN', default: 'true', doc: 'Create a topic on first metadata request or produce for it.', readOnly: true },
+  { name: 'num.partitions', type: 'INT', default: '1', min: 1, doc: 'Default partition count of auto-created topics.' },
+  { name: 'default.replication.factor', type: 'INT', default: '1', min: 1, doc: 'Default replication factor of auto-created topics.' },
+  { name: 'delete.topic.enable', type: 'BOOLEAN', default: 'true', doc: 'Allow topic deletion.', readOnly: true },
+  { name: 'socket.request.max.bytes', type: 'INT', default: '104857600', min: 1, doc: 'Largest request the broker reads; larger frames close the connection.', readOnly: true },
+  { name: 'message.max.bytes', type: 'INT', default: '1048588', min: 0, doc: 'Largest record batch size allowed.' },
+  { name: 'log.retention.ms', type: 'LONG', default: '604800000', min: -1, doc: 'Default retention time of topics.' },
+  { name: 'log.retention.hours', type: 'INT', default: '168', doc: 'Default retention time of topics, in hours.', readOnly: true },
+  { name: 'log.retention.bytes', type: 'LONG', default: '-1', doc: 'Default retention size of partitions.' },
+  { name: 'log.segment.bytes', type: 'INT', default: '1073741824', min: 14, doc: 'Default segment size.' },
+  { name: 'log.roll.ms', type: 'LONG', default: '604800000', min: 1, doc: 'Default segment roll time.' },
+  { name: 'log.cleanup.policy', type: 'LIST', default: 'delete', oneOf: ['delete', 'compact'], doc: 'Default cleanup policy.' },
+  { name: 'log.message.timestamp.type', type: 'STRING', default: 'CreateTime', oneOf: ['CreateTime', 'LogAppendTime'], doc: 'Default timestamp type.' },
+  { name: 'log.dirs', type: 'STRING', default: null, doc: 'Directories holding the log data.', readOnly: true },
+  { name: 'min.insync.replicas', type: 'INT', default: '1', min: 1, doc: 'Default minimum in-sync replicas.' },
+  { name: 'compression.type', type: 'STRING', default: 'producer', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'], doc: 'Default topic compression.' },
+  { name: 'offsets.topic.num.partitions', type: 'INT', default: '50', min: 1, doc: 'Partitions of __consumer_offsets.', readOnly: true },
+  { name: 'offsets.topic.replication.factor', type: 'SHORT', default: '1', min: 1, doc: 'Replication factor of __consumer_offsets.', readOnly: true },
+  { name: 'offsets.retention.minutes', type: 'INT', default: '10080', min: 1, doc: 'How long committed offsets of an empty group are kept.', readOnly: true },
+  { name: 'group.initial.rebalance.delay.ms', type: 'INT', default: '3000', min: 0, doc: 'Delay of the first rebalance of a new group.', readOnly: true },
+  { name: 'group.min.session.timeout.ms', type: 'INT', default: '6000', doc: 'Minimum consumer session timeout.', readOnly: true },
+  { name: 'group.max.session.timeout.ms', type: 'INT', default: '1800000', doc: 'Maximum consumer session timeout.', readOnly: true },
+  { name: 'transactional.id.expiration.ms', type: 'INT', default: '604800000', doc: 'Idle time after which a transactional id expires.', readOnly: true },
+  { name: 'unclean.leader.election.enable', type: 'BOOLEAN', default: 'false', doc: 'Allow out-of-sync replicas to become leader.' },
+]
+
+export const topicConfigByName = new Map(topicConfigDefs.map((d) => [d.name, d]))
+export const brokerConfigByName = new Map(brokerConfigDefs.map((d) => [d.name, d]))
+
+/** Checks a value against Kafka's rules for the config; throws INVALID_CONFIG with Kafka-like wording. */
+export function validateConfig(def: ConfigDef, value: string | null): void {
+  if (value === null) return
+  const bad = (why: string) => new KafkaError('INVALID_CONFIG', `Invalid value ${value} for configuration ${def.name}: ${why}`)
+  switch (def.type) {
+    case 'BOOLEAN':
+      if (!/^(true|false)$/i.test(value)) throw bad('Expected value to be either true or false')
+      return
+    case 'INT':
+    case 'SHORT':
+    case 'LONG': {
+      if (!/^-?\d+$/.test(value.trim())) throw bad(`Not a number of type ${def.type}`)
+      const n = Number(value)
+      const limit = def.type === 'INT' ? 2 ** 31 : def.type === 'SHORT' ? 2 ** 15 : 2 ** 63
+      if (n >= limit || n < -limit) throw bad(`Not a number of type ${def.type}`)
+      if (def.min !== undefined && n < def.min) throw bad(`Value must be at least ${def.min}`)
+      if (def.max !== undefined && n > def.max) throw bad(`Value must be no more than ${def.max}`)
+      return
+    }
+    case 'DOUBLE': {
+      const n = Number(value)
+      if (value.trim() === '' || Number.isNaN(n)) throw bad('Not a number of type DOUBLE')
+      if (def.min !== undefined && n < def.min) throw bad(`Value must be at least ${def.min}`)
+      if (def.max !== undefined && n > def.max) throw bad(`Value must be no more than ${def.max}`)
+      return
+    }
+    case 'LIST':
+      if (def.oneOf) {
+        for (const item of value.split(',').map((s) => s.trim())) {
+          if (!def.oneOf.includes(item.toLowerCase())) throw bad(`String must be one of: ${def.oneOf.join(', ')}`)
+        }
+      }
+      return
+    default:
+      if (def.oneOf && !def.oneOf.some((o) => o.toLowerCase() === value.toLowerCase())) throw bad(`String must be one of: ${def.oneOf.join(', ')}`)
+  }
+}

@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+
+export interface BrokerEndpoint {
+  nodeId: number
+  host: string
+  port: number
+  rack: string | null
+}
+
+export interface PartitionAssignment {
+  partition: number
+  leader: number
+  leaderEpoch: number
+  replicas: number[]
+  isr: number[]
+}
+
+export interface TopicMetadata {
+  name: string
+  /** Base64 of the 16-byte topic id, so the file stays JSON. */
+  topicId: string
+  internal: boolean
+  partitions: PartitionAssignment[]
+  /** Only configs set on the topic (Kafka's DYNAMIC_TOPIC_CONFIG); defaults come from the broker. */
+  configs: Record<string, string>
+}
+
+interface MetadataFile {
+  clusterId: string
+  topics: TopicMetadata[]
+  brokerConfigs: Record<string, string>
+}
+
+/**
+ * The cluster's metadata (Kafka keeps it in the KRaft metadata log; the embedded cluster keeps
+ * it in one JSON file written atomically). Shared by the brokers of one embedded cluster.
+ */
+export class MetadataStore {
+  readonly clusterId: string
+  readonly topics = new Map<string, TopicMetadata>()
+  readonly brokerConfigs: Record<string, string>
+  readonly brokers = new Map<number, BrokerEndpoint>()
+  controllerId = -1
+  private readonly file: string
+  private listeners: ((topic: string) => void)[] = []
+
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true })
+    this.file = join(dir, 'cluster-metadata.json')
+    let data: MetadataFile | undefined
+    if (existsSync(this.file)) data = JSON.parse(readFileSync(this.file, 'utf8')) as MetadataFile
+    // Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding.
+    this.clusterId = data?.clusterId ?? randomBytes(16).toString('base64url')
+    this.brokerConfigs = data?.brokerConfigs ?? {}
+    for (const t of data?.topics ?? []) this.topics.set(t.name, t)
+    if (!data) this.persist()
+  }
+
+  onTopicChange(fn: (topic: string) => void): void {
+    this.listeners.push(fn)
+  }
+
+  registerBroker(b: BrokerEndpoint): void {
+    this.brokers.set(b.nodeId, b)
+    if (this.controllerId < 0 || !this.brokers.has(this.controllerId)) this.controllerId = Math.min(...this.brokers.keys())
+  }
+
+  unregisterBroker(nodeId: number): void {
+    this.brokers.delete(nodeId)
+    if (this.controllerId === nodeId) this.controllerId = this.brokers.size ? Math.min(...this.brokers.keys()) : -1
+  }
+
+  liveBrokerIds(): number[] {
+    return [...this.brokers.keys()].sort((a, b) => a - b)
+  }
+
+  topicById(id: string): TopicMetadata | undefined {
+    for (const t of this.topics.values()) if (t.topicId === id) return t
+    return undefined
+  }
+
+  /** Places replicas round-robin over the live brokers, leader first, as Kafka's default assignment does without racks. */
+  assign(partitions: number, replicationFactor: number, firstPartition = 0, startIndex?: number): PartitionAssignment[] {
+    const ids = this.liveBrokerIds()
+    const start = startIndex ?? Math.floor(Math.random() * ids.length)
+    const out: PartitionAssignment[] = []
+    for (let i = 0; i < partitions; i++) {
+      const p = firstPartition + i
+      const replicas: number[] = []
+      for (let r = 0; r < replicationFactor; r++) replicas.push(ids[(start + p + r) % ids.length])
+      out.push({ partition: p, leader: replicas[0], leaderEpoch: 0, replicas, isr: [...replicas] })
+    }
+    return out
+  }
+
+  createTopic(name: string, assignments: PartitionAssignment[], configs: Record<string, string>, internal = false): TopicMetadata {
+    const t: TopicMetadata = { name, topicId: randomBytes(16).toString('base64'), internal, partitions: assignments, configs }
+    this.topics.set(name, t)
+    this.changed(name)
+    return t
+  }
+
+  deleteTopic(name: string): void {
+    this.topics.delete(name)
+    this.changed(name)
+  }
+
+  addPartitions(name: string, assignments: PartitionAssignment[]): void {
+    this.topics.get(name)!.partitions.push(...assignments)
+    this.changed(name)
+  }
+
+  setTopicConfigs(name: string, configs: Record<string, string>): void {
+    this.topics.get(name)!.configs = configs
+    this.changed(name)
+  }
+
+  setBrokerConfigs(configs: Record<string, string>): void {
+    for (const k of Object.keys(this.brokerConfigs)) delete this.brokerConfigs[k]
+    Object.assign(this.brokerConfigs, configs)
+    this.persist()
+  }
+
+  changed(topic: string): void {
+    this.persist()
+    for (const fn of this.listeners) fn(topic)
+  }
+
+  private persist(): void {
+    const data: MetadataFile = { clusterId: this.clusterId, topics: [...this.topics.values()], brokerConfigs: this.brokerConfigs }
+    const tmp = `${this.file}.tmp`
+    writeFileSync(tmp, JSON.stringify(data, null, 1))
+    renameSync(tmp, this.file)
+  }
+}

@@ -1,0 +1,130 @@
+import type { Socket } from 'node:net'
+import { FrameDecoder, FrameError } from './framing'
+import { Reader, ProtocolError } from '../protocol/reader'
+import { Writer } from '../protocol/writer'
+import { readRequestHeader, skipHeaderTags, writeResponseHeader, type RequestHeader } from '../protocol/header'
+import { isFlexible } from '../protocol/codec'
+import { codecFor } from '../protocol/codecs'
+import type { ApiDefinition, RequestContext } from '../apis/registry'
+import type { Broker } from '../broker'
+import { ErrorCode } from '../errors'
+
+const API_VERSIONS = 18
+
+/**
+ * One client connection. Requests are handled strictly one after another, like Kafka's
+ * muted-channel model: responses leave in request order and a client's produce requests are
+ * appended in the order it sent them.
+ */
+export class Connection {
+  private readonly decoder: FrameDecoder
+  private queue: Buffer[] = []
+  private busy = false
+  private closed = false
+  readonly address: string
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly broker: Broker,
+  ) {
+    this.address = `${socket.remoteAddress}:${socket.remotePort}`
+    this.decoder = new FrameDecoder(broker.config.int('socket.request.max.bytes'))
+    socket.setNoDelay(true)
+    socket.on('data', (d) => this.onData(d))
+    socket.on('error', () => this.close())
+    socket.on('close', () => this.close())
+  }
+
+  private onData(data: Buffer): void {
+    let frames: Buffer[]
+    try {
+      frames = this.decoder.push(data)
+    } catch (e) {
+      this.fail(e instanceof FrameError ? e.message : String(e))
+      return
+    }
+    if (frames.length === 0) return
+    this.queue.push(...frames)
+    // Stop reading while a backlog waits, so a fast producer cannot fill the broker's memory.
+    if (this.queue.length > 64) this.socket.pause()
+    if (!this.busy) void this.drain()
+  }
+
+  private async drain(): Promise<void> {
+    this.busy = true
+    while (this.queue.length > 0 && !this.closed) {
+      const frame = this.queue.shift()!
+      try {
+        await this.handle(frame)
+      } catch (e) {
+        this.fail(e instanceof ProtocolError ? `malformed request: ${e.message}` : `request failed: ${(e as Error).stack ?? e}`)
+        return
+      }
+      if (this.queue.length <= 16 && this.socket.isPaused()) this.socket.resume()
+    }
+    this.busy = false
+  }
+
+  private async handle(frame: Buffer): Promise<void> {
+    const r = new Reader(frame)
+    const header = readRequestHeader(r)
+    const api = this.broker.apis.get(header.apiKey)
+    if (!api) throw new ProtocolError(`unknown API key ${header.apiKey} from client ${header.clientId}`)
+    if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
+      if (header.apiKey === API_VERSIONS) return this.unsupportedApiVersions(header)
+      throw new ProtocolError(`${api.name} v${header.apiVersion} is not supported (supported ${api.minVersion}-${api.maxVersion})`)
+    }
+    const codec = codecFor(header.apiKey)
+    if (isFlexible(codec.request.spec, header.apiVersion)) skipHeaderTags(r)
+    const request = codec.request.decode(r, header.apiVersion)
+    const ctx: RequestContext = { broker: this.broker, header, apiVersion: header.apiVersion, clientId: header.clientId, clientAddress: this.address }
+    this.broker.recordActivity(ctx)
+    const response = await api.handle(request, ctx)
+    if (response === undefined || this.closed) return
+    this.send(header, api, response)
+  }
+
+  /** KIP-511: a too-new ApiVersions request gets a v0-format answer listing what is supported. */
+  private unsupportedApiVersions(header: RequestHeader): void {
+    const w = new Writer()
+    w.int32(0)
+    writeResponseHeader(w, header.correlationId, 0)
+    codecFor(API_VERSIONS).response.at(0).encode(w, {
+      errorCode: ErrorCode.UNSUPPORTED_VERSION,
+      apiKeys: this.broker.apiVersionList(),
+    })
+    this.write(w)
+  }
+
+  private send(header: RequestHeader, api: ApiDefinition, body: unknown): void {
+    const codec = codecFor(api.key)
+    const w = new Writer(1024)
+    w.int32(0)
+    // ApiVersions responses always use header v0 so any client can read them.
+    const flexible = api.key !== API_VERSIONS && isFlexible(codec.response.spec, header.apiVersion)
+    writeResponseHeader(w, header.correlationId, flexible ? 1 : 0)
+    codec.response.at(header.apiVersion).encode(w, body)
+    this.write(w)
+  }
+
+  private write(w: Writer): void {
+    const chunks = w.finish()
+    chunks[0].writeInt32BE(w.length - 4, 0)
+    this.socket.cork()
+    for (const c of chunks) this.socket.write(c)
+    this.socket.uncork()
+  }
+
+  private fail(reason: string): void {
+    this.broker.log(`closing connection from ${this.address}: ${reason}`)
+    this.close()
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.queue = []
+    this.socket.destroy()
+    this.broker.connectionClosed(this)
+  }
+}
