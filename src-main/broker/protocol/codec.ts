@@ -221,6 +221,7 @@ function compileStruct(fields: FieldSpec[], version: number, flexible: boolean):
         while (n-- > 0) {
           const tag = r.uvarint()
           const size = r.uvarint()
+          if (size > r.remaining()) throw new ProtocolError(`tagged field ${tag} claims ${size} bytes, frame has ${r.remaining()} left`)
           const f = tagged.find((t) => t.tag === tag)
           if (!f) {
             r.raw(size) // unknown tagged fields are skipped, as the spec requires
