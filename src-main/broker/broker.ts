@@ -34,6 +34,7 @@ export class Broker {
   readonly nodeId: number
   readonly host: string
   port: number
+  stopped = false
   readonly logDir: string
   readonly metadata: MetadataStore
   readonly config: BrokerConfig
@@ -86,6 +87,7 @@ export class Broker {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true
     clearInterval(this.retentionTimer)
     this.metadata.unregisterBroker(this.nodeId)
     for (const c of [...this.connections]) c.close()

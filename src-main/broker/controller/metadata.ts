@@ -31,7 +31,11 @@ interface MetadataFile {
   clusterId: string
   topics: TopicMetadata[]
   brokerConfigs: Record<string, string>
+  /** First producer id not yet handed out in a block (Kafka hands out blocks of 1000). */
+  producerIdBlockEnd?: number
 }
+
+const PRODUCER_ID_BLOCK = 1000
 
 /**
  * The cluster's metadata (Kafka keeps it in the KRaft metadata log; the embedded cluster keeps
@@ -43,6 +47,8 @@ export class MetadataStore {
   readonly brokerConfigs: Record<string, string>
   readonly brokers = new Map<number, BrokerEndpoint>()
   controllerId = -1
+  private nextProducerId = 0
+  private producerIdBlockEnd = 0
   private readonly file: string
   private listeners: ((topic: string) => void)[] = []
 
@@ -55,6 +61,7 @@ export class MetadataStore {
     this.clusterId = data?.clusterId ?? randomBytes(16).toString('base64url')
     this.brokerConfigs = data?.brokerConfigs ?? {}
     for (const t of data?.topics ?? []) this.topics.set(t.name, t)
+    this.producerIdBlockEnd = this.nextProducerId = data?.producerIdBlockEnd ?? 0
     if (!data) this.persist()
   }
 
@@ -123,13 +130,22 @@ export class MetadataStore {
     this.persist()
   }
 
+  /** A producer id never handed out before, even across restarts: blocks are persisted before use. */
+  allocateProducerId(): number {
+    if (this.nextProducerId >= this.producerIdBlockEnd) {
+      this.producerIdBlockEnd = this.nextProducerId + PRODUCER_ID_BLOCK
+      this.persist()
+    }
+    return this.nextProducerId++
+  }
+
   changed(topic: string): void {
     this.persist()
     for (const fn of this.listeners) fn(topic)
   }
 
   private persist(): void {
-    const data: MetadataFile = { clusterId: this.clusterId, topics: [...this.topics.values()], brokerConfigs: this.brokerConfigs }
+    const data: MetadataFile = { clusterId: this.clusterId, topics: [...this.topics.values()], brokerConfigs: this.brokerConfigs, producerIdBlockEnd: this.producerIdBlockEnd }
     const tmp = `${this.file}.tmp`
     writeFileSync(tmp, JSON.stringify(data, null, 1))
     renameSync(tmp, this.file)
