@@ -60,6 +60,14 @@ export class Writer {
   }
   int64(v: number): void {
     this.ensure(8)
+    if (v >= 9223372036854775807) {
+      // Long.MAX_VALUE (a default in several specs) rounds to 2^63 as a JS number: saturate.
+      this.buf.writeInt32BE(0x7fffffff, this.pos)
+      this.buf.writeInt32BE(-1, this.pos + 4)
+      this.pos += 8
+      this.length += 8
+      return
+    }
     const hi = Math.floor(v / 4294967296)
     this.buf.writeInt32BE(hi, this.pos)
     this.buf.writeUInt32BE(v - hi * 4294967296, this.pos + 4)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compile } from '../../../src-main/broker/protocol/codec'
 import { ProtocolError } from '../../../src-main/broker/protocol/reader'
+import { Writer } from '../../../src-main/broker/protocol/writer'
 import { type FieldSpec, type MessageSpec, inRange, parseVersions } from '../../../src-main/broker/protocol/schema'
 import { messages } from '../../../src-main/broker/protocol/messages/index'
 import * as consumerProtocol from '../../../src-main/broker/protocol/messages/consumer-protocol'
@@ -204,5 +205,20 @@ describe('round trips of every declaration at every version', () => {
     const records = Buffer.alloc(4096, 7)
     const w = compile(m[0].request).encode({ acks: 1, timeoutMs: 0, topicData: [{ name: 't', partitionData: [{ index: 0, records }] }] }, 7)
     expect(w.finish().some((c) => c.buffer === records.buffer && c.byteOffset === records.byteOffset)).toBe(true)
+  })
+})
+
+describe('int64 edges', () => {
+  it('Long.MAX_VALUE (a spec default, 2^63 as a JS number) saturates on the wire and reads back the same', () => {
+    const spec = m[1].request // Fetch v18: the partition's tagged highWatermark defaults to Long.MAX_VALUE
+    const codec = compile(spec)
+    const value = { topics: [{ topicId: Buffer.alloc(16, 1), partitions: [{ partition: 0, fetchOffset: 5, highWatermark: 2 ** 63 }] }] }
+    const back = codec.decode(codec.encode(value, 18).toBuffer(), 18)
+    expect(back.topics[0].partitions[0].highWatermark).toBe(2 ** 63)
+    const w = new Writer()
+    w.int64(2 ** 63)
+    w.int64(-1)
+    w.int64(-(2 ** 63))
+    expect(w.toBuffer()).toEqual(hex('7fffffffffffffff ffffffffffffffff 8000000000000000'))
   })
 })

@@ -47,7 +47,7 @@ export const FetchRequest: MessageSpec = {
             { name: 'logStartOffset', type: 'int64', versions: '5+', default: -1 },
             { name: 'partitionMaxBytes', type: 'int32', versions: '0+' },
             { name: 'replicaDirectoryId', type: 'uuid', versions: '17+', tag: 0, taggedVersions: '17+' },
-            { name: 'highWatermark', type: 'int64', versions: '18+', tag: 1, taggedVersions: '18+', default: 9223372036854776000 },
+            { name: 'highWatermark', type: 'int64', versions: '18+', tag: 1, taggedVersions: '18+', default: 2 ** 63 },
           ],
         },
       ],
