@@ -1,0 +1,303 @@
+/**
+ * One log segment: `<base>.log` (batches exactly as stored) plus its sparse `.index` and
+ * `.timeindex`. Writes are synchronous positional writes on an open fd (the page cache keeps
+ * them across a process kill); reads are positional reads.
+ */
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LOG_OVERHEAD, baseOffset as batchBaseOffset, lastOffsetDelta,
+  maxTimestamp as batchMaxTimestamp, validateBatchHeader,
+} from '../records/batch.js'
+import { OffsetIndex } from './offset-index.js'
+import { TimeIndex } from './time-index.js'
+
+export function segmentFileName(baseOffset: number, ext: string): string {
+  return `${String(baseOffset).padStart(20, '0')}${ext}`
+}
+
+/** A batch found by scanning: `buf[off…]` holds its header (or all of it when scanned `full`). */
+export interface ScannedBatch {
+  buf: Buffer
+  off: number
+  position: number
+  size: number
+  baseOffset: number
+  lastOffset: number
+  maxTimestamp: number
+}
+
+export interface ScanResult {
+  /** Position after the last batch visited. */
+  end: number
+  /** Why the scan stopped. */
+  stop: 'eof' | 'partial' | 'corrupt' | 'callback'
+}
+
+const CHUNK = 256 * 1024
+
+export class LogSegment {
+  readonly logPath: string
+  readonly offsetIndex: OffsetIndex
+  readonly timeIndex: TimeIndex
+  size = 0
+  /** Offset after the last batch in this segment (baseOffset when empty). */
+  nextOffset: number
+  /** Largest batch maxTimestamp in the segment (-1 if none) and an offset inside that batch. */
+  maxTimestamp = -1
+  offsetOfMaxTimestamp = -1
+  /** maxTimestamp of the first batch (segment.ms rolling), -1 if none. */
+  firstBatchTimestamp = -1
+  readonly created: number
+  private bytesSinceLastIndexEntry = 0
+  private fd: number | null
+
+  private constructor(
+    readonly dir: string,
+    readonly baseOffset: number,
+    private readonly indexIntervalBytes: number,
+    now: number,
+  ) {
+    this.logPath = join(dir, segmentFileName(baseOffset, '.log'))
+    this.offsetIndex = new OffsetIndex(join(dir, segmentFileName(baseOffset, '.index')), baseOffset)
+    this.timeIndex = new TimeIndex(join(dir, segmentFileName(baseOffset, '.timeindex')), baseOffset)
+    this.nextOffset = baseOffset
+    this.created = now
+    this.fd = null
+  }
+
+  /** Creates a new empty segment (fresh files). */
+  static create(dir: string, baseOffset: number, indexIntervalBytes: number, now = Date.now()): LogSegment {
+    const s = new LogSegment(dir, baseOffset, indexIntervalBytes, now)
+    s.fd = openSync(s.logPath, 'w+')
+    s.offsetIndex.reset()
+    s.timeIndex.reset()
+    return s
+  }
+
+  /**
+   * Opens an existing segment. With `recover` the whole log file is scanned (CRC checked), a
+   * corrupt or torn tail is truncated and the indexes rebuilt. Otherwise the indexes are trusted
+   * when sound and only the bytes after the last index entry are scanned; anything wrong there
+   * falls back to recovery. Returns the segment and the number of bytes truncated.
+   */
+  static open(dir: string, baseOffset: number, indexIntervalBytes: number, recover: boolean, now = Date.now()): { segment: LogSegment; truncatedBytes: number } {
+    const s = new LogSegment(dir, baseOffset, indexIntervalBytes, now)
+    s.fd = openSync(s.logPath, 'r+')
+    s.size = fstatSync(s.fd).size
+    if (!recover && s.loadFromIndexes()) return { segment: s, truncatedBytes: 0 }
+    return { segment: s, truncatedBytes: s.recover() }
+  }
+
+  private loadFromIndexes(): boolean {
+    if (!this.offsetIndex.fileLooksValid() || !this.timeIndex.fileLooksValid()) return false
+    const lastIdx = this.offsetIndex.lastEntry()
+    if (lastIdx && lastIdx.position >= this.size) return false
+    const lastTime = this.timeIndex.lastEntry()
+    if (lastTime) {
+      this.maxTimestamp = lastTime.timestamp
+      this.offsetOfMaxTimestamp = lastTime.offset
+    }
+    if (lastIdx) this.nextOffset = lastIdx.offset + 1
+    const start = lastIdx ? lastIdx.position : 0
+    const res = this.scan(start, { verify: true }, (b) => {
+      this.nextOffset = b.lastOffset + 1
+      if (b.maxTimestamp > this.maxTimestamp) {
+        this.maxTimestamp = b.maxTimestamp
+        this.offsetOfMaxTimestamp = b.lastOffset
+      }
+    })
+    if (res.stop !== 'eof') return false
+    this.bytesSinceLastIndexEntry = this.size - start
+    this.readFirstBatchTimestamp()
+    // the in-memory index of an inactive segment is loaded again on demand
+    this.offsetIndex.unload()
+    this.timeIndex.unload()
+    return true
+  }
+
+  private readFirstBatchTimestamp(): void {
+    if (this.size < BATCH_HEADER_SIZE) return
+    const h = this.read(0, BATCH_HEADER_SIZE)
+    this.firstBatchTimestamp = batchMaxTimestamp(h, 0)
+  }
+
+  /** Full scan with CRC checks; truncates after the last valid batch and rebuilds the indexes. */
+  recover(): number {
+    this.offsetIndex.reset()
+    this.timeIndex.reset()
+    this.nextOffset = this.baseOffset
+    this.maxTimestamp = -1
+    this.offsetOfMaxTimestamp = -1
+    this.bytesSinceLastIndexEntry = 0
+    const res = this.scan(0, { verify: true }, (b) => {
+      if (b.baseOffset < this.nextOffset) return false // offsets must increase
+      this.indexBatch(b.position, b.size, b.lastOffset, b.maxTimestamp)
+      this.nextOffset = b.lastOffset + 1
+    })
+    const truncated = this.size - res.end
+    if (truncated > 0) {
+      ftruncateSync(this.requireFd(), res.end)
+      this.size = res.end
+    }
+    this.readFirstBatchTimestamp()
+    return truncated
+  }
+
+  private indexBatch(position: number, size: number, lastOffset: number, maxTs: number): void {
+    if (maxTs > this.maxTimestamp) {
+      this.maxTimestamp = maxTs
+      this.offsetOfMaxTimestamp = lastOffset
+    }
+    if (this.bytesSinceLastIndexEntry > this.indexIntervalBytes) {
+      this.offsetIndex.append(lastOffset, position)
+      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
+      this.bytesSinceLastIndexEntry = 0
+    }
+    this.bytesSinceLastIndexEntry += size
+  }
+
+  /** Appends one batch whose offsets are already set. */
+  append(batch: Buffer, lastOffset: number, maxTs: number): void {
+    const position = this.size
+    writeSync(this.requireFd(), batch, 0, batch.length, position)
+    this.size += batch.length
+    if (position === 0) this.firstBatchTimestamp = maxTs
+    this.indexBatch(position, batch.length, lastOffset, maxTs)
+    this.nextOffset = lastOffset + 1
+  }
+
+  /** Appends several consecutive batches (already validated) in one write. */
+  appendMany(bytes: Buffer, batches: Array<{ off: number; size: number; lastOffset: number; maxTimestamp: number }>): void {
+    const position = this.size
+    writeSync(this.requireFd(), bytes, 0, bytes.length, position)
+    this.size += bytes.length
+    for (const b of batches) {
+      if (position + b.off === 0) this.firstBatchTimestamp = b.maxTimestamp
+      this.indexBatch(position + b.off, b.size, b.lastOffset, b.maxTimestamp)
+      this.nextOffset = b.lastOffset + 1
+    }
+  }
+
+  /** The time index's closing entry, written when the segment stops being active. */
+  onBecomeInactive(): void {
+    this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
+  }
+
+  read(position: number, length: number): Buffer {
+    const len = Math.max(0, Math.min(length, this.size - position))
+    const buf = Buffer.allocUnsafe(len)
+    let done = 0
+    while (done < len) {
+      const n = readSync(this.requireFd(), buf, done, len - done, position + done)
+      if (n === 0) break
+      done += n
+    }
+    return done === len ? buf : buf.subarray(0, done)
+  }
+
+  /**
+   * Visits the batches from `from` on. Only each header is guaranteed in `buf` unless `full` or
+   * `verify` (CRC check) is set. Stops at the end, at a torn/corrupt batch, or when fn returns false.
+   */
+  scan(from: number, opts: { full?: boolean; verify?: boolean }, fn: (b: ScannedBatch) => boolean | void): ScanResult {
+    const needWhole = opts.full || opts.verify
+    let chunk: Buffer = Buffer.alloc(0)
+    let chunkStart = 0
+    let p = from
+    const view: ScannedBatch = { buf: chunk, off: 0, position: 0, size: 0, baseOffset: 0, lastOffset: 0, maxTimestamp: 0 }
+    while (p < this.size) {
+      if (this.size - p < BATCH_HEADER_SIZE) return { end: p, stop: 'partial' }
+      if (p < chunkStart || p + BATCH_HEADER_SIZE > chunkStart + chunk.length) {
+        chunk = this.read(p, Math.max(CHUNK, BATCH_HEADER_SIZE))
+        chunkStart = p
+      }
+      let off = p - chunkStart
+      const size = chunk.readInt32BE(off + BATCH_LENGTH_OFFSET) + LOG_OVERHEAD
+      if (size < BATCH_HEADER_SIZE) return { end: p, stop: 'corrupt' }
+      if (p + size > this.size) return { end: p, stop: 'partial' }
+      if (needWhole && off + size > chunk.length) {
+        chunk = this.read(p, Math.max(CHUNK, size))
+        chunkStart = p
+        off = 0
+      }
+      if (opts.verify && validateBatchHeader(chunk, off, size) !== null) return { end: p, stop: 'corrupt' }
+      view.buf = chunk
+      view.off = off
+      view.position = p
+      view.size = size
+      view.baseOffset = batchBaseOffset(chunk, off)
+      view.lastOffset = view.baseOffset + lastOffsetDelta(chunk, off)
+      view.maxTimestamp = batchMaxTimestamp(chunk, off)
+      if (fn(view) === false) return { end: p, stop: 'callback' }
+      p += size
+    }
+    return { end: p, stop: 'eof' }
+  }
+
+  /** The first batch whose last offset is ≥ `offset` (starting from the index), or null. */
+  findBatch(offset: number): { position: number; size: number; baseOffset: number; lastOffset: number } | null {
+    if (offset >= this.nextOffset) return null
+    const start = this.offsetIndex.lookup(offset).position
+    let found: { position: number; size: number; baseOffset: number; lastOffset: number } | null = null
+    this.scan(start, {}, (b) => {
+      if (b.lastOffset >= offset) {
+        found = { position: b.position, size: b.size, baseOffset: b.baseOffset, lastOffset: b.lastOffset }
+        return false
+      }
+    })
+    return found
+  }
+
+  /** Removes every batch whose last offset is ≥ `offset`; returns the bytes removed. */
+  truncateTo(offset: number): number {
+    const b = this.findBatch(offset)
+    if (!b) return 0
+    const removed = this.size - b.position
+    ftruncateSync(this.requireFd(), b.position)
+    this.size = b.position
+    this.offsetIndex.truncateTo(b.baseOffset, b.position)
+    this.timeIndex.truncateTo(b.baseOffset)
+    this.nextOffset = b.baseOffset
+    // recompute the max timestamp and index spacing from what is left after the last index entry
+    const lastIdx = this.offsetIndex.lastEntry()
+    const lastTime = this.timeIndex.lastEntry()
+    this.maxTimestamp = lastTime ? lastTime.timestamp : -1
+    this.offsetOfMaxTimestamp = lastTime ? lastTime.offset : -1
+    const start = lastIdx ? lastIdx.position : 0
+    this.scan(start, {}, (x) => {
+      if (x.maxTimestamp > this.maxTimestamp) {
+        this.maxTimestamp = x.maxTimestamp
+        this.offsetOfMaxTimestamp = x.lastOffset
+      }
+    })
+    this.bytesSinceLastIndexEntry = this.size - start
+    if (this.size === 0) this.firstBatchTimestamp = -1
+    return removed
+  }
+
+  private requireFd(): number {
+    if (this.fd === null) this.fd = openSync(this.logPath, 'r+')
+    return this.fd
+  }
+
+  flush(): void {
+    if (this.fd !== null) fsyncSync(this.fd)
+    this.offsetIndex.flush()
+    this.timeIndex.flush()
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd)
+    this.fd = null
+    this.offsetIndex.close()
+    this.timeIndex.close()
+  }
+
+  delete(): void {
+    this.close()
+    if (existsSync(this.logPath)) unlinkSync(this.logPath)
+    this.offsetIndex.delete()
+    this.timeIndex.delete()
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Idempotent/transactional producer state of one partition (Kafka's ProducerStateManager):
+ * per producerId the epoch, the last 5 batches' sequence ranges, and the first offset of an
+ * ongoing transaction. Rebuilt from batch headers, and snapshotted to `<offset>.snapshot`
+ * files (JSON) at segment roll and clean shutdown so opening a big log needs no full rescan.
+ */
+import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { lastSequence, NO_SEQUENCE, type BatchHeader } from '../records/batch.js'
+
+export const NUM_BATCHES_TO_RETAIN = 5
+
+export interface ProducerBatchMetadata {
+  firstSeq: number
+  lastSeq: number
+  baseOffset: number
+  lastOffset: number
+  timestamp: number
+}
+
+export interface ProducerStateEntry {
+  producerId: number
+  producerEpoch: number
+  coordinatorEpoch: number
+  /** First offset of the ongoing transaction, -1 when none. */
+  currentTxnFirstOffset: number
+  lastTimestamp: number
+  /** Offset of the last batch (data or marker) written by this producer. */
+  lastDataOffset: number
+  batches: ProducerBatchMetadata[]
+}
+
+export type ProducerHeader = Pick<BatchHeader, 'producerId' | 'producerEpoch' | 'baseSequence' | 'lastOffsetDelta' | 'control' | 'transactional'>
+
+export type ProducerCheck =
+  | { error: 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER'; message: string }
+  | { error?: undefined; duplicate: ProducerBatchMetadata }
+
+const INT32_MAX = 0x7fffffff
+
+function inSequence(lastSeq: number, nextSeq: number): boolean {
+  return nextSeq === lastSeq + 1 || (nextSeq === 0 && lastSeq === INT32_MAX)
+}
+
+const SNAPSHOT_RE = /^(\d{20})\.snapshot$/
+
+export class ProducerStateManager {
+  readonly producers = new Map<number, ProducerStateEntry>()
+
+  get(producerId: number): ProducerStateEntry | undefined {
+    return this.producers.get(producerId)
+  }
+
+  /**
+   * Checks a client batch before append (Kafka's rules):
+   * - producerId -1: nothing to check (null);
+   * - epoch lower than stored → INVALID_PRODUCER_EPOCH;
+   * - same epoch and (firstSeq, lastSeq) equal to one of the last 5 batches → duplicate;
+   * - same epoch: firstSeq must follow the last lastSeq (wrapping at 2^31-1);
+   * - higher epoch of a known producer: must start at sequence 0;
+   * - unknown producer: any sequence is accepted (its state may have been removed with the log
+   *   prefix by retention or DeleteRecords).
+   * Control batches (transaction markers) only get the epoch check.
+   */
+  check(h: ProducerHeader): ProducerCheck | null {
+    if (h.producerId < 0) return null
+    const e = this.producers.get(h.producerId)
+    if (!e) return null
+    if (h.producerEpoch < e.producerEpoch) {
+      return { error: 'INVALID_PRODUCER_EPOCH', message: `epoch ${h.producerEpoch} of producer ${h.producerId} is older than the current ${e.producerEpoch}` }
+    }
+    if (h.control) return null
+    const firstSeq = h.baseSequence
+    if (h.producerEpoch === e.producerEpoch) {
+      const lastSeq = lastSequence(firstSeq, h.lastOffsetDelta)
+      for (const b of e.batches) if (b.firstSeq === firstSeq && b.lastSeq === lastSeq) return { duplicate: b }
+      const currentLast = e.batches.length > 0 ? e.batches[e.batches.length - 1]!.lastSeq : NO_SEQUENCE
+      if (!inSequence(currentLast, firstSeq)) {
+        return { error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', message: `producer ${h.producerId}: expected sequence ${currentLast === INT32_MAX ? 0 : currentLast + 1}, got ${firstSeq}` }
+      }
+      return null
+    }
+    if (firstSeq !== 0) {
+      return { error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', message: `producer ${h.producerId}: new epoch ${h.producerEpoch} must start at sequence 0, got ${firstSeq}` }
+    }
+    return null
+  }
+
+  /** Records an appended batch (also used when replaying the log and for follower appends). */
+  update(h: ProducerHeader, baseOffset: number, lastOffset: number, timestamp: number): void {
+    if (h.producerId < 0) return
+    let e = this.producers.get(h.producerId)
+    if (!e) {
+      e = { producerId: h.producerId, producerEpoch: h.producerEpoch, coordinatorEpoch: -1, currentTxnFirstOffset: -1, lastTimestamp: timestamp, lastDataOffset: lastOffset, batches: [] }
+      this.producers.set(h.producerId, e)
+    }
+    if (h.producerEpoch !== e.producerEpoch) {
+      e.producerEpoch = h.producerEpoch
+      e.batches = []
+    }
+    e.lastTimestamp = timestamp
+    e.lastDataOffset = lastOffset
+    if (h.control) {
+      e.currentTxnFirstOffset = -1
+      return
+    }
+    if (h.baseSequence !== NO_SEQUENCE) {
+      e.batches.push({ firstSeq: h.baseSequence, lastSeq: lastSequence(h.baseSequence, h.lastOffsetDelta), baseOffset, lastOffset, timestamp })
+      if (e.batches.length > NUM_BATCHES_TO_RETAIN) e.batches.shift()
+    }
+    if (h.transactional && e.currentTxnFirstOffset < 0) e.currentTxnFirstOffset = baseOffset
+  }
+
+  /** Drops producers whose last write is below the new log start offset. */
+  truncateHead(logStartOffset: number): void {
+    for (const [pid, e] of this.producers) if (e.lastDataOffset < logStartOffset) this.producers.delete(pid)
+  }
+
+  /** Smallest first offset of an ongoing transaction (for the last stable offset), or null. */
+  firstUnstableOffset(): number | null {
+    let min: number | null = null
+    for (const e of this.producers.values()) if (e.currentTxnFirstOffset >= 0 && (min === null || e.currentTxnFirstOffset < min)) min = e.currentTxnFirstOffset
+    return min
+  }
+
+  clear(): void {
+    this.producers.clear()
+  }
+
+  // ---- snapshots ----
+  static snapshotFile(dir: string, offset: number): string {
+    return join(dir, `${String(offset).padStart(20, '0')}.snapshot`)
+  }
+
+  /** Snapshot offsets present in `dir`, ascending. */
+  static listSnapshots(dir: string): number[] {
+    if (!existsSync(dir)) return []
+    const out: number[] = []
+    for (const f of readdirSync(dir)) {
+      const m = SNAPSHOT_RE.exec(f)
+      if (m) out.push(Number(m[1]))
+    }
+    return out.sort((a, b) => a - b)
+  }
+
+  /** Writes the state as of `offset` (the log end offset it reflects); keeps the newest `keep`. */
+  writeSnapshot(dir: string, offset: number, keep = 2): void {
+    const file = ProducerStateManager.snapshotFile(dir, offset)
+    const body = JSON.stringify({ version: 1, offset, producers: [...this.producers.values()] })
+    writeFileSync(`${file}.tmp`, body)
+    renameSync(`${file}.tmp`, file)
+    const all = ProducerStateManager.listSnapshots(dir)
+    for (const o of all.slice(0, Math.max(0, all.length - keep))) ProducerStateManager.deleteSnapshot(dir, o)
+  }
+
+  static deleteSnapshot(dir: string, offset: number): void {
+    const f = ProducerStateManager.snapshotFile(dir, offset)
+    if (existsSync(f)) unlinkSync(f)
+  }
+
+  /** Loads the newest readable snapshot at or below `maxOffset`; returns its offset or -1. */
+  loadLatestSnapshot(dir: string, maxOffset: number): number {
+    this.clear()
+    const offsets = ProducerStateManager.listSnapshots(dir).filter((o) => o <= maxOffset).reverse()
+    for (const o of offsets) {
+      try {
+        const data = JSON.parse(readFileSync(ProducerStateManager.snapshotFile(dir, o), 'utf8')) as { version: number; producers: ProducerStateEntry[] }
+        if (data.version !== 1 || !Array.isArray(data.producers)) continue
+        for (const p of data.producers) this.producers.set(p.producerId, p)
+        return o
+      } catch {
+        // unreadable snapshot: try an older one
+      }
+    }
+    return -1
+  }
+
+  /** Deletes snapshots above `offset` (after truncation). */
+  static deleteSnapshotsAbove(dir: string, offset: number): void {
+    for (const o of ProducerStateManager.listSnapshots(dir)) if (o > offset) ProducerStateManager.deleteSnapshot(dir, o)
+  }
+}
