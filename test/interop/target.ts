@@ -190,7 +190,7 @@ export type KafkaTool =
 
 /** Runs one of Apache Kafka's CLI tools (scripts/kafka wrappers; jars from scripts/kafka/fetch.sh). */
 export function kafkaTool(tool: KafkaTool, args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  return runOk('bash', [join(repoRoot, 'scripts', 'kafka', tool), ...args], { timeoutMs: 90_000, ...opts })
+  return runOk('bash', [join(repoRoot, 'scripts', 'kafka', tool), ...args], { timeoutMs: 55_000, ...opts })
 }
 
 /** kcat (Debian package `kcat`, librdkafka). */
@@ -206,7 +206,7 @@ export const systemPython = '/usr/bin/python3'
 
 /** Runs test/interop/python/<script> with Debian's python3. */
 export function python(script: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  return runOk(systemPython, [join(interopDir, 'python', script), ...args], { timeoutMs: 90_000, ...opts })
+  return runOk(systemPython, [join(interopDir, 'python', script), ...args], { timeoutMs: 55_000, ...opts })
 }
 
 /** A topic name no other test (or earlier run against the same cluster) uses. */
