@@ -3,7 +3,7 @@
  * `.timeindex`. Writes are synchronous positional writes on an open fd (the page cache keeps
  * them across a process kill); reads are positional reads.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, statSync, fsyncSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LOG_OVERHEAD, baseOffset as batchBaseOffset, lastOffsetDelta,
@@ -179,6 +179,12 @@ export class LogSegment {
     }
   }
 
+  /** Newest record time for retention: maxTimestamp, or the file's mtime when there is none. */
+  largestTimestamp(): number {
+    if (this.maxTimestamp >= 0) return this.maxTimestamp
+    return statSync(this.logPath).mtimeMs
+  }
+
   /** The time index's closing entry, written when the segment stops being active. */
   onBecomeInactive(): void {
     this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
@@ -200,8 +206,9 @@ export class LogSegment {
    * Visits the batches from `from` on. Only each header is guaranteed in `buf` unless `full` or
    * `verify` (CRC check) is set. Stops at the end, at a torn/corrupt batch, or when fn returns false.
    */
-  scan(from: number, opts: { full?: boolean; verify?: boolean }, fn: (b: ScannedBatch) => boolean | void): ScanResult {
+  scan(from: number, opts: { full?: boolean; verify?: boolean; chunkSize?: number }, fn: (b: ScannedBatch) => boolean | void): ScanResult {
     const needWhole = opts.full || opts.verify
+    const chunkSize = opts.chunkSize ?? CHUNK
     let chunk: Buffer = Buffer.alloc(0)
     let chunkStart = 0
     let p = from
@@ -209,7 +216,7 @@ export class LogSegment {
     while (p < this.size) {
       if (this.size - p < BATCH_HEADER_SIZE) return { end: p, stop: 'partial' }
       if (p < chunkStart || p + BATCH_HEADER_SIZE > chunkStart + chunk.length) {
-        chunk = this.read(p, Math.max(CHUNK, BATCH_HEADER_SIZE))
+        chunk = this.read(p, Math.max(chunkSize, BATCH_HEADER_SIZE))
         chunkStart = p
       }
       let off = p - chunkStart
@@ -217,7 +224,7 @@ export class LogSegment {
       if (size < BATCH_HEADER_SIZE) return { end: p, stop: 'corrupt' }
       if (p + size > this.size) return { end: p, stop: 'partial' }
       if (needWhole && off + size > chunk.length) {
-        chunk = this.read(p, Math.max(CHUNK, size))
+        chunk = this.read(p, Math.max(chunkSize, size))
         chunkStart = p
         off = 0
       }
@@ -240,7 +247,8 @@ export class LogSegment {
     if (offset >= this.nextOffset) return null
     const start = this.offsetIndex.lookup(offset).position
     let found: { position: number; size: number; baseOffset: number; lastOffset: number } | null = null
-    this.scan(start, {}, (b) => {
+    // the target is about index.interval.bytes past the index entry: read small chunks
+    this.scan(start, { chunkSize: Math.max(8192, 2 * this.indexIntervalBytes + BATCH_HEADER_SIZE) }, (b) => {
       if (b.lastOffset >= offset) {
         found = { position: b.position, size: b.size, baseOffset: b.baseOffset, lastOffset: b.lastOffset }
         return false

@@ -400,17 +400,24 @@ export class PartitionLog {
       if (seg.maxTimestamp >= 0 && (!best || seg.maxTimestamp > best.maxTimestamp)) best = seg
     }
     if (!best) return { timestamp: -1, offset: -1 }
-    const target = best.maxTimestamp
-    let result: TimestampAndOffset = { timestamp: -1, offset: -1 }
-    best.scan(0, { full: true }, (b) => {
-      if (b.maxTimestamp !== target || b.lastOffset < this.logStartOffset) return
-      for (const r of decodeRecords(b.buf.subarray(b.off, b.off + b.size))) {
-        if (r.timestamp === target && r.offset >= this.logStartOffset) {
-          result = { timestamp: r.timestamp, offset: r.offset }
-          return false
-        }
+    // fast path: the segment remembers an offset inside the first batch that reached its max
+    const found = best.findBatch(best.offsetOfMaxTimestamp)
+    if (found) {
+      for (const r of decodeRecords(best.read(found.position, found.size))) {
+        if (r.timestamp === best.maxTimestamp && r.offset >= this.logStartOffset) return { timestamp: r.timestamp, offset: r.offset }
       }
-    })
+    }
+    // slow path (the max lies below logStartOffset): scan every record still in the log
+    let result: TimestampAndOffset = { timestamp: -1, offset: -1 }
+    for (const seg of this.segments) {
+      if (seg.nextOffset <= this.logStartOffset) continue
+      seg.scan(0, { full: true }, (b) => {
+        if (b.lastOffset < this.logStartOffset || b.maxTimestamp <= result.timestamp) return
+        for (const r of decodeRecords(b.buf.subarray(b.off, b.off + b.size))) {
+          if (r.offset >= this.logStartOffset && r.timestamp > result.timestamp) result = { timestamp: r.timestamp, offset: r.offset }
+        }
+      })
+    }
     return result
   }
 
@@ -447,7 +454,7 @@ export class PartitionLog {
     let n = 0
     const deletable = (seg: LogSegment): boolean => seg.size > 0 && seg.nextOffset <= this.highWatermark
     if (retentionMs >= 0) {
-      while (n < this.segments.length && deletable(this.segments[n]!) && now - this.segments[n]!.maxTimestamp > retentionMs) n++
+      while (n < this.segments.length && deletable(this.segments[n]!) && now - this.segments[n]!.largestTimestamp() > retentionMs) n++
     }
     if (retentionBytes >= 0) {
       let diff = this.sizeInBytes() - retentionBytes

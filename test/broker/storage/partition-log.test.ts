@@ -389,3 +389,15 @@ describe('PartitionLog recovery', () => {
     again.close()
   })
 })
+
+describe('maxTimestampOffset after DeleteRecords', () => {
+  it('ignores records below logStartOffset', () => {
+    const log = PartitionLog.open(tempDir())
+    log.append(batchOf(3, 'a', { ts: [10, 500, 20] }), { now: 100_000 })
+    log.append(batchOf(3, 'b', { ts: [30, 40, 300] }), { now: 100_000 })
+    expect(log.maxTimestampOffset()).toEqual({ offset: 1, timestamp: 500 })
+    log.deleteRecordsBefore(2)
+    expect(log.maxTimestampOffset()).toEqual({ offset: 5, timestamp: 300 })
+    log.close()
+  })
+})
