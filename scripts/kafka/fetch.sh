@@ -20,8 +20,14 @@ echo "fetch.sh: resolving Kafka jars into .cache/kafka/libs" >&2
 tmp="$libs.tmp.$$"
 rm -rf "$tmp"
 mkdir -p "$tmp"
-mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies \
-  -DincludeScope=runtime -DoutputDirectory="$tmp" >&2
+if ! mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$tmp" > "$tmp.log" 2>&1; then
+  cat "$tmp.log" >&2
+  rm -rf "$tmp" "$tmp.log"
+  echo "fetch.sh: Maven could not resolve the Kafka jars" >&2
+  exit 1
+fi
+rm -f "$tmp.log"
 rm -rf "$libs"
 mv "$tmp" "$libs"
 echo "$want" > "$stamp"
