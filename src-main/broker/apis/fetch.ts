@@ -21,7 +21,7 @@ function readPartition(broker: Broker, w: Wanted, budget: number, first: boolean
     logStartOffset: -1,
     abortedTransactions: readCommitted ? [] : null,
     preferredReadReplica: -1,
-    records: null as Buffer[] | null,
+    records: [] as Buffer[],
     bytes: 0,
   }
   const t = w.topic !== null ? broker.topic(w.topic) : undefined

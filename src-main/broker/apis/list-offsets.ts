@@ -41,7 +41,7 @@ export default defineApi({
           else if (ts === EARLIEST_PENDING_UPLOAD || ts === LATEST_TIERED) out.offset = -1
           else if (ts === MAX_TIMESTAMP) {
             const m = log.maxTimestampOffset()
-            if (m) {
+            if (m.offset >= 0) {
               out.offset = m.offset
               out.timestamp = m.timestamp
             }

@@ -1,6 +1,6 @@
 import { defineApi, type RequestContext } from './registry'
 import { ErrorCode, KafkaError, type ErrorName } from '../errors'
-import { splitBatches, validateBatch, maxTimestamp, baseTimestamp, setLogAppendTime } from '../records/batch'
+import { splitBatches } from '../records/batch'
 
 interface PartitionResult {
   index: number
@@ -30,35 +30,15 @@ export function appendRecords(ctx: RequestContext, topic: string, partition: num
   if (ctx.apiVersion >= 3 && split.batches.length !== 1) {
     return failed(partition, 'INVALID_RECORD', 'Produce requests with version 3 and above must contain exactly one record batch per partition')
   }
-  const configs = broker.config.topicConfigValues(t.configs)
-  const maxMessageBytes = Number(configs['max.message.bytes'])
-  const logAppendTime = configs['message.timestamp.type'] === 'LogAppendTime'
-  const now = Date.now()
-  const afterMax = Number(configs['message.timestamp.after.max.ms'])
-  const beforeMax = Number(configs['message.timestamp.before.max.ms'])
-  for (const batch of split.batches) {
-    if (batch.length > maxMessageBytes) {
-      return failed(partition, 'MESSAGE_TOO_LARGE', `The batch of ${batch.length} bytes is larger than max.message.bytes (${maxMessageBytes})`)
-    }
-    const err = validateBatch(batch)
-    if (err) return failed(partition, err, `Invalid record batch: ${err}`)
-    if (!logAppendTime && (maxTimestamp(batch) - now > afterMax || now - baseTimestamp(batch) > beforeMax)) {
-      return failed(partition, 'INVALID_TIMESTAMP', `Timestamp ${maxTimestamp(batch)} is out of range for the topic's message.timestamp.*.max.ms`)
-    }
-  }
+  // The log validates each batch (CRC, structure, size, timestamps, producer sequence) and stamps LogAppendTime.
   let first = -1
   let appendTime = -1
   for (const batch of split.batches) {
-    if (logAppendTime) {
-      appendTime = now
-      setLogAppendTime(batch, now)
-    }
     const res = log.append(batch, { leaderEpoch: t.partitions[partition].leaderEpoch })
-    if ('error' in res && res.error) return failed(partition, res.error as ErrorName)
-    const base = 'duplicateOf' in res && res.duplicateOf !== undefined ? res.duplicateOf : res.baseOffset
-    if (first < 0) first = base
+    if (res.error !== undefined) return failed(partition, res.error, res.message)
+    if (first < 0) first = res.duplicateOf ?? res.baseOffset
+    appendTime = res.logAppendTime
   }
-  log.highWatermark = log.logEndOffset
   broker.notifyAppend()
   return { index: partition, errorCode: ErrorCode.NONE, baseOffset: first, logAppendTimeMs: appendTime, logStartOffset: log.logStartOffset, recordErrors: [], errorMessage: null }
 }
