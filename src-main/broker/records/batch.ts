@@ -152,6 +152,8 @@ export interface SplitResult {
  * Stops at a trailing partial batch and reports its size.
  */
 export function splitBatches(buf: Buffer): SplitResult {
+  // A length below 5 cannot even reach the magic byte (at 16 in every message format), so old
+  // formats still split far enough for validateBatch to answer UNSUPPORTED_FOR_MESSAGE_FORMAT.
   const batches: Buffer[] = []
   let p = 0
   while (p < buf.length) {
@@ -209,6 +211,8 @@ export interface ValidateOptions {
    * By default (client input) also: recordsCount > 0 and == lastOffsetDelta + 1, offsetDeltas 0..n-1.
    */
   trusted?: boolean
+  /** Compacted topics: every record needs a non-null key (else INVALID_RECORD, as Kafka). */
+  requireKeys?: boolean
 }
 
 /** Structural checks that need only the header and CRC (used by log recovery too). */
@@ -248,14 +252,14 @@ export function validateBatch(buf: Buffer, options: ValidateOptions = {}): Batch
     }
     start = 0
   }
-  return walkRecords(data, start, data.length, count, !options.trusted)
+  return walkRecords(data, start, data.length, count, !options.trusted, options.requireKeys === true && !isControl(buf))
 }
 
 /**
  * Walks `count` records in data[start, end) checking their structure without allocating.
  * With `strictOffsets` the offsetDeltas must be 0..count-1.
  */
-export function walkRecords(data: Buffer, start: number, end: number, count: number, strictOffsets: boolean): BatchError | null {
+export function walkRecords(data: Buffer, start: number, end: number, count: number, strictOffsets: boolean, requireKeys = false): BatchError | null {
   let p = start
   try {
     for (let i = 0; i < count; i++) {
@@ -269,7 +273,7 @@ export function walkRecords(data: Buffer, start: number, end: number, count: num
       const offsetDelta = readVarint(data, recEnd)
       if (strictOffsets && offsetDelta !== i) return 'INVALID_RECORD'
       const keyLen = readVarint(data, recEnd)
-      if (keyLen < -1) return 'INVALID_RECORD'
+      if (keyLen < -1 || (requireKeys && keyLen < 0)) return 'INVALID_RECORD'
       if (keyLen > 0) cursor.pos += keyLen
       const valueLen = readVarint(data, recEnd)
       if (valueLen < -1) return 'INVALID_RECORD'

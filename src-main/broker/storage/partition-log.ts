@@ -205,8 +205,9 @@ export class PartitionLog {
     this.ensureOpen()
     const origin = opts.origin ?? 'client'
     if (!opts.validated) {
-      const err = validateBatch(batch)
-      if (err) return { error: err, message: `invalid record batch: ${err}` }
+      const compacted = this.config['cleanup.policy'].split(',').some((x) => x.trim() === 'compact')
+      const err = validateBatch(batch, { requireKeys: compacted })
+      if (err) return { error: err, message: compacted && err === 'INVALID_RECORD' ? 'invalid record batch (compacted topics need keys on every record)' : `invalid record batch: ${err}` }
     }
     if (batch.length > this.config['max.message.bytes']) {
       return { error: 'MESSAGE_TOO_LARGE', message: `batch of ${batch.length} bytes exceeds max.message.bytes ${this.config['max.message.bytes']}` }

@@ -260,3 +260,15 @@ describe('int64 helpers', () => {
     expect(b.equals(Buffer.alloc(8, 0xff))).toBe(true)
   })
 })
+
+describe('compacted topics', () => {
+  it('requireKeys rejects a record without key, but not control batches', () => {
+    const keyed = buildBatch({ records: [{ key: 'a', value: '1' }, { key: '', value: null }] })
+    const unkeyed = buildBatch({ records: [{ key: 'a', value: '1' }, { key: null, value: '2' }] })
+    expect(validateBatch(keyed, { requireKeys: true })).toBeNull()
+    expect(validateBatch(unkeyed, { requireKeys: true })).toBe('INVALID_RECORD')
+    expect(validateBatch(unkeyed)).toBeNull()
+    const marker = buildControlBatch({ type: 'ABORT', producerId: 1, producerEpoch: 0, coordinatorEpoch: 0 })
+    expect(validateBatch(marker, { requireKeys: true })).toBeNull()
+  })
+})

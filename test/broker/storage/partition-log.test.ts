@@ -401,3 +401,12 @@ describe('maxTimestampOffset after DeleteRecords', () => {
     log.close()
   })
 })
+
+describe('compacted topics', () => {
+  it('reject records without a key with INVALID_RECORD', () => {
+    const log = PartitionLog.open(tempDir(), logConfigFrom({ 'cleanup.policy': 'compact' }))
+    expect(log.append(buildBatch({ records: [{ key: null, value: 'v' }] }), { now: 2_000_000 }).error).toBe('INVALID_RECORD')
+    expect(log.append(buildBatch({ records: [{ key: 'k', value: 'v' }], timestamp: 2_000_000 }), { now: 2_000_000 })).toMatchObject({ baseOffset: 0 })
+    log.close()
+  })
+})
