@@ -478,6 +478,12 @@ export class PartitionLog {
     return doomed.length
   }
 
+  /** Drops idle producer state (producer.id.expiration.ms); call periodically with retention. */
+  expireProducers(now = this.now(), expirationMs = 86_400_000): number {
+    this.ensureOpen()
+    return this.producerState.expireProducers(now, expirationMs)
+  }
+
   /** Alias of enforceRetention. */
   applyRetention(now = this.now()): number {
     return this.enforceRetention(now)

@@ -116,6 +116,21 @@ export class ProducerStateManager {
     for (const [pid, e] of this.producers) if (e.lastDataOffset < logStartOffset) this.producers.delete(pid)
   }
 
+  /**
+   * Forgets producers idle for longer than `expirationMs` (Kafka's producer.id.expiration.ms,
+   * default 1 day) that have no ongoing transaction. Returns how many were removed.
+   */
+  expireProducers(now: number, expirationMs = 86_400_000): number {
+    let n = 0
+    for (const [pid, e] of this.producers) {
+      if (e.currentTxnFirstOffset < 0 && now - e.lastTimestamp > expirationMs) {
+        this.producers.delete(pid)
+        n++
+      }
+    }
+    return n
+  }
+
   /** Smallest first offset of an ongoing transaction (for the last stable offset), or null. */
   firstUnstableOffset(): number | null {
     let min: number | null = null

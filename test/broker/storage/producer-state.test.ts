@@ -157,3 +157,16 @@ describe('idempotent producer state in PartitionLog', () => {
     log.close()
   })
 })
+
+describe('producer expiration', () => {
+  it('forgets idle producers but keeps those in a transaction', () => {
+    const m = new ProducerStateManager()
+    const h = (producerId: number, transactional: boolean) => ({ producerId, producerEpoch: 0, baseSequence: 0, lastOffsetDelta: 0, control: false, transactional })
+    m.update(h(1, false), 0, 0, 1_000)
+    m.update(h(2, true), 1, 1, 1_000)
+    m.update(h(3, false), 2, 2, 50_000)
+    expect(m.expireProducers(60_000, 20_000)).toBe(1)
+    expect([...m.producers.keys()].sort()).toEqual([2, 3])
+    expect(m.check({ ...h(1, false), baseSequence: 17 })).toBeNull()
+  })
+})
