@@ -1,30 +1,53 @@
 import { brokerConfigByName, topicConfigDefs, type ConfigDef } from './config'
 import type { MetadataStore } from './controller/metadata'
 
+export type ConfigSourceName = 'DYNAMIC_TOPIC_CONFIG' | 'DYNAMIC_BROKER_CONFIG' | 'DYNAMIC_DEFAULT_BROKER_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DEFAULT_CONFIG'
+
+export interface ConfigSynonym {
+  name: string
+  value: string | null
+  source: ConfigSourceName
+}
+
 export interface ResolvedConfig {
   name: string
   value: string | null
-  source: 'DYNAMIC_TOPIC_CONFIG' | 'DYNAMIC_BROKER_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DEFAULT_CONFIG'
+  source: ConfigSourceName
   def: ConfigDef
 }
 
 /**
- * Broker configuration in Kafka's layering: dynamic cluster-wide values (AlterConfigs), then
- * the values the broker was started with, then Kafka's defaults.
+ * Broker configuration in Kafka's layering: dynamic values of one broker (AlterConfigs on
+ * broker "<id>"), dynamic cluster-wide defaults (AlterConfigs on broker ""), then the values the
+ * broker was started with, then Kafka's defaults.
  */
 export class BrokerConfig {
   constructor(
     private readonly metadata: MetadataStore,
     readonly staticConfigs: Record<string, string>,
+    /** The broker these values are for; per-broker dynamic configs apply only when known. */
+    readonly nodeId?: number,
   ) {}
 
-  resolve(name: string): ResolvedConfig | undefined {
+  /** Every layer that sets `name`, most specific first (Kafka's synonyms of a broker config). */
+  layers(name: string, nodeId = this.nodeId): ConfigSynonym[] {
+    const def = brokerConfigByName.get(name)
+    const out: ConfigSynonym[] = []
+    const node = nodeId === undefined ? undefined : this.metadata.nodeConfigs(nodeId)[name]
+    if (node !== undefined) out.push({ name, value: node, source: 'DYNAMIC_BROKER_CONFIG' })
+    const dyn = this.metadata.brokerConfigs[name]
+    if (dyn !== undefined) out.push({ name, value: dyn, source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' })
+    const st = this.staticConfigs[name]
+    if (st !== undefined) out.push({ name, value: st, source: 'STATIC_BROKER_CONFIG' })
+    if (def && def.default !== null) out.push({ name, value: def.default, source: 'DEFAULT_CONFIG' })
+    return out
+  }
+
+  resolve(name: string, nodeId = this.nodeId): ResolvedConfig | undefined {
     const def = brokerConfigByName.get(name)
     if (!def) return undefined
-    const dyn = this.metadata.brokerConfigs[name]
-    if (dyn !== undefined) return { name, value: dyn, source: 'DYNAMIC_BROKER_CONFIG', def }
-    const st = this.staticConfigs[name]
-    if (st !== undefined) return { name, value: st, source: 'STATIC_BROKER_CONFIG', def }
+    const top = this.layers(name, nodeId)[0]
+    if (top) return { name, value: top.value, source: top.source, def }
     return { name, value: def.default, source: 'DEFAULT_CONFIG', def }
   }
 
@@ -43,14 +66,24 @@ export class BrokerConfig {
   }
 
   /** Every topic config of a topic with its value and where it came from. */
-  topicConfigs(topicConfigs: Record<string, string>): ResolvedConfig[] {
+  topicConfigs(topicConfigs: Record<string, string>, nodeId = this.nodeId): ResolvedConfig[] {
     return topicConfigDefs.map((def) => {
       const own = topicConfigs[def.name]
       if (own !== undefined) return { name: def.name, value: own, source: 'DYNAMIC_TOPIC_CONFIG', def }
-      const b = def.brokerName ? this.resolve(def.brokerName) : undefined
+      const b = def.brokerName ? this.resolve(def.brokerName, nodeId) : undefined
       if (b && b.source !== 'DEFAULT_CONFIG') return { name: def.name, value: b.value, source: b.source, def }
       return { name: def.name, value: def.default, source: 'DEFAULT_CONFIG', def }
     })
+  }
+
+  /** The synonyms of a topic config as DescribeConfigs reports them: the topic's own value, then the broker layers. */
+  topicSynonyms(def: ConfigDef, topicConfigs: Record<string, string>, nodeId = this.nodeId): ConfigSynonym[] {
+    const out: ConfigSynonym[] = []
+    const own = topicConfigs[def.name]
+    if (own !== undefined) out.push({ name: def.name, value: own, source: 'DYNAMIC_TOPIC_CONFIG' })
+    if (def.brokerName && brokerConfigByName.has(def.brokerName)) out.push(...this.layers(def.brokerName, nodeId))
+    else if (def.default !== null) out.push({ name: def.name, value: def.default, source: 'DEFAULT_CONFIG' })
+    return out
   }
 
   /** Effective topic config values by name (numbers stay strings, as Kafka reports them). */

@@ -34,12 +34,19 @@ const LONG_MAX = '9223372036854775807'
 /** Topic-level configs with Kafka's names and defaults. */
 export const topicConfigDefs: ConfigDef[] = [
   { name: 'cleanup.policy', type: 'LIST', default: 'delete', brokerName: 'log.cleanup.policy', oneOf: ['delete', 'compact'], doc: 'How old log segments are handled: deleted after retention, or compacted to the latest value per key.' },
+  { name: 'compression.gzip.level', type: 'INT', default: '-1', brokerName: 'compression.gzip.level', min: -1, max: 9, doc: 'Compression level of gzip when compression.type is gzip.' },
+  { name: 'compression.lz4.level', type: 'INT', default: '9', brokerName: 'compression.lz4.level', min: 1, max: 17, doc: 'Compression level of lz4 when compression.type is lz4.' },
   { name: 'compression.type', type: 'STRING', default: 'producer', brokerName: 'compression.type', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'], doc: 'Final compression of the topic; "producer" keeps what the producer sent.' },
+  { name: 'compression.zstd.level', type: 'INT', default: '3', brokerName: 'compression.zstd.level', min: -131072, max: 22, doc: 'Compression level of zstd when compression.type is zstd.' },
   { name: 'delete.retention.ms', type: 'LONG', default: '86400000', brokerName: 'log.cleaner.delete.retention.ms', min: 0, doc: 'How long delete tombstones are kept on compacted topics.' },
   { name: 'file.delete.delay.ms', type: 'LONG', default: '60000', brokerName: 'log.segment.delete.delay.ms', min: 0, doc: 'Time to wait before deleting a file from the filesystem.' },
   { name: 'flush.messages', type: 'LONG', default: LONG_MAX, brokerName: 'log.flush.interval.messages', min: 1, doc: 'Messages written before the log is forced to disk.' },
   { name: 'flush.ms', type: 'LONG', default: LONG_MAX, brokerName: 'log.flush.interval.ms', min: 0, doc: 'Time after which the log is forced to disk.' },
+  { name: 'follower.replication.throttled.replicas', type: 'LIST', default: '', doc: 'Replicas whose log replication is throttled on the follower side.' },
   { name: 'index.interval.bytes', type: 'INT', default: '4096', brokerName: 'log.index.interval.bytes', min: 0, doc: 'Bytes between entries of the sparse offset index.' },
+  { name: 'leader.replication.throttled.replicas', type: 'LIST', default: '', doc: 'Replicas whose log replication is throttled on the leader side.' },
+  { name: 'local.retention.bytes', type: 'LONG', default: '-2', brokerName: 'log.local.retention.bytes', min: -2, doc: 'Local log size kept when tiered storage is on; -2 means retention.bytes.' },
+  { name: 'local.retention.ms', type: 'LONG', default: '-2', brokerName: 'log.local.retention.ms', min: -2, doc: 'Local log retention time when tiered storage is on; -2 means retention.ms.' },
   { name: 'max.compaction.lag.ms', type: 'LONG', default: LONG_MAX, brokerName: 'log.cleaner.max.compaction.lag.ms', min: 1, doc: 'Maximum time a message stays ineligible for compaction.' },
   { name: 'max.message.bytes', type: 'INT', default: '1048588', brokerName: 'message.max.bytes', min: 0, doc: 'Largest record batch size allowed.' },
   { name: 'message.timestamp.after.max.ms', type: 'LONG', default: '3600000', brokerName: 'log.message.timestamp.after.max.ms', min: 0, doc: 'Allowed amount a message timestamp may be ahead of the broker clock.' },
@@ -49,9 +56,12 @@ export const topicConfigDefs: ConfigDef[] = [
   { name: 'min.compaction.lag.ms', type: 'LONG', default: '0', brokerName: 'log.cleaner.min.compaction.lag.ms', min: 0, doc: 'Minimum time a message stays uncompacted.' },
   { name: 'min.insync.replicas', type: 'INT', default: '1', brokerName: 'min.insync.replicas', min: 1, doc: 'Replicas that must acknowledge a write with acks=all.' },
   { name: 'preallocate', type: 'BOOLEAN', default: 'false', brokerName: 'log.preallocate', doc: 'Preallocate segment files.' },
+  { name: 'remote.log.copy.disable', type: 'BOOLEAN', default: 'false', doc: 'Stop copying segments to remote storage.' },
+  { name: 'remote.log.delete.on.disable', type: 'BOOLEAN', default: 'false', doc: 'Delete remote data when tiered storage is disabled on the topic.' },
+  { name: 'remote.storage.enable', type: 'BOOLEAN', default: 'false', doc: 'Tiered storage for the topic.' },
   { name: 'retention.bytes', type: 'LONG', default: '-1', brokerName: 'log.retention.bytes', doc: 'Maximum partition size before old segments are deleted; -1 means no limit.' },
   { name: 'retention.ms', type: 'LONG', default: '604800000', brokerName: 'log.retention.ms', min: -1, doc: 'How long a log segment is kept before deletion; -1 means forever.' },
-  { name: 'segment.bytes', type: 'INT', default: '1073741824', brokerName: 'log.segment.bytes', min: 14, doc: 'Segment file size at which the log rolls.' },
+  { name: 'segment.bytes', type: 'INT', default: '1073741824', brokerName: 'log.segment.bytes', min: 1048576, doc: 'Segment file size at which the log rolls.' },
   { name: 'segment.index.bytes', type: 'INT', default: '10485760', brokerName: 'log.index.size.max.bytes', min: 4, doc: 'Size of the offset index per segment.' },
   { name: 'segment.jitter.ms', type: 'LONG', default: '0', brokerName: 'log.roll.jitter.ms', min: 0, doc: 'Random jitter subtracted from segment.ms.' },
   { name: 'segment.ms', type: 'LONG', default: '604800000', brokerName: 'log.roll.ms', min: 1, doc: 'Time after which the log rolls even if the segment is not full.' },
@@ -61,15 +71,15 @@ export const topicConfigDefs: ConfigDef[] = [
 /** Broker-level configs this broker honours or reports. */
 export const brokerConfigDefs: ConfigDef[] = [
   { name: 'auto.create.topics.enable', type: 'BOOLEAN', default: 'true', doc: 'Create a topic on first metadata request or produce for it.', readOnly: true },
-  { name: 'num.partitions', type: 'INT', default: '1', min: 1, doc: 'Default partition count of auto-created topics.' },
-  { name: 'default.replication.factor', type: 'INT', default: '1', min: 1, doc: 'Default replication factor of auto-created topics.' },
+  { name: 'num.partitions', type: 'INT', default: '1', min: 1, doc: 'Default partition count of auto-created topics.', readOnly: true },
+  { name: 'default.replication.factor', type: 'INT', default: '1', min: 1, doc: 'Default replication factor of auto-created topics.', readOnly: true },
   { name: 'delete.topic.enable', type: 'BOOLEAN', default: 'true', doc: 'Allow topic deletion.', readOnly: true },
   { name: 'socket.request.max.bytes', type: 'INT', default: '104857600', min: 1, doc: 'Largest request the broker reads; larger frames close the connection.', readOnly: true },
   { name: 'message.max.bytes', type: 'INT', default: '1048588', min: 0, doc: 'Largest record batch size allowed.' },
   { name: 'log.retention.ms', type: 'LONG', default: '604800000', min: -1, doc: 'Default retention time of topics.' },
   { name: 'log.retention.hours', type: 'INT', default: '168', doc: 'Default retention time of topics, in hours.', readOnly: true },
   { name: 'log.retention.bytes', type: 'LONG', default: '-1', doc: 'Default retention size of partitions.' },
-  { name: 'log.segment.bytes', type: 'INT', default: '1073741824', min: 14, doc: 'Default segment size.' },
+  { name: 'log.segment.bytes', type: 'INT', default: '1073741824', min: 1048576, doc: 'Default segment size.' },
   { name: 'log.roll.ms', type: 'LONG', default: '604800000', min: 1, doc: 'Default segment roll time.' },
   { name: 'log.cleanup.policy', type: 'LIST', default: 'delete', oneOf: ['delete', 'compact'], doc: 'Default cleanup policy.' },
   { name: 'log.message.timestamp.type', type: 'STRING', default: 'CreateTime', oneOf: ['CreateTime', 'LogAppendTime'], doc: 'Default timestamp type.' },
@@ -117,8 +127,8 @@ export function validateConfig(def: ConfigDef, value: string | null): void {
     }
     case 'LIST':
       if (def.oneOf) {
-        for (const item of value.split(',').map((s) => s.trim())) {
-          if (!def.oneOf.includes(item.toLowerCase())) throw bad(`String must be one of: ${def.oneOf.join(', ')}`)
+        for (const item of value.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+          if (!def.oneOf.includes(item.toLowerCase())) throw bad(`String must be one of: ${[...def.oneOf].sort().join(', ')}`)
         }
       }
       return

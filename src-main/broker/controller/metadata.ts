@@ -33,6 +33,8 @@ interface MetadataFile {
   brokerConfigs: Record<string, string>
   /** First producer id not yet handed out in a block (Kafka hands out blocks of 1000). */
   producerIdBlockEnd?: number
+  /** Dynamic configs of single brokers (AlterConfigs on broker "<id>"), by node id. */
+  brokerNodeConfigs?: Record<string, Record<string, string>>
 }
 
 const PRODUCER_ID_BLOCK = 1000
@@ -45,6 +47,7 @@ export class MetadataStore {
   readonly clusterId: string
   readonly topics = new Map<string, TopicMetadata>()
   readonly brokerConfigs: Record<string, string>
+  private readonly brokerNodeConfigs: Record<string, Record<string, string>>
   readonly brokers = new Map<number, BrokerEndpoint>()
   controllerId = -1
   private nextProducerId = 0
@@ -60,6 +63,7 @@ export class MetadataStore {
     // Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding.
     this.clusterId = data?.clusterId ?? randomBytes(16).toString('base64url')
     this.brokerConfigs = data?.brokerConfigs ?? {}
+    this.brokerNodeConfigs = data?.brokerNodeConfigs ?? {}
     for (const t of data?.topics ?? []) this.topics.set(t.name, t)
     this.producerIdBlockEnd = this.nextProducerId = data?.producerIdBlockEnd ?? 0
     if (!data) this.persist()
@@ -124,10 +128,21 @@ export class MetadataStore {
     this.changed(name)
   }
 
-  setBrokerConfigs(configs: Record<string, string>): void {
-    for (const k of Object.keys(this.brokerConfigs)) delete this.brokerConfigs[k]
-    Object.assign(this.brokerConfigs, configs)
+  /** Replaces the dynamic broker configs: cluster-wide defaults, or those of one broker when nodeId is given. */
+  setBrokerConfigs(configs: Record<string, string>, nodeId?: number): void {
+    if (nodeId === undefined) {
+      for (const k of Object.keys(this.brokerConfigs)) delete this.brokerConfigs[k]
+      Object.assign(this.brokerConfigs, configs)
+    } else if (Object.keys(configs).length === 0) delete this.brokerNodeConfigs[String(nodeId)]
+    else this.brokerNodeConfigs[String(nodeId)] = { ...configs }
     this.persist()
+    // Topic-level defaults come from broker configs: let brokers refresh their logs' configs.
+    for (const t of this.topics.keys()) for (const fn of this.listeners) fn(t)
+  }
+
+  /** The dynamic configs set on one broker (empty when none). */
+  nodeConfigs(nodeId: number): Readonly<Record<string, string>> {
+    return this.brokerNodeConfigs[String(nodeId)] ?? {}
   }
 
   /** A producer id never handed out before, even across restarts: blocks are persisted before use. */
@@ -145,7 +160,7 @@ export class MetadataStore {
   }
 
   private persist(): void {
-    const data: MetadataFile = { clusterId: this.clusterId, topics: [...this.topics.values()], brokerConfigs: this.brokerConfigs, producerIdBlockEnd: this.producerIdBlockEnd }
+    const data: MetadataFile = { clusterId: this.clusterId, topics: [...this.topics.values()], brokerConfigs: this.brokerConfigs, producerIdBlockEnd: this.producerIdBlockEnd, brokerNodeConfigs: this.brokerNodeConfigs }
     const tmp = `${this.file}.tmp`
     writeFileSync(tmp, JSON.stringify(data, null, 1))
     renameSync(tmp, this.file)

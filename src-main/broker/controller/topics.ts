@@ -7,10 +7,11 @@ const LEGAL_TOPIC = /^[a-zA-Z0-9._-]+$/
 
 /** Kafka's topic name rules (org.apache.kafka.common.internals.Topic). */
 export function validateTopicName(name: string): void {
-  if (name === '') throw new KafkaError('INVALID_TOPIC_EXCEPTION', 'Topic name is illegal, it can\'t be empty')
-  if (name === '.' || name === '..') throw new KafkaError('INVALID_TOPIC_EXCEPTION', 'Topic name cannot be "." or ".."')
-  if (name.length > MAX_TOPIC_NAME_LENGTH) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`)
-  if (!LEGAL_TOPIC.test(name)) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`)
+  const bad = (why: string) => new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic name is invalid: ${why}`)
+  if (name === '') throw bad('the empty string is not allowed')
+  if (name === '.' || name === '..') throw bad(`'${name}' is not allowed`)
+  if (name.length > MAX_TOPIC_NAME_LENGTH) throw bad(`the length of '${name}' is longer than the max allowed length ${MAX_TOPIC_NAME_LENGTH}`)
+  if (!LEGAL_TOPIC.test(name)) throw bad(`'${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`)
 }
 
 /** Validates topic configs with Kafka's rules; unknown names are refused as Kafka does. */
@@ -19,6 +20,21 @@ export function validateTopicConfigs(configs: Record<string, string | null>): vo
     const def = topicConfigByName.get(k)
     if (!def) throw new KafkaError('INVALID_CONFIG', `Unknown topic config name: ${k}`)
     validateConfig(def, v)
+  }
+}
+
+/** Kafka's checks of a manual replica list (ReplicationControlManager). */
+export function validateReplicaList(metadata: MetadataStore, brokerIds: number[], replicationFactor?: number): void {
+  if (brokerIds.length === 0) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', 'The manual partition assignment includes an empty replica list.')
+  const sorted = [...brokerIds].sort((a, b) => a - b)
+  let prev: number | undefined
+  for (const b of sorted) {
+    if (!metadata.brokers.has(b)) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes broker ${b}, but no such broker is registered.`)
+    if (b === prev) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes the broker ${prev} more than once.`)
+    prev = b
+  }
+  if (replicationFactor !== undefined && brokerIds.length !== replicationFactor) {
+    throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes a partition with ${brokerIds.length} replica(s), but this is not consistent with previous partitions, which have ${replicationFactor} replica(s).`)
   }
 }
 
@@ -50,21 +66,20 @@ export function createTopic(
   const live = metadata.liveBrokerIds()
   let assignments: PartitionAssignment[]
   if (spec.assignments && spec.assignments.length > 0) {
-    if (spec.numPartitions !== -1 || spec.replicationFactor !== -1) {
-      throw new KafkaError('INVALID_REQUEST', 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.')
-    }
-    const sorted = [...spec.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex)
-    assignments = sorted.map((a, i) => {
-      if (a.partitionIndex !== i) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', 'Partitions should be a consecutive 0-based integer sequence')
-      if (a.brokerIds.length === 0 || new Set(a.brokerIds).size !== a.brokerIds.length) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `Invalid replica list for partition ${i}`)
-      for (const b of a.brokerIds) if (!live.includes(b)) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `Unknown broker ${b} in replica assignment`)
+    if (spec.replicationFactor !== -1) throw new KafkaError('INVALID_REQUEST', 'A manual partition assignment was specified, but replication factor was not set to -1.')
+    if (spec.numPartitions !== -1) throw new KafkaError('INVALID_REQUEST', 'A manual partition assignment was specified, but numPartitions was not set to -1.')
+    let rf: number | undefined
+    assignments = spec.assignments.map((a, i) => {
+      if (a.partitionIndex !== i) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', 'partitions should be a consecutive 0-based integer sequence')
+      validateReplicaList(metadata, a.brokerIds, rf)
+      rf = a.brokerIds.length
       return { partition: i, leader: a.brokerIds[0], leaderEpoch: 0, replicas: [...a.brokerIds], isr: [...a.brokerIds] }
     })
   } else {
+    if (spec.numPartitions === 0 || spec.numPartitions < -1) throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions was set to an invalid non-positive value.')
+    if (spec.replicationFactor === 0 || spec.replicationFactor < -1) throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0, or -1 to use the default value.')
     const partitions = spec.numPartitions === -1 ? defaults.numPartitions : spec.numPartitions
     const rf = spec.replicationFactor === -1 ? defaults.replicationFactor : spec.replicationFactor
-    if (partitions <= 0) throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.')
-    if (rf <= 0) throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0.')
     if (rf > live.length) throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${live.length} broker(s) are registered.`)
     assignments = metadata.assign(partitions, rf)
   }

@@ -1,0 +1,44 @@
+import { defineApi } from './registry'
+import { ErrorCode } from '../errors'
+
+const NO_OPERATIONS = -2147483648
+/** CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE: what Kafka reports without an authorizer. */
+const ALL_CLUSTER_OPERATIONS = 8096
+const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const
+
+export default defineApi({
+  key: 60,
+  name: 'DescribeCluster',
+  minVersion: 0,
+  maxVersion: 2,
+  handle(req: { includeClusterAuthorizedOperations: boolean; endpointType?: number; includeFencedBrokers?: boolean }, ctx) {
+    const md = ctx.broker.metadata
+    const endpointType = ctx.apiVersion >= 1 ? req.endpointType ?? EndpointType.BROKER : EndpointType.BROKER
+    if (endpointType !== EndpointType.BROKER) {
+      const mismatched = endpointType === EndpointType.CONTROLLER
+      return {
+        throttleTimeMs: 0,
+        errorCode: mismatched ? ErrorCode.MISMATCHED_ENDPOINT_TYPE : ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
+        errorMessage: mismatched ? 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER' : `Unsupported endpoint type ${endpointType}`,
+        endpointType: EndpointType.BROKER,
+        clusterId: '',
+        controllerId: -1,
+        brokers: [],
+        clusterAuthorizedOperations: NO_OPERATIONS,
+      }
+    }
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      endpointType: EndpointType.BROKER,
+      clusterId: md.clusterId,
+      // Brokers answer with the active controller; in the embedded cluster that is the broker acting as controller.
+      controllerId: md.controllerId,
+      brokers: [...md.brokers.values()]
+        .sort((a, b) => a.nodeId - b.nodeId)
+        .map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack, isFenced: false })),
+      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : NO_OPERATIONS,
+    }
+  },
+})
