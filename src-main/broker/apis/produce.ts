@@ -35,7 +35,11 @@ export function appendRecords(ctx: RequestContext, topic: string, partition: num
   let appendTime = -1
   for (const batch of split.batches) {
     const res = log.append(batch, { leaderEpoch: t.partitions[partition].leaderEpoch })
-    if (res.error !== undefined) return failed(partition, res.error, res.message)
+    if (res.error !== undefined) {
+      // Produce v3+ must carry magic v2 batches; Kafka reports an old magic there as an invalid record.
+      const name = res.error === 'UNSUPPORTED_FOR_MESSAGE_FORMAT' && ctx.apiVersion >= 3 ? 'INVALID_RECORD' : res.error
+      return failed(partition, name, res.message)
+    }
     if (first < 0) first = res.duplicateOf ?? res.baseOffset
     appendTime = res.logAppendTime
   }
