@@ -15,7 +15,8 @@ export default defineApi({
     const { broker } = ctx
     const topics = req.topics.map((rt) => {
       const t = broker.metadata.topics.get(rt.name)
-      const partitions = rt.partitions.map((rp) => {
+      const seen = new Set<number>()
+      const partitions = rt.partitions.filter((rp) => !seen.has(rp.partitionIndex) && !!seen.add(rp.partitionIndex)).map((rp) => {
         const fail = (code: number) => ({ partitionIndex: rp.partitionIndex, lowWatermark: -1, errorCode: code })
         const p = t?.partitions[rp.partitionIndex]
         if (!t || !p) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)

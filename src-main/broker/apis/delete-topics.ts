@@ -22,7 +22,7 @@ export default defineApi({
     const idCount = new Map<string, number>()
     for (const t of wanted) {
       if (t.name !== null) nameCount.set(t.name, (nameCount.get(t.name) ?? 0) + 1)
-      if (!t.topicId.equals(ZERO_UUID)) idCount.set(t.topicId.toString('hex'), (idCount.get(t.topicId.toString('hex')) ?? 0) + 1)
+      if (t.name === null && !t.topicId.equals(ZERO_UUID)) idCount.set(t.topicId.toString('hex'), (idCount.get(t.topicId.toString('hex')) ?? 0) + 1)
     }
     const responses = []
     const reported = new Set<string>()

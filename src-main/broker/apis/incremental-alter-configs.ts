@@ -4,7 +4,8 @@ import {
   applyIncremental,
   brokerConfigType,
   brokerTarget,
-  inheritedTopicValue,
+  brokerConfigDefault,
+  topicConfigDefault,
   INVALID_REQUEST_MESSAGE,
   replaceBrokerConfigs,
   replaceTopicConfigs,
@@ -37,17 +38,12 @@ export default defineApi({
         if (seen.get(`${res.resourceType}:${res.resourceName}`)! > 1) throw new KafkaError('INVALID_REQUEST', 'Each resource must appear at most once.')
         if (res.resourceType === ResourceType.TOPIC) {
           const t = requireTopic(md, res.resourceName)
-          const next = applyIncremental(t.configs, res.configs, topicConfigType, (n) => inheritedTopicValue(broker.config, broker.nodeId, n))
+          const next = applyIncremental(t.configs, res.configs, topicConfigType, topicConfigDefault)
           replaceTopicConfigs(md, t.name, next, req.validateOnly)
         } else if (res.resourceType === ResourceType.BROKER) {
           const target = brokerTarget(res.resourceName, broker.nodeId, false)
           const existing = target === undefined ? md.brokerConfigs : md.nodeConfigs(target)
-          // A config not set at this level starts from the value the level below gives it.
-          const below = (n: string) => {
-            const layers = broker.config.layers(n, target)
-            return layers.find((l) => l.source !== 'DYNAMIC_BROKER_CONFIG' && (target === undefined ? l.source !== 'DYNAMIC_DEFAULT_BROKER_CONFIG' : true))?.value
-          }
-          const next = applyIncremental(existing, res.configs, brokerConfigType, below)
+          const next = applyIncremental(existing, res.configs, brokerConfigType, brokerConfigDefault)
           replaceBrokerConfigs(md, target, next, req.validateOnly)
         } else {
           throw new KafkaError('INVALID_REQUEST', INVALID_REQUEST_MESSAGE)

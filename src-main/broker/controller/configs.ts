@@ -1,6 +1,5 @@
 import { KafkaError } from '../errors'
 import { brokerConfigByName, topicConfigByName, validateConfig } from '../config'
-import type { BrokerConfig } from '../broker-config'
 import type { MetadataStore } from './metadata'
 import { validateTopicConfigs } from './topics'
 
@@ -117,7 +116,11 @@ export function brokerConfigType(name: string): string | undefined {
   return brokerConfigByName.get(name)?.type
 }
 
-/** Effective value of a topic config when the topic does not set it. */
-export function inheritedTopicValue(config: BrokerConfig, nodeId: number, name: string): string | null | undefined {
-  return config.topicConfigs({}, nodeId).find((r) => r.name === name)?.value
+/** Where APPEND and SUBTRACT start when a config is not set at that level: Kafka's default of the config. */
+export function topicConfigDefault(name: string): string | null | undefined {
+  return topicConfigByName.get(name)?.default
+}
+
+export function brokerConfigDefault(name: string): string | null | undefined {
+  return brokerConfigByName.get(name)?.default
 }
