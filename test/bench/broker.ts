@@ -1,0 +1,99 @@
+// Starts one broker the way a user does and reports when it became ready and which process
+// holds it. Unlike test/interop/target.ts this exposes the broker's pid (for RSS) and the
+// spawn→ready time, and can start the embedded broker under `node --cpu-prof`.
+//
+//   embedded: node out/cli/kafkadesk.js cluster --brokers 1 --port 0 --data-dir DIR
+//   kafka:    bash scripts/kafka/start-broker.sh --port 0 --dir DIR   (the JVM is its child)
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { repoRoot } from '../interop/target'
+import { childPids, cmdline } from './memory'
+
+export type BrokerKind = 'embedded' | 'kafka'
+
+export interface Broker {
+  kind: BrokerKind
+  bootstrap: string
+  /** Milliseconds from spawn() to the `ready bootstrap=…` stdout line. */
+  readyMs: number
+  /** The process that holds the broker (node, or Kafka's JVM rather than its bash wrapper). */
+  brokerPid: number
+  stop(): Promise<void>
+}
+
+export interface StartOptions {
+  /** Embedded only: write a V8 CPU profile into this directory when the broker exits. */
+  cpuProfDir?: string
+}
+
+const READY = /^ready bootstrap=(\S+)\s*$/m
+
+export async function startBroker(kind: BrokerKind, opts: StartOptions = {}): Promise<Broker> {
+  const dir = mkdtempSync(join(tmpdir(), `kafkadesk-bench-${kind}-`))
+  const [cmd, args] =
+    kind === 'embedded'
+      ? [
+          process.execPath,
+          [
+            ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []),
+            join(repoRoot, 'out', 'cli', 'kafkadesk.js'),
+            ...['cluster', '--brokers', '1', '--port', '0', '--data-dir', dir],
+          ],
+        ]
+      : ['bash', [join(repoRoot, 'scripts', 'kafka', 'start-broker.sh'), '--port', '0', '--dir', dir]]
+
+  const t0 = performance.now()
+  const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+  const exited = new Promise<void>((res) => child.once('exit', () => res()))
+  let stderrTail = ''
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderrTail = (stderrTail + d).slice(-3000)))
+  // A crashed bench must not leave a broker (and its 300 MB logs) behind.
+  const killOnExit = (): void => void child.kill('SIGKILL')
+  process.once('exit', killOnExit)
+
+  const stop = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit)
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+      await exited
+      clearTimeout(timer)
+    }
+    rmSync(dir, { recursive: true, force: true })
+  }
+
+  try {
+    const timeoutMs = kind === 'kafka' ? 150_000 : 30_000
+    const bootstrap = await new Promise<string>((res, rej) => {
+      let out = ''
+      const timer = setTimeout(() => rej(new Error(`${kind} not ready after ${timeoutMs} ms:\n${stderrTail}`)), timeoutMs)
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        out += d
+        const m = READY.exec(out)
+        if (m) {
+          clearTimeout(timer)
+          res(m[1]!)
+        }
+      })
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer)
+        rej(new Error(`${kind} exited (${code ?? signal}) before ready:\n${stderrTail}`))
+      })
+    })
+    const readyMs = performance.now() - t0
+    return { kind, bootstrap, readyMs, brokerPid: brokerPid(kind, child.pid!), stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+/** start-broker.sh runs the JVM (main class kafka.Kafka) as a background child of its bash. */
+function brokerPid(kind: BrokerKind, pid: number): number {
+  if (kind === 'embedded') return pid
+  const jvm = childPids(pid).find((c) => cmdline(c).includes(' kafka.Kafka '))
+  if (jvm === undefined) throw new Error(`no kafka.Kafka JVM among the children of start-broker.sh (pid ${pid})`)
+  return jvm
+}

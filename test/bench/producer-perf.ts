@@ -1,0 +1,64 @@
+// Produce throughput and latency with Apache Kafka's own load generator,
+// kafka-producer-perf-test (org.apache.kafka.tools.ProducerPerformance): a Java producer with
+// Kafka's default batching (batch.size 16 KB, linger.ms 5), one thread, fixed-size random
+// payloads. Its final summary line carries everything we report:
+//   300000 records sent, 53078.6 records/sec (51.83 MB/sec), 506.65 ms avg latency,
+//   839.00 ms max latency, 489 ms 50th, 759 ms 95th, 808 ms 99th, 837 ms 99.9th.
+// Latency there is send() → ack, so at full speed it is mostly time spent queued in the
+// client's 32 MB buffer; it only says something about the broker under a throttled load.
+import { join } from 'node:path'
+import { repoRoot, runOk } from '../interop/target'
+
+export interface ProducerPerfOptions {
+  bootstrap: string
+  topic: string
+  records: number
+  recordSize: number
+  /** Records per second; -1 for as fast as possible. */
+  throughput: number
+  acks: '1' | 'all'
+}
+
+export interface ProducerPerfResult {
+  records: number
+  recordsPerSec: number
+  mbPerSec: number
+  avgMs: number
+  maxMs: number
+  p50Ms: number
+  p95Ms: number
+  p99Ms: number
+  p999Ms: number
+}
+
+/**
+ * JVM flags for the client tools: kafka-run.sh defaults to C1 only (fast start for short
+ * admin calls); a load generator needs the full JIT and a roomier heap or the client, not the
+ * broker, becomes the bottleneck.
+ */
+export const toolJvmEnv = {
+  KAFKA_HEAP_OPTS: '-Xms512m -Xmx1g',
+  KAFKA_JVM_PERFORMANCE_OPTS: '-XX:+UseParallelGC',
+}
+
+const SUMMARY =
+  /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th/
+
+export async function producerPerf(o: ProducerPerfOptions): Promise<ProducerPerfResult> {
+  const r = await runOk(
+    'bash',
+    [
+      join(repoRoot, 'scripts', 'kafka', 'kafka-producer-perf-test'),
+      ...['--topic', o.topic, '--num-records', String(o.records), '--record-size', String(o.recordSize)],
+      ...['--throughput', String(o.throughput)],
+      ...['--producer-props', `bootstrap.servers=${o.bootstrap}`, `acks=${o.acks}`],
+    ],
+    { env: toolJvmEnv, timeoutMs: 180_000 },
+  )
+  const m = SUMMARY.exec(r.stdout)
+  if (!m) throw new Error(`kafka-producer-perf-test printed no summary line:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`)
+  const n = m.slice(1).map(Number)
+  const [records, recordsPerSec, mbPerSec, avgMs, maxMs, p50Ms, p95Ms, p99Ms, p999Ms] = n as [number, number, number, number, number, number, number, number, number]
+  if (records !== o.records) throw new Error(`kafka-producer-perf-test sent ${records} of ${o.records} records`)
+  return { records, recordsPerSec, mbPerSec, avgMs, maxMs, p50Ms, p95Ms, p99Ms, p999Ms }
+}

@@ -1,0 +1,115 @@
+// Renders the results as one plain-text table (embedded | Kafka | embedded/Kafka | target)
+// and writes them as JSON. Ratios are embedded ÷ Kafka: above 1 means the embedded broker
+// has more of it (faster for rates, slower/bigger for times and memory).
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { BrokerKind } from './broker'
+import type { ConsumeResult } from './consumer-perf'
+import type { MicroResult } from './micro'
+import type { ProducerPerfResult } from './producer-perf'
+import type { ReadyTime } from './ready-time'
+
+export interface ProduceRun {
+  label: string
+  acks: '1' | 'all'
+  /** Requested records/s, -1 = unthrottled. */
+  throughput: number
+  result?: ProducerPerfResult
+  error?: string
+}
+
+export interface BrokerResults {
+  kind: BrokerKind
+  readyTime?: ReadyTime
+  idleRssMb?: number
+  afterProduceRssMb?: number
+  peakRssMb?: number
+  /** The rate of the half-load run (half the embedded broker's acks=1 maximum). */
+  halfLoadRecordsPerSec?: number
+  produce: ProduceRun[]
+  consume: ConsumeResult[]
+  errors: string[]
+}
+
+export interface Results {
+  date: string
+  machine: { cpus: number; cpuModel: string; node: string; platform: string }
+  settings: { records: number; recordSize: number; partitions: number; halfLoadRecordsPerSec?: number; readyRuns: Record<BrokerKind, number> }
+  brokers: Partial<Record<BrokerKind, BrokerResults>>
+  micro: MicroResult[]
+  elapsedSec: number
+}
+
+type Row = [string, string, string, string, string]
+
+const num = (v: number | undefined, digits = 0): string =>
+  v === undefined || !Number.isFinite(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const ratio = (a: number | undefined, b: number | undefined): string =>
+  a === undefined || b === undefined || !b ? '—' : `${(a / b).toFixed(2)}×`
+/** PASS/MISS of an embedded figure against an upper bound. */
+const below = (v: number | undefined, limit: number, unit: string): string =>
+  v === undefined ? `< ${limit} ${unit}` : `< ${limit} ${unit} ${v < limit ? 'PASS' : 'MISS'}`
+
+function table(rows: Row[]): string {
+  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length)))
+  const line = (r: Row): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+  const sep = widths.map((w) => '-'.repeat(w)).join('  ')
+  return [line(rows[0]!), sep, ...rows.slice(1).map((r) => (r[0].startsWith('##') ? `${r[0].slice(3)}` : line(r)))].join('\n')
+}
+
+export function render(res: Results): string {
+  const e = res.brokers.embedded
+  const k = res.brokers.kafka
+  const rows: Row[] = [['', 'embedded', 'Kafka 4.1.1', 'emb/Kafka', 'target (embedded)']]
+  const section = (title: string): void => void rows.push([`## ${title}`, '', '', '', ''])
+  const pair = (label: string, pick: (b: BrokerResults) => number | undefined, digits: number, target = ''): void => {
+    const a = e && pick(e)
+    const b = k && pick(k)
+    rows.push([label, num(a, digits), num(b, digits), ratio(a, b), target])
+  }
+
+  section('Start')
+  pair(`ready time, median ms (runs: ${res.settings.readyRuns.embedded}/${res.settings.readyRuns.kafka})`, (b) => b.readyTime?.medianMs, 0, below(e?.readyTime?.medianMs, 1000, 'ms'))
+  pair('  min ms', (b) => b.readyTime?.minMs, 0)
+  pair('  max ms', (b) => b.readyTime?.maxMs, 0)
+  section('Memory (VmRSS of the broker process)')
+  pair('idle after start, MB', (b) => b.idleRssMb, 1, below(e?.idleRssMb, 100, 'MB'))
+  pair('after the produce runs, MB', (b) => b.afterProduceRssMb, 1)
+  pair('peak (VmHWM), MB', (b) => b.peakRssMb, 1)
+
+  const labels = [...new Set([...(e?.produce ?? []), ...(k?.produce ?? [])].map((p) => p.label))]
+  for (const label of labels) {
+    const pr = (b: BrokerResults): ProducerPerfResult | undefined => b.produce.find((p) => p.label === label)?.result
+    section(`Produce ${label} (kafka-producer-perf-test, ${num(res.settings.records)} × ${res.settings.recordSize} B, ${res.settings.partitions} partitions)`)
+    pair('  records/s', (b) => pr(b)?.recordsPerSec, 0)
+    pair('  MB/s', (b) => pr(b)?.mbPerSec, 1)
+    pair('  p50 latency ms', (b) => pr(b)?.p50Ms, 0)
+    const half = label.startsWith('half load')
+    pair('  p99 latency ms', (b) => pr(b)?.p99Ms, 0, half ? below(e && pr(e)?.p99Ms, 10, 'ms') : '')
+    pair('  max latency ms', (b) => pr(b)?.maxMs, 0)
+  }
+
+  for (const tool of ['kafka-consumer-perf-test', 'kcat'] as const) {
+    const cr = (b: BrokerResults): ConsumeResult | undefined => b.consume.find((c) => c.tool === tool)
+    section(`Consume from offset 0 to the end (${tool}${tool === 'kcat' ? ', no group; fallback' : ', consumer group'})`)
+    pair('  records/s', (b) => cr(b)?.recordsPerSec, 0)
+    pair('  MB/s', (b) => cr(b)?.mbPerSec, 1)
+  }
+
+  let out = table(rows)
+  // Why a consumer tool could not be used goes below the table, where long text fits.
+  const unusable = [e, k].flatMap((b) => b?.consume.filter((c) => !c.ok).map((c) => `  ${c.tool} on ${b.kind}: ${c.error}`) ?? [])
+  if (unusable.length) out += `\n\nConsumer tools not usable (the other tool's figure stands):\n${unusable.join('\n')}`
+  if (res.micro.length) {
+    out += '\n\nIn-process micro-benchmarks (embedded broker code, this Node)\n'
+    out += res.micro.map((m) => `  ${m.name.padEnd(48)} ${num(m.opsPerSec).padStart(10)} ops/s ${num(m.mbPerSec).padStart(7)} MB/s`).join('\n')
+  }
+  const errors = [e, k].flatMap((b) => b?.errors.map((x) => `${b.kind}: ${x}`) ?? [])
+  if (errors.length) out += `\n\nCould not run:\n${errors.map((x) => `  - ${x}`).join('\n')}`
+  return out
+}
+
+export function writeJson(path: string, res: Results): void {
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, JSON.stringify(res, null, 2) + '\n')
+}

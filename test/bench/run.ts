@@ -1,0 +1,148 @@
+// npm run bench — the embedded broker against Apache Kafka 4.1.1 on this machine, with real
+// Kafka clients over TCP: produce (kafka-producer-perf-test), consume, ready time, memory.
+// Brokers run one at a time (the machine may have 2 cores: the client needs one), embedded
+// first because its measured maximum sets the half-load rate used for both.
+//
+// Env (for development; the defaults are the benchmark):
+//   BENCH_RECORDS=N         records per full-speed produce run (default 400000)
+//   BENCH_ONLY=embedded|kafka
+//   BENCH_CPU_PROF=DIR      run the embedded broker's main run under node --cpu-prof
+//
+// Never fails on a missed target; exits 1 only when something could not run.
+import { cpus } from 'node:os'
+import { join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import kafkajs from 'kafkajs'
+import { repoRoot } from '../interop/target'
+import { startBroker, type Broker, type BrokerKind } from './broker'
+import { consume } from './consumer-perf'
+import { readRss } from './memory'
+import { runMicro } from './micro'
+import { producerPerf } from './producer-perf'
+import { measureReadyTime } from './ready-time'
+import { render, writeJson, type BrokerResults, type ProduceRun, type Results } from './report'
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 400_000)
+const RECORD_SIZE = 1024
+// A few partitions, as a real topic has; the one producer spreads batches over them.
+const PARTITIONS = 3
+// Kafka starts in ~5 s (three JVMs), so fewer runs of it keep the bench short.
+const READY_RUNS: Record<BrokerKind, number> = { embedded: 5, kafka: 3 }
+// Seconds of steady load for the half-load latency run.
+const HALF_LOAD_SECONDS = 10
+const OUT = join(repoRoot, 'test', 'bench', 'results', 'latest.json')
+
+const log = (s: string): void => void process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${s}\n`)
+const t0 = performance.now()
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300)
+
+async function createTopics(bootstrap: string, topics: string[]): Promise<void> {
+  const kafka = new kafkajs.Kafka({ clientId: 'kafkadesk-bench', brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING })
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })), waitForLeaders: true })
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+const FULL_SPEED: ProduceRun[] = [
+  { label: 'full speed, acks=1', acks: '1', throughput: -1 },
+  { label: 'full speed, acks=all', acks: 'all', throughput: -1 },
+]
+const halfLoadRun = (rate: number): ProduceRun => ({ label: `half load ${rate.toLocaleString('en-US')} rec/s, acks=all`, acks: 'all', throughput: rate })
+
+async function benchBroker(kind: BrokerKind, halfLoad: number | undefined): Promise<BrokerResults> {
+  const res: BrokerResults = { kind, produce: [], consume: [], errors: [] }
+  try {
+    log(`${kind}: ready time, ${READY_RUNS[kind]} starts`)
+    res.readyTime = await measureReadyTime(kind, READY_RUNS[kind])
+    log(`${kind}: ready in ${res.readyTime.runsMs.join(', ')} ms`)
+  } catch (e) {
+    res.errors.push(`ready time: ${message(e)}`)
+  }
+
+  let broker: Broker
+  try {
+    broker = await startBroker(kind, { cpuProfDir: kind === 'embedded' ? process.env.BENCH_CPU_PROF : undefined })
+  } catch (e) {
+    res.errors.push(`start: ${message(e)}`)
+    return res
+  }
+  try {
+    // Idle: give the process a moment after `ready` (JIT, lazy init, GC) before reading RSS.
+    await sleep(2000)
+    res.idleRssMb = readRss(broker.brokerPid).rssMb
+    log(`${kind}: idle RSS ${res.idleRssMb.toFixed(1)} MB (pid ${broker.brokerPid})`)
+
+    const topics = [0, 1, 2].map((i) => `bench-${i}-${Date.now().toString(36)}`)
+    await createTopics(broker.bootstrap, topics)
+    const runs = FULL_SPEED.map((r) => ({ ...r }))
+    for (let i = 0; i < 3; i++) {
+      if (i === 2) {
+        // Half of the embedded broker's maximum (this broker's own when it is the embedded
+        // one): the same offered load for both, to compare latency when nobody is saturated.
+        halfLoad ??= runs[0]!.result ? Math.floor(runs[0]!.result.recordsPerSec / 2) : undefined
+        if (!halfLoad) break
+        runs.push(halfLoadRun(halfLoad))
+      }
+      const run = runs[i]!
+      const records = run.throughput > 0 ? Math.min(RECORDS, run.throughput * HALF_LOAD_SECONDS) : RECORDS
+      log(`${kind}: produce ${run.label}, ${records} records`)
+      try {
+        run.result = await producerPerf({ bootstrap: broker.bootstrap, topic: topics[i]!, records, recordSize: RECORD_SIZE, throughput: run.throughput, acks: run.acks })
+        log(`${kind}:   ${run.result.recordsPerSec.toFixed(0)} rec/s, ${run.result.mbPerSec} MB/s, p50 ${run.result.p50Ms} ms, p99 ${run.result.p99Ms} ms`)
+      } catch (e) {
+        run.error = message(e)
+        res.errors.push(`produce ${run.label}: ${run.error}`)
+      }
+      res.produce.push(run)
+      await sleep(1000) // let the broker's write-back settle before the next run
+    }
+    res.halfLoadRecordsPerSec = halfLoad
+    const rss = readRss(broker.brokerPid)
+    res.afterProduceRssMb = rss.rssMb
+    res.peakRssMb = rss.peakMb
+
+    if (res.produce[0]?.result) {
+      log(`${kind}: consume ${topics[0]}`)
+      res.consume = await consume({ bootstrap: broker.bootstrap, topic: topics[0]!, records: RECORDS, recordSize: RECORD_SIZE })
+      for (const c of res.consume) log(`${kind}:   ${c.tool}: ${c.ok ? `${c.recordsPerSec!.toFixed(0)} rec/s` : `not usable: ${c.error}`}`)
+      if (!res.consume.some((c) => c.ok)) res.errors.push('consume: no consumer tool could read the topic')
+    }
+  } catch (e) {
+    res.errors.push(message(e))
+  } finally {
+    await broker.stop()
+  }
+  return res
+}
+
+async function main(): Promise<number> {
+  const only = process.env.BENCH_ONLY as BrokerKind | undefined
+  const results: Results = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', node: process.version, platform: `${process.platform} ${process.arch}` },
+    settings: { records: RECORDS, recordSize: RECORD_SIZE, partitions: PARTITIONS, readyRuns: READY_RUNS },
+    brokers: {},
+    micro: [],
+    elapsedSec: 0,
+  }
+  // In-process first, while nothing else competes for the CPU.
+  log('micro-benchmarks')
+  results.micro = runMicro()
+
+  if (only !== 'kafka') results.brokers.embedded = await benchBroker('embedded', undefined)
+  if (only !== 'embedded') results.brokers.kafka = await benchBroker('kafka', results.brokers.embedded?.halfLoadRecordsPerSec)
+  results.settings.halfLoadRecordsPerSec = results.brokers.embedded?.halfLoadRecordsPerSec ?? results.brokers.kafka?.halfLoadRecordsPerSec
+  results.elapsedSec = Math.round((performance.now() - t0) / 1000)
+
+  process.stdout.write(`\n${render(results)}\n\n`)
+  writeJson(OUT, results)
+  process.stdout.write(`results: ${resolve(OUT)} (${results.elapsedSec} s)\n`)
+  const failed = Object.values(results.brokers).some((b) => b.errors.length > 0)
+  return failed ? 1 : 0
+}
+
+process.exitCode = await main()
