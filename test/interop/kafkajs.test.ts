@@ -75,11 +75,12 @@ afterAll(async () => {
 async function consumeAll(topic: string, count: number): Promise<Consumed[]> {
   const consumer: Consumer = kafka.consumer({ groupId: uniqueTopic('kafkajs-group'), maxWaitTimeInMs: 200 })
   const got: Consumed[] = []
+  const seen = new Set<string>() // at-least-once: a rebalance may deliver an offset again
   try {
     await consumer.connect()
     await consumer.subscribe({ topics: [topic], fromBeginning: true })
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${got.length}/${count} messages in time`)), 45_000)
+      const timer = setTimeout(() => reject(new Error(`read ${seen.size}/${count} messages in time`)), 45_000)
       consumer
         .run({
           eachMessage: async ({ partition, message }) => {
@@ -89,7 +90,8 @@ async function consumeAll(topic: string, count: number): Promise<Consumed[]> {
               key: message.key?.toString() ?? null,
               value: message.value?.toString() ?? null,
             })
-            if (got.length >= count) {
+            seen.add(`${partition}@${message.offset}`)
+            if (seen.size >= count) {
               clearTimeout(timer)
               resolve()
             }

@@ -9,6 +9,7 @@ let target: Target
 const topic = uniqueTopic('kcat')
 
 interface Row extends Consumed {
+  offset: number
   timestamp: number
 }
 
