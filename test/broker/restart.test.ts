@@ -6,34 +6,22 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kafka, logLevel, CompressionTypes } from 'kafkajs'
 import { startEmbedded } from '../helpers/embedded'
+import { runOk } from '../interop/target'
 
 const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-restart-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const client = (bootstrap: string) => new Kafka({ clientId: 'restart-test', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING })
 
+/** Reads every partition to its end with kcat (librdkafka), without a consumer group. */
 async function readAll(bootstrap: string, topic: string, partitions: number): Promise<Map<number, { offset: string; key: string; value: string }[]>> {
-  const admin = client(bootstrap).admin()
-  await admin.connect()
-  const ends = await admin.fetchTopicOffsets(topic)
-  await admin.disconnect()
-  const want = ends.reduce((n, p) => n + Number(p.high) - Number(p.low), 0)
+  const r = await runOk('kcat', ['-b', bootstrap, '-C', '-t', topic, '-e', '-o', 'beginning', '-q', '-f', '%p %o %k %s\\n'], { timeoutMs: 30_000 })
   const out = new Map<number, { offset: string; key: string; value: string }[]>()
   for (let p = 0; p < partitions; p++) out.set(p, [])
-  if (want === 0) return out
-  const consumer = client(bootstrap).consumer({ groupId: `reader-${Date.now()}-${Math.random()}` })
-  await consumer.connect()
-  await consumer.subscribe({ topic, fromBeginning: true })
-  let got = 0
-  await new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        out.get(partition)!.push({ offset: message.offset, key: message.key!.toString(), value: message.value!.toString() })
-        if (++got === want) resolve()
-      },
-    })
-  })
-  await consumer.disconnect()
+  for (const line of r.stdout.split('\n').filter(Boolean)) {
+    const [p, offset, key, value] = line.split(' ')
+    out.get(Number(p))!.push({ offset, key, value })
+  }
   return out
 }
 

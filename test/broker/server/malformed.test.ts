@@ -12,6 +12,7 @@ import { Reader } from '../../../src-main/broker/protocol/reader'
 import { writeRequestHeader } from '../../../src-main/broker/protocol/header'
 import { buildBatch } from '../../../src-main/broker/records/record'
 import { startEmbedded, type EmbeddedProcess } from '../../helpers/embedded'
+import { runOk } from '../../interop/target'
 
 let broker: EmbeddedProcess
 let host = ''
@@ -129,19 +130,8 @@ describe('malformed input', () => {
     // The good client never noticed.
     await producer.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: `after-${i}` })) })
     await producer.disconnect()
-    const consumer = kafka().consumer({ groupId: 'malformed-survivors' })
-    const seen: string[] = []
-    await consumer.connect()
-    await consumer.subscribe({ topic, fromBeginning: true })
-    await new Promise<void>((resolve) => {
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          seen.push(message.value!.toString())
-          if (seen.length === 20) resolve()
-        },
-      })
-    })
-    await consumer.disconnect()
+    const read = await runOk('kcat', ['-b', `${host}:${port}`, '-C', '-t', topic, '-e', '-o', 'beginning', '-q', '-f', '%s\\n'], { timeoutMs: 30_000 })
+    const seen = read.stdout.split('\n').filter(Boolean)
     expect(seen).toEqual([...Array.from({ length: 10 }, (_, i) => `before-${i}`), ...Array.from({ length: 10 }, (_, i) => `after-${i}`)])
 
     // Every closed connection was logged with its reason.
