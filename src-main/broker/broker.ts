@@ -8,6 +8,7 @@ import { BrokerConfig } from './broker-config'
 import type { MetadataStore, TopicMetadata } from './controller/metadata'
 import { PartitionLog } from './storage/partition-log'
 import { logConfigFrom } from './storage/log-config'
+import { GroupCoordinator } from './coordinator/group-coordinator'
 
 export interface BrokerOptions {
   nodeId: number
@@ -40,6 +41,7 @@ export class Broker {
   readonly config: BrokerConfig
   readonly apis = new Map<number, ApiDefinition>()
   readonly activity = new Map<string, ClientActivity>()
+  readonly groupCoordinator: GroupCoordinator
   private readonly logs = new Map<string, PartitionLog>()
   private readonly connections = new Set<Connection>()
   private server?: Server
@@ -53,9 +55,10 @@ export class Broker {
     this.port = opts.port
     this.logDir = opts.logDir
     this.metadata = opts.metadata
-    this.config = new BrokerConfig(opts.metadata, { 'log.dirs': opts.logDir, ...opts.staticConfigs })
+    this.config = new BrokerConfig(opts.metadata, { 'log.dirs': opts.logDir, ...opts.staticConfigs }, opts.nodeId)
     this.logLine = opts.log ?? ((l) => process.stderr.write(`${l}\n`))
     for (const api of apiDefinitions) this.apis.set(api.key, api)
+    this.groupCoordinator = new GroupCoordinator(this)
     mkdirSync(this.logDir, { recursive: true })
   }
 
@@ -81,6 +84,7 @@ export class Broker {
     const addr = server.address()
     if (addr && typeof addr === 'object') this.port = addr.port
     this.metadata.registerBroker({ nodeId: this.nodeId, host: this.host, port: this.port, rack: null })
+    this.groupCoordinator.start()
     this.retentionTimer = setInterval(() => this.enforceRetention(), 30_000)
     this.retentionTimer.unref()
     this.log(`listening on ${this.host}:${this.port}`)
@@ -89,6 +93,7 @@ export class Broker {
   async stop(): Promise<void> {
     this.stopped = true
     clearInterval(this.retentionTimer)
+    this.groupCoordinator.stop()
     this.metadata.unregisterBroker(this.nodeId)
     for (const c of [...this.connections]) c.close()
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
