@@ -89,6 +89,8 @@ export const brokerConfigDefs: ConfigDef[] = [
   { name: 'offsets.topic.num.partitions', type: 'INT', default: '50', min: 1, doc: 'Partitions of __consumer_offsets.', readOnly: true },
   { name: 'offsets.topic.replication.factor', type: 'SHORT', default: '1', min: 1, doc: 'Replication factor of __consumer_offsets.', readOnly: true },
   { name: 'offsets.retention.minutes', type: 'INT', default: '10080', min: 1, doc: 'How long committed offsets of an empty group are kept.', readOnly: true },
+  { name: 'offsets.retention.check.interval.ms', type: 'LONG', default: '600000', min: 1, doc: 'How often committed offsets are checked for expiration.', readOnly: true },
+  { name: 'offset.metadata.max.bytes', type: 'INT', default: '4096', doc: 'Largest metadata string allowed with a committed offset.', readOnly: true },
   { name: 'group.initial.rebalance.delay.ms', type: 'INT', default: '3000', min: 0, doc: 'Delay of the first rebalance of a new group.', readOnly: true },
   { name: 'group.min.session.timeout.ms', type: 'INT', default: '6000', doc: 'Minimum consumer session timeout.', readOnly: true },
   { name: 'group.max.session.timeout.ms', type: 'INT', default: '1800000', doc: 'Maximum consumer session timeout.', readOnly: true },

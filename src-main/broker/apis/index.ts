@@ -15,6 +15,17 @@ import createPartitions from './create-partitions'
 import incrementalAlterConfigs from './incremental-alter-configs'
 import describeCluster from './describe-cluster'
 import describeAcls from './describe-acls'
+import findCoordinator from './find-coordinator'
+import joinGroup from './join-group'
+import syncGroup from './sync-group'
+import heartbeat from './heartbeat'
+import leaveGroup from './leave-group'
+import offsetCommit from './offset-commit'
+import offsetFetch from './offset-fetch'
+import listGroups from './list-groups'
+import describeGroups from './describe-groups'
+import deleteGroups from './delete-groups'
+import offsetDelete from './offset-delete'
 
 /** Every API this broker serves; ApiVersions answers from this list. */
-export const apiDefinitions: ApiDefinition[] = [produce, fetch, listOffsets, metadata, apiVersions, initProducerId, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, describeAcls]
+export const apiDefinitions: ApiDefinition[] = [produce, fetch, listOffsets, metadata, apiVersions, initProducerId, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, describeAcls, findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch, listGroups, describeGroups, deleteGroups, offsetDelete]

@@ -1,0 +1,32 @@
+import { defineApi, type RequestContext } from './registry'
+import { ErrorCode } from '../errors'
+
+const GROUP = 0
+const TRANSACTION = 1
+
+function lookup(ctx: RequestContext, key: string, keyType: number) {
+  const none = { key, nodeId: -1, host: '', port: -1 }
+  if (keyType === GROUP) {
+    if (key === '') return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'The group id must not be empty' }
+    const c = ctx.broker.groupCoordinator.coordinatorFor(key)
+    if (!c) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The coordinator is not available.' }
+    return { key, ...c, errorCode: ErrorCode.NONE, errorMessage: null }
+  }
+  if (keyType === TRANSACTION) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The transaction coordinator is not available.' }
+  return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unknown coordinator key type ${keyType}` }
+}
+
+export default defineApi({
+  key: 10,
+  name: 'FindCoordinator',
+  minVersion: 0,
+  maxVersion: 6,
+  handle(req, ctx) {
+    const keyType: number = ctx.apiVersion >= 1 ? req.keyType : GROUP
+    if (ctx.apiVersion >= 4) {
+      return { throttleTimeMs: 0, coordinators: (req.coordinatorKeys as string[]).map((k) => lookup(ctx, k, keyType)) }
+    }
+    const r = lookup(ctx, req.key, keyType)
+    return { throttleTimeMs: 0, errorCode: r.errorCode, errorMessage: r.errorMessage, nodeId: r.nodeId, host: r.host, port: r.port }
+  },
+})

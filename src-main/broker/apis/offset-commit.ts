@@ -1,0 +1,70 @@
+import { defineApi } from './registry'
+import { ErrorCode } from '../errors'
+import type { OffsetCommitEntry } from '../coordinator/group-coordinator'
+
+interface ReqPartition {
+  partitionIndex: number
+  committedOffset: number
+  committedLeaderEpoch: number
+  committedMetadata: string | null
+}
+
+export default defineApi({
+  key: 8,
+  name: 'OffsetCommit',
+  minVersion: 0,
+  // v10 addresses topics by id; Kafka 4.1 clients use it only when offered, so it is not listed.
+  maxVersion: 9,
+  handle(req, ctx) {
+    const v = ctx.apiVersion
+    const { broker } = ctx
+    const topics = req.topics as { name: string; partitions: ReqPartition[] }[]
+    // Per partition, in request order: an error code, or undefined while still to be written.
+    const codes = topics.map((t) => t.partitions.map((): number | undefined => undefined))
+    const entries: OffsetCommitEntry[] = []
+    const slots: [number, number][] = []
+    topics.forEach((t, ti) => {
+      const meta = broker.topic(t.name)
+      t.partitions.forEach((p, pi) => {
+        if (!meta || p.partitionIndex < 0 || p.partitionIndex >= meta.partitions.length) codes[ti]![pi] = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+        else {
+          entries.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: v >= 6 ? p.committedLeaderEpoch : -1, metadata: p.committedMetadata })
+          slots.push([ti, pi])
+        }
+      })
+    })
+    const respond = () => ({
+      throttleTimeMs: 0,
+      topics: topics.map((t, ti) => ({ name: t.name, partitions: t.partitions.map((p, pi) => ({ partitionIndex: p.partitionIndex, errorCode: codes[ti]![pi] ?? ErrorCode.NONE })) })),
+    })
+    const failAll = (code: number) => {
+      for (const [ti, pi] of slots) codes[ti]![pi] = code
+      return respond()
+    }
+    if (entries.length === 0) return respond()
+    const groupId: string = req.groupId
+    const generationId: number = v >= 1 ? req.generationIdOrMemberEpoch : -1
+    const memberId: string = v >= 1 ? req.memberId : ''
+    const instanceId: string | null = v >= 7 ? req.groupInstanceId : null
+    if (!groupId) return failAll(ErrorCode.INVALID_GROUP_ID)
+    const cc = broker.groupCoordinator
+    const err = cc.check(groupId)
+    if (err !== ErrorCode.NONE) return failAll(err)
+    let g = cc.group(groupId)
+    if (!g) {
+      // Commits with a generation need the group; without one (admin client, simple consumers) they create it.
+      if (generationId >= 0) return failAll(v >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION)
+      g = cc.getOrCreate(groupId)
+    }
+    const invalid = g.validateOffsetCommit(memberId, instanceId, generationId)
+    if (invalid !== ErrorCode.NONE) return failAll(invalid)
+    const retention: number = v >= 2 && v <= 4 ? req.retentionTimeMs : -1
+    const now = Date.now()
+    const results = cc.commitOffsets(g, entries, retention >= 0 ? now + retention : null, now)
+    results.forEach((code, i) => {
+      const [ti, pi] = slots[i]!
+      codes[ti]![pi] = code
+    })
+    return respond()
+  },
+})

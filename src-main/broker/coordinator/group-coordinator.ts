@@ -1,0 +1,387 @@
+// The group coordinator of one broker: it owns the groups whose __consumer_offsets partition
+// (abs(javaHashCode(groupId)) % partitions, as Kafka computes it) this broker leads, keeps their
+// committed offsets, persists both to that partition and loads them back on start.
+import type { Broker } from '../broker'
+import { ErrorCode } from '../errors'
+import type { TopicMetadata } from '../controller/metadata'
+import { compile } from '../protocol/codec'
+import { Reader } from '../protocol/reader'
+import { ConsumerProtocolSubscription } from '../protocol/messages/consumer-protocol'
+import type { BuildRecord } from '../records/record'
+import { Group, type CommittedOffset, type GroupEnv } from './group'
+import { appendRecords, groupKey, groupValue, loadPartition, offsetKey, offsetValue, type GroupMetadataRecord } from './offset-store'
+
+export const GROUP_METADATA_TOPIC = '__consumer_offsets'
+
+/** Java's String.hashCode over UTF-16 code units. */
+export function javaStringHashCode(s: string): number {
+  let h = 0
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0
+  return h
+}
+
+/** Kafka's Utils.abs: Math.abs, except Integer.MIN_VALUE maps to 0. */
+export function kafkaAbs(n: number): number {
+  return n === -2147483648 ? 0 : Math.abs(n)
+}
+
+export function partitionForGroup(groupId: string, partitions: number): number {
+  return kafkaAbs(javaStringHashCode(groupId)) % partitions
+}
+
+const subscriptionCodec = compile(ConsumerProtocolSubscription)
+
+/** Topics of a consumer-protocol subscription, or null when it does not parse. */
+export function subscribedTopicsOf(metadata: Buffer): string[] | null {
+  try {
+    const r = new Reader(metadata)
+    const v = r.int16()
+    return subscriptionCodec.decode(r, Math.min(Math.max(v, 0), 3)).topics as string[]
+  } catch {
+    return null
+  }
+}
+
+export interface OffsetCommitEntry {
+  topic: string
+  partition: number
+  offset: number
+  leaderEpoch: number
+  metadata: string | null
+}
+
+/** Maps a failed append to the error OffsetCommit reports (Kafka's mapping). */
+function commitAppendError(error: string): number {
+  switch (error) {
+    case 'MESSAGE_TOO_LARGE':
+    case 'RECORD_LIST_TOO_LARGE':
+    case 'INVALID_FETCH_SIZE':
+      return ErrorCode.INVALID_COMMIT_OFFSET_SIZE
+    case 'NOT_LEADER_OR_FOLLOWER':
+      return ErrorCode.NOT_COORDINATOR
+    default:
+      return ErrorCode.UNKNOWN_SERVER_ERROR
+  }
+}
+
+export class GroupCoordinator {
+  readonly groups = new Map<string, Group>()
+  private readonly loaded = new Set<number>()
+  private retentionTimer?: NodeJS.Timeout
+  private running = false
+
+  constructor(private readonly broker: Broker) {}
+
+  start(): void {
+    this.running = true
+    this.broker.metadata.onTopicChange((topic) => {
+      if (topic === GROUP_METADATA_TOPIC && this.running) this.syncPartitions()
+    })
+    this.syncPartitions()
+    const interval = this.broker.config.int('offsets.retention.check.interval.ms')
+    this.retentionTimer = setInterval(() => this.expireOffsets(), interval)
+    this.retentionTimer.unref()
+  }
+
+  stop(): void {
+    this.running = false
+    clearInterval(this.retentionTimer)
+    for (const g of this.groups.values()) if (!g.is('Dead')) g.markDead(ErrorCode.NOT_COORDINATOR)
+    this.groups.clear()
+    this.loaded.clear()
+  }
+
+  private log(line: string): void {
+    this.broker.log(`[group coordinator] ${line}`)
+  }
+
+  private topic(): TopicMetadata | undefined {
+    return this.broker.metadata.topics.get(GROUP_METADATA_TOPIC)
+  }
+
+  /** Loads the partitions this broker now leads and drops those it no longer leads. */
+  private syncPartitions(): void {
+    const t = this.topic()
+    const led = new Set<number>()
+    if (t) for (const p of t.partitions) if (p.leader === this.broker.nodeId) led.add(p.partition)
+    for (const p of [...this.loaded]) {
+      if (led.has(p)) continue
+      this.loaded.delete(p)
+      for (const [id, g] of this.groups) {
+        if (this.partitionFor(id) !== p) continue
+        if (!g.is('Dead')) g.markDead(ErrorCode.NOT_COORDINATOR)
+        this.groups.delete(id)
+      }
+    }
+    for (const p of led) if (!this.loaded.has(p)) this.loadPartition(p)
+  }
+
+  private loadPartition(partition: number): void {
+    const log = this.broker.partitionLog(GROUP_METADATA_TOPIC, partition)
+    if (!log) return
+    const started = Date.now()
+    const offsets = new Map<string, Map<string, CommittedOffset | null>>()
+    const metas = new Map<string, GroupMetadataRecord | null>()
+    loadPartition(
+      log,
+      (r) => {
+        if (r.kind === 'offset') {
+          let m = offsets.get(r.group)
+          if (!m) offsets.set(r.group, (m = new Map()))
+          m.set(`${r.partition}:${r.topic}`, r.value)
+        } else {
+          metas.set(r.group, r.value)
+          // A group tombstone also ends the offsets written before it.
+          if (r.value === null) offsets.delete(r.group)
+        }
+      },
+      (e) => this.log(`skipping an unreadable batch of ${GROUP_METADATA_TOPIC}-${partition}: ${e.message}`),
+    )
+    let count = 0
+    for (const id of new Set([...offsets.keys(), ...metas.keys()])) {
+      const meta = metas.get(id)
+      const offs = [...(offsets.get(id) ?? new Map<string, CommittedOffset | null>()).entries()].filter(([, v]) => v !== null)
+      if (!meta && offs.length === 0) continue
+      const g = this.newGroup(id)
+      if (meta) {
+        g.restore({
+          protocolType: meta.protocolType,
+          generation: meta.generation,
+          protocol: meta.protocol,
+          leader: meta.leader,
+          currentStateTimestamp: meta.currentStateTimestamp,
+          members: meta.members.map((m) => ({
+            memberId: m.memberId,
+            groupInstanceId: m.groupInstanceId ?? null,
+            clientId: m.clientId,
+            clientHost: m.clientHost,
+            sessionTimeoutMs: m.sessionTimeout,
+            rebalanceTimeoutMs: m.rebalanceTimeout >= 0 ? m.rebalanceTimeout : m.sessionTimeout,
+            assignment: m.assignment,
+            subscription: m.subscription,
+          })),
+        })
+        if (meta.protocolType === '') g.protocolType = null
+      }
+      for (const [k, v] of offs) {
+        const colon = k.indexOf(':')
+        g.setOffset(k.slice(colon + 1), Number(k.slice(0, colon)), v)
+      }
+      this.groups.set(id, g)
+      count++
+    }
+    this.loaded.add(partition)
+    if (count > 0) this.log(`loaded ${count} group(s) from ${GROUP_METADATA_TOPIC}-${partition} in ${Date.now() - started} ms`)
+  }
+
+  private newGroup(groupId: string): Group {
+    const cfg = this.broker.config
+    const env: GroupEnv = {
+      initialRebalanceDelayMs: cfg.int('group.initial.rebalance.delay.ms'),
+      minSessionTimeoutMs: cfg.int('group.min.session.timeout.ms'),
+      maxSessionTimeoutMs: cfg.int('group.max.session.timeout.ms'),
+      storeGroup: (g, assignments) => this.storeGroup(g, assignments),
+      log: (line) => this.log(line),
+    }
+    return new Group(groupId, env)
+  }
+
+  // ---- routing ----
+
+  numPartitions(): number {
+    return this.topic()?.partitions.length ?? this.broker.config.int('offsets.topic.num.partitions')
+  }
+
+  partitionFor(groupId: string): number {
+    return partitionForGroup(groupId, this.numPartitions())
+  }
+
+  /** Creates __consumer_offsets (internal, compacted) if it does not exist yet, as FindCoordinator does. */
+  ensureTopic(): TopicMetadata {
+    const existing = this.topic()
+    if (existing) return existing
+    const md = this.broker.metadata
+    const cfg = this.broker.config
+    const rf = Math.max(1, Math.min(cfg.int('offsets.topic.replication.factor'), md.liveBrokerIds().length))
+    const t = md.createTopic(GROUP_METADATA_TOPIC, md.assign(cfg.int('offsets.topic.num.partitions'), rf), { 'cleanup.policy': 'compact', 'compression.type': 'producer', 'segment.bytes': '104857600' }, true)
+    this.log(`created ${GROUP_METADATA_TOPIC} with ${t.partitions.length} partitions`)
+    return t
+  }
+
+  /** The broker that coordinates a group, creating __consumer_offsets on first use. */
+  coordinatorFor(groupId: string): { nodeId: number; host: string; port: number } | undefined {
+    const t = this.ensureTopic()
+    const p = t.partitions[partitionForGroup(groupId, t.partitions.length)]
+    const b = p ? this.broker.metadata.brokers.get(p.leader) : undefined
+    return b ? { nodeId: b.nodeId, host: b.host, port: b.port } : undefined
+  }
+
+  /** NONE when this broker coordinates the group, else NOT_COORDINATOR (or COORDINATOR_NOT_AVAILABLE while stopped). */
+  check(groupId: string): number {
+    if (!this.running) return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    const t = this.topic()
+    if (!t) return ErrorCode.NOT_COORDINATOR
+    const p = partitionForGroup(groupId, t.partitions.length)
+    if (t.partitions[p]?.leader !== this.broker.nodeId) return ErrorCode.NOT_COORDINATOR
+    if (!this.loaded.has(p)) this.loadPartition(p)
+    return this.loaded.has(p) ? ErrorCode.NONE : ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
+  }
+
+  group(groupId: string): Group | undefined {
+    const g = this.groups.get(groupId)
+    return g && !g.is('Dead') ? g : undefined
+  }
+
+  getOrCreate(groupId: string): Group {
+    let g = this.group(groupId)
+    if (!g) {
+      g = this.newGroup(groupId)
+      this.groups.set(groupId, g)
+    }
+    return g
+  }
+
+  /** Groups of the partitions this broker coordinates. */
+  listGroups(): Group[] {
+    return [...this.groups.values()].filter((g) => !g.is('Dead'))
+  }
+
+  // ---- persistence ----
+
+  private append(groupId: string, records: BuildRecord[]): { error?: string; message?: string } {
+    const t = this.topic()
+    const p = partitionForGroup(groupId, t?.partitions.length ?? 1)
+    const log = t ? this.broker.partitionLog(GROUP_METADATA_TOPIC, p) : undefined
+    if (!t || !log || t.partitions[p]?.leader !== this.broker.nodeId) return { error: 'NOT_LEADER_OR_FOLLOWER', message: 'not the leader of the group partition' }
+    const res = appendRecords(log, records, t.partitions[p]!.leaderEpoch)
+    if (!res.error) this.broker.notifyAppend()
+    else this.log(`writing ${records.length} record(s) of group ${groupId} failed: ${res.error} ${res.message ?? ''}`)
+    return res
+  }
+
+  private groupRecord(g: Group, assignments?: Map<string, Buffer>): BuildRecord {
+    const value: GroupMetadataRecord = {
+      protocolType: g.protocolType ?? '',
+      generation: g.generationId,
+      protocol: g.protocolName,
+      leader: g.members.size > 0 ? g.leaderId : null,
+      currentStateTimestamp: g.currentStateTimestamp,
+      members: [...g.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        rebalanceTimeout: m.rebalanceTimeoutMs,
+        sessionTimeout: m.sessionTimeoutMs,
+        subscription: m.protocols.find((p) => p.name === g.protocolName)?.metadata ?? Buffer.alloc(0),
+        assignment: assignments?.get(m.memberId) ?? m.assignment,
+      })),
+    }
+    return { key: groupKey(g.groupId), value: groupValue(value) }
+  }
+
+  private storeGroup(g: Group, assignments?: Map<string, Buffer>): number {
+    const res = this.append(g.groupId, [this.groupRecord(g, assignments)])
+    if (!res.error) return ErrorCode.NONE
+    return res.error === 'NOT_LEADER_OR_FOLLOWER' ? ErrorCode.NOT_COORDINATOR : ErrorCode.UNKNOWN_SERVER_ERROR
+  }
+
+  /** Writes commits that passed validation; returns one error code per entry. */
+  commitOffsets(g: Group, entries: OffsetCommitEntry[], expireTimestamp: number | null, now = Date.now()): number[] {
+    const maxMetadata = this.broker.config.int('offset.metadata.max.bytes')
+    const errors: number[] = []
+    const records: BuildRecord[] = []
+    const accepted: { e: OffsetCommitEntry; o: CommittedOffset }[] = []
+    for (const e of entries) {
+      const metadata = e.metadata ?? ''
+      if (metadata.length > maxMetadata) {
+        errors.push(ErrorCode.OFFSET_METADATA_TOO_LARGE)
+        continue
+      }
+      const o: CommittedOffset = { offset: e.offset, leaderEpoch: e.leaderEpoch, metadata, commitTimestamp: now, expireTimestamp }
+      records.push({ key: offsetKey(g.groupId, e.topic, e.partition), value: offsetValue(o) })
+      accepted.push({ e, o })
+      errors.push(ErrorCode.NONE)
+    }
+    if (records.length === 0) return errors
+    const res = this.append(g.groupId, records)
+    if (res.error) {
+      const code = commitAppendError(res.error)
+      return errors.map((c) => (c === ErrorCode.NONE ? code : c))
+    }
+    for (const { e, o } of accepted) g.setOffset(e.topic, e.partition, o)
+    return errors
+  }
+
+  /** Tombstones for offsets (OffsetDelete, expiration). */
+  deleteOffsets(g: Group, partitions: { topic: string; partition: number }[]): number {
+    const present = partitions.filter((p) => g.offset(p.topic, p.partition) !== undefined)
+    if (present.length === 0) return ErrorCode.NONE
+    const res = this.append(
+      g.groupId,
+      present.map((p) => ({ key: offsetKey(g.groupId, p.topic, p.partition), value: null })),
+    )
+    if (res.error) return res.error === 'NOT_LEADER_OR_FOLLOWER' ? ErrorCode.NOT_COORDINATOR : ErrorCode.UNKNOWN_SERVER_ERROR
+    for (const p of present) g.setOffset(p.topic, p.partition, null)
+    return ErrorCode.NONE
+  }
+
+  /** DeleteGroups of one group: tombstones for its offsets and metadata, then the group is Dead. */
+  deleteGroup(groupId: string): number {
+    const g = this.group(groupId)
+    if (!g) return ErrorCode.GROUP_ID_NOT_FOUND
+    if (!g.is('Empty')) return ErrorCode.NON_EMPTY_GROUP
+    const records: BuildRecord[] = []
+    for (const [topic, parts] of g.offsets) for (const p of parts.keys()) records.push({ key: offsetKey(groupId, topic, p), value: null })
+    records.push({ key: groupKey(groupId), value: null })
+    const res = this.append(groupId, records)
+    if (res.error) return res.error === 'NOT_LEADER_OR_FOLLOWER' ? ErrorCode.NOT_COORDINATOR : ErrorCode.UNKNOWN_SERVER_ERROR
+    g.markDead(ErrorCode.COORDINATOR_NOT_AVAILABLE)
+    this.groups.delete(groupId)
+    return ErrorCode.NONE
+  }
+
+  /** offsets.retention.minutes: Kafka's expiration conditions, then empty groups without offsets are removed. */
+  expireOffsets(now = Date.now()): number {
+    const retentionMs = this.broker.config.int('offsets.retention.minutes') * 60_000
+    let expired = 0
+    for (const g of this.listGroups()) {
+      let base: ((o: CommittedOffset) => number) | undefined
+      let subscribed: Set<string> | null = null
+      if (g.protocolType !== null) {
+        if (g.is('Empty')) base = () => g.currentStateTimestamp
+        else if (g.protocolType === 'consumer' && g.is('Stable')) {
+          subscribed = g.subscribedTopics(subscribedTopicsOf)
+          if (subscribed) base = (o) => o.commitTimestamp
+        }
+      } else base = (o) => o.commitTimestamp
+      if (!base) continue
+      const gone: { topic: string; partition: number }[] = []
+      for (const [topic, parts] of g.offsets) {
+        if (subscribed?.has(topic)) continue
+        for (const [partition, o] of parts) {
+          const dead = o.expireTimestamp !== null ? now >= o.expireTimestamp : now - base(o) >= retentionMs
+          if (dead) gone.push({ topic, partition })
+        }
+      }
+      if (gone.length > 0 && this.deleteOffsets(g, gone) === ErrorCode.NONE) expired += gone.length
+      if (g.is('Empty') && !g.hasOffsets()) {
+        const res = this.append(g.groupId, [{ key: groupKey(g.groupId), value: null }])
+        if (!res.error) {
+          g.markDead()
+          this.groups.delete(g.groupId)
+          this.log(`group ${g.groupId} removed: empty and all offsets expired`)
+        }
+      }
+    }
+    if (expired > 0) this.log(`expired ${expired} committed offset(s)`)
+    return expired
+  }
+}
+
+/** The client's host as Kafka reports it in DescribeGroups ("/127.0.0.1"), from a host:port address. */
+export function clientHost(address: string): string {
+  let host = address.slice(0, Math.max(0, address.lastIndexOf(':'))) || address
+  if (host.startsWith('::ffff:')) host = host.slice(7)
+  return `/${host}`
+}
