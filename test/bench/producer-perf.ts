@@ -6,6 +6,10 @@
 //   839.00 ms max latency, 489 ms 50th, 759 ms 95th, 808 ms 99th, 837 ms 99.9th.
 // Latency there is send() → ack, so at full speed it is mostly time spent queued in the
 // client's 32 MB buffer; it only says something about the broker under a throttled load.
+// Every run is a fresh JVM whose first seconds (metadata fetch, JIT) stall sends for a few
+// hundred ms; at 1% of a 20 s run that alone decides p99. The tool also prints one line per
+// 5 s window ("124962 records sent, … 0.8 ms avg latency, 8.0 ms max latency."), so we keep
+// the windows and report the worst latency after the first one as the steady-state figure.
 import { join } from 'node:path'
 import { repoRoot, runOk } from '../interop/target'
 
@@ -29,6 +33,10 @@ export interface ProducerPerfResult {
   p95Ms: number
   p99Ms: number
   p999Ms: number
+  /** The tool's 5-second windows, in order. */
+  windows: Array<{ recordsPerSec: number; avgMs: number; maxMs: number }>
+  /** Worst latency over the windows after the first (undefined if there was only one). */
+  steadyMaxMs?: number
 }
 
 /**
@@ -43,6 +51,8 @@ export const toolJvmEnv = {
 
 const SUMMARY =
   /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th/
+
+const WINDOW = /^\d+ records sent, ([\d.]+) records\/sec \([\d.]+ MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency\.$/gm
 
 export async function producerPerf(o: ProducerPerfOptions): Promise<ProducerPerfResult> {
   const r = await runOk(
@@ -60,5 +70,7 @@ export async function producerPerf(o: ProducerPerfOptions): Promise<ProducerPerf
   const n = m.slice(1).map(Number)
   const [records, recordsPerSec, mbPerSec, avgMs, maxMs, p50Ms, p95Ms, p99Ms, p999Ms] = n as [number, number, number, number, number, number, number, number, number]
   if (records !== o.records) throw new Error(`kafka-producer-perf-test sent ${records} of ${o.records} records`)
-  return { records, recordsPerSec, mbPerSec, avgMs, maxMs, p50Ms, p95Ms, p99Ms, p999Ms }
+  const windows = [...r.stdout.matchAll(WINDOW)].map((w) => ({ recordsPerSec: Number(w[1]), avgMs: Number(w[2]), maxMs: Number(w[3]) }))
+  const steadyMaxMs = windows.length > 1 ? Math.max(...windows.slice(1).map((w) => w.maxMs)) : undefined
+  return { records, recordsPerSec, mbPerSec, avgMs, maxMs, p50Ms, p95Ms, p99Ms, p999Ms, windows, steadyMaxMs }
 }

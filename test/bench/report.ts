@@ -33,7 +33,8 @@ export interface BrokerResults {
 
 export interface Results {
   date: string
-  machine: { cpus: number; cpuModel: string; node: string; platform: string }
+  /** A load average above ~0.5 at start means something else shares the CPUs: expect noise. */
+  machine: { cpus: number; cpuModel: string; node: string; platform: string; loadAvg1mAtStart: number }
   settings: { records: number; recordSize: number; partitions: number; halfLoadRecordsPerSec?: number; readyRuns: Record<BrokerKind, number> }
   brokers: Partial<Record<BrokerKind, BrokerResults>>
   micro: MicroResult[]
@@ -87,6 +88,7 @@ export function render(res: Results): string {
     const half = label.startsWith('half load')
     pair('  p99 latency ms', (b) => pr(b)?.p99Ms, 0, half ? below(e && pr(e)?.p99Ms, 10, 'ms') : '')
     pair('  max latency ms', (b) => pr(b)?.maxMs, 0)
+    if (half) pair('  max latency after the first 5 s, ms', (b) => pr(b)?.steadyMaxMs, 0, below(e && pr(e)?.steadyMaxMs, 10, 'ms'))
   }
 
   for (const tool of ['kafka-consumer-perf-test', 'kcat'] as const) {
@@ -96,7 +98,10 @@ export function render(res: Results): string {
     pair('  MB/s', (b) => cr(b)?.mbPerSec, 1)
   }
 
-  let out = table(rows)
+  const m = res.machine
+  let out = `${m.cpus} × ${m.cpuModel}, Node ${m.node}; 1-min load average at start ${m.loadAvg1mAtStart.toFixed(2)}${m.loadAvg1mAtStart > 0.5 ? ' (other work was running: expect noise)' : ''}\n`
+  out += `ratio = embedded ÷ Kafka; produce/consume at full speed; each broker got an unmeasured warm-up produce run first\n\n`
+  out += table(rows)
   // Why a consumer tool could not be used goes below the table, where long text fits.
   const unusable = [e, k].flatMap((b) => b?.consume.filter((c) => !c.ok).map((c) => `  ${c.tool} on ${b.kind}: ${c.error}`) ?? [])
   if (unusable.length) out += `\n\nConsumer tools not usable (the other tool's figure stands):\n${unusable.join('\n')}`
