@@ -374,9 +374,11 @@ export class Group {
       const delay = this.env.initialRebalanceDelayMs
       this.initialDelayActive = true
       this.newMemberAdded = false
-      this.startJoinTimer(delay, () => this.initialDelayExpired(delay, Math.max(this.rebalanceTimeoutMs() - delay, 0)))
+      this.startJoinTimer(delay, () => this.initialDelayExpired(Math.max(this.rebalanceTimeoutMs() - delay, 0)))
     } else {
       this.startJoinTimer(this.rebalanceTimeoutMs(), () => this.completeJoin())
+      // Nobody left to wait for (e.g. the last member left): the join completes at once.
+      this.tryCompleteJoin()
     }
   }
 
@@ -386,15 +388,14 @@ export class Group {
   }
 
   /** group.initial.rebalance.delay.ms: while new members keep arriving, wait again, up to the rebalance timeout. */
-  private initialDelayExpired(delay: number, remaining: number): void {
+  private initialDelayExpired(remaining: number): void {
     if (this.state !== 'PreparingRebalance') return
     if (this.newMemberAdded && remaining > 0) {
       this.newMemberAdded = false
       const next = Math.min(this.env.initialRebalanceDelayMs, remaining)
-      this.startJoinTimer(next, () => this.initialDelayExpired(next, Math.max(remaining - next, 0)))
+      this.startJoinTimer(next, () => this.initialDelayExpired(Math.max(remaining - next, 0)))
       return
     }
-    void delay
     this.initialDelayActive = false
     this.completeJoin()
   }
