@@ -2,6 +2,7 @@
 // contract's dispatch() (the same validation and handlers as web mode), and events sent to
 // the calling window on one channel that the preload fans out.
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
+import type { Broadcast } from './broadcast'
 import { channelNames, dispatch, type EventSink, type Handlers } from './contract'
 
 /** The one Electron channel that carries events: (eventName, payload). */
@@ -16,6 +17,13 @@ export interface ElectronBindingOptions {
   isTrustedSender: (url: string) => boolean
   /** A window went away: the services end its tails and searches. */
   onClientGone?: (clientId: string) => void
+}
+
+/** Sends broadcast events to every live window. */
+export function forwardBroadcast(broadcast: Broadcast, windows: () => { webContents: WebContents }[]): () => void {
+  return broadcast.subscribe((event, payload) => {
+    for (const w of windows()) if (!w.webContents.isDestroyed()) w.webContents.send(EVENT_CHANNEL, event, payload)
+  })
 }
 
 /** Binds every contract channel; returns a function that removes the bindings. */

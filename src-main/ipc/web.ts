@@ -17,11 +17,14 @@ import { fileURLToPath } from 'node:url'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket, type RawData } from 'ws'
 import { contentSecurityPolicy } from './csp'
+import type { Broadcast } from './broadcast'
 import { dispatch, type ErrorShape, type EventSink, type Handlers } from './contract'
 
 export interface WebServerOptions {
   /** The same handlers the Electron binding serves. */
   handlers: Handlers
+  /** Events for every client; each open socket gets them. */
+  broadcast?: Broadcast
   /** Called when a socket closes, so the services end that client's tails and searches. */
   onClientGone?: (clientId: string) => void
   /** 0 picks a free port. */
@@ -257,6 +260,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     ws.on('error', (e) => log(`web: socket error: ${e.message}`))
   })
 
+  const unsubscribe = options.broadcast?.subscribe((event, payload) => {
+    if (clients.size === 0) return
+    const text = JSON.stringify({ event, payload })
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text)
+  })
+
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject)
     server.listen(port, HOST, () => {
@@ -272,6 +281,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     port,
     token,
     async close() {
+      unsubscribe?.()
       for (const ws of clients) ws.terminate()
       clients.clear()
       await new Promise<void>((r) => wss.close(() => r()))

@@ -248,3 +248,26 @@ describe('WebSocket contract', () => {
     b.close()
   })
 })
+
+describe('broadcast', () => {
+  it('reaches every open socket', async () => {
+    const { Broadcast } = await import('../../src-main/ipc/broadcast')
+    const broadcast = new Broadcast()
+    const s = await startWebServer({ handlers, rendererDir: dir, broadcast })
+    const open = (): Promise<WebSocket> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws?token=${s.token}`)
+        ws.once('open', () => resolve(ws))
+        ws.once('error', reject)
+      })
+    const [a, b] = [await open(), await open()]
+    const next = (ws: WebSocket) => new Promise<unknown>((r) => ws.once('message', (d) => r(JSON.parse(d.toString()))))
+    const got = Promise.all([next(a), next(b)])
+    const payload = { type: 'broker' as const, at: 1, nodeId: 2, state: 'stopped' as const }
+    broadcast.emit('cluster.event', payload)
+    expect(await got).toEqual([{ event: 'cluster.event', payload }, { event: 'cluster.event', payload }])
+    a.close()
+    b.close()
+    await s.close()
+  })
+})
