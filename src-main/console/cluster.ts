@@ -1,0 +1,52 @@
+// Cluster overview: brokers, controller, topic/partition counts, under-replicated and offline
+// partitions, per-broker partition and leader counts (as kafka-topics --describe
+// --under-replicated-partitions / --unavailable-partitions would list them).
+import type { ClusterOverview } from '../ipc/contract'
+import type { Session } from './connections'
+
+export function isInternalTopic(name: string): boolean {
+  return name.startsWith('__')
+}
+
+export async function clusterOverview(s: Session): Promise<ClusterOverview> {
+  const [d, meta] = await Promise.all([s.admin.describeCluster(), s.admin.fetchTopicMetadata()])
+  const live = new Set(d.brokers.map((b) => b.nodeId))
+  const perBroker = new Map<number, { partitions: number; leaders: number }>(d.brokers.map((b) => [b.nodeId, { partitions: 0, leaders: 0 }]))
+  const under: ClusterOverview['underReplicatedPartitions'] = []
+  const offline: ClusterOverview['offlinePartitions'] = []
+  let partitionCount = 0
+  let internal = 0
+  for (const t of meta.topics) {
+    if (isInternalTopic(t.name)) internal++
+    for (const p of t.partitions) {
+      partitionCount++
+      for (const r of p.replicas) {
+        const c = perBroker.get(r)
+        if (c) c.partitions++
+      }
+      const lc = perBroker.get(p.leader)
+      if (lc) lc.leaders++
+      if (p.leader < 0 || !live.has(p.leader)) offline.push({ topic: t.name, partition: p.partitionId })
+      else if (p.isr.length < p.replicas.length) under.push({ topic: t.name, partition: p.partitionId })
+    }
+  }
+  return {
+    clusterId: d.clusterId ?? null,
+    controllerId: d.controller ?? null,
+    brokers: d.brokers
+      .map((b) => ({
+        nodeId: b.nodeId,
+        host: b.host,
+        port: b.port,
+        rack: null,
+        isController: b.nodeId === d.controller,
+        ...perBroker.get(b.nodeId)!,
+      }))
+      .sort((a, b) => a.nodeId - b.nodeId),
+    topicCount: meta.topics.length,
+    internalTopicCount: internal,
+    partitionCount,
+    underReplicatedPartitions: under,
+    offlinePartitions: offline,
+  }
+}

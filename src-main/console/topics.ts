@@ -1,0 +1,144 @@
+// Topics: list/search, describe (leader, replicas, ISR, earliest/latest offsets, size on disk via
+// DescribeLogDirs), create, delete, add partitions.
+import { ContractError, type PartitionDetail, type RequestOf, type ResponseOf, type TopicDescription } from '../ipc/contract'
+import { isInternalTopic } from './cluster'
+import type { Session } from './connections'
+import { ApiKey } from './raw-client'
+
+export const ADD_PARTITIONS_WARNING =
+  'Adding partitions changes which partition a key maps to (hash(key) % partitions): new records with an existing key may land on a different partition than older ones, breaking per-key ordering for consumers. Existing data is not moved.'
+
+/** kafkajs reports missing topics in several ways; turn them into NOT_FOUND. */
+export function topicNotFound(e: unknown, topic: string): never {
+  const err = e as { type?: string; name?: string; message?: string }
+  if (err?.type === 'UNKNOWN_TOPIC_OR_PARTITION' || err?.name === 'KafkaJSTopicMetadataNotLoaded' || /does not host this topic-partition|not found|unknown topic/i.test(err?.message ?? ''))
+    throw new ContractError('NOT_FOUND', `topic ${topic} does not exist`, 'topic')
+  throw e
+}
+
+export async function topicMetadata(s: Session, topic: string) {
+  try {
+    const m = await s.admin.fetchTopicMetadata({ topics: [topic] })
+    const t = m.topics[0]
+    if (!t) throw new ContractError('NOT_FOUND', `topic ${topic} does not exist`, 'topic')
+    return t
+  } catch (e) {
+    topicNotFound(e, topic)
+  }
+}
+
+/** Earliest and latest offsets per partition. */
+export async function partitionOffsets(s: Session, topic: string): Promise<Map<number, { low: number; high: number }>> {
+  let offs
+  try {
+    offs = await s.admin.fetchTopicOffsets(topic)
+  } catch (e) {
+    topicNotFound(e, topic)
+  }
+  return new Map(offs.map((o) => [o.partition, { low: Number(o.low), high: Number(o.high) }]))
+}
+
+export async function listTopics(s: Session, req: RequestOf<'topics.list'>): Promise<ResponseOf<'topics.list'>> {
+  const meta = await s.admin.fetchTopicMetadata()
+  const q = req.search?.toLowerCase()
+  const topics = meta.topics
+    .filter((t) => (req.includeInternal || !isInternalTopic(t.name)) && (!q || t.name.toLowerCase().includes(q)))
+    .map((t) => ({
+      name: t.name,
+      internal: isInternalTopic(t.name),
+      partitions: t.partitions.length,
+      replicationFactor: t.partitions[0]?.replicas.length ?? 0,
+      underReplicated: t.partitions.filter((p) => p.leader >= 0 && p.isr.length < p.replicas.length).length,
+      offline: t.partitions.filter((p) => p.leader < 0).length,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name))
+  return { topics }
+}
+
+/** Partition sizes from DescribeLogDirs on each broker; per partition the leader's size. */
+export async function partitionSizes(s: Session, topic: string, leaders: Map<number, number>): Promise<Map<number, number> | null> {
+  const brokers = [...new Set(leaders.values())].filter((b) => b >= 0)
+  const sizes = new Map<number, number>()
+  try {
+    await Promise.all(
+      brokers.map(async (nodeId) => {
+        const c = await s.raw.get(await s.brokerAddress(nodeId))
+        const v = c.version(ApiKey.DescribeLogDirs, 4, 1)
+        const parts = [...leaders.entries()].filter(([, l]) => l === nodeId).map(([p]) => p)
+        const r = await c.request(ApiKey.DescribeLogDirs, v, { topics: [{ topic, partitions: parts }] })
+        for (const dir of r.results) {
+          if (dir.errorCode) continue
+          for (const t of dir.topics) {
+            if (t.name !== topic) continue
+            for (const p of t.partitions) if (leaders.get(p.partitionIndex) === nodeId && !p.isFutureKey) sizes.set(p.partitionIndex, (sizes.get(p.partitionIndex) ?? 0) + Number(p.partitionSize))
+          }
+        }
+      }),
+    )
+  } catch {
+    return null // e.g. no authorization for DescribeLogDirs on a remote cluster
+  }
+  return sizes
+}
+
+export async function describeTopic(s: Session, topic: string, withSizes = true): Promise<TopicDescription> {
+  const t = await topicMetadata(s, topic)
+  const offsets = await partitionOffsets(s, topic)
+  const leaders = new Map(t.partitions.map((p) => [p.partitionId, p.leader]))
+  const sizes = withSizes ? await partitionSizes(s, topic, leaders) : null
+  const partitions: PartitionDetail[] = t.partitions
+    .map((p) => {
+      const o = offsets.get(p.partitionId) ?? { low: 0, high: 0 }
+      return {
+        partition: p.partitionId,
+        leader: p.leader,
+        replicas: p.replicas,
+        isr: p.isr,
+        offlineReplicas: p.offlineReplicas ?? [],
+        earliestOffset: o.low,
+        latestOffset: o.high,
+        messages: Math.max(0, o.high - o.low),
+        sizeBytes: sizes ? (sizes.get(p.partitionId) ?? 0) : null,
+      }
+    })
+    .sort((a, b) => a.partition - b.partition)
+  return {
+    name: t.name,
+    internal: isInternalTopic(t.name),
+    replicationFactor: t.partitions[0]?.replicas.length ?? 0,
+    partitions,
+    totalMessages: partitions.reduce((n, p) => n + p.messages, 0),
+    totalSizeBytes: sizes ? partitions.reduce((n, p) => n + (p.sizeBytes ?? 0), 0) : null,
+  }
+}
+
+export async function createTopic(s: Session, req: RequestOf<'topics.create'>): Promise<ResponseOf<'topics.create'>> {
+  const created = await s.admin.createTopics({
+    validateOnly: req.validateOnly,
+    waitForLeaders: !req.validateOnly,
+    topics: [
+      {
+        topic: req.topic,
+        numPartitions: req.partitions,
+        replicationFactor: req.replicationFactor,
+        configEntries: Object.entries(req.configs).map(([name, value]) => ({ name, value })),
+      },
+    ],
+  })
+  if (!created && !req.validateOnly) throw new ContractError('KAFKA_TOPIC_ALREADY_EXISTS', `topic ${req.topic} already exists`, 'topic')
+  return { topic: req.topic, partitions: req.partitions, replicationFactor: req.replicationFactor, created: !req.validateOnly }
+}
+
+export async function deleteTopics(s: Session, topics: string[]): Promise<ResponseOf<'topics.delete'>> {
+  await s.admin.deleteTopics({ topics })
+  return { deleted: topics }
+}
+
+export async function addPartitions(s: Session, req: RequestOf<'topics.addPartitions'>): Promise<ResponseOf<'topics.addPartitions'>> {
+  const t = await topicMetadata(s, req.topic)
+  const previous = t.partitions.length
+  if (req.totalCount <= previous)
+    throw new ContractError('VALIDATION', `the topic has ${previous} partitions; the new count must be larger (partitions cannot be removed)`, 'totalCount')
+  if (!req.validateOnly) await s.admin.createPartitions({ topicPartitions: [{ topic: req.topic, count: req.totalCount }] })
+  return { topic: req.topic, previousCount: previous, newCount: req.totalCount, applied: !req.validateOnly, warning: ADD_PARTITIONS_WARNING }
+}
