@@ -35,3 +35,16 @@ export function cmdline(pid: number): string {
     return ''
   }
 }
+
+/**
+ * CPU seconds (user + system, all threads) a process has used so far, from /proc/PID/stat
+ * fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux). The difference across a run says
+ * how much of the machine the broker needed — which matters here because on 2 cores the
+ * load generator competes with the broker, and a cheaper broker leaves the client more CPU.
+ */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // The command name (field 2) may contain spaces: count fields after its closing ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}

@@ -15,6 +15,8 @@ export interface ProduceRun {
   /** Requested records/s, -1 = unthrottled. */
   throughput: number
   result?: ProducerPerfResult
+  /** CPU seconds the broker process used during the run (JVM start of the tool included). */
+  brokerCpuSec?: number
   error?: string
 }
 
@@ -80,14 +82,18 @@ export function render(res: Results): string {
 
   const labels = [...new Set([...(e?.produce ?? []), ...(k?.produce ?? [])].map((p) => p.label))]
   for (const label of labels) {
-    const pr = (b: BrokerResults): ProducerPerfResult | undefined => b.produce.find((p) => p.label === label)?.result
-    section(`Produce ${label} (kafka-producer-perf-test, ${num(res.settings.records)} × ${res.settings.recordSize} B, ${res.settings.partitions} partitions)`)
+    const run = (b: BrokerResults): ProduceRun | undefined => b.produce.find((p) => p.label === label)
+    const pr = (b: BrokerResults): ProducerPerfResult | undefined => run(b)?.result
+    const records = (e && pr(e)?.records) ?? (k && pr(k)?.records) ?? res.settings.records
+    section(`Produce ${label} (kafka-producer-perf-test, ${num(records)} × ${res.settings.recordSize} B, ${res.settings.partitions} partitions)`)
     pair('  records/s', (b) => pr(b)?.recordsPerSec, 0)
     pair('  MB/s', (b) => pr(b)?.mbPerSec, 1)
     pair('  p50 latency ms', (b) => pr(b)?.p50Ms, 0)
     const half = label.startsWith('half load')
     pair('  p99 latency ms', (b) => pr(b)?.p99Ms, 0, half ? below(e && pr(e)?.p99Ms, 10, 'ms') : '')
     pair('  max latency ms', (b) => pr(b)?.maxMs, 0)
+    // Broker CPU per MB produced: how much of the 2 cores the broker took from the client.
+    pair('  broker CPU ms per MB', (b) => (run(b)?.brokerCpuSec !== undefined && pr(b) ? (run(b)!.brokerCpuSec! * 1000) / ((pr(b)!.records * res.settings.recordSize) / 2 ** 20) : undefined), 1)
     if (half) pair('  max latency after the first 5 s, ms', (b) => pr(b)?.steadyMaxMs, 0, below(e && pr(e)?.steadyMaxMs, 10, 'ms'))
   }
 

@@ -16,7 +16,7 @@ import kafkajs from 'kafkajs'
 import { repoRoot } from '../interop/target'
 import { startBroker, type Broker, type BrokerKind } from './broker'
 import { consume } from './consumer-perf'
-import { readRss } from './memory'
+import { cpuSeconds, readRss } from './memory'
 import { runMicro } from './micro'
 import { producerPerf } from './producer-perf'
 import { measureReadyTime } from './ready-time'
@@ -98,7 +98,9 @@ async function benchBroker(kind: BrokerKind, halfLoad: number | undefined): Prom
       const records = run.throughput > 0 ? run.throughput * HALF_LOAD_SECONDS : RECORDS
       log(`${kind}: produce ${run.label}, ${records} records`)
       try {
+        const cpu0 = cpuSeconds(broker.brokerPid)
         run.result = await producerPerf({ bootstrap: broker.bootstrap, topic: topics[i]!, records, recordSize: RECORD_SIZE, throughput: run.throughput, acks: run.acks })
+        run.brokerCpuSec = cpuSeconds(broker.brokerPid) - cpu0
         log(`${kind}:   ${run.result.recordsPerSec.toFixed(0)} rec/s, ${run.result.mbPerSec} MB/s, p50 ${run.result.p50Ms} ms, p99 ${run.result.p99Ms} ms, steady max ${run.result.steadyMaxMs ?? '—'} ms`)
       } catch (e) {
         run.error = message(e)
