@@ -41,7 +41,21 @@ function str16(b: Buffer, p: { i: number }): string {
   p.i += n
   return s
 }
+function compactString(b: Buffer, p: { i: number }): string {
+  let n = 0
+  let shift = 0
+  for (;;) {
+    const x = b[p.i++]!
+    n += (x & 0x7f) * 2 ** shift
+    if ((x & 0x80) === 0) break
+    shift += 7
+  }
+  const s = b.toString('utf8', p.i, p.i + n - 1)
+  p.i += n - 1
+  return s
+}
 interface Commit {
+  valueVersion: number
   group: string
   topic: string
   partition: number
@@ -85,9 +99,10 @@ function decodeOffsetsTopic(records: Buffer): Commit[] {
       const offset = Number(value.readBigInt64BE(vp.i))
       vp.i += 8
       if (vv >= 3) vp.i += 4 // leader epoch
-      const metadata = str16(value, vp)
+      // v4+ is a flexible version: compact strings (unsigned varint length + 1), tagged fields at the end.
+      const metadata = vv >= 4 ? compactString(value, vp) : str16(value, vp)
       const commitTimestamp = Number(value.readBigInt64BE(vp.i))
-      out.push({ group, topic, partition, offset, metadata, commitTimestamp })
+      out.push({ valueVersion: vv, group, topic, partition, offset, metadata, commitTimestamp })
     }
     pos = end
   }
@@ -151,8 +166,8 @@ describe('group coordinator on the wire', () => {
       ] },
       { name: `${topic}-missing`, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: '' }] },
     ]))
-    const codes = r.topics.map((t: any) => t.partitions.map((p: any) => p.errorCode))
-    expect(codes).toEqual([[E.NONE, E.OFFSET_METADATA_TOO_LARGE], [E.UNKNOWN_TOPIC_OR_PARTITION]])
+    const codes = Object.fromEntries(r.topics.map((t: any) => [t.name, t.partitions.map((p: any) => p.errorCode)]))
+    expect(codes).toEqual({ [topic]: [E.NONE, E.OFFSET_METADATA_TOO_LARGE], [`${topic}-missing`]: [E.UNKNOWN_TOPIC_OR_PARTITION] })
     // exactly 4096 is allowed
     const ok = await c.request(8, 8, commitV8(group, -1, '', [{ name: topic, partitions: [{ partitionIndex: 1, committedOffset: 9, committedLeaderEpoch: -1, committedMetadata: 'y'.repeat(4096) }] }]))
     expect(ok.topics[0].partitions[0].errorCode).toBe(E.NONE)
@@ -204,7 +219,7 @@ describe('group coordinator on the wire', () => {
     expect(desc.groups[0].members[0].clientId).toBe('groups-wire')
     expect(desc.groups[0].members[0].clientHost).toBe('/127.0.0.1')
     const del = await c.request(42, 2, { groupsNames: [group, `${group}-none`] })
-    expect(del.results.map((r: any) => r.errorCode)).toEqual([E.NON_EMPTY_GROUP, E.GROUP_ID_NOT_FOUND])
+    expect(Object.fromEntries(del.results.map((r: any) => [r.groupId, r.errorCode]))).toEqual({ [group]: E.NON_EMPTY_GROUP, [`${group}-none`]: E.GROUP_ID_NOT_FOUND })
     const listed = await c.request(16, 4, { statesFilter: ['stable'] })
     expect(listed.groups.map((g: any) => g.groupId)).toContain(group)
     const listedEmpty = await c.request(16, 4, { statesFilter: ['Empty'] })
@@ -253,6 +268,7 @@ describe('group coordinator on the wire', () => {
       (f: any) => decodeOffsetsTopic(Buffer.concat([f.responses[0].partitions[0].records ?? Buffer.alloc(0)].flat())).some((x) => x.group === group),
     )
     const commits = decodeOffsetsTopic(Buffer.concat([fetched.responses[0].partitions[0].records ?? Buffer.alloc(0)].flat())).filter((x) => x.group === group)
+    console.log(`__consumer_offsets: commit value version ${commits[0]?.valueVersion} (${target.kind})`)
     expect(commits).toHaveLength(1)
     expect(commits[0]).toMatchObject({ topic, partition: 1, offset: 42, metadata: 'hello' })
     expect(Math.abs(commits[0]!.commitTimestamp - Date.now())).toBeLessThan(60_000)
