@@ -1,7 +1,7 @@
 // electron-vite: the main process (src-main/index.ts), the preload (src-main/preload.ts)
 // and the renderer (src-renderer/, mirroring src-renderer/vite.config.ts).
 //
-// out/main/index.js     ESM main process; dependencies stay in node_modules
+// out/main/index.js     ESM main process; dependencies stay in node_modules (but kafkajs)
 // out/preload/index.cjs CommonJS: a sandboxed preload cannot load ES modules or require
 //                       packages, so everything it needs (the channel list) is bundled in
 // out/renderer/         the UI, referenced relatively so it loads from file:// and over HTTP
@@ -17,7 +17,8 @@ export default defineConfig({
       outDir: here('./out/main'),
       target: 'node20',
       sourcemap: true,
-      externalizeDeps: true,
+      // kafkajs is CommonJS and the console imports its named exports: bundle it (see scripts/build-cli.mjs).
+      externalizeDeps: { exclude: ['kafkajs'] },
       rollupOptions: {
         input: { index: here('./src-main/index.ts') },
       },

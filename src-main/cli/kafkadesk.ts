@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { join, resolve } from 'node:path'
 import { EmbeddedCluster } from '../broker/cluster'
 import { userDataDir } from './data-dir'
+import { serveCommand, serveUsage } from './serve'
 
 const usage = `usage: kafkadesk <command> [options]
 
@@ -11,7 +12,7 @@ commands:
             --port P           first broker's port, 0 for free ports (default 9092)
             --data-dir DIR     where logs and metadata live (default: the user's data directory)
             --config K=V       a broker config with Kafka's name (repeatable)
-`
+${serveUsage}`
 
 function fail(message: string): never {
   process.stderr.write(`kafkadesk: ${message}\n\n${usage}`)
@@ -67,6 +68,9 @@ const [command, ...rest] = process.argv.slice(2)
 switch (command) {
   case 'cluster':
     await cluster(rest)
+    break
+  case 'serve':
+    await serveCommand(rest, fail)
     break
   case undefined:
   case '-h':
