@@ -1,0 +1,450 @@
+// Messages: read (by partition + offset, from a timestamp, latest N, earliest; several partitions
+// merged by timestamp), bounded search with progress and cancel, live tails, export.
+import { randomUUID } from 'node:crypto'
+import {
+  ContractError,
+  toErrorShape,
+  type Decoding,
+  type EventSink,
+  type Message,
+  type MessageFilter,
+  type RequestOf,
+  type ResponseOf,
+} from '../ipc/contract'
+import { rawAuthFor, type Session } from './connections'
+import { confluentSchemaId, decode } from './decoders'
+import { Fetcher } from './fetcher'
+import { RawPool } from './raw-client'
+import type { RawRecord } from './records'
+import { partitionOffsets } from './topics'
+
+export interface DecodeOptions {
+  keyDecoding: Decoding
+  valueDecoding: Decoding
+  includeRaw?: boolean
+}
+
+/** Loads the registry schemas a set of records refers to (Avro decoding is synchronous). */
+async function loadSchemas(s: Session, records: Iterable<RawRecord>, o: DecodeOptions): Promise<void> {
+  if (!s.registry) return
+  const ids = new Set<number>()
+  const wants = (d: Decoding) => d === 'avro' || d === 'auto'
+  for (const r of records) {
+    if (wants(o.keyDecoding) && r.key) {
+      const id = confluentSchemaId(r.key)
+      if (id !== undefined) ids.add(id)
+    }
+    if (wants(o.valueDecoding) && r.value) {
+      const id = confluentSchemaId(r.value)
+      if (id !== undefined) ids.add(id)
+    }
+  }
+  if (ids.size) await s.registry.load(ids)
+}
+
+export function toMessage(s: Session, topic: string, partition: number, r: RawRecord, o: DecodeOptions): Message {
+  const schemas = s.registry ? (id: number) => s.registry!.get(id) : undefined
+  const m: Message = {
+    topic,
+    partition,
+    offset: r.offset,
+    timestamp: r.timestamp,
+    key: decode(r.key, o.keyDecoding, schemas),
+    value: decode(r.value, o.valueDecoding, schemas),
+    headers: r.headers.map((h) => ({ key: h.key, value: h.value ? h.value.toString('utf8') : null })),
+  }
+  if (o.includeRaw) {
+    m.keyBase64 = r.key ? r.key.toString('base64') : null
+    m.valueBase64 = r.value ? r.value.toString('base64') : null
+  }
+  return m
+}
+
+const byTime = (a: { timestamp: number; partition: number; offset: number }, b: { timestamp: number; partition: number; offset: number }) =>
+  a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset
+
+export async function readMessages(s: Session, req: RequestOf<'messages.read'>): Promise<ResponseOf<'messages.read'>> {
+  const offsets = await partitionOffsets(s, req.topic)
+  const fetcher = new Fetcher(s, req.topic)
+  const pos = req.position
+  let parts: number[]
+  if (pos.type === 'offset') parts = [pos.partition]
+  else parts = req.partitions ?? [...offsets.keys()].sort((a, b) => a - b)
+  for (const p of parts) if (!offsets.has(p)) throw new ContractError('NOT_FOUND', `partition ${p} of ${req.topic} does not exist`, pos.type === 'offset' ? 'position.partition' : 'partitions')
+
+  // Start offset per partition.
+  const starts = new Map<number, number>()
+  if (pos.type === 'timestamp') {
+    const byTs = await s.admin.fetchTopicOffsetsByTimestamp(req.topic, pos.timestamp)
+    for (const o of byTs) if (parts.includes(o.partition)) starts.set(o.partition, Number(o.offset) < 0 ? offsets.get(o.partition)!.high : Number(o.offset))
+  }
+  for (const p of parts) {
+    const { low, high } = offsets.get(p)!
+    if (pos.type === 'offset') starts.set(p, Math.min(Math.max(pos.offset, low), high))
+    else if (pos.type === 'latest') starts.set(p, Math.max(low, high - req.limit))
+    else if (pos.type === 'earliest') starts.set(p, low)
+    else if (!starts.has(p)) starts.set(p, high)
+  }
+
+  const read = await Promise.all(
+    parts.map(async (p) => {
+      const start = starts.get(p)!
+      const r = await fetcher.readRange(p, start, offsets.get(p)!.high, req.limit)
+      return { p, start, records: r.records }
+    }),
+  )
+  let all: { partition: number; rec: RawRecord; timestamp: number; offset: number }[] = []
+  for (const x of read) for (const rec of x.records) all.push({ partition: x.p, rec, timestamp: rec.timestamp, offset: rec.offset })
+  if (parts.length > 1) all.sort(byTime)
+  if (all.length > req.limit) all = pos.type === 'latest' ? all.slice(all.length - req.limit) : all.slice(0, req.limit)
+  await loadSchemas(s, all.map((x) => x.rec), req)
+  const messages = all.map((x) => toMessage(s, req.topic, x.partition, x.rec, req))
+  const lastIncluded = new Map<number, number>()
+  for (const m of messages) lastIncluded.set(m.partition, Math.max(lastIncluded.get(m.partition) ?? -1, m.offset))
+  return {
+    messages,
+    partitions: parts.map((p) => ({
+      partition: p,
+      nextOffset: lastIncluded.has(p) ? lastIncluded.get(p)! + 1 : starts.get(p)!,
+      earliestOffset: offsets.get(p)!.low,
+      latestOffset: offsets.get(p)!.high,
+    })),
+  }
+}
+
+// ---- filters ----
+
+type Pred = (text: string) => boolean
+
+function textPred(q: string | undefined, f: MessageFilter): Pred | undefined {
+  if (q === undefined || q === '') return undefined
+  if (f.regex) {
+    let re: RegExp
+    try {
+      re = new RegExp(q, f.caseSensitive ? '' : 'i')
+    } catch (e) {
+      throw new ContractError('VALIDATION', `not a valid regular expression: ${(e as Error).message}`, 'filter')
+    }
+    return (t) => re.test(t)
+  }
+  if (f.caseSensitive) return (t) => t.includes(q)
+  const lq = q.toLowerCase()
+  return (t) => t.toLowerCase().includes(lq)
+}
+
+function jsonAt(v: unknown, path: string[]): unknown {
+  let cur = v
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return undefined
+    cur = (cur as Record<string, unknown>)[k]
+  }
+  return cur
+}
+
+/** Compiles a filter to a predicate on raw records. Text predicates see what the decoding shows. */
+export function compileFilter(f: MessageFilter | undefined, o: DecodeOptions, s?: Session): (r: RawRecord) => boolean {
+  if (!f) return () => true
+  const schemas = s?.registry ? (id: number) => s.registry!.get(id) : undefined
+  const plain = (d: Decoding) => d === 'auto' || d === 'string' || d === 'json'
+  const keyText = (b: Buffer | null) => (b === null ? '' : plain(o.keyDecoding) ? b.toString('utf8') : (decode(b, o.keyDecoding, schemas)?.text ?? ''))
+  const valueText = (b: Buffer | null) => (b === null ? '' : plain(o.valueDecoding) ? b.toString('utf8') : (decode(b, o.valueDecoding, schemas)?.text ?? ''))
+  const kp = textPred(f.key, f)
+  const vp = textPred(f.value, f)
+  const hk = f.headerKey
+  const hv = textPred(f.headerValue, f)
+  const path = f.jsonPath ? f.jsonPath.split('.').filter(Boolean) : undefined
+  const from = f.fromTimestamp
+  const to = f.toTimestamp
+  return (r) => {
+    if (from !== undefined && r.timestamp < from) return false
+    if (to !== undefined && r.timestamp >= to) return false
+    if (kp && !kp(keyText(r.key))) return false
+    if (vp && !vp(valueText(r.value))) return false
+    if (hk !== undefined || hv) {
+      const ok = r.headers.some((h) => (hk === undefined || h.key === hk) && (!hv || hv(h.value ? h.value.toString('utf8') : '')))
+      if (!ok) return false
+    }
+    if (path) {
+      if (!r.value) return false
+      let v: unknown
+      try {
+        v = o.valueDecoding === 'avro' ? decode(r.value, 'avro', schemas)?.json : JSON.parse(r.value.toString('utf8'))
+      } catch {
+        return false
+      }
+      const at = jsonAt(v, path)
+      if (f.jsonEquals === undefined) return at !== undefined
+      return at !== undefined && (typeof at === 'object' ? JSON.stringify(at) : String(at)) === f.jsonEquals
+    }
+    return true
+  }
+}
+
+// ---- search ----
+
+export class Searches {
+  private running = new Map<string, AbortController>()
+
+  cancel(searchId: string): boolean {
+    const c = this.running.get(searchId)
+    if (!c) return false
+    c.abort()
+    return true
+  }
+
+  async search(s: Session, req: RequestOf<'messages.search'>, sink: EventSink): Promise<ResponseOf<'messages.search'>> {
+    const searchId = req.searchId ?? randomUUID()
+    if (this.running.has(searchId)) throw new ContractError('CONFLICT', `search ${searchId} is already running`, 'searchId')
+    const ctl = new AbortController()
+    this.running.set(searchId, ctl)
+    const started = performance.now()
+    try {
+      const offsets = await partitionOffsets(s, req.topic)
+      const parts = req.partitions ?? [...offsets.keys()].sort((a, b) => a - b)
+      for (const p of parts) if (!offsets.has(p)) throw new ContractError('NOT_FOUND', `partition ${p} of ${req.topic} does not exist`, 'partitions')
+      const pos = new Map<number, number>()
+      const end = new Map<number, number>()
+      if (req.start.type === 'timestamp') {
+        for (const o of await s.admin.fetchTopicOffsetsByTimestamp(req.topic, req.start.timestamp))
+          if (parts.includes(o.partition)) pos.set(o.partition, Number(o.offset) < 0 ? offsets.get(o.partition)!.high : Number(o.offset))
+      } else if (req.start.type === 'offsets') {
+        for (const o of req.start.offsets) pos.set(o.partition, o.offset)
+      }
+      for (const p of parts) {
+        const { low, high } = offsets.get(p)!
+        pos.set(p, Math.min(Math.max(pos.get(p) ?? low, low), high))
+        end.set(p, high)
+      }
+      if (req.endTimestamp !== undefined) {
+        for (const o of await s.admin.fetchTopicOffsetsByTimestamp(req.topic, req.endTimestamp))
+          if (end.has(o.partition) && Number(o.offset) >= 0) end.set(o.partition, Math.min(end.get(o.partition)!, Number(o.offset)))
+      }
+      const total = Math.min(req.maxScan, parts.reduce((n, p) => n + Math.max(0, end.get(p)! - pos.get(p)!), 0))
+      const pred = compileFilter(req.filter, req, s)
+      const fetcher = new Fetcher(s, req.topic)
+      const matched: { partition: number; rec: RawRecord }[] = []
+      let scanned = 0
+      let lastProgress = 0
+      let truncated = false
+      const progress = (done: boolean) => {
+        sink.emit('search.progress', { searchId, scanned, matched: matched.length, total, done, cancelled: ctl.signal.aborted })
+        lastProgress = performance.now()
+      }
+      progress(false)
+      let active = parts.filter((p) => pos.get(p)! < end.get(p)!)
+      outer: while (active.length && !ctl.signal.aborted) {
+        const res = await fetcher.fetch(
+          active.map((p) => ({ partition: p, offset: pos.get(p)! })),
+          { partitionMaxBytes: 1024 * 1024 },
+        )
+        const still: number[] = []
+        for (const p of active) {
+          const r = res.get(p)
+          const e = end.get(p)!
+          if (!r) continue
+          if (!r.records.length) {
+            const next = r.next > pos.get(p)! ? r.next : pos.get(p)! < r.logStartOffset ? r.logStartOffset : e
+            pos.set(p, next)
+          }
+          for (const rec of r.records) {
+            if (rec.offset >= e) {
+              pos.set(p, e)
+              break
+            }
+            scanned++
+            if (pred(rec)) {
+              matched.push({ partition: p, rec })
+              if (matched.length >= req.maxResults) {
+                truncated = true
+                break outer
+              }
+            }
+            pos.set(p, rec.offset + 1)
+            if (scanned >= req.maxScan) {
+              truncated = parts.some((q) => pos.get(q)! < end.get(q)!)
+              break outer
+            }
+          }
+          if (pos.get(p)! < e) still.push(p)
+        }
+        active = still
+        if (performance.now() - lastProgress > 200) progress(false)
+      }
+      matched.sort((a, b) => byTime({ timestamp: a.rec.timestamp, partition: a.partition, offset: a.rec.offset }, { timestamp: b.rec.timestamp, partition: b.partition, offset: b.rec.offset }))
+      await loadSchemas(s, matched.map((m) => m.rec), req)
+      const matches = matched.map((m) => toMessage(s, req.topic, m.partition, m.rec, req))
+      progress(true)
+      return { searchId, matches, scanned, truncated, cancelled: ctl.signal.aborted, durationMs: performance.now() - started }
+    } finally {
+      this.running.delete(searchId)
+    }
+  }
+}
+
+// ---- tails ----
+
+interface Tail {
+  clientId: string
+  stop: () => void
+}
+
+export class Tails {
+  private tails = new Map<string, Tail>()
+
+  start(s: Session, req: RequestOf<'messages.tailStart'>, sink: EventSink, clientId: string): Promise<{ tailId: string }> {
+    const tailId = req.tailId ?? randomUUID()
+    if (this.tails.has(tailId)) throw new ContractError('CONFLICT', `tail ${tailId} is already running`, 'tailId')
+    let stopped = false
+    const pool = new RawPool(rawAuthFor(s.config)) // long polls get their own connections
+    const stop = () => {
+      stopped = true
+      pool.close()
+    }
+    this.tails.set(tailId, { clientId, stop })
+    const run = async () => {
+      const fetcher = new Fetcher(s, req.topic, pool)
+      const offsets = await partitionOffsets(s, req.topic)
+      const parts = req.partitions ?? [...offsets.keys()]
+      const pos = new Map(parts.map((p) => [p, req.from === 'earliest' ? offsets.get(p)?.low ?? 0 : offsets.get(p)?.high ?? 0]))
+      const pred = compileFilter(req.filter, req, s)
+      sink.emit('tail.status', { tailId, state: 'running' })
+      let pending: Message[] = []
+      let lastEmit = 0
+      while (!stopped) {
+        try {
+          const res = await fetcher.fetch(
+            parts.map((p) => ({ partition: p, offset: pos.get(p)! })),
+            { maxWaitMs: Math.min(500, req.intervalMs * 2) },
+          )
+          const recs: { p: number; r: RawRecord }[] = []
+          for (const [p, r] of res) {
+            for (const rec of r.records) if (pred(rec)) recs.push({ p, r: rec })
+            if (r.next > pos.get(p)!) pos.set(p, r.next)
+            else if (!r.records.length && pos.get(p)! < r.logStartOffset) pos.set(p, r.logStartOffset)
+          }
+          if (recs.length) {
+            await loadSchemas(s, recs.map((x) => x.r), req)
+            for (const x of recs) pending.push(toMessage(s, req.topic, x.p, x.r, req))
+          }
+        } catch (e) {
+          if (stopped) break
+          sink.emit('tail.status', { tailId, state: 'error', error: toErrorShape(e) })
+          await new Promise((r) => setTimeout(r, 1_000))
+        }
+        const now = Date.now()
+        if (pending.length && now - lastEmit >= req.intervalMs) {
+          pending.sort(byTime)
+          for (let i = 0; i < pending.length; i += 500) sink.emit('tail.messages', { tailId, messages: pending.slice(i, i + 500) })
+          pending = []
+          lastEmit = now
+        } else if (!pending.length) {
+          // Nothing new: the long poll already waited.
+        }
+      }
+      if (pending.length) sink.emit('tail.messages', { tailId, messages: pending })
+      sink.emit('tail.status', { tailId, state: 'stopped' })
+    }
+    run().catch((e) => {
+      this.tails.delete(tailId)
+      stop()
+      sink.emit('tail.status', { tailId, state: 'error', error: toErrorShape(e) })
+    })
+    return Promise.resolve({ tailId })
+  }
+
+  stop(tailId: string): boolean {
+    const t = this.tails.get(tailId)
+    if (!t) return false
+    this.tails.delete(tailId)
+    t.stop()
+    return true
+  }
+
+  /** Stops the tails of a window / socket that went away. */
+  clientGone(clientId: string): void {
+    for (const [id, t] of this.tails) if (t.clientId === clientId) this.stop(id)
+  }
+
+  stopAll(): void {
+    for (const id of [...this.tails.keys()]) this.stop(id)
+  }
+}
+
+// ---- selection and export ----
+
+/** Reads specific messages (e.g. a UI selection). Missing offsets are skipped. */
+export async function readSelection(s: Session, topic: string, items: { partition: number; offset: number }[]): Promise<{ partition: number; rec: RawRecord }[]> {
+  const fetcher = new Fetcher(s, topic)
+  const offsets = await partitionOffsets(s, topic)
+  const byPart = new Map<number, number[]>()
+  for (const it of items) byPart.set(it.partition, [...(byPart.get(it.partition) ?? []), it.offset])
+  const out: { partition: number; rec: RawRecord }[] = []
+  for (const [p, list] of byPart) {
+    const o = offsets.get(p)
+    if (!o) throw new ContractError('NOT_FOUND', `partition ${p} of ${topic} does not exist`, 'items')
+    const wanted = [...new Set(list)].sort((a, b) => a - b)
+    let i = 0
+    while (i < wanted.length) {
+      const from = wanted[i]!
+      if (from >= o.high) break
+      const span = Math.min(1000, wanted[wanted.length - 1]! - from + 1)
+      const r = await fetcher.readRange(p, from, o.high, span)
+      const got = new Map(r.records.map((rec) => [rec.offset, rec]))
+      while (i < wanted.length && wanted[i]! < r.next) {
+        const rec = got.get(wanted[i]!)
+        if (rec) out.push({ partition: p, rec })
+        i++
+      }
+      if (r.next <= from) i++ // nothing readable there (deleted); skip it
+    }
+  }
+  return out
+}
+
+function csvCell(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return ''
+  const s = String(v)
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+export function exportMessages(messages: Message[], format: 'jsonl' | 'csv', topic?: string): ResponseOf<'messages.export'> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const base = `${topic ?? messages[0]?.topic ?? 'messages'}-${stamp}`
+  if (format === 'jsonl') {
+    const lines = messages.map((m) =>
+      JSON.stringify({
+        topic: m.topic,
+        partition: m.partition,
+        offset: m.offset,
+        timestamp: m.timestamp,
+        key: m.key ? (m.key.json !== undefined ? m.key.json : m.key.text) : null,
+        value: m.value ? (m.value.json !== undefined ? m.value.json : m.value.text) : null,
+        keyFormat: m.key?.format ?? null,
+        valueFormat: m.value?.format ?? null,
+        headers: m.headers,
+        ...(m.keyBase64 !== undefined ? { keyBase64: m.keyBase64 } : {}),
+        ...(m.valueBase64 !== undefined ? { valueBase64: m.valueBase64 } : {}),
+      }),
+    )
+    return { content: lines.length ? `${lines.join('\n')}\n` : '', mimeType: 'application/x-ndjson', fileName: `${base}.jsonl`, count: messages.length }
+  }
+  const rows = ['topic,partition,offset,timestamp,key,value,headers']
+  for (const m of messages) {
+    rows.push(
+      [m.topic, m.partition, m.offset, new Date(m.timestamp).toISOString(), m.key?.text ?? null, m.value?.text ?? null, m.headers.length ? JSON.stringify(m.headers) : '']
+        .map(csvCell)
+        .join(','),
+    )
+  }
+  return { content: `${rows.join('\r\n')}\r\n`, mimeType: 'text/csv', fileName: `${base}.csv`, count: messages.length }
+}
+
+export async function exportRequest(get: (id: string) => Promise<Session>, req: RequestOf<'messages.export'>): Promise<ResponseOf<'messages.export'>> {
+  if (req.source.type === 'messages') return exportMessages(req.source.messages, req.format)
+  const src = req.source
+  const s = await get(src.connectionId)
+  const recs = await readSelection(s, src.topic, src.items)
+  await loadSchemas(s, recs.map((r) => r.rec), src)
+  const msgs = recs.map((r) => toMessage(s, src.topic, r.partition, r.rec, { ...src, includeRaw: true }))
+  return exportMessages(msgs, req.format, src.topic)
+}

@@ -1,0 +1,115 @@
+// Produce: single messages, a batch of N from a template, and republishing messages (exact key,
+// value and header bytes) to the same or another topic/connection. kafkajs' default partitioner
+// is Java-compatible murmur2 for keyed messages.
+import { randomUUID } from 'node:crypto'
+import { Partitioners, type Message as KafkaMessage, type RecordMetadata } from 'kafkajs'
+import type { ProduceMessage, ProduceResult, RequestOf } from '../ipc/contract'
+import { kafkajsCompression } from './codecs'
+import type { Session } from './connections'
+import { encode } from './decoders'
+import { readSelection } from './messages'
+import { topicMetadata, topicNotFound } from './topics'
+
+function toKafka(m: ProduceMessage, field: string): KafkaMessage {
+  return {
+    key: encode(m.key, `${field}.key`),
+    value: encode(m.value, `${field}.value`),
+    headers: Object.fromEntries(m.headers.map((h) => [h.key, h.value])),
+    partition: m.partition,
+    timestamp: m.timestamp !== undefined ? String(m.timestamp) : undefined,
+  }
+}
+
+function summarize(topic: string, meta: RecordMetadata[], produced: number, started: number): ProduceResult {
+  const parts = new Map<number, { baseOffset: number | null; count: number }>()
+  for (const r of meta) {
+    const base = r.baseOffset !== undefined && r.baseOffset !== null && Number(r.baseOffset) >= 0 ? Number(r.baseOffset) : null
+    const cur = parts.get(r.partition)
+    if (!cur) parts.set(r.partition, { baseOffset: base, count: 0 })
+    else if (base !== null && (cur.baseOffset === null || base < cur.baseOffset)) cur.baseOffset = base
+  }
+  return {
+    topic,
+    partitions: [...parts.entries()].sort((a, b) => a[0] - b[0]).map(([partition, v]) => ({ partition, ...v })),
+    produced,
+    durationMs: performance.now() - started,
+  }
+}
+
+/**
+ * Sends messages (in chunks, so huge batches stay within request limits) and tallies per
+ * partition. Partitions are chosen here with kafkajs' Java-compatible default partitioner
+ * (murmur2 of the key; round-robin without key), so the counts per partition are known.
+ */
+async function send(s: Session, topic: string, messages: KafkaMessage[], compression: RequestOf<'produce.send'>['compression'], acks: number): Promise<ProduceResult> {
+  const started = performance.now()
+  const t = await topicMetadata(s, topic)
+  const partitionMetadata = t.partitions.map((p) => ({ partitionErrorCode: 0, partitionId: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, offlineReplicas: p.offlineReplicas ?? [] }))
+  const partitioner = Partitioners.DefaultPartitioner()
+  const counts = new Map<number, number>()
+  for (const m of messages) {
+    if (m.partition === undefined) m.partition = partitioner({ topic, partitionMetadata, message: m })
+    counts.set(m.partition, (counts.get(m.partition) ?? 0) + 1)
+  }
+  const producer = await s.producer()
+  const meta: RecordMetadata[] = []
+  const CHUNK = 5_000
+  try {
+    for (let i = 0; i < messages.length; i += CHUNK) {
+      const r = await producer.send({ topic, messages: messages.slice(i, i + CHUNK), acks, compression: kafkajsCompression(compression) })
+      meta.push(...r)
+    }
+  } catch (e) {
+    topicNotFound(e, topic)
+  }
+  const res = summarize(topic, meta, messages.length, started)
+  for (const p of counts.keys()) if (!res.partitions.some((x) => x.partition === p)) res.partitions.push({ partition: p, baseOffset: null, count: 0 })
+  res.partitions.sort((a, b) => a.partition - b.partition)
+  for (const p of res.partitions) p.count = counts.get(p.partition) ?? 0
+  return res
+}
+
+export async function produceSend(s: Session, req: RequestOf<'produce.send'>): Promise<ProduceResult> {
+  const msgs = req.messages.map((m, i) => toKafka(m, `messages.${i}`))
+  return send(s, req.topic, msgs, req.compression, req.acks)
+}
+
+/** Fills {{i}}, {{uuid}}, {{now}}, {{random}}, {{randomKey:K}} placeholders. */
+export function fillTemplate(text: string, i: number): string {
+  return text.replace(/\{\{\s*(i|uuid|now|random|randomKey:(\d+))\s*\}\}/g, (_m, what: string, k?: string) => {
+    if (what === 'i') return String(i)
+    if (what === 'uuid') return randomUUID()
+    if (what === 'now') return String(Date.now())
+    if (what === 'random') return String(Math.floor(Math.random() * 1e9))
+    return `key-${Math.floor(Math.random() * Math.max(1, Number(k)))}`
+  })
+}
+
+export async function produceBatch(s: Session, req: RequestOf<'produce.batch'>): Promise<ProduceResult> {
+  const t = req.template
+  const msgs: KafkaMessage[] = []
+  for (let i = 0; i < req.count; i++) {
+    const m: ProduceMessage = {
+      key: t.key ? { format: t.key.format, data: fillTemplate(t.key.data, i) } : t.key,
+      value: t.value ? { format: t.value.format, data: fillTemplate(t.value.data, i) } : null,
+      headers: t.headers.map((h) => ({ key: h.key, value: fillTemplate(h.value, i) })),
+      partition: t.partition,
+      timestamp: t.timestamp,
+    }
+    msgs.push(toKafka(m, 'template'))
+  }
+  return send(s, req.topic, msgs, req.compression, req.acks)
+}
+
+export async function republish(source: Session, target: Session, req: RequestOf<'produce.republish'>): Promise<ProduceResult> {
+  const recs = await readSelection(source, req.source.topic, req.source.items)
+  const msgs: KafkaMessage[] = recs.map(({ partition, rec }) => ({
+    key: rec.key,
+    value: rec.value,
+    headers: Object.fromEntries(rec.headers.map((h) => [h.key, h.value ?? ''])),
+    partition: req.target.keepPartition ? partition : undefined,
+    timestamp: req.target.keepTimestamp ? String(rec.timestamp) : undefined,
+  }))
+  if (!msgs.length) return { topic: req.target.topic, partitions: [], produced: 0, durationMs: 0 }
+  return send(target, req.target.topic, msgs, req.compression, req.acks)
+}
