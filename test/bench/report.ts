@@ -99,7 +99,7 @@ export function render(res: Results): string {
 
   for (const tool of ['kafka-consumer-perf-test', 'kcat'] as const) {
     const cr = (b: BrokerResults): ConsumeResult | undefined => b.consume.find((c) => c.tool === tool)
-    section(`Consume from offset 0 to the end (${tool}${tool === 'kcat' ? ', no group; fallback' : ', consumer group'})`)
+    section(`Consume from offset 0 to the end (${tool}${tool === 'kcat' ? ', no consumer group' : ', consumer group'})`)
     pair('  records/s', (b) => cr(b)?.recordsPerSec, 0)
     pair('  MB/s', (b) => cr(b)?.mbPerSec, 1)
   }
