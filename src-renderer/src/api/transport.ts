@@ -1,0 +1,205 @@
+// Two ways to reach the contract: the Electron preload bridge, or a WebSocket to
+// `kafkadesk serve` at the page's own origin. Both present the same small interface.
+import { ref, type Ref } from 'vue'
+import { ApiError, toApiError, type ApiErrorShape } from './errors'
+
+export type TransportState = 'connecting' | 'open' | 'reconnecting' | 'closed'
+
+export interface Transport {
+  readonly kind: 'electron' | 'websocket'
+  readonly state: Ref<TransportState>
+  invoke(channel: string, payload: unknown): Promise<unknown>
+  on(event: string, fn: (payload: unknown) => void): () => void
+  close(): void
+}
+
+type Envelope = { ok: true; result: unknown } | { ok: false; error: ApiErrorShape }
+
+function isEnvelope(v: unknown): v is Envelope {
+  if (typeof v !== 'object' || v === null) return false
+  const o = v as Record<string, unknown>
+  return typeof o.ok === 'boolean' && (('result' in o && o.ok === true) || ('error' in o && o.ok === false)) && Object.keys(o).length <= 3
+}
+
+function unwrap(v: unknown): unknown {
+  if (!isEnvelope(v)) return v
+  if (v.ok) return v.result
+  throw new ApiError(v.error)
+}
+
+/** window.kafkadesk from the preload (contextBridge). Results may come bare or as {ok,result|error} envelopes. */
+export function electronTransport(bridge: KafkadeskBridge): Transport {
+  const state = ref<TransportState>('open')
+  return {
+    kind: 'electron',
+    state,
+    async invoke(channel, payload) {
+      let raw: unknown
+      try {
+        raw = await bridge.invoke(channel, payload)
+      } catch (e) {
+        throw toApiError(e)
+      }
+      return unwrap(raw)
+    },
+    on(event, fn) {
+      bridge.on(event, fn)
+      return () => bridge.off(event, fn)
+    },
+    close() {},
+  }
+}
+
+export interface WsOptions {
+  url: string
+  /** Per-request timeout in ms. */
+  timeoutMs?: number
+  /** Reconnect backoff bounds in ms. */
+  minBackoffMs?: number
+  maxBackoffMs?: number
+  WebSocketImpl?: typeof WebSocket
+}
+
+interface Pending {
+  resolve(v: unknown): void
+  reject(e: ApiError): void
+  timer: ReturnType<typeof setTimeout>
+}
+
+/**
+ * WebSocket transport: requests {id, channel, payload} → {id, ok, result|error}; events
+ * {event, payload}. Requests made while disconnected wait for the socket (up to their
+ * timeout); requests in flight when the socket drops fail with DISCONNECTED, since the
+ * server may or may not have run them. Reconnects with capped exponential backoff, and
+ * emits a local "transport.reconnected" event so stores can resubscribe streams.
+ */
+export function websocketTransport(opts: WsOptions): Transport {
+  const WS = opts.WebSocketImpl ?? WebSocket
+  const timeoutMs = opts.timeoutMs ?? 60_000
+  const minB = opts.minBackoffMs ?? 250
+  const maxB = opts.maxBackoffMs ?? 5000
+  const state = ref<TransportState>('connecting')
+  const pending = new Map<number, Pending>()
+  const queue: string[] = []
+  const listeners = new Map<string, Set<(p: unknown) => void>>()
+  let nextId = 1
+  let socket: WebSocket | null = null
+  let backoff = minB
+  let closed = false
+  let everOpened = false
+
+  function emit(event: string, payload: unknown) {
+    for (const fn of listeners.get(event) ?? []) {
+      try {
+        fn(payload)
+      } catch (e) {
+        console.error(`listener for ${event} failed`, e)
+      }
+    }
+  }
+
+  function connect() {
+    if (closed) return
+    state.value = everOpened ? 'reconnecting' : 'connecting'
+    const ws = new WS(opts.url)
+    socket = ws
+    ws.onopen = () => {
+      backoff = minB
+      state.value = 'open'
+      for (const m of queue.splice(0)) ws.send(m)
+      if (everOpened) emit('transport.reconnected', null)
+      everOpened = true
+    }
+    ws.onmessage = (ev) => {
+      let msg: Record<string, unknown>
+      try {
+        msg = JSON.parse(String(ev.data)) as Record<string, unknown>
+      } catch {
+        return
+      }
+      if (typeof msg.event === 'string') {
+        emit(msg.event, msg.payload)
+        return
+      }
+      const id = msg.id as number
+      const p = pending.get(id)
+      if (!p) return
+      pending.delete(id)
+      clearTimeout(p.timer)
+      if (msg.ok) p.resolve(msg.result)
+      else p.reject(toApiError(msg.error ?? { code: 'INTERNAL', message: 'Malformed error from server' }))
+    }
+    ws.onclose = (ev) => {
+      if (socket !== ws) return
+      socket = null
+      for (const [id, p] of pending) {
+        clearTimeout(p.timer)
+        p.reject(new ApiError({ code: 'DISCONNECTED', message: 'Lost the connection to Kafkadesk; the request may or may not have completed' }))
+        pending.delete(id)
+      }
+      if (closed) {
+        state.value = 'closed'
+        return
+      }
+      // 4401/4403: the server refused the token; retrying won't help.
+      if (ev.code === 4401 || ev.code === 4403 || ev.code === 1008) {
+        state.value = 'closed'
+        emit('transport.refused', { code: ev.code, reason: ev.reason })
+        return
+      }
+      state.value = 'reconnecting'
+      setTimeout(connect, backoff)
+      backoff = Math.min(maxB, backoff * 2)
+    }
+    ws.onerror = () => {
+      /* onclose follows and handles it */
+    }
+  }
+
+  connect()
+
+  return {
+    kind: 'websocket',
+    state,
+    invoke(channel, payload) {
+      return new Promise((resolve, reject) => {
+        const id = nextId++
+        const timer = setTimeout(() => {
+          if (pending.delete(id)) reject(new ApiError({ code: 'TIMEOUT', message: `No answer from Kafkadesk for ${channel} within ${Math.round(timeoutMs / 1000)} s` }))
+        }, timeoutMs)
+        pending.set(id, { resolve, reject, timer })
+        const msg = JSON.stringify({ id, channel, payload })
+        if (socket && socket.readyState === WS.OPEN) socket.send(msg)
+        else if (closed || state.value === 'closed') {
+          pending.delete(id)
+          clearTimeout(timer)
+          reject(new ApiError({ code: 'DISCONNECTED', message: 'Not connected to Kafkadesk' }))
+        } else queue.push(msg)
+      })
+    },
+    on(event, fn) {
+      let set = listeners.get(event)
+      if (!set) listeners.set(event, (set = new Set()))
+      set.add(fn)
+      return () => set.delete(fn)
+    },
+    close() {
+      closed = true
+      socket?.close()
+    },
+  }
+}
+
+/** Picks the transport for this page: the preload bridge when present, else a WebSocket back to the serving origin with the page's ?token=. */
+export function defaultTransport(): Transport {
+  if (window.kafkadesk) return electronTransport(window.kafkadesk)
+  const params = new URLSearchParams(location.search)
+  const token = params.get('token')
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:'
+  // Without ?token= the server falls back to the cookie it set when the page was opened.
+  const url = `${proto}//${location.host}${WS_PATH}${token ? `?token=${encodeURIComponent(token)}` : ""}`
+  return websocketTransport({ url })
+}
+
+/** Path of the WebSocket endpoint on the `kafkadesk serve` origin. */
+export const WS_PATH = '/ws'

@@ -1,0 +1,97 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { api } from '../api/client'
+import { toApiError } from '../api/errors'
+import type { GroupDescription, GroupSummary, LagSample, ResetMode, ResetPlan } from '../api/types'
+import { useConnectionsStore } from './connections'
+
+/** How much lag history the chart shows, and the cap on samples kept in memory. */
+export const LAG_WINDOWS = [
+  { label: '15 min', ms: 15 * 60_000 },
+  { label: '1 h', ms: 3_600_000 },
+  { label: '6 h', ms: 6 * 3_600_000 },
+  { label: '24 h', ms: 24 * 3_600_000 },
+]
+
+export const useGroupsStore = defineStore('groups', () => {
+  const conn = useConnectionsStore()
+  const groups = ref<GroupSummary[]>([])
+  const loading = ref(false)
+  const error = ref<string | null>(null)
+
+  const detail = ref<GroupDescription | null>(null)
+  const detailLoading = ref(false)
+  const detailError = ref<string | null>(null)
+
+  const history = ref<LagSample[]>([])
+  const historyGroup = ref<string | null>(null)
+  const historyWindowMs = ref(3_600_000)
+  let lagBound = false
+
+  async function load(search?: string) {
+    loading.value = true
+    error.value = null
+    try {
+      const r = await api().call('groups.list', { connectionId: conn.activeId, withLag: true, ...(search ? { search } : {}) })
+      groups.value = r.groups.sort((a, b) => a.groupId.localeCompare(b.groupId))
+    } catch (e) {
+      error.value = toApiError(e).message
+    } finally {
+      loading.value = false
+    }
+  }
+
+  async function describe(groupId: string) {
+    if (detail.value?.groupId !== groupId) detail.value = null
+    detailLoading.value = true
+    detailError.value = null
+    try {
+      detail.value = await api().call('groups.describe', { connectionId: conn.activeId, groupId })
+    } catch (e) {
+      detailError.value = toApiError(e).message
+    } finally {
+      detailLoading.value = false
+    }
+  }
+
+  async function loadHistory(groupId: string) {
+    if (!lagBound) {
+      lagBound = true
+      api().on('lag.sample', (ev) => {
+        if (ev.groupId !== historyGroup.value || ev.connectionId !== conn.activeId) return
+        const cutoff = Date.now() - historyWindowMs.value
+        history.value = [...history.value.filter((s) => s.t >= cutoff), ev.sample]
+      })
+    }
+    historyGroup.value = groupId
+    const r = await api().call('groups.lagHistory', { connectionId: conn.activeId, groupId, from: Date.now() - historyWindowMs.value })
+    history.value = r.samples
+  }
+
+  function resetRequest(groupId: string, topics: string[] | null, reset: ResetMode) {
+    return topics && topics.length > 0
+      ? { connectionId: conn.activeId, groupId, topics: topics.map((topic) => ({ topic })), reset }
+      : { connectionId: conn.activeId, groupId, allTopics: true, reset }
+  }
+
+  function resetPreview(groupId: string, topics: string[] | null, reset: ResetMode): Promise<ResetPlan> {
+    return api().call('offsets.resetPreview', resetRequest(groupId, topics, reset))
+  }
+
+  function resetExecute(groupId: string, topics: string[] | null, reset: ResetMode): Promise<ResetPlan> {
+    return api().call('offsets.resetExecute', resetRequest(groupId, topics, reset))
+  }
+
+  async function remove(groupId: string) {
+    const r = await api().call('groups.delete', { connectionId: conn.activeId, groupIds: [groupId] })
+    const res = r.results[0]
+    if (res?.error) throw res.error
+    groups.value = groups.value.filter((g) => g.groupId !== groupId)
+  }
+
+  function deleteOffsets(groupId: string, topic: string, partitions?: number[]) {
+    return api().call('groups.deleteOffsets', { connectionId: conn.activeId, groupId, topic, ...(partitions ? { partitions } : {}) })
+  }
+
+  return { groups, loading, error, detail, detailLoading, detailError, history, historyWindowMs, load, describe, loadHistory, resetPreview, resetExecute, remove, deleteOffsets }
+})

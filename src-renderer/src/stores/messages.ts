@@ -1,0 +1,287 @@
+import { defineStore } from 'pinia'
+import { computed, reactive, ref, shallowRef } from 'vue'
+import { api } from '../api/client'
+import { toApiError } from '../api/errors'
+import type { Decoding, Message, MessageFilter, ReadPosition, ReadResponse, SearchProgress } from '../api/types'
+import { useConnectionsStore } from './connections'
+import { useUiStore } from './ui'
+
+export type ReadMode = 'latest' | 'earliest' | 'offset' | 'timestamp'
+
+/** Live tail keeps at most this many messages in view (newest first). */
+export const TAIL_CAP = 2000
+
+export function messageId(m: Pick<Message, 'partition' | 'offset'>): string {
+  return `${m.partition}:${m.offset}`
+}
+
+function randomId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`
+}
+
+export const useMessagesStore = defineStore('messages', () => {
+  const conn = useConnectionsStore()
+  const ui = useUiStore()
+
+  const topic = ref('')
+  const query = reactive({
+    mode: 'latest' as ReadMode,
+    partition: 0,
+    offset: 0,
+    timestamp: Date.now() - 3_600_000,
+    /** Restrict latest/earliest/timestamp reads to one partition; null = all, merged by time. */
+    onlyPartition: null as number | null,
+    limit: 100,
+    keyDecoding: 'auto' as Decoding,
+    valueDecoding: 'auto' as Decoding,
+  })
+  const messages = shallowRef<Message[]>([])
+  const pages = ref<ReadResponse['partitions']>([])
+  const loading = ref(false)
+  const error = ref<string | null>(null)
+  const selected = ref(new Set<string>())
+
+  // server-side search
+  const filter = reactive<MessageFilter>({ key: '', value: '', headerKey: '', headerValue: '', regex: false, caseSensitive: false, jsonPath: '', jsonEquals: '' })
+  const searchId = ref<string | null>(null)
+  const progress = ref<SearchProgress | null>(null)
+  const lastSearch = ref<{ scanned: number; truncated: boolean; cancelled: boolean; durationMs: number; matches: number } | null>(null)
+
+  // live tail
+  const tailId = ref<string | null>(null)
+  const tailState = ref<'off' | 'starting' | 'running' | 'error'>('off')
+  let eventsBound = false
+
+  const searching = computed(() => searchId.value !== null)
+
+  function bindEvents() {
+    if (eventsBound) return
+    eventsBound = true
+    api().on('search.progress', (p) => {
+      if (p.searchId === searchId.value) progress.value = p
+    })
+    api().on('tail.messages', (ev) => {
+      if (ev.tailId !== tailId.value) return
+      const incoming = [...ev.messages].reverse()
+      messages.value = [...incoming, ...messages.value].slice(0, TAIL_CAP)
+    })
+    api().on('tail.status', (ev) => {
+      if (ev.tailId !== tailId.value) return
+      if (ev.state === 'running') tailState.value = 'running'
+      else {
+        if (ev.state === 'error') ui.notify('error', 'Live tail stopped', ev.error?.message ?? 'unknown error')
+        tailId.value = null
+        tailState.value = ev.state === 'error' ? 'error' : 'off'
+      }
+    })
+    api().onTransport('transport.reconnected', () => {
+      // The server ended this socket's tails and searches when it went away.
+      if (tailId.value) {
+        tailId.value = null
+        tailState.value = 'off'
+        ui.notify('warning', 'Live tail stopped', 'The connection to Kafkadesk was re-established; start the tail again.')
+      }
+      searchId.value = null
+    })
+  }
+
+  function setTopic(t: string) {
+    if (topic.value === t) return
+    void stopTail()
+    topic.value = t
+    messages.value = []
+    pages.value = []
+    selected.value = new Set()
+    error.value = null
+    lastSearch.value = null
+  }
+
+  function position(): ReadPosition {
+    switch (query.mode) {
+      case 'offset':
+        return { type: 'offset', partition: query.partition, offset: query.offset }
+      case 'timestamp':
+        return { type: 'timestamp', timestamp: query.timestamp }
+      case 'earliest':
+        return { type: 'earliest' }
+      default:
+        return { type: 'latest' }
+    }
+  }
+
+  async function read() {
+    bindEvents()
+    loading.value = true
+    error.value = null
+    lastSearch.value = null
+    try {
+      const r = await api().call('messages.read', {
+        connectionId: conn.activeId,
+        topic: topic.value,
+        position: position(),
+        ...(query.mode !== 'offset' && query.onlyPartition !== null ? { partitions: [query.onlyPartition] } : {}),
+        limit: query.limit,
+        keyDecoding: query.keyDecoding,
+        valueDecoding: query.valueDecoding,
+        includeRaw: false,
+      })
+      messages.value = r.messages
+      pages.value = r.partitions
+      selected.value = new Set()
+    } catch (e) {
+      error.value = toApiError(e).message
+    } finally {
+      loading.value = false
+    }
+  }
+
+  /** Next page for a single-partition offset read. */
+  async function nextPage() {
+    if (query.mode !== 'offset') return
+    const p = pages.value.find((x) => x.partition === query.partition)
+    if (!p) return
+    query.offset = p.nextOffset
+    await read()
+  }
+
+  function cleanFilter(): MessageFilter {
+    const f: MessageFilter = { regex: filter.regex, caseSensitive: filter.caseSensitive }
+    for (const k of ['key', 'value', 'headerKey', 'headerValue', 'jsonPath', 'jsonEquals'] as const) {
+      const v = filter[k]
+      if (v) f[k] = v
+    }
+    return f
+  }
+
+  async function search(opts: { maxScan: number; maxResults: number }) {
+    bindEvents()
+    const id = randomId()
+    searchId.value = id
+    progress.value = null
+    error.value = null
+    const start =
+      query.mode === 'timestamp'
+        ? { type: 'timestamp' as const, timestamp: query.timestamp }
+        : query.mode === 'offset'
+          ? { type: 'offsets' as const, offsets: [{ partition: query.partition, offset: query.offset }] }
+          : { type: 'earliest' as const }
+    const partitions = query.mode === 'offset' ? [query.partition] : query.onlyPartition !== null ? [query.onlyPartition] : undefined
+    try {
+      const r = await api().call('messages.search', {
+        connectionId: conn.activeId,
+        topic: topic.value,
+        start,
+        ...(partitions ? { partitions } : {}),
+        filter: cleanFilter(),
+        maxScan: opts.maxScan,
+        maxResults: opts.maxResults,
+        keyDecoding: query.keyDecoding,
+        valueDecoding: query.valueDecoding,
+        searchId: id,
+      })
+      if (searchId.value !== id) return
+      messages.value = r.matches
+      pages.value = []
+      selected.value = new Set()
+      lastSearch.value = { scanned: r.scanned, truncated: r.truncated, cancelled: r.cancelled, durationMs: r.durationMs, matches: r.matches.length }
+    } catch (e) {
+      const err = toApiError(e)
+      if (err.code !== 'CANCELLED') error.value = err.message
+    } finally {
+      if (searchId.value === id) searchId.value = null
+    }
+  }
+
+  async function cancelSearch() {
+    const id = searchId.value
+    if (!id) return
+    try {
+      await api().call('messages.searchCancel', { searchId: id })
+    } catch (e) {
+      ui.error('Could not cancel the search', e)
+    }
+  }
+
+  async function startTail() {
+    bindEvents()
+    if (tailId.value) return
+    tailState.value = 'starting'
+    const id = randomId()
+    tailId.value = id
+    messages.value = []
+    selected.value = new Set()
+    try {
+      const f = cleanFilter()
+      const hasFilter = Object.keys(f).some((k) => k !== 'regex' && k !== 'caseSensitive')
+      await api().call('messages.tailStart', {
+        connectionId: conn.activeId,
+        topic: topic.value,
+        ...(query.onlyPartition !== null ? { partitions: [query.onlyPartition] } : {}),
+        from: 'latest',
+        ...(hasFilter ? { filter: f } : {}),
+        keyDecoding: query.keyDecoding,
+        valueDecoding: query.valueDecoding,
+        tailId: id,
+      })
+      if (tailId.value === id) tailState.value = 'running'
+    } catch (e) {
+      tailId.value = null
+      tailState.value = 'error'
+      ui.error('Could not start the live tail', e)
+    }
+  }
+
+  async function stopTail() {
+    const id = tailId.value
+    if (!id) return
+    tailId.value = null
+    tailState.value = 'off'
+    try {
+      await api().call('messages.tailStop', { tailId: id })
+    } catch {
+      /* the server ends tails of gone clients anyway */
+    }
+  }
+
+  function toggleSelected(m: Message) {
+    const s = new Set(selected.value)
+    const id = messageId(m)
+    if (s.has(id)) s.delete(id)
+    else s.add(id)
+    selected.value = s
+  }
+
+  function selectAll(on: boolean) {
+    selected.value = on ? new Set(messages.value.map(messageId)) : new Set()
+  }
+
+  async function exportMessages(format: 'jsonl' | 'csv') {
+    const chosen = selected.value.size > 0 ? messages.value.filter((m) => selected.value.has(messageId(m))) : messages.value
+    if (chosen.length === 0) {
+      ui.notify('warning', 'Nothing to export', 'Read or select some messages first.')
+      return
+    }
+    try {
+      const r = await api().call('messages.export', {
+        format,
+        source: { type: 'selection', connectionId: conn.activeId, topic: topic.value, items: chosen.map((m) => ({ partition: m.partition, offset: m.offset })), keyDecoding: query.keyDecoding, valueDecoding: query.valueDecoding },
+      })
+      const blob = new Blob([r.content], { type: r.mimeType })
+      const a = document.createElement('a')
+      a.href = URL.createObjectURL(blob)
+      a.download = r.fileName
+      document.body.appendChild(a)
+      a.click()
+      a.remove()
+      setTimeout(() => URL.revokeObjectURL(a.href), 5000)
+      ui.notify('success', `Exported ${r.count} message${r.count === 1 ? '' : 's'}`, r.fileName)
+    } catch (e) {
+      ui.error('Export failed', e)
+    }
+  }
+
+  return {
+    topic, query, messages, pages, loading, error, selected, filter, searchId, searching, progress, lastSearch, tailId, tailState,
+    setTopic, read, nextPage, search, cancelSearch, startTail, stopTail, toggleSelected, selectAll, exportMessages,
+  }
+})
