@@ -45,6 +45,8 @@ function interimHandlers(connections: ConnectionManager, embedded: EmbeddedServi
     'connections.list': async () => ({ connections: connections.list() }),
     'secrets.status': async () => secrets.status(),
     'embedded.status': async () => embedded.status(),
+    'embedded.broker.stop': async (req: { nodeId: number }) => embedded.stopBroker(req.nodeId),
+    'embedded.broker.start': async (req: { nodeId: number }) => embedded.startBroker(req.nodeId),
     'topics.list': async (req: Parameters<typeof listTopics>[1] & { connectionId: string }) => listTopics(await connections.session(req.connectionId), req),
     'topics.create': async (req: Parameters<typeof createTopic>[1]) => createTopic(await connections.session(req.connectionId), req),
   })
