@@ -1,0 +1,107 @@
+// Connection test with a diagnosis: is the bootstrap reachable (UNREACHABLE / TIMEOUT), does
+// the TLS handshake succeed (TLS_FAILURE), does SASL authentication pass (AUTH_FAILURE), and are
+// the brokers' advertised addresses reachable from here (ADVERTISED_LISTENER_MISMATCH — the
+// classic "bootstrap works, then everything times out" of a wrong advertised.listeners).
+import { connect } from 'node:net'
+import type { ConnectionTestResult } from '../ipc/contract'
+import { rawAuthFor, SKIP_VERIFY_WARNING, type ResolvedConnection } from './connections'
+import { ApiKey, RawClient } from './raw-client'
+
+function tcpProbe(address: string, timeoutMs: number): Promise<{ ok: boolean; error?: string; timedOut?: boolean }> {
+  const i = address.lastIndexOf(':')
+  return new Promise((resolve) => {
+    const s = connect({ host: address.slice(0, i), port: Number(address.slice(i + 1)) })
+    const timer = setTimeout(() => {
+      s.destroy()
+      resolve({ ok: false, error: `no answer within ${timeoutMs} ms`, timedOut: true })
+    }, timeoutMs)
+    s.once('connect', () => {
+      clearTimeout(timer)
+      s.destroy()
+      resolve({ ok: true })
+    })
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      resolve({ ok: false, error: e.code ? `${e.code}: ${e.message}` : e.message })
+    })
+  })
+}
+
+export async function diagnose(c: ResolvedConnection): Promise<ConnectionTestResult> {
+  const started = performance.now()
+  const timeout = c.connectionTimeoutMs ?? 5_000
+  const warnings = c.tls?.enabled && c.tls.skipVerify ? [SKIP_VERIFY_WARNING] : []
+  const result = (r: Omit<ConnectionTestResult, 'latencyMs' | 'warnings' | 'brokers'> & { brokers?: ConnectionTestResult['brokers'] }): ConnectionTestResult => ({
+    brokers: [],
+    ...r,
+    latencyMs: performance.now() - started,
+    warnings,
+  })
+
+  // 1. TCP to the bootstrap servers.
+  const probes = await Promise.all(c.bootstrapServers.map(async (a) => ({ a, ...(await tcpProbe(a, timeout)) })))
+  const reachable = probes.filter((p) => p.ok)
+  if (!reachable.length) {
+    const allTimedOut = probes.every((p) => p.timedOut)
+    return result({
+      ok: false,
+      diagnosis: allTimedOut ? 'TIMEOUT' : 'UNREACHABLE',
+      message: `No bootstrap server answered: ${probes.map((p) => `${p.a} (${p.error})`).join('; ')}. Check host names, ports, firewalls and VPN.`,
+    })
+  }
+
+  // 2. TLS handshake, ApiVersions and SASL on one bootstrap server.
+  let client: RawClient
+  try {
+    client = await RawClient.connect(reachable[0]!.a, rawAuthFor(c))
+  } catch (e) {
+    const err = e as { code?: string; message: string }
+    if (err.code === 'AUTH')
+      return result({ ok: false, diagnosis: 'AUTH_FAILURE', message: `Authentication failed: ${err.message}. Check the SASL mechanism, user name and password.` })
+    if (err.code === 'TLS' || (c.tls?.enabled && /ssl|tls|cert|handshake|EPROTO|wrong version/i.test(err.message)))
+      return result({
+        ok: false,
+        diagnosis: 'TLS_FAILURE',
+        message: `TLS handshake with ${reachable[0]!.a} failed: ${err.message}. Check the CA certificate, the client certificate, and that this listener uses TLS.`,
+      })
+    if (!c.tls?.enabled && /closed|ECONNRESET/i.test(err.message))
+      return result({
+        ok: false,
+        diagnosis: 'UNKNOWN',
+        message: `${reachable[0]!.a} closed the connection before answering: the listener may require TLS or SASL (${err.message}).`,
+      })
+    return result({ ok: false, diagnosis: err.code === 'TIMEOUT' ? 'TIMEOUT' : 'UNKNOWN', message: err.message })
+  }
+
+  // 3. Metadata: the advertised brokers, each probed from here.
+  try {
+    const v = client.version(ApiKey.Metadata, 12, 1)
+    const md = await client.request(ApiKey.Metadata, v, {
+      topics: [],
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    })
+    const brokers = await Promise.all(
+      (md.brokers as { nodeId: number; host: string; port: number }[]).map(async (b) => {
+        const p = await tcpProbe(`${b.host}:${b.port}`, timeout)
+        return { nodeId: b.nodeId, host: b.host, port: b.port, reachable: p.ok, ...(p.ok ? {} : { error: p.error }) }
+      }),
+    )
+    brokers.sort((a, b) => a.nodeId - b.nodeId)
+    const bad = brokers.filter((b) => !b.reachable)
+    const base = { clusterId: md.clusterId ?? null, controllerId: md.controllerId >= 0 ? md.controllerId : null, brokers }
+    if (bad.length)
+      return result({
+        ...base,
+        ok: false,
+        diagnosis: 'ADVERTISED_LISTENER_MISMATCH',
+        message: `The bootstrap server answers, but broker${bad.length > 1 ? 's' : ''} ${bad.map((b) => `${b.nodeId} at ${b.host}:${b.port}`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} not reachable from here. Clients connect to the advertised addresses: fix advertised.listeners on the brokers (or your network/DNS).`,
+      })
+    return result({ ...base, ok: true, diagnosis: 'OK', message: `Connected: ${brokers.length} broker(s)${base.clusterId ? `, cluster ${base.clusterId}` : ''}.` })
+  } catch (e) {
+    return result({ ok: false, diagnosis: 'UNKNOWN', message: (e as Error).message })
+  } finally {
+    client.close()
+  }
+}

@@ -1,0 +1,227 @@
+// Builds the console: services wired to one Handlers map that ipc/electron.ts and ipc/web.ts
+// bind, plus broadcast event subscription (cluster events, lag and throughput samples go to
+// every window/socket; tail and search events go to the caller's own sink).
+import { ContractError, type EventName, type EventOf, type EventSink, type Handlers } from '../ipc/contract'
+import { clusterOverview } from './cluster'
+import { ConnectionManager } from './connections'
+import { diagnose } from './diagnose'
+import { EmbeddedService, defaultEmbeddedDir } from './embedded'
+import { alterConfigs, describeConfigs } from './configs'
+import { deleteGroups, deleteOffsets, describeGroup, listGroups } from './groups'
+import { keyDistribution } from './key-distribution'
+import { LAG_INTERVAL_MS, LagHistory } from './lag-history'
+import { Searches, Tails, exportRequest, readMessages } from './messages'
+import { planReset } from './offsets'
+import { produceBatch, produceSend, republish } from './produce'
+import { FileSecrets, SafeStorageSecrets, type SafeStorageLike, type SecretStore } from './secrets'
+import { Throughput } from './throughput'
+import { addPartitions, createTopic, deleteTopics, describeTopic, listTopics } from './topics'
+
+export interface ConsoleOptions {
+  /** The user's data dir: connections, secrets (web mode), lag history, embedded cluster data. */
+  dataDir: string
+  /**
+   * A SecretStore, or Electron's safeStorage (desktop). Default: FileSecrets (web mode: a 0600
+   * file under dataDir, not encrypted — secrets.status says so).
+   */
+  secrets?: SecretStore | SafeStorageLike
+  log?: (line: string) => void
+  embedded?: {
+    dataDir?: string
+    brokers?: number
+    port?: number
+    configs?: Record<string, string>
+    /** Start the in-process embedded cluster now (default false: call embedded.start or embeddedStarted). */
+    autoStart?: boolean
+  }
+  /** Lag sampling period (default 10 s); 0 disables the sampler. */
+  lagIntervalMs?: number
+  throughputIntervalMs?: number
+}
+
+export interface ConsoleApp {
+  handlers: Handlers
+  /** Receives broadcast events (cluster.event, lag.sample, throughput.sample). */
+  subscribe(sink: EventSink): () => void
+  /** A window/socket went away: stop its tails. */
+  clientGone(clientId: string): void
+  /** The embedded cluster was started elsewhere (the Electron shell) — or stopped (null). */
+  embeddedStarted(bootstrap: string | null): Promise<void>
+  readonly connections: ConnectionManager
+  readonly embedded: EmbeddedService
+  readonly lagHistory: LagHistory
+  shutdown(): Promise<void>
+}
+
+function isSecretStore(x: unknown): x is SecretStore {
+  return !!x && typeof (x as SecretStore).get === 'function' && typeof (x as SecretStore).status === 'function'
+}
+
+export function createConsole(opts: ConsoleOptions): ConsoleApp {
+  const sinks = new Set<EventSink>()
+  const broadcast: EventSink = {
+    emit<E extends EventName>(event: E, payload: EventOf<E>) {
+      for (const s of sinks) {
+        try {
+          s.emit(event, payload)
+        } catch {
+          /* a broken sink must not stop the others */
+        }
+      }
+    },
+  }
+  const secrets: SecretStore = isSecretStore(opts.secrets)
+    ? opts.secrets
+    : opts.secrets
+      ? new SafeStorageSecrets(opts.dataDir, opts.secrets)
+      : new FileSecrets(opts.dataDir)
+
+  // eslint-disable-next-line prefer-const
+  let connections: ConnectionManager
+  const embedded = new EmbeddedService({
+    dataDir: opts.embedded?.dataDir ?? defaultEmbeddedDir(opts.dataDir),
+    brokers: opts.embedded?.brokers,
+    port: opts.embedded?.port,
+    configs: opts.embedded?.configs,
+    log: opts.log,
+    broadcast,
+    onChange: async () => {
+      await connections.close('embedded')
+    },
+  })
+  connections = new ConnectionManager({ dataDir: opts.dataDir, secrets, embeddedBootstrap: () => embedded.bootstrap(), broadcast })
+  const session = (id: string) => connections.session(id)
+  const lagHistory = new LagHistory(opts.dataDir)
+  const throughput = new Throughput(session, broadcast, opts.throughputIntervalMs)
+  const searches = new Searches()
+  const tails = new Tails()
+
+  const openSessions = async () => {
+    const out = []
+    for (const id of connections.openIds()) {
+      try {
+        out.push(await connections.session(id))
+      } catch {
+        /* skip */
+      }
+    }
+    return out
+  }
+  const lagInterval = opts.lagIntervalMs ?? LAG_INTERVAL_MS
+  if (lagInterval > 0) lagHistory.start(openSessions, broadcast, lagInterval)
+  if (opts.embedded?.autoStart) embedded.start().catch((e) => opts.log?.(`embedded cluster: ${(e as Error).message}`))
+
+  const handlers: Handlers = {
+    'connections.list': async () => ({ connections: connections.list() }),
+    'connections.save': (req) => connections.save(req),
+    'connections.delete': async (req) => {
+      throughput.untrackConnection(req.id)
+      return { deleted: await connections.delete(req.id) }
+    },
+    'connections.test': async (req) => {
+      if (req.connection) {
+        const { stored, password, tlsKey, registryPassword } = ConnectionManager.split(req.connection, req.connection.id ?? 'test')
+        // Unsaved edits of a saved connection keep its stored secrets unless new ones are given.
+        const saved = req.connection.id ? safeResolve(req.connection.id) : undefined
+        return diagnose({
+          ...stored,
+          password: password ?? saved?.password,
+          tlsKey: tlsKey ?? saved?.tlsKey,
+          registryPassword: registryPassword ?? saved?.registryPassword,
+        })
+      }
+      return diagnose(connections.resolve(req.id!))
+    },
+    'connections.open': async (req) => {
+      const s = await session(req.connectionId)
+      const c = await s.cluster(0)
+      return { connectionId: req.connectionId, clusterId: c.clusterId, brokers: c.brokers.size }
+    },
+    'connections.close': async (req) => {
+      throughput.untrackConnection(req.connectionId)
+      return { closed: await connections.close(req.connectionId) }
+    },
+    'secrets.status': async () => secrets.status(),
+
+    'embedded.status': async () => embedded.status(),
+    'embedded.start': (req) => embedded.start(req.brokers),
+    'embedded.stop': () => embedded.stop(),
+    'embedded.broker.start': (req) => embedded.startBroker(req.nodeId),
+    'embedded.broker.stop': (req) => embedded.stopBroker(req.nodeId),
+    'embedded.broker.kill': (req) => embedded.killBroker(req.nodeId),
+    'embedded.activity': async (req) => ({ clients: embedded.activity(req.nodeId) }),
+
+    'cluster.overview': async (req) => clusterOverview(await session(req.connectionId)),
+
+    'topics.list': async (req) => listTopics(await session(req.connectionId), req),
+    'topics.describe': async (req) => describeTopic(await session(req.connectionId), req.topic, req.withSizes),
+    'topics.create': async (req) => createTopic(await session(req.connectionId), req),
+    'topics.delete': async (req) => deleteTopics(await session(req.connectionId), req.topics),
+    'topics.addPartitions': async (req) => addPartitions(await session(req.connectionId), req),
+
+    'messages.read': async (req) => readMessages(await session(req.connectionId), req),
+    'messages.search': async (req, ctx) => searches.search(await session(req.connectionId), req, ctx.sink),
+    'messages.searchCancel': async (req) => ({ cancelled: searches.cancel(req.searchId) }),
+    'messages.tailStart': async (req, ctx) => tails.start(await session(req.connectionId), req, ctx.sink, ctx.clientId),
+    'messages.tailStop': async (req) => ({ stopped: tails.stop(req.tailId) }),
+    'messages.export': (req) => exportRequest(session, req),
+
+    'produce.send': async (req) => produceSend(await session(req.connectionId), req),
+    'produce.batch': async (req) => produceBatch(await session(req.connectionId), req),
+    'produce.republish': async (req) => republish(await session(req.source.connectionId), await session(req.target.connectionId), req),
+
+    'groups.list': async (req) => listGroups(await session(req.connectionId), req),
+    'groups.describe': async (req) => describeGroup(await session(req.connectionId), req.groupId),
+    'groups.lagHistory': async (req) => ({
+      groupId: req.groupId,
+      intervalMs: lagInterval || LAG_INTERVAL_MS,
+      samples: lagHistory.query(req.connectionId, req.groupId, req.from, req.to),
+    }),
+    'groups.delete': async (req) => deleteGroups(await session(req.connectionId), req.groupIds),
+    'groups.deleteOffsets': async (req) => deleteOffsets(await session(req.connectionId), req),
+
+    'offsets.resetPreview': async (req) => planReset(await session(req.connectionId), req, false),
+    'offsets.resetExecute': async (req) => planReset(await session(req.connectionId), req, true),
+
+    'configs.describe': async (req) => describeConfigs(await session(req.connectionId), req.resource),
+    'configs.alterPreview': async (req) => alterConfigs(await session(req.connectionId), req, false),
+    'configs.alter': async (req) => alterConfigs(await session(req.connectionId), req, true),
+
+    'keys.distribution': async (req) => keyDistribution(await session(req.connectionId), req),
+    'throughput.series': (req) => throughput.series(req),
+  }
+
+  function safeResolve(id: string) {
+    try {
+      return connections.resolve(id)
+    } catch {
+      return undefined
+    }
+  }
+
+  return {
+    handlers,
+    subscribe(sink) {
+      sinks.add(sink)
+      return () => sinks.delete(sink)
+    },
+    clientGone(clientId) {
+      tails.clientGone(clientId)
+    },
+    async embeddedStarted(bootstrap) {
+      await embedded.attachExternal(bootstrap)
+    },
+    connections,
+    embedded,
+    lagHistory,
+    async shutdown() {
+      lagHistory.stop()
+      throughput.stop()
+      tails.stopAll()
+      await connections.closeAll()
+      await embedded.shutdown()
+    },
+  }
+}
+
+export { ContractError }
