@@ -277,6 +277,11 @@ export function compile(spec: MessageSpec): Codec {
   }
 }
 
+const flexibleRanges = new WeakMap<MessageSpec, VersionRange>()
+
+/** Whether a message uses the flexible (compact, tagged-field) encoding at this version. Called per request, so the range is parsed once per spec. */
 export function isFlexible(spec: MessageSpec, version: number): boolean {
-  return inRange(parseVersions(spec.flexibleVersions), version)
+  let r = flexibleRanges.get(spec)
+  if (!r) flexibleRanges.set(spec, (r = parseVersions(spec.flexibleVersions)))
+  return inRange(r, version)
 }

@@ -50,28 +50,44 @@ export class Connection {
     if (!this.busy) void this.drain()
   }
 
+  /**
+   * Handles queued requests in order. Responses of requests handled synchronously in one pass
+   * leave in a single socket write (the socket stays corked until the queue is empty or a
+   * handler has to wait, e.g. a long-polling Fetch).
+   */
   private async drain(): Promise<void> {
     this.busy = true
+    this.socket.cork()
     while (this.queue.length > 0 && !this.closed) {
       const frame = this.queue.shift()!
       try {
-        await this.handle(frame)
+        const pending = this.handle(frame)
+        if (pending) {
+          this.socket.uncork()
+          await pending
+          this.socket.cork()
+        }
       } catch (e) {
         this.fail(e instanceof ProtocolError ? `malformed request: ${e.message}` : `request failed: ${(e as Error).stack ?? e}`)
         return
       }
       if (this.queue.length <= 16 && this.socket.isPaused()) this.socket.resume()
     }
+    this.socket.uncork()
     this.busy = false
   }
 
-  private async handle(frame: Buffer): Promise<void> {
+  /** Decodes and dispatches one request; returns a promise only when the handler is asynchronous. */
+  private handle(frame: Buffer): Promise<void> | undefined {
     const r = new Reader(frame)
     const header = readRequestHeader(r)
     const api = this.broker.apis.get(header.apiKey)
     if (!api) throw new ProtocolError(`unknown API key ${header.apiKey} from client ${header.clientId}`)
     if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
-      if (header.apiKey === API_VERSIONS) return this.unsupportedApiVersions(header)
+      if (header.apiKey === API_VERSIONS) {
+        this.unsupportedApiVersions(header)
+        return undefined
+      }
       throw new ProtocolError(`${api.name} v${header.apiVersion} is not supported (supported ${api.minVersion}-${api.maxVersion})`)
     }
     const codec = codecFor(header.apiKey)
@@ -79,9 +95,14 @@ export class Connection {
     const request = codec.request.decode(r, header.apiVersion)
     const ctx: RequestContext = { broker: this.broker, header, apiVersion: header.apiVersion, clientId: header.clientId, clientAddress: this.address }
     this.broker.recordActivity(ctx)
-    const response = await api.handle(request, ctx)
-    if (response === undefined || this.closed) return
-    this.send(header, api, response)
+    const response = api.handle(request, ctx)
+    if (response instanceof Promise) {
+      return response.then((body) => {
+        if (body !== undefined && !this.closed) this.send(header, api, body)
+      })
+    }
+    if (response !== undefined) this.send(header, api, response)
+    return undefined
   }
 
   /** KIP-511: a too-new ApiVersions request gets a v0-format answer listing what is supported. */
