@@ -1,0 +1,60 @@
+// Packaging config, checked without an Electron binary: electron-builder loads and validates
+// electron-builder.yml against its schema, every target and icon is there, and the
+// electron-vite config has the three builds with the sandbox-compatible preload.
+import { describe, expect, it } from 'vitest'
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js'
+import { getElectronVersion } from 'app-builder-lib/out/electron/electronVersion.js'
+import { DebugLogger } from 'builder-util'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+type Targets = { target: string[]; icon: string }
+
+describe('electron-builder.yml', () => {
+  it('loads and passes electron-builder’s own validation', async () => {
+    const config = await getConfig(root, null, null)
+    await validateConfiguration(config, new DebugLogger(false))
+    expect(config.appId).toBe('io.kafkadesk.app')
+    expect(config.productName).toBe('Kafkadesk')
+  })
+
+  it('builds AppImage and deb, dmg, nsis, with icons that exist', async () => {
+    const config = (await getConfig(root, null, null)) as Record<string, Targets & Record<string, unknown>>
+    expect(config.linux.target).toEqual(['AppImage', 'deb'])
+    expect(config.mac.target).toEqual(['dmg'])
+    expect(config.win.target).toEqual(['nsis'])
+    expect(existsSync(join(root, config.mac.icon))).toBe(true)
+    expect(existsSync(join(root, config.win.icon))).toBe(true)
+    for (const size of [16, 32, 48, 64, 128, 256, 512]) expect(existsSync(join(root, config.linux.icon, `${size}x${size}.png`))).toBe(true)
+    expect(readFileSync(join(root, 'resources', 'icon.icns')).subarray(0, 4).toString()).toBe('icns')
+    expect(readFileSync(join(root, 'resources', 'icon.ico')).readUInt16LE(2)).toBe(1)
+    expect(readFileSync(join(root, 'resources', 'icon.png')).subarray(1, 4).toString()).toBe('PNG')
+    expect(JSON.stringify(config.files)).toContain('out/**/*')
+  })
+
+  it('finds the Electron version to package', async () => {
+    expect(await getElectronVersion(root)).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  it('package.json points Electron at the built main process and has the dist scripts', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+    expect(pkg.main).toBe('out/main/index.js')
+    for (const s of ['start', 'dev', 'build', 'build:renderer', 'dist:linux', 'dist:mac', 'dist:win']) expect(pkg.scripts[s]).toBeTypeOf('string')
+  })
+})
+
+describe('electron.vite.config.ts', () => {
+  it('builds main, a CommonJS preload with everything bundled, and the renderer into out/', async () => {
+    const { default: config } = await import('../../electron.vite.config')
+    const c = config as unknown as Record<string, { build: Record<string, any>; root?: string }>
+    expect(c.main.build.outDir).toMatch(/out[\\/]main$/)
+    expect(String(c.main.build.rollupOptions.input.index)).toMatch(/src-main[\\/]index\.ts$/)
+    expect(c.preload.build.externalizeDeps).toBe(false)
+    expect(c.preload.build.rollupOptions.output).toMatchObject({ format: 'cjs', entryFileNames: '[name].cjs' })
+    expect(c.renderer.build.outDir).toMatch(/out[\\/]renderer$/)
+    expect(c.renderer.root).toMatch(/src-renderer$/)
+  })
+})
