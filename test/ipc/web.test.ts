@@ -118,6 +118,10 @@ describe('web mode with the embedded cluster', () => {
     const unknown = await c.call('topics.explode', {})
     expect(unknown).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'channel' } })
 
+    // A nested field: the path names it.
+    const nested = await c.call('produce.send', { connectionId: EMBEDDED_CONNECTION_ID, topic: 'web-mode', messages: [{ value: { format: 'yaml', data: 'x' } }] })
+    expect(nested).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'messages.0.value.format' } })
+
     const listed = await c.call('topics.list', { connectionId: EMBEDDED_CONNECTION_ID, search: 'web-mode' })
     expect(listed.ok).toBe(true)
     expect(listed.result.topics.map((t: { name: string }) => t.name)).toContain('web-mode')
@@ -145,5 +149,50 @@ describe('web mode with the embedded cluster', () => {
     }
     a.close()
     b.close()
+  })
+
+  it('streams a live tail to the socket that started it', async () => {
+    const c = await Client.open(wsUrl())
+    const other = await Client.open(wsUrl())
+    expect(await c.call('topics.create', { connectionId: EMBEDDED_CONNECTION_ID, topic: 'tailed', partitions: 1, replicationFactor: 1 })).toMatchObject({ ok: true })
+    const started = await c.call('messages.tailStart', { connectionId: EMBEDDED_CONNECTION_ID, topic: 'tailed', from: 'earliest', intervalMs: 50 })
+    expect(started).toMatchObject({ ok: true, result: { tailId: expect.any(String) } })
+    const tailId = started.result.tailId
+    const sent = await other.call('produce.send', {
+      connectionId: EMBEDDED_CONNECTION_ID,
+      topic: 'tailed',
+      messages: [{ key: { format: 'string', data: 'k1' }, value: { format: 'json', data: '{"n":1}' } }],
+    })
+    expect(sent).toMatchObject({ ok: true })
+    const e = await c.waitEvent((e) => e.event === 'tail.messages' && e.payload.tailId === tailId && e.payload.messages.length > 0, 30_000)
+    expect(e.payload.messages[0]).toMatchObject({ partition: 0, offset: 0 })
+    expect(JSON.stringify(e.payload.messages[0])).toContain('k1')
+    // Tail events are the caller's own: the other socket saw none.
+    expect(other.events.filter((x) => x.event === 'tail.messages')).toEqual([])
+    expect(await c.call('messages.tailStop', { tailId })).toMatchObject({ ok: true })
+    c.close()
+    other.close()
+  })
+})
+
+describe('web mode with --bootstrap', () => {
+  it('offers the given cluster as a connection and serves it', async () => {
+    const bootstrap = running.console.embeddedBootstrap()!
+    const dir2 = mkdtempSync(join(tmpdir(), 'kafkadesk-serve-remote-'))
+    const remote = await startServe({ ...parseServeArgs(['--bootstrap', bootstrap, '--data-dir', dir2]), rendererDir: join(dir2, 'none') })
+    try {
+      expect(remote.console.embeddedBootstrap()).toBeNull()
+      const id = remote.console.bootstrapConnectionId!
+      const c = await Client.open(`ws://127.0.0.1:${remote.web.port}/ws?token=${remote.web.token}`)
+      const list = await c.call('connections.list', {})
+      expect(list.result.connections).toEqual(expect.arrayContaining([expect.objectContaining({ id, kind: 'remote', bootstrapServers: [bootstrap] })]))
+      const topics = await c.call('topics.list', { connectionId: id })
+      expect(topics).toMatchObject({ ok: true })
+      expect(topics.result.topics.map((t: { name: string }) => t.name)).toContain('web-mode')
+      c.close()
+    } finally {
+      await remote.stop()
+      rmSync(dir2, { recursive: true, force: true })
+    }
   })
 })
