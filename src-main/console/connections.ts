@@ -100,6 +100,16 @@ export class Session {
     return this.producerP
   }
 
+  /**
+   * Drops the producer: kafkajs keeps every topic it ever produced to in its metadata set, and
+   * once one of them is deleted, each later send fails. A fresh producer forgets them.
+   */
+  async resetProducer(): Promise<void> {
+    const p = this.producerP
+    this.producerP = undefined
+    await p?.then((pr) => pr.disconnect()).catch(() => {})
+  }
+
   /** Brokers (nodeId → host:port), controller and cluster id; cached for a few seconds. */
   async cluster(maxAgeMs = 5_000): Promise<{ brokers: Map<number, string>; controller: number | null; clusterId: string | null }> {
     if (this.brokersCache && Date.now() - this.brokersCache.at < maxAgeMs) return this.brokersCache

@@ -5,6 +5,7 @@ import { AssignerProtocol } from 'kafkajs'
 import { ContractError, toErrorShape, type GroupDescription, type LagSample, type RequestOf, type ResponseOf } from '../ipc/contract'
 import type { Session } from './connections'
 import { ApiKey, checkError, kafkaErrorName } from './raw-client'
+import { partitionOffsets } from './topics'
 
 /** Log end offsets per topic, fetched once per refresh and shared by all groups. */
 export class EndOffsets {
@@ -13,7 +14,7 @@ export class EndOffsets {
   get(topic: string): Promise<Map<number, { low: number; high: number }>> {
     let p = this.cache.get(topic)
     if (!p) {
-      p = this.s.admin.fetchTopicOffsets(topic).then((o) => new Map(o.map((x) => [x.partition, { low: Number(x.low), high: Number(x.high) }])))
+      p = partitionOffsets(this.s, topic)
       this.cache.set(topic, p)
     }
     return p

@@ -16,7 +16,7 @@ import { confluentSchemaId, decode } from './decoders'
 import { Fetcher } from './fetcher'
 import { RawPool } from './raw-client'
 import type { RawRecord } from './records'
-import { partitionOffsets } from './topics'
+import { offsetsForTimestamp, partitionOffsets } from './topics'
 
 export interface DecodeOptions {
   keyDecoding: Decoding
@@ -75,8 +75,7 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>):
   // Start offset per partition.
   const starts = new Map<number, number>()
   if (pos.type === 'timestamp') {
-    const byTs = await s.admin.fetchTopicOffsetsByTimestamp(req.topic, pos.timestamp)
-    for (const o of byTs) if (parts.includes(o.partition)) starts.set(o.partition, Number(o.offset) < 0 ? offsets.get(o.partition)!.high : Number(o.offset))
+    for (const [p, o] of await offsetsForTimestamp(s, req.topic, pos.timestamp)) if (parts.includes(p)) starts.set(p, o)
   }
   for (const p of parts) {
     const { low, high } = offsets.get(p)!
@@ -205,8 +204,7 @@ export class Searches {
       const pos = new Map<number, number>()
       const end = new Map<number, number>()
       if (req.start.type === 'timestamp') {
-        for (const o of await s.admin.fetchTopicOffsetsByTimestamp(req.topic, req.start.timestamp))
-          if (parts.includes(o.partition)) pos.set(o.partition, Number(o.offset) < 0 ? offsets.get(o.partition)!.high : Number(o.offset))
+        for (const [p, o] of await offsetsForTimestamp(s, req.topic, req.start.timestamp)) if (parts.includes(p)) pos.set(p, o)
       } else if (req.start.type === 'offsets') {
         for (const o of req.start.offsets) pos.set(o.partition, o.offset)
       }
@@ -216,8 +214,7 @@ export class Searches {
         end.set(p, high)
       }
       if (req.endTimestamp !== undefined) {
-        for (const o of await s.admin.fetchTopicOffsetsByTimestamp(req.topic, req.endTimestamp))
-          if (end.has(o.partition) && Number(o.offset) >= 0) end.set(o.partition, Math.min(end.get(o.partition)!, Number(o.offset)))
+        for (const [p, o] of await offsetsForTimestamp(s, req.topic, req.endTimestamp)) if (end.has(p)) end.set(p, Math.min(end.get(p)!, o))
       }
       const total = Math.min(req.maxScan, parts.reduce((n, p) => n + Math.max(0, end.get(p)! - pos.get(p)!), 0))
       const pred = compileFilter(req.filter, req, s)

@@ -6,7 +6,7 @@
 import { ContractError, type ResetPlan, type ResetRequest } from '../ipc/contract'
 import type { Session } from './connections'
 import { committedOffsets } from './groups'
-import { partitionOffsets, topicMetadata } from './topics'
+import { listOffsets, partitionOffsets, topicMetadata } from './topics'
 
 /** ISO-8601 duration (PnDTnHnMnS) in ms. */
 export function parseDuration(d: string): number {
@@ -76,8 +76,7 @@ export async function planReset(s: Session, req: ResetRequest, execute: boolean)
   if (req.reset.mode === 'datetime' || req.reset.mode === 'duration') {
     const ts = req.reset.mode === 'datetime' ? Date.parse(req.reset.datetime) : Date.now() - parseDuration(req.reset.duration)
     for (const t of topics) {
-      const r = await s.admin.fetchTopicOffsetsByTimestamp(t, ts)
-      byTime.set(t, new Map(r.map((o) => [o.partition, Number(o.offset)])))
+      byTime.set(t, await listOffsets(s, t, ts))
     }
   }
 

@@ -51,16 +51,25 @@ async function send(s: Session, topic: string, messages: KafkaMessage[], compres
     if (m.partition === undefined) m.partition = partitioner({ topic, partitionMetadata, message: m })
     counts.set(m.partition, (counts.get(m.partition) ?? 0) + 1)
   }
-  const producer = await s.producer()
   const meta: RecordMetadata[] = []
   const CHUNK = 5_000
-  try {
-    for (let i = 0; i < messages.length; i += CHUNK) {
-      const r = await producer.send({ topic, messages: messages.slice(i, i + CHUNK), acks, compression: kafkajsCompression(compression) })
-      meta.push(...r)
+  let i = 0
+  for (let attempt = 0; ; attempt++) {
+    const producer = await s.producer()
+    try {
+      for (; i < messages.length; i += CHUNK) {
+        const r = await producer.send({ topic, messages: messages.slice(i, i + CHUNK), acks, compression: kafkajsCompression(compression) })
+        meta.push(...r)
+      }
+      break
+    } catch (e) {
+      // The topic exists (metadata above): a stale producer (see Session.resetProducer) — retry once.
+      if (attempt === 0 && /UNKNOWN_TOPIC|does not host this topic|not found/i.test(`${(e as { type?: string }).type} ${(e as Error).message}`)) {
+        await s.resetProducer()
+        continue
+      }
+      topicNotFound(e, topic)
     }
-  } catch (e) {
-    topicNotFound(e, topic)
   }
   const res = summarize(topic, meta, messages.length, started)
   for (const p of counts.keys()) if (!res.partitions.some((x) => x.partition === p)) res.partitions.push({ partition: p, baseOffset: null, count: 0 })

@@ -3,7 +3,7 @@
 import { ContractError, type PartitionDetail, type RequestOf, type ResponseOf, type TopicDescription } from '../ipc/contract'
 import { isInternalTopic } from './cluster'
 import type { Session } from './connections'
-import { ApiKey } from './raw-client'
+import { ApiKey, checkError } from './raw-client'
 
 export const ADD_PARTITIONS_WARNING =
   'Adding partitions changes which partition a key maps to (hash(key) % partitions): new records with an existing key may land on a different partition than older ones, breaking per-key ordering for consumers. Existing data is not moved.'
@@ -27,15 +27,54 @@ export async function topicMetadata(s: Session, topic: string) {
   }
 }
 
+export const EARLIEST = -2
+export const LATEST = -1
+
+/**
+ * ListOffsets through the raw client, grouped by leader: EARLIEST, LATEST or the first offset
+ * with timestamp ≥ ts (-1 when there is none). Not kafkajs' fetchTopicOffsets: that adds the
+ * topic to the admin's metadata target set for good, and one deleted topic there breaks every
+ * later call.
+ */
+export async function listOffsets(s: Session, topic: string, timestamp: number, partitions?: number[]): Promise<Map<number, number>> {
+  const meta = await topicMetadata(s, topic)
+  const byLeader = new Map<number, number[]>()
+  for (const p of meta.partitions) {
+    if (partitions && !partitions.includes(p.partitionId)) continue
+    if (p.leader < 0) throw new ContractError('KAFKA_LEADER_NOT_AVAILABLE', `partition ${p.partitionId} of ${topic} has no leader`)
+    byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partitionId])
+  }
+  const out = new Map<number, number>()
+  await Promise.all(
+    [...byLeader.entries()].map(async ([leader, parts]) => {
+      const c = await s.raw.get(await s.brokerAddress(leader))
+      const v = c.version(ApiKey.ListOffsets, 7, 1)
+      const r = await c.request(ApiKey.ListOffsets, v, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [{ name: topic, partitions: parts.map((p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 })) }],
+        timeoutMs: 30_000,
+      })
+      for (const t of r.topics)
+        for (const p of t.partitions) {
+          checkError(p.errorCode, null, `list offsets of ${topic}-${p.partitionIndex}`)
+          out.set(p.partitionIndex, Number(p.offset))
+        }
+    }),
+  )
+  return out
+}
+
 /** Earliest and latest offsets per partition. */
 export async function partitionOffsets(s: Session, topic: string): Promise<Map<number, { low: number; high: number }>> {
-  let offs
-  try {
-    offs = await s.admin.fetchTopicOffsets(topic)
-  } catch (e) {
-    topicNotFound(e, topic)
-  }
-  return new Map(offs.map((o) => [o.partition, { low: Number(o.low), high: Number(o.high) }]))
+  const [low, high] = await Promise.all([listOffsets(s, topic, EARLIEST), listOffsets(s, topic, LATEST)])
+  return new Map([...high.entries()].map(([p, h]) => [p, { low: low.get(p) ?? 0, high: h }]))
+}
+
+/** Per partition the first offset with timestamp ≥ ts, or the log end when there is none. */
+export async function offsetsForTimestamp(s: Session, topic: string, ts: number): Promise<Map<number, number>> {
+  const [at, high] = await Promise.all([listOffsets(s, topic, ts), listOffsets(s, topic, LATEST)])
+  return new Map([...high.entries()].map(([p, h]) => [p, (at.get(p) ?? -1) < 0 ? h : at.get(p)!]))
 }
 
 export async function listTopics(s: Session, req: RequestOf<'topics.list'>): Promise<ResponseOf<'topics.list'>> {
