@@ -2,6 +2,7 @@
 // and the renderer (src-renderer/, mirroring src-renderer/vite.config.ts).
 //
 // out/main/index.js     ESM main process; dependencies stay in node_modules (but kafkajs)
+// out/main/cluster-process.js  the embedded cluster's utility process
 // out/preload/index.cjs CommonJS: a sandboxed preload cannot load ES modules or require
 //                       packages, so everything it needs (the channel list) is bundled in
 // out/renderer/         the UI, referenced relatively so it loads from file:// and over HTTP
@@ -20,7 +21,11 @@ export default defineConfig({
       // kafkajs is CommonJS and the console imports its named exports: bundle it (see scripts/build-cli.mjs).
       externalizeDeps: { exclude: ['kafkajs'] },
       rollupOptions: {
-        input: { index: here('./src-main/index.ts') },
+        input: {
+          index: here('./src-main/index.ts'),
+          // The embedded cluster's utility process (see src-main/cluster-process.ts).
+          'cluster-process': here('./src-main/cluster-process.ts'),
+        },
       },
     },
   },

@@ -1,6 +1,7 @@
 // The Electron main process: one secure window, the app menu, the IPC binding, and the
 // embedded cluster in a utility process (so brokers never block this event loop; the
-// console reaches them over TCP like any other cluster).
+// console reaches them over TCP like any other cluster, and per-broker control and client
+// activity are calls into that process).
 import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, screen, session, shell, utilityProcess, dialog } from 'electron'
 import type { MenuItemConstructorOptions, Rectangle, UtilityProcess, WebContents } from 'electron'
 import { readFile, rename, writeFile, mkdir } from 'node:fs/promises'
@@ -11,6 +12,8 @@ import { bindIpc, forwardBroadcast } from './ipc/electron'
 import { contentSecurityPolicy } from './ipc/csp'
 import { Broadcast } from './ipc/broadcast'
 import { openConsole, type ConsoleHandle } from './ipc/host'
+import { ContractError, EMBEDDED_CONNECTION_ID, type EmbeddedStatus, type EventName, type Handlers, type ResponseOf } from './ipc/contract'
+import type { ClusterMethod } from './cluster-process'
 
 const here = dirname(fileURLToPath(import.meta.url))
 /** The renderer is served from this privileged scheme instead of file://. */
@@ -18,7 +21,7 @@ export const APP_SCHEME = 'app'
 export const APP_ORIGIN = `${APP_SCHEME}://kafkadesk`
 const rendererDir = join(here, '..', 'renderer')
 const preloadPath = join(here, '..', 'preload', 'index.cjs')
-const cliPath = join(here, '..', 'cli', 'kafkadesk.js')
+const clusterProcessPath = join(here, 'cluster-process.js')
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
 
 /** The page's CSP; in development the Vite server and its HMR socket are allowed too. */
@@ -159,7 +162,7 @@ export function createWindow(): BrowserWindow {
     show: false,
     title: 'Kafkadesk',
     backgroundColor: '#0d1b36',
-    icon: join(here, '..', '..', 'resources', 'icon.png'),
+    icon: app.isPackaged ? join(process.resourcesPath, 'icon.png') : join(here, '..', '..', 'resources', 'icon.png'),
     webPreferences: {
       preload: preloadPath,
       contextIsolation: true,
@@ -260,48 +263,114 @@ export function menuTemplate(): MenuItemConstructorOptions[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The embedded cluster, in a utility process running `kafkadesk cluster`
+// The embedded cluster, in a utility process (src-main/cluster-process.ts)
 
-export interface ClusterProcess {
-  bootstrap: string
-  child: UtilityProcess
-  stop(): Promise<void>
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void }
+
+/** The utility process running the embedded cluster, and calls into it. */
+export class ClusterProcess {
+  private child: UtilityProcess | null = null
+  private nextId = 1
+  private pending = new Map<number, Pending>()
+  private exited: Promise<void> = Promise.resolve()
+  private status: EmbeddedStatus | null = null
+
+  constructor(
+    private readonly options: { brokers: number; dataDir: string; log: (line: string) => void; onEvent: (event: string, payload: unknown) => void },
+  ) {}
+
+  /** Forks the process; resolves with the cluster's status once its brokers listen. */
+  start(port: number, brokers = this.options.brokers): Promise<EmbeddedStatus> {
+    return new Promise((resolve, reject) => {
+      const args = ['--brokers', String(brokers), '--port', String(port), '--data-dir', this.options.dataDir]
+      const child = utilityProcess.fork(clusterProcessPath, args, { stdio: 'pipe', serviceName: 'Kafkadesk cluster' })
+      this.child = child
+      let settled = false
+      this.exited = new Promise((done) =>
+        child.once('exit', (code: number) => {
+          if (this.child === child) this.child = null
+          for (const p of this.pending.values()) p.reject(new ContractError('INTERNAL', `the cluster process exited (code ${code})`))
+          this.pending.clear()
+          if (!settled) reject(new Error(`the cluster process exited with code ${code} before it was ready`))
+          else this.options.log(`cluster process exited with code ${code}`)
+          settled = true
+          done()
+        }),
+      )
+      child.stderr?.on('data', (d: Buffer) => this.options.log(d.toString().trimEnd()))
+      child.stdout?.on('data', (d: Buffer) => this.options.log(d.toString().trimEnd()))
+      child.on('message', (m: { id?: number; ok?: boolean; result?: unknown; error?: { code: string; message: string; field?: string }; event?: string; payload?: unknown; ready?: EmbeddedStatus; failed?: string }) => {
+        if (m.ready && !settled) {
+          settled = true
+          this.status = m.ready
+          resolve(m.ready)
+        } else if (m.failed !== undefined && !settled) {
+          settled = true
+          reject(new Error(m.failed))
+        } else if (typeof m.event === 'string') {
+          if (m.event === 'cluster.event' && (m.payload as { type?: string })?.type === 'embedded') this.status = (m.payload as { status: EmbeddedStatus }).status
+          this.options.onEvent(m.event, m.payload)
+        } else if (typeof m.id === 'number') {
+          const p = this.pending.get(m.id)
+          this.pending.delete(m.id)
+          if (!p) return
+          if (m.ok) p.resolve(m.result)
+          else p.reject(new ContractError(m.error?.code ?? 'INTERNAL', m.error?.message ?? 'cluster process error', m.error?.field))
+        }
+      })
+    })
+  }
+
+  get running(): boolean {
+    return this.child !== null
+  }
+
+  call<T>(method: ClusterMethod, ...args: unknown[]): Promise<T> {
+    const child = this.child
+    if (!child) return Promise.reject(new ContractError('CONFLICT', 'the embedded cluster is not running'))
+    const id = this.nextId++
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+      child.postMessage({ id, method, args })
+    })
+  }
+
+  lastStatus(): EmbeddedStatus | null {
+    return this.status
+  }
+
+  /** Stops the brokers (logs flushed), then ends the process. */
+  async stop(): Promise<void> {
+    const child = this.child
+    if (!child) return
+    await Promise.race([this.call('stop').catch(() => {}), new Promise((r) => setTimeout(r, 10_000))])
+    child.kill()
+    await Promise.race([this.exited, new Promise((r) => setTimeout(r, 5_000))])
+  }
 }
 
-/** Forks the CLI's `cluster` command and resolves with its bootstrap once it prints `ready`. */
-export function startClusterProcess(options: { brokers: number; port: number; dataDir: string; log: (line: string) => void }): Promise<ClusterProcess> {
-  return new Promise((resolve, reject) => {
-    const args = ['cluster', '--brokers', String(options.brokers), '--port', String(options.port), '--data-dir', options.dataDir]
-    const child = utilityProcess.fork(cliPath, args, { stdio: 'pipe', serviceName: 'Kafkadesk cluster' })
-    let out = ''
-    let ready = false
-    let exited = false
-    const exitedPromise = new Promise<void>((r) =>
-      child.once('exit', (code) => {
-        exited = true
-        r()
-        if (!ready) reject(new Error(`the cluster process exited with code ${code} before it was ready`))
-        else options.log(`cluster process exited with code ${code}`)
-      }),
-    )
-    child.stderr?.on('data', (d: Buffer) => options.log(d.toString().trimEnd()))
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString()
-      const m = /^ready bootstrap=(\S+)$/m.exec(out)
-      if (m && !ready) {
-        ready = true
-        resolve({
-          bootstrap: m[1],
-          child,
-          async stop() {
-            if (exited) return
-            child.kill()
-            await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, 10_000))])
-          },
-        })
-      }
-    })
-  })
+/** The embedded.* channels served by the cluster process instead of an in-process cluster. */
+export function embeddedHandlers(cluster: ClusterProcess, attach: (bootstrap: string | null) => Promise<void>, dataDir: string): Partial<Handlers> {
+  const stopped = (): EmbeddedStatus => ({ state: 'stopped', connectionId: EMBEDDED_CONNECTION_ID, bootstrap: null, dataDir, brokers: [] })
+  const status = async (): Promise<EmbeddedStatus> => (cluster.running ? cluster.call<EmbeddedStatus>('status') : (cluster.lastStatus() ?? stopped()))
+  return {
+    'embedded.status': () => status(),
+    'embedded.start': async (req) => {
+      if (!cluster.running) await cluster.start(0, req.brokers)
+      const s = await cluster.call<EmbeddedStatus>('start', req.brokers)
+      await attach(s.bootstrap)
+      return s
+    },
+    'embedded.stop': async () => {
+      if (!cluster.running) return status()
+      await attach(null)
+      return cluster.call<EmbeddedStatus>('stop')
+    },
+    'embedded.broker.start': (req) => cluster.call<EmbeddedStatus>('startBroker', req.nodeId),
+    'embedded.broker.stop': (req) => cluster.call<EmbeddedStatus>('stopBroker', req.nodeId),
+    'embedded.broker.kill': (req) => cluster.call<EmbeddedStatus>('killBroker', req.nodeId),
+    'embedded.activity': async (req) => ({ clients: cluster.running ? await cluster.call<ResponseOf<'embedded.activity'>['clients']>('activity', req.nodeId) : [] }),
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,13 +380,13 @@ let consoleHost: ConsoleHandle | null = null
 let cluster: ClusterProcess | null = null
 let unbind: (() => void) | null = null
 
-async function startCluster(log: (line: string) => void): Promise<ClusterProcess> {
-  const dataDir = join(app.getPath('userData'), 'cluster')
+/** Kafka's usual port when it is free (so clients find the cluster where they expect it), else free ports. */
+async function startCluster(c: ClusterProcess, log: (line: string) => void): Promise<EmbeddedStatus> {
   try {
-    return await startClusterProcess({ brokers: 3, port: 9092, dataDir, log })
+    return await c.start(9092)
   } catch (e) {
-    log(`cluster on port 9092 failed (${(e as Error).message}); trying free ports`)
-    return startClusterProcess({ brokers: 3, port: 0, dataDir, log })
+    log(`embedded cluster on port 9092 failed (${(e as Error).message}); trying free ports`)
+    return c.start(0)
   }
 }
 
@@ -335,14 +404,18 @@ async function ready(): Promise<void> {
     safeStorage: safeStorage.isEncryptionAvailable() ? safeStorage : undefined,
   })
   consoleHost = host
-  unbind = bindIpc(ipcMain, { handlers: host.handlers, isTrustedSender: isAppUrl, onClientGone: (id) => host.clientGone(id) })
+  const clusterDir = join(app.getPath('userData'), 'cluster')
+  const c = new ClusterProcess({ brokers: 3, dataDir: clusterDir, log, onEvent: (event, payload) => broadcast.emit(event as EventName, payload as never) })
+  cluster = c
+  const handlers: Handlers = { ...host.handlers, ...embeddedHandlers(c, (b) => host.attachEmbedded(b), clusterDir) }
+  unbind = bindIpc(ipcMain, { handlers, isTrustedSender: isAppUrl, onClientGone: (id) => host.clientGone(id) })
   createWindow()
   // The window shows at once; the cluster joins as the built-in connection when it is up.
-  startCluster(log)
-    .then(async (c) => {
-      cluster = c
-      log(`embedded cluster ready at ${c.bootstrap}`)
-      await host.attachEmbedded(c.bootstrap)
+  startCluster(c, log)
+    .then(async (status) => {
+      log(`embedded cluster ready at ${status.bootstrap}`)
+      await host.attachEmbedded(status.bootstrap)
+      broadcast.emit('cluster.event', { type: 'embedded', at: Date.now(), status })
     })
     .catch((e: Error) => log(`embedded cluster failed to start: ${e.message}`))
 }

@@ -26,6 +26,7 @@ const h = vi.hoisted(() => {
     exposed: new Map<string, unknown>(),
     rendererListeners: new Map<string, (...a: unknown[]) => void>(),
     rendererInvokes: [] as unknown[][],
+    clusterCalls: [] as unknown[][],
   }
   return { state }
 })
@@ -98,15 +99,35 @@ vi.mock('electron', async () => {
     }),
     whenReady: () => Promise.resolve(),
     isReady: () => true,
+    isPackaged: false,
     getPath: (name: string) => (name === 'userData' ? s.userData : tmpdir()),
     getVersion: () => '0.1.0',
   }
-  const fakeChild = () => {
-    const child = new EventEmitter() as EventEmitter & { stdout: EventEmitter; stderr: EventEmitter; kill: () => void }
+  // The cluster process, simulated: answers {id, method, args} like src-main/cluster-process.ts.
+  const fakeChild = (args: string[]) => {
+    const child = new EventEmitter() as EventEmitter & { stdout: EventEmitter; stderr: EventEmitter; kill: () => void; postMessage: (m: unknown) => void }
     child.stdout = new EventEmitter()
     child.stderr = new EventEmitter()
+    const port = Number(args[args.indexOf('--port') + 1])
+    const brokers = [1, 2, 3].map((nodeId) => ({ nodeId, host: '127.0.0.1', port: 19091 + nodeId, state: 'running' }))
+    const status = () => ({ state: 'running', connectionId: 'embedded', bootstrap: '127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094', dataDir: 'd', brokers })
     child.kill = () => setTimeout(() => child.emit('exit', 0), 1)
-    setTimeout(() => child.stdout.emit('data', Buffer.from('ready bootstrap=127.0.0.1:19092\n')), 5)
+    child.postMessage = (m: unknown) => {
+      const { id, method, args: a } = m as { id: number; method: string; args: unknown[] }
+      s.clusterCalls.push([method, ...a])
+      setTimeout(() => {
+        if (method === 'stopBroker') {
+          brokers[(a[0] as number) - 1].state = 'stopped'
+          child.emit('message', { event: 'cluster.event', payload: { type: 'broker', at: 1, nodeId: a[0], state: 'stopped' } })
+        }
+        if (method === 'killBroker' && a[0] === 99) return child.emit('message', { id, ok: false, error: { code: 'NOT_FOUND', message: 'no broker 99', field: 'nodeId' } })
+        if (method === 'activity') return child.emit('message', { id, ok: true, result: [{ nodeId: 1, clientId: 'c', address: 'a', lastSeen: 1, requests: {} }] })
+        child.emit('message', { id, ok: true, result: status() })
+      }, 1)
+    }
+    // Port 9092 is "taken": the first start fails, the shell retries on free ports.
+    setTimeout(() => child.emit('message', port === 9092 ? { failed: 'listen EADDRINUSE 127.0.0.1:9092' } : { ready: status() }), 5)
+    if (port === 9092) setTimeout(() => child.emit('exit', 1), 10)
     return child
   }
   return {
@@ -156,7 +177,7 @@ vi.mock('electron', async () => {
     utilityProcess: {
       fork: vi.fn((path: string, args: string[], options: Record<string, unknown>) => {
         s.forks.push({ path, args, options })
-        return fakeChild()
+        return fakeChild(args)
       }),
     },
     dialog: { showMessageBox: vi.fn() },
@@ -176,11 +197,17 @@ vi.mock('electron', async () => {
 const s = h.state
 let shell: typeof import('../../src-main/index')
 
+/** Calls a bound channel as the app's window would. */
+function call(channel: string, payload: unknown): Promise<unknown> {
+  const sender = Object.assign(new EventEmitter(), { id: 9, isDestroyed: () => false, send: () => {} })
+  return s.handled.get(channel)!({ sender, senderFrame: { url: `${shell.APP_ORIGIN}/index.html` } }, payload)
+}
+
 beforeAll(async () => {
   s.userData = mkdtempSync(join(tmpdir(), 'kafkadesk-shell-'))
   shell = await import('../../src-main/index')
   // whenReady() resolved; let ready() finish (console opened, window created, cluster forked).
-  for (let i = 0; i < 50 && (s.windows.length === 0 || s.handled.size === 0 || s.forks.length === 0); i++) await new Promise((r) => setTimeout(r, 20))
+  for (let i = 0; i < 100 && (s.windows.length === 0 || s.handled.size === 0 || s.forks.length < 2); i++) await new Promise((r) => setTimeout(r, 20))
   await new Promise((r) => setTimeout(r, 50))
 })
 
@@ -307,16 +334,33 @@ describe('the app', () => {
     expect(r.result).toMatchObject({ backend: 'electron-safe-storage', encrypted: true })
   })
 
-  it('runs the embedded cluster in a utility process (the CLI `cluster` command) and attaches it', async () => {
-    expect(s.forks).toHaveLength(1)
-    const f = s.forks[0]
-    expect(f.path).toMatch(/cli[\\/]kafkadesk\.js$/)
-    expect(f.args.slice(0, 3)).toEqual(['cluster', '--brokers', '3'])
-    expect(f.args).toContain('--data-dir')
-    expect(f.options.stdio).toBe('pipe')
-    const sender = Object.assign(new EventEmitter(), { id: 5, isDestroyed: () => false, send: () => {} })
-    const r = (await s.handled.get('embedded.status')!({ sender, senderFrame: { url: `${shell.APP_ORIGIN}/` } }, {})) as { result: { state: string; bootstrap: string } }
-    expect(r.result).toMatchObject({ state: 'running', bootstrap: '127.0.0.1:19092' })
+  it('runs the embedded cluster in a utility process, on 9092 or else free ports, and attaches it', async () => {
+    expect(s.forks).toHaveLength(2)
+    for (const f of s.forks) {
+      expect(f.path).toMatch(/main[\\/]cluster-process\.js$|src-main[\\/]cluster-process\.js$/)
+      expect(f.args.slice(0, 2)).toEqual(['--brokers', '3'])
+      expect(f.args).toContain('--data-dir')
+      expect(f.args[f.args.indexOf('--data-dir') + 1]).toBe(join(s.userData, 'cluster'))
+      expect(f.options.stdio).toBe('pipe')
+    }
+    expect(s.forks.map((f) => f.args[f.args.indexOf('--port') + 1])).toEqual(['9092', '0'])
+    const conns = (await call('connections.list', {})) as { result: { connections: Array<{ id: string; bootstrapServers: string[] }> } }
+    expect(conns.result.connections.find((c) => c.id === 'embedded')?.bootstrapServers).toEqual(['127.0.0.1:19092', '127.0.0.1:19093', '127.0.0.1:19094'])
+  })
+
+  it('serves embedded.* (per-broker control, activity) from the cluster process, events included', async () => {
+    const { BrowserWindow } = await import('electron')
+    const wc = BrowserWindow.getAllWindows()[0].webContents as unknown as { sent: unknown[][] }
+    const st = (await call('embedded.status', {})) as { result: { state: string; brokers: unknown[] } }
+    expect(st.result).toMatchObject({ state: 'running', brokers: expect.any(Array) })
+    const stopped = (await call('embedded.broker.stop', { nodeId: 2 })) as { result: { brokers: Array<{ nodeId: number; state: string }> } }
+    expect(stopped.result.brokers.find((b) => b.nodeId === 2)?.state).toBe('stopped')
+    expect(s.clusterCalls).toContainEqual(['stopBroker', 2])
+    // The process's event went to every window.
+    expect(wc.sent).toContainEqual(['kafkadesk:event', 'cluster.event', { type: 'broker', at: 1, nodeId: 2, state: 'stopped' }])
+    expect(await call('embedded.broker.kill', { nodeId: 99 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'nodeId' } })
+    expect(await call('embedded.activity', {})).toMatchObject({ ok: true, result: { clients: [{ nodeId: 1, clientId: 'c' }] } })
+    expect(await call('embedded.broker.start', { nodeId: 'two' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'nodeId' } })
   })
 
   it('has File, Edit, View, Window and Help menus', () => {
