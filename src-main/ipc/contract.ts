@@ -86,7 +86,10 @@ export function toErrorShape(e: unknown): ErrorShape {
 
 function zodToShape(e: z.ZodError): ErrorShape {
   const issue = e.issues[0]
-  const field = issue && issue.path.length ? issue.path.join('.') : undefined
+  let path = issue ? [...issue.path] : []
+  // An unexpected key is named by the key itself.
+  if (issue && issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path = [...path, issue.keys[0]]
+  const field = path.length ? path.join('.') : undefined
   const message = issue ? `${field ?? 'request'}: ${issue.message}` : 'invalid request'
   return field === undefined ? { code: 'VALIDATION', message } : { code: 'VALIDATION', message, field }
 }
