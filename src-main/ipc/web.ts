@@ -162,7 +162,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     if (!info || !info.isFile()) {
       if (file === join(rendererDir, 'index.html')) {
-        return sendText(res, 503, `The renderer is not built (no ${file}).\nRun \`npm run build:renderer\` and reload.\n`)
+        log(`web: no ${file}; run \`npm run build:renderer\``)
+        return sendText(res, 503, 'The Kafkadesk UI is not built yet: run `npm run build:renderer` and reload.\n')
       }
       return sendText(res, 404, 'not found\n')
     }
