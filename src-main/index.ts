@@ -133,9 +133,13 @@ const mimeTypes: Record<string, string> = {
 /** app://kafkadesk/… serves out/renderer, with the CSP on every response. */
 function serveRenderer(): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const { pathname } = new URL(request.url)
-    const rel = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname))
-    const file = join(rendererDir, rel)
+    let file: string
+    try {
+      const { pathname } = new URL(request.url)
+      file = join(rendererDir, normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)))
+    } catch {
+      return new Response('bad request', { status: 400 })
+    }
     if (!file.startsWith(rendererDir + sep)) return new Response('forbidden', { status: 403 })
     try {
       const body = await readFile(file)
@@ -220,11 +224,7 @@ export function menuTemplate(): MenuItemConstructorOptions[] {
   template.push(
     {
       label: 'File',
-      submenu: [
-        { label: 'New Window', accelerator: 'CmdOrCtrl+N', click: () => focusWindow() },
-        { type: 'separator' },
-        mac ? { role: 'close' } : { role: 'quit' },
-      ],
+      submenu: [{ label: 'Open Data Folder', click: () => void shell.openPath(app.getPath('userData')) }, { type: 'separator' }, mac ? { role: 'close' } : { role: 'quit' }],
     },
     { role: 'editMenu' },
     {
@@ -255,7 +255,7 @@ export function menuTemplate(): MenuItemConstructorOptions[] {
               detail: `Kafka admin and monitoring console with an embedded Kafka-compatible cluster.\nElectron ${process.versions.electron ?? '?'} · Node ${process.versions.node}`,
             }),
         },
-        { label: 'Open Data Folder', click: () => void shell.openPath(app.getPath('userData')) },
+        { label: 'Kafka Documentation', click: () => void shell.openExternal('https://kafka.apache.org/documentation/') },
       ],
     },
   )
