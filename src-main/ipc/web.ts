@@ -100,7 +100,12 @@ function cookieValue(header: string | undefined, name: string): string | null {
   for (const part of header.split(';')) {
     const eq = part.indexOf('=')
     if (eq < 0) continue
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
+    if (part.slice(0, eq).trim() !== name) continue
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim())
+    } catch {
+      return null
+    }
   }
   return null
 }
@@ -176,9 +181,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     res.end(method === 'HEAD' ? undefined : body)
   }
 
+  /** The request's URL, or null when it cannot be parsed. */
+  const parseUrl = (req: IncomingMessage): URL | null => {
+    try {
+      return new URL(req.url ?? '/', `http://${HOST}:${port}`)
+    } catch {
+      return null
+    }
+  }
+
   const server: Server = createServer((req, res) => {
     securityHeaders(res)
-    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`)
+    const url = parseUrl(req)
+    if (!url) return sendText(res, 400, 'bad request\n')
     const auth = authorized(req, url)
     if (!auth.ok) return sendText(res, 403, 'Forbidden: open the URL with the token that `kafkadesk serve` printed.\n')
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -204,7 +219,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`)
+    const url = parseUrl(req)
+    if (!url) return refuseUpgrade(socket, 400, 'Bad Request')
     if (url.pathname !== WS_PATH) return refuseUpgrade(socket, 404, 'Not Found')
     const origin = req.headers.origin
     // Browsers always send Origin; a page from anywhere else may not use this socket.

@@ -120,6 +120,12 @@ describe('token', () => {
     expect(asset.headers['content-type']).toMatch(/text\/javascript/)
   })
 
+  it('survives malformed cookies and URLs', async () => {
+    expect((await get('/assets/app.js', { cookie: 'kafkadesk_token=%E0%A4%A' })).status).toBe(403)
+    expect((await get('/%E0%A4%A?token=' + server.token)).status).toBe(400)
+    expect((await get(`/?token=${server.token}`)).status).toBe(200)
+  })
+
   it('a foreign Host header is refused (DNS rebinding)', async () => {
     expect((await get(`/?token=${server.token}`, { host: `evil.example:${server.port}` })).status).toBe(403)
   })
