@@ -49,6 +49,8 @@ export default defineConfig({
       outDir: here('./out/renderer'),
       emptyOutDir: true,
       target: 'es2022',
+      // electron-vite leaves output unminified unless told; the UI ships minified like the web build.
+      minify: true,
       rollupOptions: {
         input: { index: here('./src-renderer/index.html') },
         output: {
