@@ -3,13 +3,15 @@
 // --under-replicated-partitions / --unavailable-partitions would list them).
 import type { ClusterOverview } from '../ipc/contract'
 import type { Session } from './connections'
+import { fetchMetadata } from './metadata'
 
 export function isInternalTopic(name: string): boolean {
   return name.startsWith('__')
 }
 
 export async function clusterOverview(s: Session): Promise<ClusterOverview> {
-  const [d, meta] = await Promise.all([s.admin.describeCluster(), s.admin.fetchTopicMetadata()])
+  const meta = await fetchMetadata(s, null)
+  const d = { brokers: meta.brokers, controller: meta.controllerId, clusterId: meta.clusterId }
   const live = new Set(d.brokers.map((b) => b.nodeId))
   const perBroker = new Map<number, { partitions: number; leaders: number }>(d.brokers.map((b) => [b.nodeId, { partitions: 0, leaders: 0 }]))
   const under: ClusterOverview['underReplicatedPartitions'] = []
@@ -17,7 +19,7 @@ export async function clusterOverview(s: Session): Promise<ClusterOverview> {
   let partitionCount = 0
   let internal = 0
   for (const t of meta.topics) {
-    if (isInternalTopic(t.name)) internal++
+    if (t.internal || isInternalTopic(t.name)) internal++
     for (const p of t.partitions) {
       partitionCount++
       for (const r of p.replicas) {
@@ -38,7 +40,7 @@ export async function clusterOverview(s: Session): Promise<ClusterOverview> {
         nodeId: b.nodeId,
         host: b.host,
         port: b.port,
-        rack: null,
+        rack: b.rack,
         isController: b.nodeId === d.controller,
         ...perBroker.get(b.nodeId)!,
       }))

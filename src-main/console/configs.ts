@@ -21,6 +21,25 @@ const SOURCES: ConfigEntry['source'][] = [
 ]
 const TYPES = [null, 'BOOLEAN', 'STRING', 'INT', 'SHORT', 'LONG', 'DOUBLE', 'LIST', 'CLASS', 'PASSWORD']
 
+/**
+ * The first synonym below the current source that has a value. Kafka lists time synonyms in
+ * other units (retention.ms falls back to log.retention.ms, then log.retention.minutes, then
+ * log.retention.hours): convert those to the entry's unit.
+ */
+function fallback(name: string, below: { name: string; value: string | null }[]): string | null {
+  for (const x of below) {
+    if (x.value === null || !/^-?\d+$/.test(x.value) || !name.endsWith('.ms')) {
+      if (x.value !== null) return x.value
+      continue
+    }
+    const n = BigInt(x.value)
+    if (x.name.endsWith('.hours')) return n < 0n ? x.value : String(n * 3_600_000n)
+    if (x.name.endsWith('.minutes')) return n < 0n ? x.value : String(n * 60_000n)
+    return x.value
+  }
+  return null
+}
+
 const source = (n: number): ConfigEntry['source'] => SOURCES[n] ?? 'UNKNOWN'
 
 async function clientFor(s: Session, r: ConfigResource): Promise<RawClient> {
@@ -47,7 +66,7 @@ export async function describeConfigs(s: Session, resource: ConfigResource): Pro
     const synonyms = (e.synonyms ?? []).map((x: any) => ({ name: x.name, value: x.value ?? null, source: source(x.source) }))
     // The default is what the entry falls back to: the next synonym below its current source.
     const below = synonyms.filter((x: { source: string }) => x.source !== src)
-    const def = src === 'DEFAULT_CONFIG' ? (e.value ?? null) : (below[0]?.value ?? null)
+    const def = src === 'DEFAULT_CONFIG' ? (e.value ?? null) : fallback(e.name, below)
     return {
       name: e.name,
       value: e.value ?? null,

@@ -11,6 +11,7 @@ import { RawPool, type RawAuth } from './raw-client'
 import type { SecretStore } from './secrets'
 import { registerCompressionCodecs } from './codecs'
 import { SchemaRegistry } from './schema-registry'
+import { fetchMetadata } from './metadata'
 
 export interface StoredConnection {
   id: string
@@ -113,10 +114,16 @@ export class Session {
   /** Brokers (nodeId → host:port), controller and cluster id; cached for a few seconds. */
   async cluster(maxAgeMs = 5_000): Promise<{ brokers: Map<number, string>; controller: number | null; clusterId: string | null }> {
     if (this.brokersCache && Date.now() - this.brokersCache.at < maxAgeMs) return this.brokersCache
-    const d = await this.admin.describeCluster()
+    const d = await fetchMetadata(this, [])
     const brokers = new Map(d.brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`]))
-    this.brokersCache = { at: Date.now(), brokers, controller: d.controller ?? null, clusterId: d.clusterId ?? null }
+    this.brokersCache = { at: Date.now(), brokers, controller: d.controllerId, clusterId: d.clusterId }
     return this.brokersCache
+  }
+
+  /** Where to send a cluster-wide request: known brokers first, then the bootstrap servers. */
+  async candidateAddresses(): Promise<string[]> {
+    const known = this.brokersCache ? [...this.brokersCache.brokers.entries()].sort((a, b) => a[0] - b[0]).map(([, a]) => a) : []
+    return [...new Set([...known, ...this.config.bootstrapServers])]
   }
 
   async brokerAddress(nodeId: number): Promise<string> {
@@ -128,9 +135,17 @@ export class Session {
 
   async anyBroker(): Promise<{ nodeId: number; address: string }> {
     const c = await this.cluster()
-    const first = [...c.brokers.entries()].sort((a, b) => a[0] - b[0])[0]
-    if (!first) throw new ContractError('CONNECTION', 'the cluster reports no brokers')
-    return { nodeId: first[0], address: first[1] }
+    const all = [...c.brokers.entries()].sort((a, b) => a[0] - b[0])
+    if (!all.length) throw new ContractError('CONNECTION', 'the cluster reports no brokers')
+    for (const [nodeId, address] of all) {
+      try {
+        await this.raw.get(address)
+        return { nodeId, address }
+      } catch {
+        /* try the next one */
+      }
+    }
+    return { nodeId: all[0]![0], address: all[0]![1] }
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import { ContractError, type PartitionDetail, type RequestOf, type ResponseOf, t
 import { isInternalTopic } from './cluster'
 import type { Session } from './connections'
 import { ApiKey, checkError } from './raw-client'
+import { fetchMetadata, fetchTopic, type TopicMeta } from './metadata'
 
 export const ADD_PARTITIONS_WARNING =
   'Adding partitions changes which partition a key maps to (hash(key) % partitions): new records with an existing key may land on a different partition than older ones, breaking per-key ordering for consumers. Existing data is not moved.'
@@ -16,15 +17,8 @@ export function topicNotFound(e: unknown, topic: string): never {
   throw e
 }
 
-export async function topicMetadata(s: Session, topic: string) {
-  try {
-    const m = await s.admin.fetchTopicMetadata({ topics: [topic] })
-    const t = m.topics[0]
-    if (!t) throw new ContractError('NOT_FOUND', `topic ${topic} does not exist`, 'topic')
-    return t
-  } catch (e) {
-    topicNotFound(e, topic)
-  }
+export function topicMetadata(s: Session, topic: string): Promise<TopicMeta> {
+  return fetchTopic(s, topic)
 }
 
 export const EARLIEST = -2
@@ -36,18 +30,27 @@ export const LATEST = -1
  * topic to the admin's metadata target set for good, and one deleted topic there breaks every
  * later call.
  */
-export async function listOffsets(s: Session, topic: string, timestamp: number, partitions?: number[]): Promise<Map<number, number>> {
+export async function listOffsets(s: Session, topic: string, timestamp: number, partitions?: number[], skipOffline = false): Promise<Map<number, number>> {
   const meta = await topicMetadata(s, topic)
   const byLeader = new Map<number, number[]>()
   for (const p of meta.partitions) {
     if (partitions && !partitions.includes(p.partitionId)) continue
-    if (p.leader < 0) throw new ContractError('KAFKA_LEADER_NOT_AVAILABLE', `partition ${p.partitionId} of ${topic} has no leader`)
+    if (p.leader < 0) {
+      if (skipOffline) continue
+      throw new ContractError('KAFKA_LEADER_NOT_AVAILABLE', `partition ${p.partitionId} of ${topic} has no leader`)
+    }
     byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partitionId])
   }
   const out = new Map<number, number>()
   await Promise.all(
     [...byLeader.entries()].map(async ([leader, parts]) => {
-      const c = await s.raw.get(await s.brokerAddress(leader))
+      let c
+      try {
+        c = await s.raw.get(await s.brokerAddress(leader))
+      } catch (e) {
+        if (skipOffline) return
+        throw e
+      }
       const v = c.version(ApiKey.ListOffsets, 7, 1)
       const r = await c.request(ApiKey.ListOffsets, v, {
         replicaId: -1,
@@ -66,8 +69,8 @@ export async function listOffsets(s: Session, topic: string, timestamp: number, 
 }
 
 /** Earliest and latest offsets per partition. */
-export async function partitionOffsets(s: Session, topic: string): Promise<Map<number, { low: number; high: number }>> {
-  const [low, high] = await Promise.all([listOffsets(s, topic, EARLIEST), listOffsets(s, topic, LATEST)])
+export async function partitionOffsets(s: Session, topic: string, skipOffline = false): Promise<Map<number, { low: number; high: number }>> {
+  const [low, high] = await Promise.all([listOffsets(s, topic, EARLIEST, undefined, skipOffline), listOffsets(s, topic, LATEST, undefined, skipOffline)])
   return new Map([...high.entries()].map(([p, h]) => [p, { low: low.get(p) ?? 0, high: h }]))
 }
 
@@ -78,13 +81,13 @@ export async function offsetsForTimestamp(s: Session, topic: string, ts: number)
 }
 
 export async function listTopics(s: Session, req: RequestOf<'topics.list'>): Promise<ResponseOf<'topics.list'>> {
-  const meta = await s.admin.fetchTopicMetadata()
+  const meta = await fetchMetadata(s, null)
   const q = req.search?.toLowerCase()
   const topics = meta.topics
     .filter((t) => (req.includeInternal || !isInternalTopic(t.name)) && (!q || t.name.toLowerCase().includes(q)))
     .map((t) => ({
       name: t.name,
-      internal: isInternalTopic(t.name),
+      internal: t.internal || isInternalTopic(t.name),
       partitions: t.partitions.length,
       replicationFactor: t.partitions[0]?.replicas.length ?? 0,
       underReplicated: t.partitions.filter((p) => p.leader >= 0 && p.isr.length < p.replicas.length).length,
@@ -122,12 +125,12 @@ export async function partitionSizes(s: Session, topic: string, leaders: Map<num
 
 export async function describeTopic(s: Session, topic: string, withSizes = true): Promise<TopicDescription> {
   const t = await topicMetadata(s, topic)
-  const offsets = await partitionOffsets(s, topic)
+  const offsets = await partitionOffsets(s, topic, true)
   const leaders = new Map(t.partitions.map((p) => [p.partitionId, p.leader]))
   const sizes = withSizes ? await partitionSizes(s, topic, leaders) : null
   const partitions: PartitionDetail[] = t.partitions
     .map((p) => {
-      const o = offsets.get(p.partitionId) ?? { low: 0, high: 0 }
+      const o = offsets.get(p.partitionId) ?? { low: 0, high: 0 } // offline: unknown
       return {
         partition: p.partitionId,
         leader: p.leader,
@@ -143,7 +146,7 @@ export async function describeTopic(s: Session, topic: string, withSizes = true)
     .sort((a, b) => a.partition - b.partition)
   return {
     name: t.name,
-    internal: isInternalTopic(t.name),
+    internal: t.internal || isInternalTopic(t.name),
     replicationFactor: t.partitions[0]?.replicas.length ?? 0,
     partitions,
     totalMessages: partitions.reduce((n, p) => n + p.messages, 0),

@@ -79,8 +79,8 @@ describe('consumer groups', () => {
     if (h.kind === 'kafka') {
       const cli = await kafkaTool('kafka-consumer-groups', ['--bootstrap-server', h.bootstrap, '--describe', '--group', group])
       for (const o of idle.offsets) {
-        const line = cli.stdout.split('\n').find((l) => l.includes(topic) && new RegExp(`\\s${o.partition}\\s`).test(l))!
-        expect(line.split(/\s+/).slice(2, 6)).toEqual([String(o.partition), String(o.committedOffset), String(o.logEndOffset), String(o.lag)])
+        const cols = cli.stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((c) => c[1] === topic && c[2] === String(o.partition))!
+        expect(cols.slice(2, 6)).toEqual([String(o.partition), String(o.committedOffset), String(o.logEndOffset), String(o.lag)])
       }
     }
   })
