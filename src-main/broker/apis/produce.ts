@@ -17,7 +17,7 @@ function failed(index: number, name: ErrorName, message: string | null = null): 
 }
 
 /** Validates one partition's records as Kafka's LogValidator does and appends them. */
-export function appendRecords(ctx: RequestContext, topic: string, partition: number, records: Buffer | null): PartitionResult {
+function producePartition(ctx: RequestContext, topic: string, partition: number, records: Buffer | null, acks: number): PartitionResult {
   const { broker } = ctx
   const t = broker.topic(topic)
   if (!t || partition < 0 || partition >= t.partitions.length) return failed(partition, 'UNKNOWN_TOPIC_OR_PARTITION')
@@ -25,6 +25,11 @@ export function appendRecords(ctx: RequestContext, topic: string, partition: num
   const log = broker.partitionLog(topic, partition)
   if (!log) return failed(partition, 'NOT_LEADER_OR_FOLLOWER')
   if (!records || records.length === 0) return failed(partition, 'INVALID_RECORD', 'Produce request has no records')
+  if (acks === -1) {
+    const minIsr = Number(broker.config.topicConfigValues(t.configs)['min.insync.replicas'])
+    const isr = t.partitions[partition].isr.length
+    if (isr < minIsr) return failed(partition, 'NOT_ENOUGH_REPLICAS', `The size of the current ISR (${isr}) is insufficient to satisfy the min.isr requirement of ${minIsr}`)
+  }
   const split = splitBatches(records)
   if (split.error || split.partialBytes > 0) return failed(partition, 'CORRUPT_MESSAGE', 'Records end with a partial batch')
   if (ctx.apiVersion >= 3 && split.batches.length !== 1) {
@@ -58,7 +63,7 @@ export default defineApi({
       name: td.name,
       partitionResponses: td.partitionData.map((pd: any) => {
         if (acks !== 0 && acks !== 1 && acks !== -1) return failed(pd.index, 'INVALID_REQUIRED_ACKS')
-        return appendRecords(ctx, td.name, pd.index, pd.records)
+        return producePartition(ctx, td.name, pd.index, pd.records, acks)
       }),
     }))
     if (acks === 0) {

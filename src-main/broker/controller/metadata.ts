@@ -40,6 +40,15 @@ interface MetadataFile {
 const PRODUCER_ID_BLOCK = 1000
 
 /**
+ * The in-sync replicas of a new partition. Followers do not replicate yet, so only the leader
+ * is in sync: a replicated topic then reports itself under-replicated instead of claiming
+ * copies that do not exist, and acks=all honours min.insync.replicas against the truth.
+ */
+export function initialIsr(replicas: number[]): number[] {
+  return replicas.slice(0, 1)
+}
+
+/**
  * The cluster's metadata (Kafka keeps it in the KRaft metadata log; the embedded cluster keeps
  * it in one JSON file written atomically). Shared by the brokers of one embedded cluster.
  */
@@ -101,7 +110,7 @@ export class MetadataStore {
       const p = firstPartition + i
       const replicas: number[] = []
       for (let r = 0; r < replicationFactor; r++) replicas.push(ids[(start + p + r) % ids.length])
-      out.push({ partition: p, leader: replicas[0], leaderEpoch: 0, replicas, isr: [...replicas] })
+      out.push({ partition: p, leader: replicas[0], leaderEpoch: 0, replicas, isr: initialIsr(replicas) })
     }
     return out
   }
