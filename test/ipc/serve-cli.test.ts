@@ -44,6 +44,7 @@ describe('kafkadesk serve', () => {
         })
       })
       expect(out).toMatch(/embedded cluster \(1 broker\) at 127\.0\.0\.1:\d+/)
+      for (let i = 0; i < 100 && !/file mode 0600/.test(err); i++) await new Promise((r) => setTimeout(r, 20))
       expect(err).toMatch(/secrets\.json with file mode 0600/)
       const u = new URL(url)
       expect((await fetch(`${u.origin}/`)).status).toBe(403)

@@ -4,14 +4,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser } from 'playwright-core'
 import { build } from 'vite'
 import { parseServeArgs, startServe, type RunningServe } from '../../src-main/cli/serve'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const haveChromium = existsSync(CHROMIUM)
+/** Chromium from CHROMIUM_PATH or the PATH (Debian's `chromium` package). */
+function findChromium(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    for (const name of ['chromium', 'chromium-browser']) if (dir && existsSync(join(dir, name))) return join(dir, name)
+  }
+  return undefined
+}
+const CHROMIUM = findChromium() ?? ''
+const haveChromium = CHROMIUM !== '' && existsSync(CHROMIUM)
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 let dir: string
@@ -53,7 +61,7 @@ describe.skipIf(!haveChromium)('web mode in headless Chromium', () => {
     await page.waitForFunction(() => document.querySelector('.sidebar-foot .badge')?.textContent?.trim() === 'open', undefined, { timeout: 30_000 })
     expect(await page.locator('.sidebar-foot').textContent()).toContain('web mode')
     // And the app got data through it: the embedded cluster's state in the picker.
-    await page.waitForFunction(() => /Embedded cluster \(running\)/.test(document.querySelector('[data-testid="active-connection"]')?.textContent ?? ''), undefined, { timeout: 30_000 })
+    await page.waitForFunction(() => /Embedded[^()]*\(running\)/.test(document.querySelector('[data-testid="active-connection"]')?.textContent ?? ''), undefined, { timeout: 30_000 })
     expect(problems.filter((p) => /Content Security Policy|Refused to/i.test(p))).toEqual([])
     await page.close()
   })
