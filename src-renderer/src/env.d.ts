@@ -6,7 +6,8 @@ declare module '*.vue' {
 
 interface KafkadeskBridge {
   invoke(channel: string, request: unknown): Promise<unknown>
-  on(event: string, fn: (payload: unknown) => void): void
+  /** Returns the unsubscribe function: contextBridge does not keep a function's identity across calls, so off(fn) cannot be relied on. */
+  on(event: string, fn: (payload: unknown) => void): () => void
   off(event: string, fn: (payload: unknown) => void): void
 }
 

@@ -43,8 +43,7 @@ export function electronTransport(bridge: KafkadeskBridge): Transport {
       return unwrap(raw)
     },
     on(event, fn) {
-      bridge.on(event, fn)
-      return () => bridge.off(event, fn)
+      return bridge.on(event, fn)
     },
     close() {},
   }
