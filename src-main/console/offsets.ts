@@ -5,7 +5,8 @@
 // Targets outside [log start, log end] are clamped to the nearest end, as Kafka's tool does.
 import { ContractError, type ResetPlan, type ResetRequest } from '../ipc/contract'
 import type { Session } from './connections'
-import { committedOffsets } from './groups'
+import { committedOffsets, findCoordinator } from './groups'
+import { ApiKey, checkError, kafkaErrorName } from './raw-client'
 import { listOffsets, partitionOffsets, topicMetadata } from './topics'
 
 /** ISO-8601 duration (PnDTnHnMnS) in ms. */
@@ -37,6 +38,30 @@ export function parseResetCsv(csv: string, groupId: string): { topic: string; pa
   })
   if (!out.length) throw new ContractError('VALIDATION', 'the CSV holds no offsets', 'reset.csv')
   return out
+}
+
+/**
+ * Commits offsets for an inactive group the way Kafka's admin client does (OffsetCommit with
+ * generation -1 and no member id, to the group coordinator). kafkajs' setOffsets joins the
+ * group with a throwaway consumer first, which takes seconds.
+ */
+async function commitOffsets(s: Session, groupId: string, parts: { topic: string; partition: number; newOffset: number }[]): Promise<void> {
+  const coord = await findCoordinator(s, groupId)
+  const c = await s.raw.get(coord.address)
+  const v = c.version(ApiKey.OffsetCommit, 9, 2)
+  const topics = [...new Set(parts.map((p) => p.topic))].map((name) => ({
+    name,
+    partitions: parts
+      .filter((p) => p.topic === name)
+      .map((p) => ({ partitionIndex: p.partition, committedOffset: p.newOffset, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: '' })),
+  }))
+  const r = await c.request(ApiKey.OffsetCommit, v, { groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, topics })
+  for (const t of r.topics)
+    for (const p of t.partitions) {
+      if (p.errorCode === 25 || p.errorCode === 22)
+        throw new ContractError('REFUSED', `the group ${groupId} became active while resetting (${kafkaErrorName(p.errorCode)}); stop its consumers and try again`)
+      checkError(p.errorCode, null, `commit ${t.name}-${p.partitionIndex}`)
+    }
 }
 
 export const INACTIVE_STATES = new Set(['Empty', 'Dead'])
@@ -126,13 +151,7 @@ export async function planReset(s: Session, req: ResetRequest, execute: boolean)
   if (reason) plan.reason = reason
   if (!execute) return plan
   if (active) throw new ContractError('REFUSED', reason!)
-  for (const t of topics) {
-    await s.admin.setOffsets({
-      groupId: req.groupId,
-      topic: t,
-      partitions: partitions.filter((p) => p.topic === t).map((p) => ({ partition: p.partition, offset: String(p.newOffset) })),
-    })
-  }
+  await commitOffsets(s, req.groupId, partitions)
   plan.executed = true
   return plan
 }

@@ -19,6 +19,7 @@ export const ApiKey = {
   Fetch: 1,
   ListOffsets: 2,
   Metadata: 3,
+  OffsetCommit: 8,
   FindCoordinator: 10,
   SaslHandshake: 17,
   ApiVersions: 18,
