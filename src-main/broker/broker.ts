@@ -35,7 +35,8 @@ export class Broker {
   readonly nodeId: number
   readonly host: string
   port: number
-  stopped = false
+  /** True until start() and after stop()/kill(). */
+  stopped = true
   readonly logDir: string
   readonly metadata: MetadataStore
   readonly config: BrokerConfig
@@ -60,6 +61,9 @@ export class Broker {
     for (const api of apiDefinitions) this.apis.set(api.key, api)
     this.groupCoordinator = new GroupCoordinator(this)
     mkdirSync(this.logDir, { recursive: true })
+    this.metadata.onTopicChange((topic) => {
+      if (!this.stopped) this.topicChanged(topic)
+    })
   }
 
   log(line: string): void {
@@ -67,8 +71,8 @@ export class Broker {
   }
 
   async start(): Promise<void> {
+    this.stopped = false
     this.openLogs()
-    this.metadata.onTopicChange((topic) => this.topicChanged(topic))
     const server = createServer((socket: Socket) => {
       const c = new Connection(socket, this)
       this.connections.add(c)
@@ -90,7 +94,18 @@ export class Broker {
     this.log(`listening on ${this.host}:${this.port}`)
   }
 
+  /** Stops cleanly: connections closed, logs flushed and marked clean. */
   async stop(): Promise<void> {
+    await this.shutdown(true)
+  }
+
+  /** Stops as a crash would: connections dropped, logs left unflushed and unmarked, so the next start recovers them. */
+  async kill(): Promise<void> {
+    await this.shutdown(false)
+  }
+
+  private async shutdown(clean: boolean): Promise<void> {
+    if (this.stopped) return
     this.stopped = true
     clearInterval(this.retentionTimer)
     this.groupCoordinator.stop()
@@ -98,7 +113,7 @@ export class Broker {
     for (const c of [...this.connections]) c.close()
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
     for (const w of this.waiters) w()
-    for (const log of this.logs.values()) log.close()
+    for (const log of this.logs.values()) log.close({ clean })
     this.logs.clear()
   }
 

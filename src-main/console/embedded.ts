@@ -144,17 +144,13 @@ export class EmbeddedService {
   }
 
   /**
-   * Abrupt stop: client connections are dropped without a goodbye. The in-process cluster has no
-   * separate crash path, so the listener and connections are closed at once (no wait for
-   * in-flight requests) and the broker is marked 'killed'.
+   * Abrupt stop, as a crash: client connections are dropped without a goodbye and the logs are
+   * left unflushed and unmarked, so the next start of the broker runs log recovery.
    */
   killBroker(nodeId: number): Promise<EmbeddedStatus> {
     return this.serial(async () => {
-      const b = this.broker(nodeId) as { stop(): Promise<void>; kill?: () => Promise<void> }
-      if (this.brokerStates.get(nodeId) === 'running') {
-        if (typeof b.kill === 'function') await b.kill()
-        else void b.stop().catch(() => {})
-      }
+      const b = this.broker(nodeId)
+      if (this.brokerStates.get(nodeId) === 'running') await b.kill()
       this.setBroker(nodeId, 'killed')
       return this.status()
     })
@@ -163,10 +159,7 @@ export class EmbeddedService {
   startBroker(nodeId: number): Promise<EmbeddedStatus> {
     return this.serial(async () => {
       const b = this.broker(nodeId)
-      if (this.brokerStates.get(nodeId) !== 'running') {
-        b.stopped = false
-        await b.start()
-      }
+      if (this.brokerStates.get(nodeId) !== 'running') await b.start()
       this.setBroker(nodeId, 'running')
       return this.status()
     })

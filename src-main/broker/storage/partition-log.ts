@@ -546,8 +546,18 @@ export class PartitionLog {
   }
 
   /** Clean shutdown: flush, snapshot the producer state, write the clean-shutdown marker. */
-  close(): void {
+  /**
+   * Closes the log. A clean close flushes, snapshots producer state and marks the shutdown
+   * clean so the next open skips recovery; `clean: false` only releases the files, as a crash
+   * would leave them (the embedded cluster's broker kill).
+   */
+  close({ clean = true }: { clean?: boolean } = {}): void {
     if (this.closed) return
+    if (!clean) {
+      for (const s of this.segments) s.close()
+      this.closed = true
+      return
+    }
     this.active.onBecomeInactive()
     this.active.flush()
     this.producerState.writeSnapshot(this.dir, this.leo)
