@@ -1,9 +1,12 @@
 // kafkajs ships gzip only; snappy, lz4 and zstd are registered here from the project's own
 // compression module (snappy via `snappy`, incl. xerial framing; lz4 frames via `lz4-napi`;
 // zstd decode via fzstd or node:zlib, encode as node:zlib or a raw-block zstd frame).
-import { CompressionCodecs, CompressionTypes } from 'kafkajs'
+import kafkajs from 'kafkajs'
 import { Compression, compress, decompress } from '../broker/records/compression'
 import type { CompressionName } from '../ipc/contract'
+
+// kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports.
+const { CompressionCodecs, CompressionTypes } = kafkajs
 
 function codec(type: number) {
   return () => ({
@@ -27,7 +30,7 @@ export function registerCompressionCodecs(): void {
   codecs[CompressionTypes.ZSTD] = codec(Compression.ZSTD)
 }
 
-export function kafkajsCompression(name: CompressionName): CompressionTypes {
+export function kafkajsCompression(name: CompressionName): kafkajs.CompressionTypes {
   switch (name) {
     case 'gzip':
       return CompressionTypes.GZIP

@@ -5,13 +5,17 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import type { ConnectionOptions } from 'node:tls'
-import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs'
+import kafkajs from 'kafkajs'
+import type { Admin, Kafka as KafkaClient, KafkaConfig, Producer, SASLOptions } from 'kafkajs'
 import { ContractError, EMBEDDED_CONNECTION_ID, type ConnectionInfo, type ConnectionInput, type EventSink } from '../ipc/contract'
 import { RawPool, type RawAuth } from './raw-client'
 import type { SecretStore } from './secrets'
 import { registerCompressionCodecs } from './codecs'
 import { SchemaRegistry } from './schema-registry'
 import { fetchMetadata } from './metadata'
+
+// kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports.
+const { Kafka, logLevel } = kafkajs
 
 export interface StoredConnection {
   id: string
@@ -71,7 +75,7 @@ export function rawAuthFor(c: ResolvedConnection): RawAuth {
 
 /** An open connection: kafkajs admin (+ producer on demand), raw clients per broker. */
 export class Session {
-  readonly kafka: Kafka
+  readonly kafka: KafkaClient
   readonly admin: Admin
   readonly raw: RawPool
   readonly registry?: SchemaRegistry

@@ -1,11 +1,14 @@
 // Consumer groups: list (state, members, total lag), describe (per-partition committed offset,
 // log end, lag and owner — the columns of kafka-consumer-groups --describe), delete groups,
 // delete committed offsets (OffsetDelete via the raw client; kafkajs lacks it).
-import { AssignerProtocol } from 'kafkajs'
+import kafkajs from 'kafkajs'
 import { ContractError, toErrorShape, type GroupDescription, type LagSample, type RequestOf, type ResponseOf } from '../ipc/contract'
 import type { Session } from './connections'
 import { ApiKey, checkError, kafkaErrorName } from './raw-client'
 import { partitionOffsets } from './topics'
+
+// kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports.
+const { AssignerProtocol } = kafkajs
 
 /** Log end offsets per topic, fetched once per refresh and shared by all groups. */
 export class EndOffsets {

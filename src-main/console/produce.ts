@@ -2,13 +2,17 @@
 // value and header bytes) to the same or another topic/connection. kafkajs' default partitioner
 // is Java-compatible murmur2 for keyed messages.
 import { randomUUID } from 'node:crypto'
-import { Partitioners, type Message as KafkaMessage, type RecordMetadata } from 'kafkajs'
+import kafkajs from 'kafkajs'
+import type { Message as KafkaMessage, RecordMetadata } from 'kafkajs'
 import type { ProduceMessage, ProduceResult, RequestOf } from '../ipc/contract'
 import { kafkajsCompression } from './codecs'
 import type { Session } from './connections'
 import { encode } from './decoders'
 import { readSelection } from './messages'
 import { topicMetadata, topicNotFound } from './topics'
+
+// kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports.
+const { Partitioners } = kafkajs
 
 function toKafka(m: ProduceMessage, field: string): KafkaMessage {
   return {
