@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmbedded } from '../helpers/embedded.ts'
-import { COORDINATOR_RETRIABLE, retry, WireClient } from './groups-wire.ts'
+import { COORDINATOR_RETRIABLE, openWire, retry } from './groups-wire.ts'
+import type { RawClient } from '../../src-main/console/raw-client'
 import { kafkaTool, startTarget, targetKind, uniqueTopic, type Target } from './target.ts'
 
 const E = {
@@ -115,15 +116,15 @@ function javaHash(s: string): number {
 }
 
 let target: Target
-let wire: WireClient
+let wire: RawClient
 
-async function coordinator(group: string): Promise<WireClient> {
+async function coordinator(group: string): Promise<RawClient> {
   const r = await retry(
     () => wire.request(10, 3, { key: group, keyType: 0 }),
     (r) => r.errorCode === 0,
   )
   expect(r.errorCode).toBe(0)
-  const c = await WireClient.open(`${r.host}:${r.port}`)
+  const c = await openWire(`${r.host}:${r.port}`)
   // Wait until the coordinator has loaded the group's partition.
   await retry(
     () => c.request(9, 7, { groupId: group, topics: [], requireStable: false }),
@@ -134,7 +135,7 @@ async function coordinator(group: string): Promise<WireClient> {
 
 beforeAll(async () => {
   target = await startTarget()
-  wire = await WireClient.open(target.bootstrap)
+  wire = await openWire(target.bootstrap)
 })
 afterAll(async () => {
   wire?.close()
@@ -262,7 +263,7 @@ describe('group coordinator on the wire', () => {
     const partition = Math.abs(javaHash(group)) % t.partitions.length
     const leader = t.partitions.find((p: any) => p.partitionIndex === partition).leaderId
     const b = md.brokers.find((x: any) => x.nodeId === leader)
-    const fc = await WireClient.open(`${b.host}:${b.port}`)
+    const fc = await openWire(`${b.host}:${b.port}`)
     const fetched = await retry(
       () => fc.request(1, 4, { replicaId: -1, maxWaitMs: 100, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, topics: [{ topic: '__consumer_offsets', partitions: [{ partition, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }] }),
       (f: any) => decodeOffsetsTopic(Buffer.concat([f.responses[0].partitions[0].records ?? Buffer.alloc(0)].flat())).some((x) => x.group === group),
@@ -282,7 +283,7 @@ describe.skipIf(targetKind() !== 'embedded' || !!process.env.KAFKADESK_BOOTSTRAP
     const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-groups-restart-'))
     try {
       let p = await startEmbedded(dir)
-      let w = await WireClient.open(p.bootstrap)
+      let w = await openWire(p.bootstrap)
       await kafkaTool('kafka-topics', ['--bootstrap-server', p.bootstrap, '--create', '--topic', 'r', '--partitions', '3', '--replication-factor', '1'])
       await w.request(10, 3, { key: 'restart-group', keyType: 0 })
       const commit = (o: number) => w.request(8, 8, commitV8('restart-group', -1, '', [{ name: 'r', partitions: [0, 1, 2].map((i) => ({ partitionIndex: i, committedOffset: o + i, committedLeaderEpoch: -1, committedMetadata: `m${i}` })) }]))
@@ -293,7 +294,7 @@ describe.skipIf(targetKind() !== 'embedded' || !!process.env.KAFKADESK_BOOTSTRAP
       w.close()
       expect(await p.stop()).toBe(0)
       p = await startEmbedded(dir)
-      w = await WireClient.open(p.bootstrap)
+      w = await openWire(p.bootstrap)
       const f = await w.request(9, 8, { groups: [{ groupId: 'restart-group', topics: null }, { groupId: 'doomed-group', topics: null }], requireStable: false })
       const parts = f.groups[0].topics[0].partitions.map((x: any) => [x.partitionIndex, x.committedOffset, x.metadata])
       expect(parts).toEqual([[0, 200, 'm0'], [1, 201, 'm1'], [2, 202, 'm2']])

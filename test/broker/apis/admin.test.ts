@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kafka, ConfigResourceTypes, logLevel, type Admin } from 'kafkajs'
 import { EmbeddedCluster } from '../../../src-main/broker/cluster'
-import { RawClient } from './raw-client'
+import { RawClient } from '../../../src-main/console/raw-client'
 
 const TOPIC = 2
 const BROKER = 4

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { EmbeddedCluster } from '../../../src-main/broker/cluster'
 import { messages } from '../../../src-main/broker/protocol/messages/index'
 import { parseVersions } from '../../../src-main/broker/protocol/schema'
-import { RawClient } from './raw-client'
+import { RawClient } from '../../../src-main/console/raw-client'
 
 const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-apiversions-'))
 const cluster = new EmbeddedCluster({ brokers: 1, port: 0, dataDir: dir, log: () => {} })
@@ -16,7 +16,7 @@ let ranges: Map<number, { min: number; max: number }>
 
 beforeAll(async () => {
   await cluster.start()
-  client = await RawClient.connect(cluster.bootstrap())
+  client = await RawClient.connect(cluster.bootstrap().split(',')[0])
   const res = await client.request(18, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' })
   expect(res.errorCode).toBe(0)
   ranges = new Map(res.apiKeys.map((k: any) => [k.apiKey, { min: k.minVersion, max: k.maxVersion }]))
