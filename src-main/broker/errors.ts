@@ -145,3 +145,10 @@ export class KafkaError extends Error {
     return ErrorCode[this.errorName]
   }
 }
+
+const namesByCode = new Map<number, ErrorName>(Object.entries(ErrorCode).map(([name, code]) => [code, name as ErrorName]))
+
+/** Kafka's name of an error code, e.g. 3 → UNKNOWN_TOPIC_OR_PARTITION. */
+export function errorName(code: number): string {
+  return namesByCode.get(code) ?? `ERROR_${code}`
+}

@@ -7,13 +7,13 @@
 import { connect as netConnect, type Socket } from 'node:net'
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls'
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto'
-import { createRequire } from 'node:module'
 import { codecFor } from '../broker/protocol/codecs'
 import { isFlexible } from '../broker/protocol/codec'
 import { writeRequestHeader } from '../broker/protocol/header'
 import { Reader } from '../broker/protocol/reader'
 import { Writer } from '../broker/protocol/writer'
 import { ContractError } from '../ipc/contract'
+import { errorName } from '../broker/errors'
 
 export const ApiKey = {
   Fetch: 1,
@@ -38,14 +38,8 @@ export interface RawAuth {
   requestTimeoutMs?: number
 }
 
-// Kafka error names by code come from kafkajs' table (the same names Kafka uses).
-const kafkajsError = createRequire(import.meta.url)('kafkajs/src/protocol/error') as {
-  errorCodes: { type: string; code: number; message: string }[]
-}
-
-export function kafkaErrorName(code: number): string {
-  return kafkajsError.errorCodes.find((e) => e.code === code)?.type ?? `ERROR_${code}`
-}
+/** Kafka's name of an error code (the protocol's error table, shared with the broker). */
+export const kafkaErrorName = errorName
 
 /** Throws a KAFKA_<NAME> ContractError for a non-zero error code. */
 export function checkError(code: number | undefined, message?: string | null, what?: string): void {
