@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { BrokerKind } from './broker'
 import type { ConsumeResult } from './consumer-perf'
+import { COMMIT_PARTITIONS, CONSUMERS, HEARTBEAT_MS, PARTITIONS as GROUP_PARTITIONS, type CommitResult, type GroupResults } from './groups'
 import type { MicroResult } from './micro'
 import type { ProducerPerfResult } from './producer-perf'
 import type { ReadyTime } from './ready-time'
@@ -30,6 +31,8 @@ export interface BrokerResults {
   halfLoadRecordsPerSec?: number
   produce: ProduceRun[]
   consume: ConsumeResult[]
+  /** Rebalance time and OffsetCommit throughput (groups.ts). */
+  groups?: GroupResults
   errors: string[]
 }
 
@@ -104,6 +107,26 @@ export function render(res: Results): string {
     pair('  MB/s', (b) => cr(b)?.mbPerSec, 1)
   }
 
+  if (e?.groups || k?.groups) {
+    const rb = (b: BrokerResults) => b.groups?.rebalance
+    const delays = [e, k].map((b) => (b && rb(b)?.initialDelayMs !== undefined ? `${rb(b)!.initialDelayMs}` : '?')).join('/')
+    section(`Consumer group: ${CONSUMERS} consumers join, ${GROUP_PARTITIONS} partitions (raw-protocol driver, concurrent joins)`)
+    pair(`first join → all ${GROUP_PARTITIONS} assigned, ms (initial delay ${delays} ms incl.)`, (b) => rb(b)?.joinToStableMs, 0)
+    pair('  JoinGroup phase ms', (b) => rb(b)?.joinPhaseMs, 0)
+    pair('  SyncGroup phase ms', (b) => rb(b)?.syncPhaseMs, 1)
+    pair(`one leaves → rest stable again, ms (heartbeat ${HEARTBEAT_MS} ms)`, (b) => rb(b)?.leaveToStableMs, 1)
+    const counts = [...new Set([...(e?.groups?.commit ?? []), ...(k?.groups?.commit ?? [])].map((c) => c.clients))]
+    for (const clients of counts) {
+      const cr = (b: BrokerResults): CommitResult | undefined => b.groups?.commit.find((c) => c.clients === clients)
+      const requests = (e && cr(e)?.requests) ?? (k && cr(k)?.requests)
+      section(`OffsetCommit × ${COMMIT_PARTITIONS} partitions, ${clients} client${clients > 1 ? 's' : ''} (${num(requests)} requests, 1 in flight each)`)
+      pair('  requests/s', (b) => cr(b)?.requestsPerSec, 0)
+      pair('  offsets/s', (b) => cr(b)?.offsetsPerSec, 0)
+      pair('  p50 latency ms', (b) => cr(b)?.p50Ms, 2)
+      pair('  p99 latency ms', (b) => cr(b)?.p99Ms, 2)
+    }
+  }
+
   const m = res.machine
   let out = `${m.cpus} × ${m.cpuModel}, Node ${m.node}; 1-min load average at start ${m.loadAvg1mAtStart.toFixed(2)}${m.loadAvg1mAtStart > 0.5 ? ' (other work was running: expect noise)' : ''}\n`
   out += `ratio = embedded ÷ Kafka; produce/consume at full speed; each broker got an unmeasured warm-up produce run first\n\n`
@@ -111,6 +134,17 @@ export function render(res: Results): string {
   // Why a consumer tool could not be used goes below the table, where long text fits.
   const unusable = [e, k].flatMap((b) => b?.consume.filter((c) => !c.ok).map((c) => `  ${c.tool} on ${b.kind}: ${c.error}`) ?? [])
   if (unusable.length) out += `\n\nConsumer tools not usable (the other tool's figure stands):\n${unusable.join('\n')}`
+  const groupNotes = [e, k].flatMap((b) => {
+    if (!b?.groups) return []
+    const cfg = Object.entries(b.groups.brokerConfigs).map(([n, v]) => `${n}=${v}`).join(', ')
+    const notes = b.groups.commit.filter((c) => c.note).map((c) => `${c.clients} client(s): ${c.note}`)
+    return [`  ${b.kind}: ${cfg || 'group settings not reported'}${notes.length ? `; ${notes.join('; ')}` : ''}`]
+  })
+  if (groupNotes.length) {
+    out += `\n\nConsumer groups: ${e?.groups?.rebalance.client ?? k?.groups?.rebalance.client}. The first rebalance of an empty group waits`
+    out += `\ngroup.initial.rebalance.delay.ms, and once more when members joined during that wait, so the join figure is mostly`
+    out += `\nthat delay (Kafka's default on both); "one leaves" has no delay. Broker settings (DescribeConfigs):\n${groupNotes.join('\n')}`
+  }
   if (res.micro.length) {
     out += '\n\nIn-process micro-benchmarks (embedded broker code, this Node)\n'
     out += res.micro.map((m) => `  ${m.name.padEnd(48)} ${num(m.opsPerSec).padStart(10)} ops/s ${num(m.mbPerSec).padStart(7)} MB/s`).join('\n')

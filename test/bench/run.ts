@@ -1,5 +1,6 @@
 // npm run bench — the embedded broker against Apache Kafka 4.1.1 on this machine, with real
-// Kafka clients over TCP: produce (kafka-producer-perf-test), consume, ready time, memory.
+// Kafka clients over TCP: produce (kafka-producer-perf-test), consume, ready time, memory, and
+// consumer groups (rebalance time, OffsetCommit throughput) with a raw-protocol driver.
 // Brokers run one at a time (the machine may have 2 cores: the client needs one), embedded
 // first because its measured maximum sets the half-load rate used for both.
 //
@@ -16,6 +17,7 @@ import kafkajs from 'kafkajs'
 import { repoRoot } from '../interop/target'
 import { startBroker, type Broker, type BrokerKind } from './broker'
 import { consume } from './consumer-perf'
+import { benchGroups, PARTITIONS as GROUP_PARTITIONS } from './groups'
 import { cpuSeconds, readRss } from './memory'
 import { runMicro } from './micro'
 import { producerPerf } from './producer-perf'
@@ -39,12 +41,12 @@ const log = (s: string): void => void process.stderr.write(`[bench ${((performan
 const t0 = performance.now()
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300)
 
-async function createTopics(bootstrap: string, topics: string[]): Promise<void> {
+async function createTopics(bootstrap: string, topics: string[], partitions = PARTITIONS): Promise<void> {
   const kafka = new kafkajs.Kafka({ clientId: 'kafkadesk-bench', brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING })
   const admin = kafka.admin()
   await admin.connect()
   try {
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })), waitForLeaders: true })
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })), waitForLeaders: true })
   } finally {
     await admin.disconnect()
   }
@@ -119,6 +121,17 @@ async function benchBroker(kind: BrokerKind, halfLoad: number | undefined): Prom
       res.consume = await consume({ bootstrap: broker.bootstrap, topic: topics[0]!, records: RECORDS, recordSize: RECORD_SIZE })
       for (const c of res.consume) log(`${kind}:   ${c.tool}: ${c.ok ? `${c.recordsPerSec!.toFixed(0)} rec/s` : `not usable: ${c.error}`}`)
       if (!res.consume.some((c) => c.ok)) res.errors.push('consume: no consumer tool could read the topic')
+    }
+
+    // Consumer groups, on a topic of their own with GROUP_PARTITIONS partitions.
+    try {
+      const groupTopic = `bench-groups-${Date.now().toString(36)}`
+      await createTopics(broker.bootstrap, [groupTopic], GROUP_PARTITIONS)
+      log(`${kind}: consumer groups on ${groupTopic}`)
+      res.groups = await benchGroups(broker.bootstrap, groupTopic, (s) => log(`${kind}: ${s.trim()}`))
+      res.errors.push(...res.groups.errors.map((x) => `groups ${x}`))
+    } catch (e) {
+      res.errors.push(`groups: ${message(e)}`)
     }
   } catch (e) {
     res.errors.push(message(e))
