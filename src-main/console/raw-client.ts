@@ -57,7 +57,15 @@ interface Pending {
 }
 
 export class RawClient {
-  private buffered: Buffer = Buffer.alloc(0)
+  /**
+   * Received bytes not yet decoded, as the socket delivered them. They are joined only once a
+   * whole frame is there: joining on every chunk copied a large response (a 1 MB Fetch comes in
+   * ~16 chunks) again and again, quadratic in its size.
+   */
+  private chunks: Buffer[] = []
+  private chunkBytes = 0
+  /** Bytes needed before the next frame can be decoded (its size prefix, then all of it). */
+  private needed = 4
   private correlationId = 0
   private pending = new Map<number, Pending>()
   private closedError?: Error
@@ -198,31 +206,48 @@ export class RawClient {
   }
 
   private onData(d: Buffer): void {
-    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, d]) : d
-    while (this.buffered.length >= 4) {
-      const size = this.buffered.readInt32BE(0)
-      if (this.buffered.length < 4 + size) return
-      const frame = this.buffered.subarray(4, 4 + size)
-      this.buffered = this.buffered.subarray(4 + size)
-      const r = new Reader(frame)
-      const correlationId = r.int32()
-      const p = this.pending.get(correlationId)
-      if (!p) continue
-      this.pending.delete(correlationId)
-      clearTimeout(p.timer)
-      try {
-        const codec = codecFor(p.apiKey)
-        if (p.apiKey !== ApiKey.ApiVersions && isFlexible(codec.response.spec, p.version)) {
-          let n = r.uvarint()
-          while (n-- > 0) {
-            r.uvarint()
-            r.raw(r.uvarint())
-          }
-        }
-        p.resolve(codec.response.decode(r, p.version))
-      } catch (e) {
-        p.reject(e as Error)
+    this.chunks.push(d)
+    this.chunkBytes += d.length
+    if (this.chunkBytes < this.needed) return
+    let buffered = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.chunkBytes)
+    this.chunks = []
+    this.chunkBytes = 0
+    this.needed = 4
+    while (buffered.length >= 4) {
+      const size = buffered.readInt32BE(0)
+      if (buffered.length < 4 + size) {
+        this.needed = 4 + size
+        break
       }
+      const frame = buffered.subarray(4, 4 + size)
+      buffered = buffered.subarray(4 + size)
+      this.handleFrame(frame)
+    }
+    if (buffered.length) {
+      this.chunks.push(buffered)
+      this.chunkBytes = buffered.length
+    }
+  }
+
+  private handleFrame(frame: Buffer): void {
+    const r = new Reader(frame)
+    const correlationId = r.int32()
+    const p = this.pending.get(correlationId)
+    if (!p) return
+    this.pending.delete(correlationId)
+    clearTimeout(p.timer)
+    try {
+      const codec = codecFor(p.apiKey)
+      if (p.apiKey !== ApiKey.ApiVersions && isFlexible(codec.response.spec, p.version)) {
+        let n = r.uvarint()
+        while (n-- > 0) {
+          r.uvarint()
+          r.raw(r.uvarint())
+        }
+      }
+      p.resolve(codec.response.decode(r, p.version))
+    } catch (e) {
+      p.reject(e as Error)
     }
   }
 
