@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { BrokerKind } from './broker'
+import { LAG_GROUPS, LAG_PARTITIONS, PAGE, TARGETS, type ConsoleResults } from './console'
 import type { ConsumeResult } from './consumer-perf'
 import { COMMIT_PARTITIONS, CONSUMERS, HEARTBEAT_MS, PARTITIONS as GROUP_PARTITIONS, type CommitResult, type GroupResults } from './groups'
 import type { MicroResult } from './micro'
@@ -33,6 +34,8 @@ export interface BrokerResults {
   consume: ConsumeResult[]
   /** Rebalance time and OffsetCommit throughput (groups.ts). */
   groups?: GroupResults
+  /** The console's targets through its contract channels (console.ts). */
+  console?: ConsoleResults
   errors: string[]
 }
 
@@ -125,6 +128,32 @@ export function render(res: Results): string {
       pair('  p50 latency ms', (b) => cr(b)?.p50Ms, 2)
       pair('  p99 latency ms', (b) => cr(b)?.p99Ms, 2)
     }
+  }
+
+  if (e?.console || k?.console) {
+    const any = (e?.console ?? k?.console)!
+    // The console's targets hold for both clusters: PASS/MISS for each (embedded/Kafka).
+    const verdict = (pick: (b: BrokerResults) => number | undefined, ok: (v: number) => boolean): string =>
+      [e, k].map((b) => { const v = b && pick(b); return v === undefined ? '—' : ok(v) ? 'PASS' : 'MISS' }).join('/')
+    const atMost = (pick: (b: BrokerResults) => number | undefined, limit: number, unit: string): string => `≤ ${num(limit)} ${unit} ${verdict(pick, (v) => v <= limit)}`
+    const atLeast = (pick: (b: BrokerResults) => number | undefined, limit: number, unit: string): string => `≥ ${num(limit)} ${unit} ${verdict(pick, (v) => v >= limit)}`
+    section(`Console services through the contract (dispatch), ${num(any.records)} JSON records of ~${any.avgRecordBytes} B in one partition; target: emb/Kafka`)
+    const page = (b: BrokerResults) => b.console?.firstPage
+    const cold = (b: BrokerResults) => page(b)?.coldMs
+    const warm = (b: BrokerResults) => page(b)?.warmMedianMs
+    pair(`messages.read, page of ${PAGE} at offset 0, first call, ms`, cold, 1, atMost(cold, TARGETS.firstPageMs, 'ms'))
+    pair(`  warm: median of ${page(e ?? k!)?.warmMs.length ?? '?'} pages across the partition, ms`, warm, 1, atMost(warm, TARGETS.firstPageMs, 'ms'))
+    const labels = [...new Set([...(e?.console?.filters ?? []), ...(k?.console?.filters ?? [])].map((f) => f.label))]
+    for (const label of labels) {
+      const rate = (b: BrokerResults) => b.console?.filters.find((f) => f.label === label)?.recordsPerSec
+      pair(`messages.search, ${label}, records/s`, rate, 0, atLeast(rate, TARGETS.filterRecordsPerSec, 'rec/s'))
+    }
+    const lagCold = (b: BrokerResults) => b.console?.lag?.coldMs
+    const lagWarm = (b: BrokerResults) => b.console?.lag?.warmMedianMs
+    pair(`groups.list with lag, ${LAG_GROUPS} groups × ${LAG_PARTITIONS} partitions, first call, ms`, lagCold, 0, atMost(lagCold, TARGETS.lagRefreshMs, 'ms'))
+    pair('  warm: median of 3 refreshes, ms', lagWarm, 0, atMost(lagWarm, TARGETS.lagRefreshMs, 'ms'))
+    pair(`groups.describe, one group of ${LAG_PARTITIONS} partitions, ms`, (b) => b.console?.lag?.describeMs, 1)
+    pair(`load: kcat -P of ${num(any.records)} records, s (not a target)`, (b) => b.console?.loadSec, 1)
   }
 
   const m = res.machine

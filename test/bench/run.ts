@@ -1,6 +1,7 @@
 // npm run bench — the embedded broker against Apache Kafka 4.1.1 on this machine, with real
 // Kafka clients over TCP: produce (kafka-producer-perf-test), consume, ready time, memory, and
-// consumer groups (rebalance time, OffsetCommit throughput) with a raw-protocol driver.
+// consumer groups (rebalance time, OffsetCommit throughput) with a raw-protocol driver, and the
+// console's own targets (first page, filter throughput, lag refresh) through its services.
 // Brokers run one at a time (the machine may have 2 cores: the client needs one), embedded
 // first because its measured maximum sets the half-load rate used for both.
 //
@@ -17,6 +18,7 @@ import kafkajs from 'kafkajs'
 import { repoRoot } from '../interop/target'
 import { startBroker, type Broker, type BrokerKind } from './broker'
 import { consume } from './consumer-perf'
+import { benchConsole, cleanupConsoleBench } from './console'
 import { benchGroups, PARTITIONS as GROUP_PARTITIONS } from './groups'
 import { cpuSeconds, readRss } from './memory'
 import { runMicro } from './micro'
@@ -123,6 +125,14 @@ async function benchBroker(kind: BrokerKind, halfLoad: number | undefined): Prom
       if (!res.consume.some((c) => c.ok)) res.errors.push('consume: no consumer tool could read the topic')
     }
 
+    // The console's own targets (first page, filter, lag), through its contract channels.
+    try {
+      res.console = await benchConsole(broker.bootstrap, (s) => log(`${kind}: ${s}`))
+      res.errors.push(...res.console.errors.map((x) => `console ${x}`))
+    } catch (e) {
+      res.errors.push(`console: ${message(e)}`)
+    }
+
     // Consumer groups, on a topic of their own with GROUP_PARTITIONS partitions.
     try {
       const groupTopic = `bench-groups-${Date.now().toString(36)}`
@@ -157,6 +167,7 @@ async function main(): Promise<number> {
 
   if (only !== 'kafka') results.brokers.embedded = await benchBroker('embedded', undefined)
   if (only !== 'embedded') results.brokers.kafka = await benchBroker('kafka', results.brokers.embedded?.halfLoadRecordsPerSec)
+  cleanupConsoleBench()
   results.settings.halfLoadRecordsPerSec = results.brokers.embedded?.halfLoadRecordsPerSec ?? results.brokers.kafka?.halfLoadRecordsPerSec
   results.elapsedSec = Math.round((performance.now() - t0) / 1000)
 
