@@ -14,7 +14,7 @@ import { compressFrameSync as lz4Compress, decompressFrameSync as lz4Decompress 
 import { compressSync as snappyCompress, uncompressSync as snappyUncompress } from 'snappy'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CODECS, expectLog, keyedMessages, type Codec, type Consumed, type Produced } from './expect-log.ts'
-import { startTarget, uniqueTopic, type Target } from './target.ts'
+import { eventually, startTarget, uniqueTopic, type Target } from './target.ts'
 import { zstdStoredFrame } from './zstd-stored.ts'
 
 // Java producers frame snappy the xerial way (magic header, then length-prefixed raw blocks);
@@ -191,19 +191,21 @@ describe('kafkajs', () => {
         },
       ],
     })
-    const res = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms', 'segment.bytes'] }],
+    await eventually(async () => {
+      const res = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms', 'segment.bytes'] }],
+      })
+      expect(res.resources).toHaveLength(1)
+      const r = res.resources[0]!
+      expect(r.errorCode).toBe(0)
+      expect(r.resourceName).toBe(topic)
+      const entry = (name: string) => r.configEntries.find((e) => e.configName === name)
+      expect(entry('retention.ms')).toMatchObject({ configValue: '86400000', isDefault: false, readOnly: false })
+      // Kafka's default segment.bytes is 1 GiB.
+      expect(entry('segment.bytes')).toMatchObject({ configValue: '1073741824', isDefault: true })
+      expect(r.configEntries.map((e) => e.configName).sort()).toEqual(['retention.ms', 'segment.bytes'])
     })
-    expect(res.resources).toHaveLength(1)
-    const r = res.resources[0]!
-    expect(r.errorCode).toBe(0)
-    expect(r.resourceName).toBe(topic)
-    const entry = (name: string) => r.configEntries.find((e) => e.configName === name)
-    expect(entry('retention.ms')).toMatchObject({ configValue: '86400000', isDefault: false, readOnly: false })
-    // Kafka's default segment.bytes is 1 GiB.
-    expect(entry('segment.bytes')).toMatchObject({ configValue: '1073741824', isDefault: true })
-    expect(r.configEntries.map((e) => e.configName).sort()).toEqual(['retention.ms', 'segment.bytes'])
 
     // An invalid value is refused with a Kafka error (INVALID_CONFIG), not accepted.
     await expect(
@@ -227,15 +229,19 @@ describe('kafkajs', () => {
 
   it('adds partitions', async () => {
     await admin.createPartitions({ topicPartitions: [{ topic, count: 5 }] })
-    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] })
-    expect(topics[0]!.partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2, 3, 4])
+    await eventually(async () => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] })
+      expect(topics[0]!.partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2, 3, 4])
+    })
     // Shrinking is refused (INVALID_PARTITIONS).
     await expect(admin.createPartitions({ topicPartitions: [{ topic, count: 2 }] })).rejects.toThrow()
-    const offsets = await admin.fetchTopicOffsets(topic)
-    expect(offsets.filter((o) => o.partition >= 3).map((o) => [Number(o.low), Number(o.high)])).toEqual([
-      [0, 0],
-      [0, 0],
-    ])
+    await eventually(async () => {
+      const offsets = await admin.fetchTopicOffsets(topic)
+      expect(offsets.filter((o) => o.partition >= 3).map((o) => [Number(o.low), Number(o.high)])).toEqual([
+        [0, 0],
+        [0, 0],
+      ])
+    })
   })
 
   it('deletes the topic', async () => {

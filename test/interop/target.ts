@@ -213,3 +213,20 @@ export function python(script: string, args: string[], opts: RunOptions = {}): P
 export function uniqueTopic(prefix = 'interop'): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`
 }
+
+/**
+ * Runs `check` until it stops throwing or `timeoutMs` passes (then rethrows its last error).
+ * Apache Kafka applies admin changes through its metadata log, so a describe right after an
+ * alter may still see the old state on a real broker; clients and tools wait the same way.
+ */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      return await check()
+    } catch (e) {
+      if (Date.now() >= deadline) throw e
+      await new Promise((r) => setTimeout(r, intervalMs))
+    }
+  }
+}
