@@ -8,7 +8,7 @@ import type {} from 'electron'
 import { EmbeddedService } from './console/embedded'
 import { toErrorShape, type EventName } from './ipc/contract'
 
-export const CLUSTER_METHODS = ['status', 'start', 'stop', 'stopBroker', 'killBroker', 'startBroker', 'activity'] as const
+export const CLUSTER_METHODS = ['status', 'start', 'stop', 'stopBroker', 'killBroker', 'startBroker', 'setFaults', 'activity'] as const
 export type ClusterMethod = (typeof CLUSTER_METHODS)[number]
 
 function arg(name: string, fallback: string): string {

@@ -369,6 +369,7 @@ export function embeddedHandlers(cluster: ClusterProcess, attach: (bootstrap: st
     'embedded.broker.start': (req) => cluster.call<EmbeddedStatus>('startBroker', req.nodeId),
     'embedded.broker.stop': (req) => cluster.call<EmbeddedStatus>('stopBroker', req.nodeId),
     'embedded.broker.kill': (req) => cluster.call<EmbeddedStatus>('killBroker', req.nodeId),
+    'embedded.broker.faults': ({ nodeId, ...faults }) => cluster.call<EmbeddedStatus>('setFaults', nodeId, faults),
     'embedded.activity': async (req) => ({ clients: cluster.running ? await cluster.call<ResponseOf<'embedded.activity'>['clients']>('activity', req.nodeId) : [] }),
   }
 }

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { Connection } from './server/connection'
+import { noFaults, validateFaults, type Faults } from './server/faults'
 import { apiDefinitions } from './apis/index'
 import type { ApiDefinition, RequestContext } from './apis/registry'
 import { BrokerConfig } from './broker-config'
@@ -47,6 +48,8 @@ export class Broker {
   private readonly connections = new Set<Connection>()
   private server?: Server
   private waiters = new Set<Waiter>()
+  private faultState: Faults = { ...noFaults }
+  private resumeWaiters: (() => void)[] = []
   private readonly logLine: (line: string) => void
   private retentionTimer?: NodeJS.Timeout
 
@@ -113,8 +116,30 @@ export class Broker {
     for (const c of [...this.connections]) c.close()
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
     for (const w of this.waiters) w()
+    this.faultState = { ...noFaults }
+    for (const r of this.resumeWaiters.splice(0)) r()
     for (const log of this.logs.values()) log.close({ clean })
     this.logs.clear()
+  }
+
+  get faults(): Readonly<Faults> {
+    return this.faultState
+  }
+
+  /** Injects faults (see server/faults.ts); clearing `paused` releases the held requests. */
+  setFaults(f: Partial<Faults>): Readonly<Faults> {
+    const next = { ...this.faultState, ...f }
+    validateFaults(next)
+    this.faultState = next
+    if (!next.paused) for (const r of this.resumeWaiters.splice(0)) r()
+    this.log(`faults: latency ${next.latencyMs} ms, drop rate ${next.dropRate}, ${next.paused ? 'paused' : 'serving'}`)
+    return next
+  }
+
+  /** Resolves when the broker is not paused (immediately if it is not). */
+  whenServing(): Promise<void> {
+    if (!this.faultState.paused || this.stopped) return Promise.resolve()
+    return new Promise((r) => this.resumeWaiters.push(r))
   }
 
   connectionClosed(c: Connection): void {

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { EmbeddedCluster } from '../broker/cluster'
-import { ContractError, EMBEDDED_CONNECTION_ID, type EmbeddedStatus, type EventSink } from '../ipc/contract'
+import { ContractError, EMBEDDED_CONNECTION_ID, type BrokerFaults, type EmbeddedStatus, type EventSink } from '../ipc/contract'
 
 type BrokerState = 'running' | 'stopped' | 'killed'
 
@@ -41,7 +41,7 @@ export class EmbeddedService {
 
   status(): EmbeddedStatus {
     const brokers = this.cluster
-      ? this.cluster.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, state: this.brokerStates.get(b.nodeId) ?? 'stopped' }))
+      ? this.cluster.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, state: this.brokerStates.get(b.nodeId) ?? 'stopped', faults: { ...b.faults } }))
       : this.external
         ? this.external.split(',').map((a, i) => ({ nodeId: i + 1, host: a.slice(0, a.lastIndexOf(':')), port: Number(a.slice(a.lastIndexOf(':') + 1)), state: 'running' as const }))
         : []
@@ -161,6 +161,18 @@ export class EmbeddedService {
       const b = this.broker(nodeId)
       if (this.brokerStates.get(nodeId) !== 'running') await b.start()
       this.setBroker(nodeId, 'running')
+      return this.status()
+    })
+  }
+
+  /** Injects faults into one running broker (latency, dropped connections, pause). */
+  setFaults(nodeId: number, faults: Partial<BrokerFaults>): Promise<EmbeddedStatus> {
+    return this.serial(async () => {
+      const b = this.broker(nodeId)
+      if (this.brokerStates.get(nodeId) !== 'running') throw new ContractError('REFUSED', `broker ${nodeId} is not running`, 'nodeId')
+      b.setFaults(faults)
+      this.opts.broadcast?.emit('cluster.event', { type: 'broker', at: Date.now(), nodeId, state: 'running' })
+      this.emit()
       return this.status()
     })
   }

@@ -255,12 +255,20 @@ export type SecretsStatus = z.infer<typeof SecretsStatus>
 // ---- embedded ----
 
 export const BrokerRunState = z.enum(['running', 'stopped', 'killed'])
+/** Injected faults of one embedded broker (see the broker's server/faults.ts). */
+export const BrokerFaults = z.object({
+  latencyMs: z.number().min(0).max(60_000),
+  dropRate: z.number().min(0).max(1),
+  paused: z.boolean(),
+})
+export type BrokerFaults = z.infer<typeof BrokerFaults>
+
 export const EmbeddedStatus = z.object({
   state: z.enum(['stopped', 'starting', 'running', 'stopping', 'error']),
   connectionId: z.literal(EMBEDDED_CONNECTION_ID),
   bootstrap: z.string().nullable(),
   dataDir: z.string().nullable(),
-  brokers: z.array(z.object({ nodeId: NodeId, host: z.string(), port: z.number().int(), state: BrokerRunState })),
+  brokers: z.array(z.object({ nodeId: NodeId, host: z.string(), port: z.number().int(), state: BrokerRunState, faults: BrokerFaults.optional() })),
   error: z.string().optional(),
 })
 export type EmbeddedStatus = z.infer<typeof EmbeddedStatus>
@@ -737,6 +745,8 @@ export const channels = {
   'embedded.broker.stop': channel(z.object({ nodeId: NodeId }), EmbeddedStatus),
   /** Abrupt: connections dropped without a controlled shutdown. */
   'embedded.broker.kill': channel(z.object({ nodeId: NodeId }), EmbeddedStatus),
+  /** Fault injection: slow answers, dropped connections, or a paused broker. Omitted fields keep their value. */
+  'embedded.broker.faults': channel(z.object({ nodeId: NodeId }).merge(BrokerFaults.partial()).strict(), EmbeddedStatus),
   'embedded.activity': channel(z.object({ nodeId: NodeId.optional() }), z.object({ clients: z.array(ClientActivity) })),
 
   // cluster

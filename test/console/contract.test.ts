@@ -21,6 +21,7 @@ const cases: Record<ChannelName, { ok: unknown; bad: unknown; field: string }> =
   'embedded.broker.start': { ok: { nodeId: 1 }, bad: { nodeId: 'one' }, field: 'nodeId' },
   'embedded.broker.stop': { ok: { nodeId: 1 }, bad: { nodeId: -1 }, field: 'nodeId' },
   'embedded.broker.kill': { ok: { nodeId: 1 }, bad: { nodeId: 1.5 }, field: 'nodeId' },
+  'embedded.broker.faults': { ok: { nodeId: 1, latencyMs: 50 }, bad: { nodeId: 1, dropRate: 2 }, field: 'dropRate' },
   'embedded.activity': { ok: {}, bad: { nodeId: -3 }, field: 'nodeId' },
   'cluster.overview': { ok: C, bad: { connectionId: '' }, field: 'connectionId' },
   'topics.list': { ok: C, bad: { ...C, includeInternal: 'yes' }, field: 'includeInternal' },

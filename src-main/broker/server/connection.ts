@@ -79,6 +79,24 @@ export class Connection {
 
   /** Decodes and dispatches one request; returns a promise only when the handler is asynchronous. */
   private handle(frame: Buffer): Promise<void> | undefined {
+    const faults = this.broker.faults
+    if (faults.paused || faults.latencyMs > 0 || faults.dropRate > 0) return this.handleWithFaults(frame)
+    return this.process(frame)
+  }
+
+  /** The injected-fault path: hold while paused, maybe drop, then answer late. */
+  private async handleWithFaults(frame: Buffer): Promise<void> {
+    await this.broker.whenServing()
+    const faults = this.broker.faults
+    if (faults.dropRate > 0 && Math.random() < faults.dropRate) {
+      this.fail('fault injection: connection dropped')
+      return
+    }
+    if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs))
+    if (!this.closed) await this.process(frame)
+  }
+
+  private process(frame: Buffer): Promise<void> | undefined {
     const r = new Reader(frame)
     const header = readRequestHeader(r)
     const api = this.broker.apis.get(header.apiKey)
