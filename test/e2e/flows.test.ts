@@ -127,6 +127,17 @@ describe.skipIf(!chromiumAvailable())('configs, connections, overview and throug
     await e.shot('connection-ok')
   })
 
+  it('uses the remote connection: the overview shows that cluster', async () => {
+    await e.page.locator('tbody tr', { hasText: 'local-bootstrap' }).getByRole('button', { name: 'Use' }).click()
+    await e.page.getByTestId('stat-brokers').waitFor()
+    expect(await e.page.getByTestId('active-connection').locator('option:checked').textContent()).toBe('local-bootstrap')
+    expect(await e.page.getByTestId('stat-brokers').textContent()).toBe('1')
+    await go(e.page, '/topics')
+    await e.page.getByTestId('topics-table').locator('tbody tr', { hasText: METRICS }).waitFor()
+    await e.page.getByTestId('active-connection').selectOption({ label: 'Embedded (running)' })
+    await go(e.page, '/connections')
+  })
+
   it('diagnoses a closed port as unreachable with a clear message', async () => {
     const port = await closedPort()
     await e.page.getByTestId('add-connection').click()

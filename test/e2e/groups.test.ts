@@ -144,7 +144,17 @@ describe.skipIf(!chromiumAvailable())('consumer groups in the UI', () => {
     expect(await refused.textContent()).toMatch(/Cannot execute: .+/)
     expect(await e.page.getByTestId('reset-execute').isDisabled()).toBe(true)
     await e.shot('reset-refused')
+    // Escape closes the wizard even though the focused Preview button is gone.
     await e.page.keyboard.press('Escape')
+    await e.page.locator('.modal').waitFor({ state: 'detached', timeout: 2000 })
+  })
+
+  it('shows the group detail readably in dark mode', async () => {
+    await e.page.emulateMedia({ colorScheme: 'dark' })
+    await e.page.getByTestId('group-offsets').waitFor()
+    await e.page.waitForTimeout(400)
+    await e.shot('dark-group-detail', true)
+    await e.page.emulateMedia({ colorScheme: 'light' })
   })
 
   it('raised no page errors', () => {
