@@ -170,6 +170,12 @@ describe.skipIf(!chromiumAvailable())('configs, connections, overview and throug
     await expect.poll(() => e.page.locator('.chart canvas').count(), { timeout: 30_000, interval: 1000 }).toBe(2)
     await e.page.waitForTimeout(400)
     await e.shot('throughput')
+    // Per partition: one series per partition, from the samples already taken.
+    await e.page.getByLabel('per partition').check()
+    await e.page.locator('.chart canvas').first().waitFor()
+    await e.page.waitForTimeout(600)
+    await e.shot('throughput-partitions')
+    await e.page.getByLabel('per partition').uncheck()
   })
 
   it('is readable in dark mode', async () => {

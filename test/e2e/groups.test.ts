@@ -107,6 +107,7 @@ describe.skipIf(!chromiumAvailable())('consumer groups in the UI', () => {
   it('resets the offsets to earliest through the wizard: preview, then execute', async () => {
     await e.page.getByTestId('reset-offsets').click()
     await e.page.getByTestId('reset-mode-earliest').check()
+    await e.shot('reset-wizard')
     await e.page.getByTestId('reset-preview-btn').click()
     const preview = e.page.getByTestId('reset-preview')
     await preview.waitFor()
