@@ -22,7 +22,8 @@ function tcpProbe(address: string, timeoutMs: number): Promise<{ ok: boolean; er
     })
     s.once('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer)
-      resolve({ ok: false, error: e.code ? `${e.code}: ${e.message}` : e.message })
+      // Node's message already names the code and address ("connect ECONNREFUSED 127.0.0.1:9092"); keep the code alone.
+      resolve({ ok: false, error: e.code ?? e.message })
     })
   })
 }

@@ -7,11 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startServe, type RunningServe } from '../../src-main/cli/serve'
 import { buildRenderer, rendererDir, repoRoot } from './build-renderer'
-import { chromiumAvailable, launchChromium } from './browser'
+import { launchChromium } from './browser'
 
 const shots = join(repoRoot, 'test', 'e2e', 'screenshots')
 
-describe.skipIf(!chromiumAvailable())('console in web mode (real server, headless Chromium)', () => {
+describe('console in web mode (real server, headless Chromium)', () => {
   let dataDir: string
   let serve: RunningServe
   let browser: Browser

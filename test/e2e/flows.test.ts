@@ -5,7 +5,6 @@ import { createServer } from 'node:net'
 import kafkajs from 'kafkajs'
 import type { Admin, Kafka as KafkaClient, Producer } from 'kafkajs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumAvailable } from './browser'
 import { go, startE2E, type E2E } from './harness'
 
 const { Kafka, logLevel } = kafkajs
@@ -21,7 +20,7 @@ async function closedPort(): Promise<number> {
   return port
 }
 
-describe.skipIf(!chromiumAvailable())('configs, connections, overview and throughput in the UI', () => {
+describe('configs, connections, overview and throughput in the UI', () => {
   let e: E2E
   let kafka: KafkaClient
   let admin: Admin

@@ -4,14 +4,13 @@
 import kafkajs from 'kafkajs'
 import type { Admin, Consumer, Kafka as KafkaClient, Producer } from 'kafkajs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumAvailable } from './browser'
 import { go, startE2E, type E2E } from './harness'
 
 const { Kafka, logLevel } = kafkajs
 const TOPIC = 'e2e-payments'
 const GROUP = 'e2e-billing'
 
-describe.skipIf(!chromiumAvailable())('consumer groups in the UI', () => {
+describe('consumer groups in the UI', () => {
   let e: E2E
   let kafka: KafkaClient
   let admin: Admin

@@ -1,42 +1,25 @@
-// Smoke test in real headless Chromium: web mode serves a fresh build of the renderer, the
+// Smoke test in real headless Chromium: web mode serves the current build of the renderer, the
 // page opened with the printed URL mounts the app, its WebSocket opens under the strict CSP,
 // and the page without the token is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium, type Browser } from 'playwright-core'
-import { build } from 'vite'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { launchChromium } from '../e2e/browser'
+import { buildRenderer, rendererDir } from '../e2e/build-renderer'
 import { parseServeArgs, startServe, type RunningServe } from '../../src-main/cli/serve'
-
-/** Chromium from CHROMIUM_PATH or the PATH (Debian's `chromium` package). */
-function findChromium(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    for (const name of ['chromium', 'chromium-browser']) if (dir && existsSync(join(dir, name))) return join(dir, name)
-  }
-  return undefined
-}
-const CHROMIUM = findChromium() ?? ''
-const haveChromium = CHROMIUM !== '' && existsSync(CHROMIUM)
-const root = fileURLToPath(new URL('../..', import.meta.url))
 
 let dir: string
 let running: RunningServe
 let browser: Browser
 
 beforeAll(async () => {
-  if (!haveChromium) return
   dir = mkdtempSync(join(tmpdir(), 'kafkadesk-chromium-'))
-  const rendererDir = join(dir, 'renderer')
-  // Build the renderer as it is now with its own config, into a folder of this test's own.
-  await build({ configFile: join(root, 'src-renderer', 'vite.config.ts'), logLevel: 'warn', build: { outDir: rendererDir, emptyOutDir: true } })
+  // The renderer as its sources are now, built with its own config.
+  await buildRenderer()
   running = await startServe({ ...parseServeArgs(['--embedded', '--brokers', '1', '--data-dir', join(dir, 'data')]), rendererDir })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  browser = await launchChromium()
 }, 240_000)
 
 afterAll(async () => {
@@ -45,7 +28,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-describe.skipIf(!haveChromium)('web mode in headless Chromium', () => {
+describe('web mode in headless Chromium', () => {
   it('mounts the app with the token URL, over the WebSocket, without CSP violations', async () => {
     const page = await browser.newPage()
     const problems: string[] = []
