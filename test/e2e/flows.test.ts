@@ -152,6 +152,26 @@ describe('configs, connections, overview and throughput in the UI', () => {
     await e.page.locator('.modal').getByRole('button', { name: 'Cancel' }).click()
   })
 
+  it('injects latency into the embedded broker and lifts it again', async () => {
+    await go(e.page, '/connections')
+    const broker = e.page.getByTestId('broker-1')
+    await broker.locator('summary').click()
+    await e.page.getByTestId('faults-latency-1').fill('400')
+    await broker.getByRole('button', { name: 'Apply' }).click()
+    await broker.locator('.badge', { hasText: 'active' }).waitFor({ timeout: 10_000 })
+    // A real client now waits at least the injected latency for an answer from that broker.
+    const t0 = performance.now()
+    await admin.fetchTopicMetadata({ topics: [METRICS] })
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(390)
+    await e.shot('broker-faults')
+    await e.page.getByTestId('faults-latency-1').fill('0')
+    await broker.getByRole('button', { name: 'Apply' }).click()
+    await broker.locator('.badge', { hasText: 'active' }).waitFor({ state: 'detached', timeout: 10_000 })
+    const t1 = performance.now()
+    await admin.fetchTopicMetadata({ topics: [METRICS] })
+    expect(performance.now() - t1).toBeLessThan(390)
+  })
+
   it('renders the overview with its per-broker chart', async () => {
     await go(e.page, '/overview')
     await e.page.getByTestId('stat-brokers').waitFor()

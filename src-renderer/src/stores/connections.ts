@@ -115,6 +115,9 @@ export const useConnectionsStore = defineStore('connections', () => {
   const brokerAction = (nodeId: number, action: 'start' | 'stop' | 'kill') =>
     embeddedAction(`${action} broker ${nodeId}`, () => api().call(`embedded.broker.${action}`, { nodeId }))
 
+  const setFaults = (nodeId: number, faults: { latencyMs?: number; dropRate?: number; paused?: boolean }) =>
+    embeddedAction(`faults on broker ${nodeId}`, () => api().call('embedded.broker.faults', { nodeId, ...faults }))
+
   async function loadOverview() {
     overviewLoading.value = true
     overviewError.value = null
@@ -130,6 +133,6 @@ export const useConnectionsStore = defineStore('connections', () => {
   return {
     connections, loaded, loading, loadError, activeId, active, isEmbeddedActive, activeReady, embedded, embeddedBusy, secrets,
     overview, overviewLoading, overviewError,
-    load, setActive, save, remove, test, open, startEmbedded, stopEmbedded, brokerAction, loadOverview,
+    load, setActive, save, remove, test, open, startEmbedded, stopEmbedded, brokerAction, setFaults, loadOverview,
   }
 })
