@@ -4,7 +4,7 @@
 //
 //   embedded: node out/cli/kafkadesk.js cluster --brokers 1 --port 0 --data-dir DIR
 //   kafka:    bash scripts/kafka/start-broker.sh --port 0 --dir DIR   (the JVM is its child)
-import { spawn } from 'node:child_process'
+import { spawnReady } from '../helpers/ready-process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,8 +38,6 @@ const KAFKA_STOCK_JVM = {
   KAFKA_BROKER_JVM_OPTS: '-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent',
 }
 
-const READY = /^ready bootstrap=(\S+)\s*$/m
-
 export async function startBroker(kind: BrokerKind, opts: StartOptions = {}): Promise<Broker> {
   const dir = mkdtempSync(join(tmpdir(), `kafkadesk-bench-${kind}-`))
   const [cmd, args] =
@@ -54,49 +52,28 @@ export async function startBroker(kind: BrokerKind, opts: StartOptions = {}): Pr
         ]
       : ['bash', [join(repoRoot, 'scripts', 'kafka', 'start-broker.sh'), '--port', '0', '--dir', dir]]
 
-  const t0 = performance.now()
   const env = kind === 'kafka' ? { ...process.env, ...KAFKA_STOCK_JVM } : process.env
-  const child = spawn(cmd, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  const exited = new Promise<void>((res) => child.once('exit', () => res()))
-  let stderrTail = ''
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderrTail = (stderrTail + d).slice(-3000)))
-  // A crashed bench must not leave a broker (and its 300 MB logs) behind.
-  const killOnExit = (): void => void child.kill('SIGKILL')
-  process.once('exit', killOnExit)
-
-  const stop = async (): Promise<void> => {
-    process.removeListener('exit', killOnExit)
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-      await exited
-      clearTimeout(timer)
-    }
-    rmSync(dir, { recursive: true, force: true })
-  }
-
   try {
-    const timeoutMs = kind === 'kafka' ? 150_000 : 30_000
-    const bootstrap = await new Promise<string>((res, rej) => {
-      let out = ''
-      const timer = setTimeout(() => rej(new Error(`${kind} not ready after ${timeoutMs} ms:\n${stderrTail}`)), timeoutMs)
-      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-        out += d
-        const m = READY.exec(out)
-        if (m) {
-          clearTimeout(timer)
-          res(m[1]!)
-        }
-      })
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer)
-        rej(new Error(`${kind} exited (${code ?? signal}) before ready:\n${stderrTail}`))
-      })
-    })
-    const readyMs = performance.now() - t0
-    return { kind, bootstrap, readyMs, brokerPid: brokerPid(kind, child.pid!), stop }
+    const p = await spawnReady(cmd, args, { label: kind, timeoutMs: kind === 'kafka' ? 150_000 : 30_000, cwd: repoRoot, env })
+    let pid: number
+    try {
+      pid = brokerPid(kind, p.child.pid!)
+    } catch (e) {
+      await p.stop()
+      throw e
+    }
+    return {
+      kind,
+      bootstrap: p.bootstrap,
+      readyMs: p.readyMs,
+      brokerPid: pid,
+      async stop() {
+        await p.stop()
+        rmSync(dir, { recursive: true, force: true })
+      },
+    }
   } catch (err) {
-    await stop()
+    rmSync(dir, { recursive: true, force: true })
     throw err
   }
 }

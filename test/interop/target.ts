@@ -7,7 +7,8 @@
 //
 // Both started kinds print one stdout line `ready bootstrap=127.0.0.1:<port>` when they accept
 // clients; stderr is logs. stop() sends SIGTERM and waits for the process to exit.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { spawnReady, type ReadyOptions } from '../helpers/ready-process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -33,8 +34,6 @@ export function targetKind(): TargetKind {
   return process.env.KAFKADESK_TARGET === 'kafka' ? 'kafka' : 'embedded'
 }
 
-const READY = /^ready bootstrap=(\S+)\s*$/
-
 export async function startTarget(): Promise<Target> {
   const external = process.env.KAFKADESK_BOOTSTRAP
   if (external) {
@@ -42,82 +41,32 @@ export async function startTarget(): Promise<Target> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-interop-'))
   const kind = targetKind()
-  let child: ChildProcess
-  let startTimeoutMs: number
-  if (kind === 'kafka') {
-    child = spawn('bash', [join(repoRoot, 'scripts', 'kafka', 'start-broker.sh'), '--port', '0', '--dir', dir], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    startTimeoutMs = 150_000
-  } else {
-    const cli = join(repoRoot, 'out', 'cli', 'kafkadesk.js')
-    if (!existsSync(cli)) {
-      rmSync(dir, { recursive: true, force: true })
-      throw new Error(`embedded target: ${cli} is missing; run \`npm run build:cli\` first`)
-    }
-    child = spawn(process.execPath, [cli, 'cluster', '--brokers', '1', '--port', '0', '--data-dir', dir], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    startTimeoutMs = 30_000
-  }
-
-  const exited = new Promise<void>((res) => child.once('exit', () => res()))
-  let stderrTail = ''
-  child.stderr!.setEncoding('utf8')
-  child.stderr!.on('data', (chunk: string) => {
-    stderrTail = (stderrTail + chunk).slice(-4000)
-    if (process.env.KAFKADESK_INTEROP_VERBOSE) process.stderr.write(chunk)
-  })
-  // Make sure a crashed test run does not leave a broker behind.
-  const killOnExit = (): void => {
-    child.kill('SIGKILL')
-  }
-  process.once('exit', killOnExit)
-
-  const stop = async (): Promise<void> => {
-    process.removeListener('exit', killOnExit)
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-      await exited
-      clearTimeout(timer)
-    }
+  const cli = join(repoRoot, 'out', 'cli', 'kafkadesk.js')
+  if (kind === 'embedded' && !existsSync(cli)) {
     rmSync(dir, { recursive: true, force: true })
+    throw new Error(`embedded target: ${cli} is missing; run \`npm run build:cli\` first`)
   }
-
   try {
-    const bootstrap = await new Promise<string>((res, rej) => {
-      let buf = ''
-      const timer = setTimeout(
-        () => rej(new Error(`${kind} target not ready after ${startTimeoutMs} ms; stderr:\n${stderrTail}`)),
-        startTimeoutMs,
-      )
-      child.stdout!.setEncoding('utf8')
-      child.stdout!.on('data', (chunk: string) => {
-        buf += chunk
-        let nl: number
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl)
-          buf = buf.slice(nl + 1)
-          const m = READY.exec(line)
-          if (m) {
-            clearTimeout(timer)
-            res(m[1]!)
-          }
-        }
-      })
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer)
-        rej(new Error(`${kind} target exited (code ${code}, signal ${signal}) before ready; stderr:\n${stderrTail}`))
-      })
-    })
-    return { bootstrap, kind, stop }
+    const p =
+      kind === 'kafka'
+        ? await spawnReady('bash', [join(repoRoot, 'scripts', 'kafka', 'start-broker.sh'), '--port', '0', '--dir', dir], opts('kafka target', 150_000))
+        : await spawnReady(process.execPath, [cli, 'cluster', '--brokers', '1', '--port', '0', '--data-dir', dir], opts('embedded target', 30_000))
+    return {
+      bootstrap: p.bootstrap,
+      kind,
+      async stop() {
+        await p.stop()
+        rmSync(dir, { recursive: true, force: true })
+      },
+    }
   } catch (err) {
-    await stop()
+    rmSync(dir, { recursive: true, force: true })
     throw err
   }
+}
+
+function opts(label: string, timeoutMs: number): ReadyOptions {
+  return { label, timeoutMs, cwd: repoRoot, echoStderr: !!process.env.KAFKADESK_INTEROP_VERBOSE }
 }
 
 // ---------------------------------------------------------------------------------------------
