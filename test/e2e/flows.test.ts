@@ -172,6 +172,17 @@ describe('configs, connections, overview and throughput in the UI', () => {
     expect(performance.now() - t1).toBeLessThan(390)
   })
 
+  it('lists the clients talking to the embedded cluster', async () => {
+    await go(e.page, '/connections')
+    const activity = e.page.getByTestId('client-activity')
+    await activity.locator('summary').click()
+    // This test's own kafkajs client, with the APIs it used.
+    const row = activity.locator('tbody tr', { hasText: 'e2e-flows' }).first()
+    await row.waitFor({ timeout: 10_000 })
+    expect(await row.textContent()).toMatch(/Metadata \d+/)
+    await e.shot('client-activity')
+  })
+
   it('renders the overview with its per-broker chart', async () => {
     await go(e.page, '/overview')
     await e.page.getByTestId('stat-brokers').waitFor()
