@@ -1,49 +1,26 @@
 // End-to-end: the real web mode (`kafkadesk serve` in-process: embedded cluster, console
 // services, WebSocket contract) driven through the UI in headless Chromium. Nothing is mocked.
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { startServe, type RunningServe } from '../../src-main/cli/serve'
-import { buildRenderer, rendererDir, repoRoot } from './build-renderer'
-import { launchChromium } from './browser'
-
-const shots = join(repoRoot, 'test', 'e2e', 'screenshots')
+import type { Page } from 'playwright-core'
+import { shots, startE2E, type E2E } from './harness'
 
 describe('console in web mode (real server, headless Chromium)', () => {
-  let dataDir: string
-  let serve: RunningServe
-  let browser: Browser
+  let e: E2E
   let page: Page
-  const pageErrors: string[] = []
 
   beforeAll(async () => {
-    await buildRenderer()
-    dataDir = mkdtempSync(join(tmpdir(), 'kafkadesk-e2e-'))
-    mkdirSync(shots, { recursive: true })
-    serve = await startServe({ port: 0, embedded: true, brokers: 1, dataDir, rendererDir })
-    browser = await launchChromium()
-    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'light', acceptDownloads: true })
-    page = await ctx.newPage()
-    page.on('pageerror', (e) => pageErrors.push(e.message))
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text())
-    })
-    await page.goto(serve.web.url)
+    e = await startE2E()
+    page = e.page
   })
 
   afterEach(async (ctx) => {
     // A failed step leaves a screenshot of what the page showed.
-    if (ctx.task.result?.state === 'fail' && page) {
-      await page.screenshot({ path: join(shots, `failed-${ctx.task.name.replace(/\W+/g, '-')}.png`) }).catch(() => {})
-    }
+    if (ctx.task.result?.state === 'fail' && e) await e.shot(`failed-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => {})
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await serve?.stop()
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await e?.close()
   })
 
   it('shows the overview of the embedded cluster', async () => {
@@ -134,6 +111,6 @@ describe('console in web mode (real server, headless Chromium)', () => {
   })
 
   it('raised no page errors', () => {
-    expect(pageErrors).toEqual([])
+    expect(e.pageErrors).toEqual([])
   })
 })
