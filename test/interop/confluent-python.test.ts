@@ -1,9 +1,9 @@
 // confluent-kafka-python (librdkafka 2.0.x, Debian python3-confluent-kafka) against the target.
 // The driver is test/interop/python/confluent_client.py, run with Debian's /usr/bin/python3.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CODECS, distinctRecords, expectLog, keyedMessages, type Produced } from './expect-log.ts'
-import { pyCall } from './python-driver.ts'
-import { startTarget, uniqueTopic, type Target } from './target.ts'
+import { pythonClient, type Record, type Report } from './python-driver.ts'
+import { uniqueTopic } from './target.ts'
 
 const SCRIPT = 'confluent_client.py'
 
@@ -13,26 +13,8 @@ interface Meta {
   partitions: Array<{ id: number; leader: number; replicas: number[]; isrs: number[] }>
   again_error?: string | null
 }
-interface Report {
-  partition: number
-  offset: number
-  key: string
-  value: string
-}
-interface Record extends Report {
-  timestamp: number
-}
 
-let target: Target
-const call = <T>(command: string, args: object): Promise<T> => pyCall<T>(SCRIPT, command, target.bootstrap, args)
-
-beforeAll(async () => {
-  target = await startTarget()
-})
-
-afterAll(async () => {
-  await target?.stop()
-})
+const call = pythonClient(SCRIPT)
 
 describe('confluent-kafka-python', () => {
   const topic = uniqueTopic('confluent-py')

@@ -1,33 +1,15 @@
 // kafka-python 2.0.2 (Debian python3-kafka) against the target. Codecs need python3-snappy,
 // python3-lz4 and python3-zstandard (installed by .ci/run). The driver is
 // test/interop/python/kafka_python_client.py, run with Debian's /usr/bin/python3.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CODECS, distinctRecords, expectLog, keyedMessages, type Produced } from './expect-log.ts'
-import { pyCall } from './python-driver.ts'
-import { startTarget, uniqueTopic, type Target } from './target.ts'
+import { pythonClient, type Record, type Report } from './python-driver.ts'
+import { uniqueTopic } from './target.ts'
 
 const SCRIPT = 'kafka_python_client.py'
 
-interface Report {
-  partition: number
-  offset: number
-  key: string
-  value: string
-}
-interface Record extends Report {
-  timestamp: number
-}
 
-let target: Target
-const call = <T>(command: string, args: object): Promise<T> => pyCall<T>(SCRIPT, command, target.bootstrap, args)
-
-beforeAll(async () => {
-  target = await startTarget()
-})
-
-afterAll(async () => {
-  await target?.stop()
-})
+const call = pythonClient(SCRIPT)
 
 describe('kafka-python', () => {
   const topic = uniqueTopic('kafka-python')
