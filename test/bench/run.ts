@@ -20,6 +20,7 @@ import { startBroker, type Broker, type BrokerKind } from './broker'
 import { consume } from './consumer-perf'
 import { benchConsole, cleanupConsoleBench } from './console'
 import { benchGroups, PARTITIONS as GROUP_PARTITIONS } from './groups'
+import { latencyProbe } from './latency-probe'
 import { cpuSeconds, readRss } from './memory'
 import { runMicro } from './micro'
 import { producerPerf } from './producer-perf'
@@ -34,6 +35,9 @@ const PARTITIONS = 3
 const READY_RUNS: Record<BrokerKind, number> = { embedded: 5, kafka: 3 }
 // Seconds of load for the half-load latency run: four of the perf tool's 5 s windows.
 const HALF_LOAD_SECONDS = 20
+// The steady-state latency probe (java/LatencyProbe.java) at the half-load rate.
+const PROBE_WARM_UP_SECONDS = 10
+const PROBE_SECONDS = 20
 // Records of an unmeasured first run: a fresh broker (Kafka's JIT especially) is slow for its
 // first seconds, and that is start-up, not throughput.
 const WARM_UP_RECORDS = 150_000
@@ -114,6 +118,16 @@ async function benchBroker(kind: BrokerKind, halfLoad: number | undefined): Prom
       await sleep(1000) // let the broker's write-back settle before the next run
     }
     res.halfLoadRecordsPerSec = halfLoad
+    if (halfLoad) {
+      log(`${kind}: steady-state latency probe at ${halfLoad} rec/s, acks=all (${PROBE_WARM_UP_SECONDS} s unmeasured, ${PROBE_SECONDS} s measured)`)
+      try {
+        res.probe = await latencyProbe({ bootstrap: broker.bootstrap, topic: topics[2]!, rate: halfLoad, warmUpSeconds: PROBE_WARM_UP_SECONDS, measureSeconds: PROBE_SECONDS, acks: 'all', recordSize: RECORD_SIZE })
+        log(`${kind}:   p50 ${res.probe.p50Ms} ms, p99 ${res.probe.p99Ms} ms, p99.9 ${res.probe.p999Ms} ms, max ${res.probe.maxMs} ms, errors ${res.probe.errors}`)
+        if (res.probe.errors > 0) res.errors.push(`latency probe: ${res.probe.errors} sends failed`)
+      } catch (e) {
+        res.errors.push(`latency probe: ${message(e)}`)
+      }
+    }
     const rss = readRss(broker.brokerPid)
     res.afterProduceRssMb = rss.rssMb
     res.peakRssMb = rss.peakMb
