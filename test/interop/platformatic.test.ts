@@ -11,7 +11,7 @@ import {
 } from '@platformatic/kafka'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CODECS, expectLog, keyedMessages, type Codec, type Consumed, type Produced } from './expect-log.ts'
-import { startTarget, uniqueTopic, type Target } from './target.ts'
+import { eventually, startTarget, uniqueTopic, type Target } from './target.ts'
 
 // @platformatic/kafka compresses zstd with node:zlib, which has zstd only from Node 22.15 /
 // 23.8; on Node 20 the codec is marked unavailable and zstd is skipped for this client alone.
@@ -156,18 +156,22 @@ describe('@platformatic/kafka', () => {
         },
       ],
     })
-    const [desc] = await admin.describeConfigs({
-      resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: ['retention.ms', 'cleanup.policy'] }],
+    await eventually(async () => {
+      const [desc] = await admin.describeConfigs({
+        resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: ['retention.ms', 'cleanup.policy'] }],
+      })
+      const byName = new Map(desc!.configs.map((c) => [c.name, c]))
+      expect(byName.get('retention.ms')).toMatchObject({ value: '7200000', configSource: 1 /* TOPIC_CONFIG */ })
+      expect(byName.get('cleanup.policy')).toMatchObject({ value: 'delete', configSource: 5 /* DEFAULT_CONFIG */ })
     })
-    const byName = new Map(desc!.configs.map((c) => [c.name, c]))
-    expect(byName.get('retention.ms')).toMatchObject({ value: '7200000', configSource: 1 /* TOPIC_CONFIG */ })
-    expect(byName.get('cleanup.policy')).toMatchObject({ value: 'delete', configSource: 5 /* DEFAULT_CONFIG */ })
   })
 
   it('adds partitions, deletes records and deletes the topic', async () => {
     await admin.createPartitions({ topics: [{ name: topic, count: 4 }] })
-    const meta = await admin.metadata({ topics: [topic], forceUpdate: true })
-    expect(meta.topics.get(topic)!.partitionsCount).toBe(4)
+    await eventually(async () => {
+      const meta = await admin.metadata({ topics: [topic], forceUpdate: true })
+      expect(meta.topics.get(topic)!.partitionsCount).toBe(4)
+    })
 
     const deleted = await admin.deleteRecords({ topics: [{ name: topic, partitions: [{ partition: 0, offset: 1n }] }] })
     expect(deleted[0]!.partitions[0]).toMatchObject({ partition: 0, lowWatermark: 1n })

@@ -141,12 +141,17 @@ def configs(bootstrap, a):
     res = ConfigResource(ConfigResource.Type.TOPIC, a["topic"], set_config=a["set"])
     for f in admin.alter_configs([res]).values():
         f.result()
-    desc = admin.describe_configs([ConfigResource(ConfigResource.Type.TOPIC, a["topic"])])
-    entries = {}
-    for f in desc.values():
-        for name, e in f.result().items():
-            entries[name] = {"value": e.value, "is_default": e.is_default, "source": e.source, "read_only": e.is_read_only}
-    return {"entries": entries}
+    # Apache Kafka applies the change through its metadata log: describe until it shows.
+    deadline = time.time() + 10
+    while True:
+        desc = admin.describe_configs([ConfigResource(ConfigResource.Type.TOPIC, a["topic"])])
+        entries = {}
+        for f in desc.values():
+            for name, e in f.result().items():
+                entries[name] = {"value": e.value, "is_default": e.is_default, "source": e.source, "read_only": e.is_read_only}
+        if all(entries.get(k, {}).get("value") == v for k, v in a["set"].items()) or time.time() > deadline:
+            return {"entries": entries}
+        time.sleep(0.2)
 
 
 def partitions(bootstrap, a):

@@ -127,16 +127,23 @@ def offsets(bootstrap, a):
 def configs(bootstrap, a):
     admin = admin_client(bootstrap)
     admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, a["topic"], configs=a["set"])])
-    resp = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, a["topic"])])
-    entries = {}
-    for r in resp:
-        for res in r.resources:
-            error_code, _msg, _type, _name, config_entries = res[:5]
-            if error_code:
-                raise RuntimeError(f"describe_configs error {error_code}")
-            for e in config_entries:
-                # DescribeConfigs v1+: name, value, read_only, config_source, is_sensitive, synonyms
-                entries[e[0]] = {"value": e[1], "read_only": e[2], "source": e[3]}
+    # Apache Kafka applies the change through its metadata log: describe until it shows.
+    deadline = time.time() + 10
+    while True:
+        resp = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, a["topic"])])
+        entries = {}
+        for r in resp:
+            for res in r.resources:
+                error_code, _msg, _type, _name, config_entries = res[:5]
+                if error_code:
+                    raise RuntimeError(f"describe_configs error {error_code}")
+                for e in config_entries:
+                    # DescribeConfigs v1+: name, value, read_only, config_source, is_sensitive, synonyms
+                    entries[e[0]] = {"value": e[1], "read_only": e[2], "source": e[3]}
+        applied = all(entries.get(k, {}).get("value") == v for k, v in a["set"].items())
+        if applied or time.time() > deadline:
+            break
+        time.sleep(0.2)
     admin.close()
     return {"entries": entries}
 
