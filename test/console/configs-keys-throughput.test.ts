@@ -2,7 +2,7 @@
 // throughput through the console; configs checked against kafka-configs on real Kafka.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { kafkaTool } from '../interop/target'
-import { startHarness, uniqueName, type Harness } from './setup'
+import { startHarness, uniqueName, waitFor, type Harness } from './setup'
 
 let h: Harness
 beforeAll(async () => {
@@ -71,7 +71,11 @@ describe('configs', () => {
 
     const applied = await h.call('configs.alter', { connectionId: h.connectionId, resource, changes: preview.changes.map((c) => (c.new === '2000000' ? { name: c.name, op: 'set' as const, value: '2000000' } : { name: c.name, op: 'delete' as const })) })
     expect(applied.applied).toBe(true)
-    d = await h.call('configs.describe', { connectionId: h.connectionId, resource })
+    // Apache Kafka applies the change through its metadata log: wait until a describe shows it.
+    d = await waitFor(async () => {
+      const x = await h.call('configs.describe', { connectionId: h.connectionId, resource })
+      return x.entries.find((e) => e.name === 'max.message.bytes')?.value === '2000000' && x
+    }, 10_000, 'the altered config')
     expect(d.entries.find((e) => e.name === 'retention.ms')).toMatchObject({ value: '604800000', source: 'DEFAULT_CONFIG' })
     expect(d.entries.find((e) => e.name === 'max.message.bytes')).toMatchObject({ value: '2000000', source: 'DYNAMIC_TOPIC_CONFIG' })
     if (h.kind === 'kafka') {
