@@ -5,7 +5,7 @@
 //   embedded: node out/cli/kafkadesk.js cluster --brokers 1 --port 0 --data-dir DIR
 //   kafka:    bash scripts/kafka/start-broker.sh --port 0 --dir DIR   (the JVM is its child)
 import { spawnReady } from '../helpers/ready-process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from '../interop/target'
@@ -53,29 +53,15 @@ export async function startBroker(kind: BrokerKind, opts: StartOptions = {}): Pr
       : ['bash', [join(repoRoot, 'scripts', 'kafka', 'start-broker.sh'), '--port', '0', '--dir', dir]]
 
   const env = kind === 'kafka' ? { ...process.env, ...KAFKA_STOCK_JVM } : process.env
+  const p = await spawnReady(cmd, args, { label: kind, timeoutMs: kind === 'kafka' ? 150_000 : 30_000, cwd: repoRoot, env, scratchDir: dir })
+  let pid: number
   try {
-    const p = await spawnReady(cmd, args, { label: kind, timeoutMs: kind === 'kafka' ? 150_000 : 30_000, cwd: repoRoot, env })
-    let pid: number
-    try {
-      pid = brokerPid(kind, p.child.pid!)
-    } catch (e) {
-      await p.stop()
-      throw e
-    }
-    return {
-      kind,
-      bootstrap: p.bootstrap,
-      readyMs: p.readyMs,
-      brokerPid: pid,
-      async stop() {
-        await p.stop()
-        rmSync(dir, { recursive: true, force: true })
-      },
-    }
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true })
-    throw err
+    pid = brokerPid(kind, p.child.pid!)
+  } catch (e) {
+    await p.stop()
+    throw e
   }
+  return { kind, bootstrap: p.bootstrap, readyMs: p.readyMs, brokerPid: pid, stop: async () => void (await p.stop()) }
 }
 
 /** start-broker.sh runs the JVM (main class kafka.Kafka) as a background child of its bash. */

@@ -2,6 +2,7 @@
 // `ready bootstrap=host:port[,…]`. Used for the embedded CLI and for real Kafka
 // (scripts/kafka/start-broker.sh) by the interop harness, the broker tests and the bench.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { rmSync } from 'node:fs'
 
 const READY = /^ready bootstrap=(\S+)\s*$/m
 const STDERR_KEPT = 1 << 20
@@ -25,6 +26,8 @@ export interface ReadyOptions {
   env?: NodeJS.ProcessEnv
   /** Copy the process's stderr to ours as it comes. */
   echoStderr?: boolean
+  /** A scratch directory of this process (its data dir), removed when it stops or fails to start. */
+  scratchDir?: string
 }
 
 export async function spawnReady(cmd: string, args: string[], opts: ReadyOptions): Promise<ReadyProcess> {
@@ -48,6 +51,7 @@ export async function spawnReady(cmd: string, args: string[], opts: ReadyOptions
       await exited
       clearTimeout(timer)
     }
+    if (opts.scratchDir) rmSync(opts.scratchDir, { recursive: true, force: true })
     return exited
   }
 

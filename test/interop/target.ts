@@ -46,27 +46,15 @@ export async function startTarget(): Promise<Target> {
     rmSync(dir, { recursive: true, force: true })
     throw new Error(`embedded target: ${cli} is missing; run \`npm run build:cli\` first`)
   }
-  try {
-    const p =
-      kind === 'kafka'
-        ? await spawnReady('bash', [join(repoRoot, 'scripts', 'kafka', 'start-broker.sh'), '--port', '0', '--dir', dir], opts('kafka target', 150_000))
-        : await spawnReady(process.execPath, [cli, 'cluster', '--brokers', '1', '--port', '0', '--data-dir', dir], opts('embedded target', 30_000))
-    return {
-      bootstrap: p.bootstrap,
-      kind,
-      async stop() {
-        await p.stop()
-        rmSync(dir, { recursive: true, force: true })
-      },
-    }
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true })
-    throw err
-  }
+  const p =
+    kind === 'kafka'
+      ? await spawnReady('bash', [join(repoRoot, 'scripts', 'kafka', 'start-broker.sh'), '--port', '0', '--dir', dir], opts('kafka target', 150_000, dir))
+      : await spawnReady(process.execPath, [cli, 'cluster', '--brokers', '1', '--port', '0', '--data-dir', dir], opts('embedded target', 30_000, dir))
+  return { bootstrap: p.bootstrap, kind, stop: async () => void (await p.stop()) }
 }
 
-function opts(label: string, timeoutMs: number): ReadyOptions {
-  return { label, timeoutMs, cwd: repoRoot, echoStderr: !!process.env.KAFKADESK_INTEROP_VERBOSE }
+function opts(label: string, timeoutMs: number, scratchDir: string): ReadyOptions {
+  return { label, timeoutMs, cwd: repoRoot, echoStderr: !!process.env.KAFKADESK_INTEROP_VERBOSE, scratchDir }
 }
 
 // ---------------------------------------------------------------------------------------------
