@@ -43,7 +43,7 @@ export default defineApi({
           }
           added = t.assignments.map((a, i) => {
             validateReplicaList(md, a.brokerIds, rf)
-            return { partition: current + i, leader: a.brokerIds[0], leaderEpoch: 0, replicas: [...a.brokerIds], isr: [...a.brokerIds] }
+            return { partition: current + i, leader: a.brokerIds[0], leaderEpoch: 0, partitionEpoch: 0, replicas: [...a.brokerIds], isr: [...a.brokerIds] }
           })
         } else {
           const live = md.liveBrokerIds().length

@@ -13,6 +13,8 @@ export interface PartitionAssignment {
   partition: number
   leader: number
   leaderEpoch: number
+  /** Bumped on every change of this partition's state (KRaft's partition epoch, checked by AlterPartition). */
+  partitionEpoch: number
   replicas: number[]
   isr: number[]
 }
@@ -73,7 +75,11 @@ export class MetadataStore {
     this.clusterId = data?.clusterId ?? randomBytes(16).toString('base64url')
     this.brokerConfigs = data?.brokerConfigs ?? {}
     this.brokerNodeConfigs = data?.brokerNodeConfigs ?? {}
-    for (const t of data?.topics ?? []) this.topics.set(t.name, t)
+    for (const t of data?.topics ?? []) {
+      // Files written before partition epochs existed.
+      for (const p of t.partitions) p.partitionEpoch ??= 0
+      this.topics.set(t.name, t)
+    }
     this.producerIdBlockEnd = this.nextProducerId = data?.producerIdBlockEnd ?? 0
     if (!data) this.persist()
   }
@@ -110,7 +116,7 @@ export class MetadataStore {
       const p = firstPartition + i
       const replicas: number[] = []
       for (let r = 0; r < replicationFactor; r++) replicas.push(ids[(start + p + r) % ids.length])
-      out.push({ partition: p, leader: replicas[0], leaderEpoch: 0, replicas, isr: initialIsr(replicas) })
+      out.push({ partition: p, leader: replicas[0], leaderEpoch: 0, partitionEpoch: 0, replicas, isr: initialIsr(replicas) })
     }
     return out
   }

@@ -73,7 +73,7 @@ export function createTopic(
       if (a.partitionIndex !== i) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', 'partitions should be a consecutive 0-based integer sequence')
       validateReplicaList(metadata, a.brokerIds, rf)
       rf = a.brokerIds.length
-      return { partition: i, leader: a.brokerIds[0], leaderEpoch: 0, replicas: [...a.brokerIds], isr: initialIsr(a.brokerIds) }
+      return { partition: i, leader: a.brokerIds[0], leaderEpoch: 0, partitionEpoch: 0, replicas: [...a.brokerIds], isr: initialIsr(a.brokerIds) }
     })
   } else {
     if (spec.numPartitions === 0 || spec.numPartitions < -1) throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions was set to an invalid non-positive value.')
