@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { alterPartition, type AlterPartitionRequest, type AlterPartitionResult } from './alter-partition'
 
 export interface BrokerEndpoint {
   nodeId: number
@@ -167,6 +168,19 @@ export class MetadataStore {
       this.persist()
     }
     return this.nextProducerId++
+  }
+
+  /** KRaft's AlterPartition (ISR changes by a partition leader); see alter-partition.ts. */
+  async alterPartition(req: AlterPartitionRequest): Promise<AlterPartitionResult> {
+    return alterPartition(
+      {
+        topic: (name) => this.topics.get(name),
+        // A stopped broker is unregistered: it may not rejoin an ISR until it is back.
+        eligible: (id) => this.brokers.has(id),
+        commit: (topic) => this.changed(topic),
+      },
+      req,
+    )
   }
 
   changed(topic: string): void {
