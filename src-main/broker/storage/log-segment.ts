@@ -1,15 +1,24 @@
 /**
  * One log segment: `<base>.log` (batches exactly as stored) plus its sparse `.index` and
- * `.timeindex`. Writes are synchronous positional writes on an open fd (the page cache keeps
- * them across a process kill); reads are positional reads.
+ * `.timeindex`. Writes are synchronous positional writes (the page cache keeps them across a
+ * process kill); reads are positional reads. The fds come from the process's bounded pool
+ * (file-handles.ts): a segment holds no fd while idle.
+ *
+ * An append is all or nothing. The bytes are written in a loop until all are written; if a
+ * write fails (ENOSPC, EIO…) the file is cut back to its size before the append, the indexes
+ * lose the entries the append added and every in-memory field is restored, then a StorageError
+ * is thrown. Only then may the caller acknowledge, so nothing acknowledged can be torn on disk.
  */
-import { closeSync, existsSync, fstatSync, statSync, fsyncSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs'
+import { existsSync, statSync, readSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LOG_OVERHEAD, baseOffset as batchBaseOffset, lastOffsetDelta,
   maxTimestamp as batchMaxTimestamp, validateBatchHeader,
 } from '../records/batch.js'
+import { fileHandles, type PooledFile } from './file-handles.js'
+import { fileIo, writeFully } from './file-io.js'
 import { OffsetIndex } from './offset-index.js'
+import { toStorageError } from './storage-error.js'
 import { TimeIndex } from './time-index.js'
 
 export function segmentFileName(baseOffset: number, ext: string): string {
@@ -36,6 +45,18 @@ export interface ScanResult {
 
 const CHUNK = 256 * 1024
 
+/** What an append changes, kept to put back when it fails. */
+interface AppendMark {
+  size: number
+  nextOffset: number
+  maxTimestamp: number
+  offsetOfMaxTimestamp: number
+  firstBatchTimestamp: number
+  bytesSinceLastIndexEntry: number
+  indexEntries: number
+  timeIndexEntries: number
+}
+
 export class LogSegment {
   readonly logPath: string
   readonly offsetIndex: OffsetIndex
@@ -50,28 +71,37 @@ export class LogSegment {
   firstBatchTimestamp = -1
   readonly created: number
   private bytesSinceLastIndexEntry = 0
-  private fd: number | null
+  private readonly file: PooledFile
+  /** The file may hold bytes past `size` (a failed append could not be cut back). */
+  private tailDirty = false
+  /** Written since the last fsync. */
+  private unsynced = false
 
   private constructor(
     readonly dir: string,
     readonly baseOffset: number,
     private readonly indexIntervalBytes: number,
     now: number,
+    create: boolean,
   ) {
     this.logPath = join(dir, segmentFileName(baseOffset, '.log'))
     this.offsetIndex = new OffsetIndex(join(dir, segmentFileName(baseOffset, '.index')), baseOffset)
     this.timeIndex = new TimeIndex(join(dir, segmentFileName(baseOffset, '.timeindex')), baseOffset)
     this.nextOffset = baseOffset
     this.created = now
-    this.fd = null
+    this.file = fileHandles.file(this.logPath, { truncate: create })
   }
 
   /** Creates a new empty segment (fresh files). */
   static create(dir: string, baseOffset: number, indexIntervalBytes: number, now = Date.now()): LogSegment {
-    const s = new LogSegment(dir, baseOffset, indexIntervalBytes, now)
-    s.fd = openSync(s.logPath, 'w+')
-    s.offsetIndex.reset()
-    s.timeIndex.reset()
+    const s = new LogSegment(dir, baseOffset, indexIntervalBytes, now, true)
+    try {
+      s.file.fd()
+      s.offsetIndex.reset()
+      s.timeIndex.reset()
+    } catch (e) {
+      throw toStorageError(e, s.logPath, 'create')
+    }
     return s
   }
 
@@ -82,9 +112,8 @@ export class LogSegment {
    * falls back to recovery. Returns the segment and the number of bytes truncated.
    */
   static open(dir: string, baseOffset: number, indexIntervalBytes: number, recover: boolean, now = Date.now()): { segment: LogSegment; truncatedBytes: number } {
-    const s = new LogSegment(dir, baseOffset, indexIntervalBytes, now)
-    s.fd = openSync(s.logPath, 'r+')
-    s.size = fstatSync(s.fd).size
+    const s = new LogSegment(dir, baseOffset, indexIntervalBytes, now, false)
+    s.size = statSync(s.logPath).size
     if (!recover && s.loadFromIndexes()) return { segment: s, truncatedBytes: 0 }
     return { segment: s, truncatedBytes: s.recover() }
   }
@@ -137,7 +166,7 @@ export class LogSegment {
     })
     const truncated = this.size - res.end
     if (truncated > 0) {
-      ftruncateSync(this.requireFd(), res.end)
+      fileIo().truncate(this.requireFd(), res.end)
       this.size = res.end
     }
     this.readFirstBatchTimestamp()
@@ -157,26 +186,68 @@ export class LogSegment {
     this.bytesSinceLastIndexEntry += size
   }
 
-  /** Appends one batch whose offsets are already set. */
+  /** Appends one batch whose offsets are already set; throws a StorageError (having changed nothing) when it cannot be written whole. */
   append(batch: Buffer, lastOffset: number, maxTs: number): void {
-    const position = this.size
-    writeSync(this.requireFd(), batch, 0, batch.length, position)
-    this.size += batch.length
-    if (position === 0) this.firstBatchTimestamp = maxTs
-    this.indexBatch(position, batch.length, lastOffset, maxTs)
-    this.nextOffset = lastOffset + 1
+    this.appendMany(batch, [{ off: 0, size: batch.length, lastOffset, maxTimestamp: maxTs }])
   }
 
-  /** Appends several consecutive batches (already validated) in one write. */
+  /** Appends several consecutive batches (already validated) in one write, all or nothing. */
   appendMany(bytes: Buffer, batches: Array<{ off: number; size: number; lastOffset: number; maxTimestamp: number }>): void {
+    const mark = this.mark()
     const position = this.size
-    writeSync(this.requireFd(), bytes, 0, bytes.length, position)
-    this.size += bytes.length
-    for (const b of batches) {
-      if (position + b.off === 0) this.firstBatchTimestamp = b.maxTimestamp
-      this.indexBatch(position + b.off, b.size, b.lastOffset, b.maxTimestamp)
-      this.nextOffset = b.lastOffset + 1
+    try {
+      if (this.tailDirty) {
+        fileIo().truncate(this.requireFd(), this.size)
+        this.tailDirty = false
+      }
+      writeFully(this.requireFd(), bytes, position, this.logPath)
+      this.unsynced = true
+      this.size += bytes.length
+      for (const b of batches) {
+        if (position + b.off === 0) this.firstBatchTimestamp = b.maxTimestamp
+        this.indexBatch(position + b.off, b.size, b.lastOffset, b.maxTimestamp)
+        this.nextOffset = b.lastOffset + 1
+      }
+    } catch (e) {
+      this.rollback(mark)
+      throw toStorageError(e, this.logPath, 'append')
     }
+  }
+
+  private mark(): AppendMark {
+    return {
+      size: this.size,
+      nextOffset: this.nextOffset,
+      maxTimestamp: this.maxTimestamp,
+      offsetOfMaxTimestamp: this.offsetOfMaxTimestamp,
+      firstBatchTimestamp: this.firstBatchTimestamp,
+      bytesSinceLastIndexEntry: this.bytesSinceLastIndexEntry,
+      indexEntries: this.offsetIndex.entries,
+      timeIndexEntries: this.timeIndex.entries,
+    }
+  }
+
+  /** Puts the segment back as `m` recorded it; never throws (a file that cannot be cut stays dirty). */
+  private rollback(m: AppendMark): void {
+    this.size = m.size
+    this.nextOffset = m.nextOffset
+    this.maxTimestamp = m.maxTimestamp
+    this.offsetOfMaxTimestamp = m.offsetOfMaxTimestamp
+    this.firstBatchTimestamp = m.firstBatchTimestamp
+    this.bytesSinceLastIndexEntry = m.bytesSinceLastIndexEntry
+    this.offsetIndex.rollbackTo(m.indexEntries)
+    this.timeIndex.rollbackTo(m.timeIndexEntries)
+    try {
+      fileIo().truncate(this.requireFd(), m.size)
+      this.tailDirty = false
+    } catch {
+      this.tailDirty = true
+    }
+  }
+
+  /** True when a failed write left bytes that could not be removed: the log must be recovered on its next open. */
+  get needsRecovery(): boolean {
+    return this.tailDirty || this.offsetIndex.dirty || this.timeIndex.dirty
   }
 
   /** Newest record time for retention: maxTimestamp, or the file's mtime when there is none. */
@@ -262,7 +333,7 @@ export class LogSegment {
     const b = this.findBatch(offset)
     if (!b) return 0
     const removed = this.size - b.position
-    ftruncateSync(this.requireFd(), b.position)
+    fileIo().truncate(this.requireFd(), b.position)
     this.size = b.position
     this.offsetIndex.truncateTo(b.baseOffset, b.position)
     this.timeIndex.truncateTo(b.baseOffset)
@@ -285,19 +356,25 @@ export class LogSegment {
   }
 
   private requireFd(): number {
-    if (this.fd === null) this.fd = openSync(this.logPath, 'r+')
-    return this.fd
+    return this.file.fd()
   }
 
+  /** fsync of what was written since the last flush (the log, then its indexes). */
   flush(): void {
-    if (this.fd !== null) fsyncSync(this.fd)
+    if (this.unsynced || this.tailDirty) {
+      if (this.tailDirty) {
+        fileIo().truncate(this.requireFd(), this.size)
+        this.tailDirty = false
+      }
+      fileIo().fsync(this.requireFd())
+      this.unsynced = false
+    }
     this.offsetIndex.flush()
     this.timeIndex.flush()
   }
 
   close(): void {
-    if (this.fd !== null) closeSync(this.fd)
-    this.fd = null
+    this.file.close()
     this.offsetIndex.close()
     this.timeIndex.close()
   }

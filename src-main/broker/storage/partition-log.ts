@@ -16,6 +16,7 @@ import { decodeRecords } from '../records/record.js'
 import { defaultLogConfig, hasDeletePolicy, type LogConfig } from './log-config.js'
 import { LogSegment } from './log-segment.js'
 import { ProducerStateManager, type ProducerBatchMetadata } from './producer-state.js'
+import { StorageError } from './storage-error.js'
 
 export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown'
 export const LOG_START_OFFSET_FILE = 'log-start-offset'
@@ -23,7 +24,11 @@ const LOG_FILE_RE = /^(\d{20})\.log$/
 
 export type AppendError =
   | 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT' | 'MESSAGE_TOO_LARGE'
-  | 'INVALID_TIMESTAMP' | 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER'
+  | 'INVALID_TIMESTAMP' | 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'KAFKA_STORAGE_ERROR'
+
+/** Partition directories are private to the user running the broker. */
+export const DIR_MODE = 0o700
+export const FILE_MODE = 0o600
 
 export interface AppendOptions {
   /** Broker time used for LogAppendTime topics (defaults to now). */
@@ -86,6 +91,8 @@ export interface TimestampAndOffset {
 export interface OpenOptions {
   /** Clock (tests). */
   now?: () => number
+  /** Where I/O problems that do not fail a request are reported (shutdown, snapshots). */
+  log?: (line: string) => void
 }
 
 export class PartitionLog {
@@ -100,6 +107,7 @@ export class PartitionLog {
   recoveredBytes = 0
   private closed = false
   private readonly now: () => number
+  private readonly logLine: (line: string) => void
 
   private constructor(
     readonly dir: string,
@@ -107,6 +115,7 @@ export class PartitionLog {
     opts: OpenOptions,
   ) {
     this.now = opts.now ?? Date.now
+    this.logLine = opts.log ?? ((l) => process.stderr.write(`${l}\n`))
   }
 
   get logEndOffset(): number {
@@ -130,7 +139,7 @@ export class PartitionLog {
   }
 
   private load(): void {
-    mkdirSync(this.dir, { recursive: true })
+    mkdirSync(this.dir, { recursive: true, mode: DIR_MODE })
     const marker = join(this.dir, CLEAN_SHUTDOWN_FILE)
     const clean = existsSync(marker)
     if (clean) unlinkSync(marker)
@@ -169,7 +178,7 @@ export class PartitionLog {
 
   private writeLogStartOffset(): void {
     const f = join(this.dir, LOG_START_OFFSET_FILE)
-    writeFileSync(`${f}.tmp`, `${this.logStartOffset}\n`)
+    writeFileSync(`${f}.tmp`, `${this.logStartOffset}\n`, { mode: FILE_MODE })
     renameSync(`${f}.tmp`, f)
   }
 
@@ -239,8 +248,17 @@ export class PartitionLog {
     if (opts.leaderEpoch !== undefined) setPartitionLeaderEpoch(batch, opts.leaderEpoch)
     const last = base + h.lastOffsetDelta
     const maxTs = logAppendTime ? appendTime : h.maxTimestamp
-    this.maybeRoll(batch.length, maxTs, last, now)
-    this.active.append(batch, last, maxTs)
+    try {
+      this.maybeRoll(batch.length, maxTs, last, now)
+      this.active.append(batch, last, maxTs)
+    } catch (e) {
+      // Kafka takes the whole log dir offline on an IOException until a restart. Here the segment
+      // has already undone the failed write (file cut back, indexes and offsets unchanged), so
+      // only this append fails with KAFKA_STORAGE_ERROR: reads keep being served and the next
+      // append tries again, which succeeds as soon as space returns, without a restart.
+      if (e instanceof StorageError) return { error: 'KAFKA_STORAGE_ERROR', message: `storage error: ${e.message}` }
+      throw e
+    }
     h.baseOffset = base
     h.lastOffset = last
     this.producerState.update(h, base, last, maxTs)
@@ -302,16 +320,23 @@ export class PartitionLog {
   roll(baseOffset = this.leo): void {
     const old = this.active
     if (old.size === 0 && old.baseOffset === baseOffset) return
-    old.onBecomeInactive()
+    if (old.size > 0) old.onBecomeInactive()
+    // the new segment first: if its files cannot be created the old one stays active
+    const next = LogSegment.create(this.dir, baseOffset, this.config['index.interval.bytes'], this.now())
     old.offsetIndex.unload()
     old.timeIndex.unload()
     if (old.size === 0) {
       // an empty segment is replaced rather than kept
-      old.delete()
       this.segments.pop()
+      old.delete()
     }
-    this.segments.push(LogSegment.create(this.dir, baseOffset, this.config['index.interval.bytes'], this.now()))
-    this.producerState.writeSnapshot(this.dir, baseOffset)
+    this.segments.push(next)
+    try {
+      this.producerState.writeSnapshot(this.dir, baseOffset)
+    } catch (e) {
+      // a snapshot only shortens recovery: without it the state is rebuilt from an older one and the log
+      this.logLine(`producer state snapshot in ${this.dir} not written: ${(e as Error).message}`)
+    }
   }
 
   // ---- read ----
@@ -545,25 +570,37 @@ export class PartitionLog {
     this.active.flush()
   }
 
-  /** Clean shutdown: flush, snapshot the producer state, write the clean-shutdown marker. */
   /**
-   * Closes the log. A clean close flushes, snapshots producer state and marks the shutdown
-   * clean so the next open skips recovery; `clean: false` only releases the files, as a crash
-   * would leave them (the embedded cluster's broker kill).
+   * Closes the log; never throws. A clean close flushes, snapshots producer state and marks the
+   * shutdown clean so the next open skips recovery; `clean: false` only releases the files, as a
+   * crash would leave them (the embedded cluster's broker kill). When any of the clean steps
+   * fails (a full disk, EIO) the error is logged and the log is left unmarked, so the next open
+   * recovers it. Returns whether the log was marked clean.
    */
-  close({ clean = true }: { clean?: boolean } = {}): void {
-    if (this.closed) return
-    if (!clean) {
-      for (const s of this.segments) s.close()
-      this.closed = true
-      return
-    }
-    this.active.onBecomeInactive()
-    this.active.flush()
-    this.producerState.writeSnapshot(this.dir, this.leo)
-    for (const s of this.segments) s.close()
-    writeFileSync(join(this.dir, CLEAN_SHUTDOWN_FILE), '')
+  close({ clean = true }: { clean?: boolean } = {}): boolean {
+    if (this.closed) return false
     this.closed = true
+    let marked = false
+    if (clean) {
+      try {
+        if (this.segments.some((s) => s.needsRecovery)) throw new Error('a failed write could not be undone')
+        this.active.onBecomeInactive()
+        this.active.flush()
+        this.producerState.writeSnapshot(this.dir, this.leo)
+        writeFileSync(join(this.dir, CLEAN_SHUTDOWN_FILE), '', { mode: FILE_MODE })
+        marked = true
+      } catch (e) {
+        this.logLine(`log ${this.dir} not closed cleanly, it will be recovered on the next start: ${(e as Error).message}`)
+      }
+    }
+    for (const s of this.segments) {
+      try {
+        s.close()
+      } catch (e) {
+        this.logLine(`closing a segment of ${this.dir} failed: ${(e as Error).message}`)
+      }
+    }
+    return marked
   }
 
   private ensureOpen(): void {

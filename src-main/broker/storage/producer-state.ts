@@ -4,7 +4,7 @@
  * ongoing transaction. Rebuilt from batch headers, and snapshotted to `<offset>.snapshot`
  * files (JSON) at segment roll and clean shutdown so opening a big log needs no full rescan.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { lastSequence, NO_SEQUENCE, type BatchHeader } from '../records/batch.js'
 
@@ -162,7 +162,13 @@ export class ProducerStateManager {
   writeSnapshot(dir: string, offset: number, keep = 2): void {
     const file = ProducerStateManager.snapshotFile(dir, offset)
     const body = JSON.stringify({ version: 1, offset, producers: [...this.producers.values()] })
-    writeFileSync(`${file}.tmp`, body)
+    try {
+      writeFileSync(`${file}.tmp`, body, { mode: 0o600 })
+    } catch (e) {
+      // a full disk leaves part of the file: give its space back
+      rmSync(`${file}.tmp`, { force: true })
+      throw e
+    }
     renameSync(`${file}.tmp`, file)
     const all = ProducerStateManager.listSnapshots(dir)
     for (const o of all.slice(0, Math.max(0, all.length - keep))) ProducerStateManager.deleteSnapshot(dir, o)
