@@ -21,6 +21,8 @@ export const ApiKey = {
   Metadata: 3,
   OffsetCommit: 8,
   FindCoordinator: 10,
+  CreateTopics: 19,
+  DeleteRecords: 21,
   SaslHandshake: 17,
   ApiVersions: 18,
   DescribeConfigs: 32,

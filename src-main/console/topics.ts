@@ -3,7 +3,7 @@
 import { ContractError, type PartitionDetail, type RequestOf, type ResponseOf, type TopicDescription } from '../ipc/contract'
 import { isInternalTopic } from './cluster'
 import type { Session } from './connections'
-import { ApiKey, checkError } from './raw-client'
+import { ApiKey, checkError, kafkaErrorName } from './raw-client'
 import { fetchMetadata, fetchTopic, type TopicMeta } from './metadata'
 
 export const ADD_PARTITIONS_WARNING =
@@ -154,21 +154,69 @@ export async function describeTopic(s: Session, topic: string, withSizes = true)
   }
 }
 
+/** Which dialog field a broker's CreateTopics error is about. */
+const CREATE_ERROR_FIELD: Record<string, string> = {
+  TOPIC_ALREADY_EXISTS: 'topic',
+  INVALID_TOPIC_EXCEPTION: 'topic',
+  INVALID_PARTITIONS: 'partitions',
+  INVALID_REPLICATION_FACTOR: 'replicationFactor',
+  INVALID_REPLICA_ASSIGNMENT: 'replicationFactor',
+  INVALID_CONFIG: 'configs',
+}
+
+/**
+ * CreateTopics through the raw client rather than kafkajs: kafkajs folds the broker's refusal
+ * into "Topic creation errors" without Kafka's error message, and v5+ answers with the partition
+ * count and replication factor the broker really chose (for -1, its defaults).
+ */
 export async function createTopic(s: Session, req: RequestOf<'topics.create'>): Promise<ResponseOf<'topics.create'>> {
-  const created = await s.admin.createTopics({
-    validateOnly: req.validateOnly,
-    waitForLeaders: !req.validateOnly,
+  const { address } = await s.anyBroker()
+  const c = await s.raw.get(address)
+  const v = c.version(ApiKey.CreateTopics, 7, 2)
+  const r = await c.request(ApiKey.CreateTopics, v, {
     topics: [
       {
-        topic: req.topic,
+        name: req.topic,
         numPartitions: req.partitions,
         replicationFactor: req.replicationFactor,
-        configEntries: Object.entries(req.configs).map(([name, value]) => ({ name, value })),
+        assignments: [],
+        configs: Object.entries(req.configs).map(([name, value]) => ({ name, value })),
       },
     ],
+    timeoutMs: 30_000,
+    validateOnly: !!req.validateOnly,
   })
-  if (!created && !req.validateOnly) throw new ContractError('KAFKA_TOPIC_ALREADY_EXISTS', `topic ${req.topic} already exists`, 'topic')
-  return { topic: req.topic, partitions: req.partitions, replicationFactor: req.replicationFactor, created: !req.validateOnly }
+  const t = r.topics[0]
+  if (!t) throw new ContractError('INTERNAL', `CreateTopics answered without ${req.topic}`)
+  if (t.errorCode) {
+    const name = kafkaErrorName(t.errorCode)
+    throw new ContractError(`KAFKA_${name}`, t.errorMessage || name, CREATE_ERROR_FIELD[name])
+  }
+  let partitions = v >= 5 && t.numPartitions > 0 ? t.numPartitions : req.partitions
+  let replicationFactor = v >= 5 && t.replicationFactor > 0 ? t.replicationFactor : req.replicationFactor
+  if (!req.validateOnly) {
+    // The next view describes the topic: wait until metadata shows it with leaders.
+    const meta = await waitForLeaders(s, req.topic)
+    if (meta) {
+      partitions = meta.partitions.length
+      replicationFactor = meta.partitions[0]?.replicas.length ?? replicationFactor
+    }
+  }
+  return { topic: req.topic, partitions, replicationFactor, created: !req.validateOnly }
+}
+
+async function waitForLeaders(s: Session, topic: string, timeoutMs = 10_000): Promise<TopicMeta | null> {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    try {
+      const t = await fetchTopic(s, topic)
+      if (t.partitions.length && t.partitions.every((p) => p.leader >= 0)) return t
+    } catch {
+      /* not propagated yet */
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return null
 }
 
 export async function deleteTopics(s: Session, topics: string[]): Promise<ResponseOf<'topics.delete'>> {

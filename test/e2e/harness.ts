@@ -21,13 +21,13 @@ export interface E2E {
   close(): Promise<void>
 }
 
-export async function startE2E(opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<E2E> {
+export async function startE2E(opts: { colorScheme?: 'light' | 'dark'; brokers?: number; viewport?: { width: number; height: number } } = {}): Promise<E2E> {
   await buildRenderer()
   const dataDir = mkdtempSync(join(tmpdir(), 'kafkadesk-e2e-'))
   mkdirSync(shots, { recursive: true })
-  const serve = await startServe({ port: 0, embedded: true, brokers: 1, dataDir, rendererDir })
+  const serve = await startServe({ port: 0, embedded: true, brokers: opts.brokers ?? 1, dataDir, rendererDir })
   const browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: opts.colorScheme ?? 'light' })
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 }, colorScheme: opts.colorScheme ?? 'light' })
   const page = await context.newPage()
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))
