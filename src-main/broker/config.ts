@@ -75,7 +75,14 @@ export const brokerConfigDefs: ConfigDef[] = [
   { name: 'default.replication.factor', type: 'INT', default: '1', min: 1, doc: 'Default replication factor of auto-created topics.', readOnly: true },
   { name: 'delete.topic.enable', type: 'BOOLEAN', default: 'true', doc: 'Allow topic deletion.', readOnly: true },
   { name: 'socket.request.max.bytes', type: 'INT', default: '104857600', min: 1, doc: 'Largest request the broker reads; larger frames close the connection.', readOnly: true },
-  { name: 'message.max.bytes', type: 'INT', default: '1048588', min: 0, doc: 'Largest record batch size allowed.' },
+  { name: 'message.max.bytes', type: 'INT', default: '1048588', min: 0, doc: 'Largest record batch size allowed, before and after decompression.' },
+  // Limits that keep one request from taking the cluster down (checked before any work is done).
+  { name: 'max.partitions.per.request', type: 'INT', default: '10000', min: 1, doc: 'Most partitions one CreateTopics or CreatePartitions request may add (Kafka\'s controller caps a request at 10000); more is refused with POLICY_VIOLATION.', readOnly: true },
+  { name: 'max.partitions', type: 'INT', default: '100000', min: 1, doc: 'Most partitions the cluster may hold (the cluster-wide limit of KIP-578); a request that would exceed it is refused with POLICY_VIOLATION.', readOnly: true },
+  { name: 'max.connections', type: 'INT', default: '2147483647', min: 0, doc: 'Most client connections a broker accepts; further ones are closed at once.', readOnly: true },
+  { name: 'max.connections.per.ip', type: 'INT', default: '2147483647', min: 0, doc: 'Most client connections a broker accepts from one IP address.', readOnly: true },
+  { name: 'max.connections.per.ip.overrides', type: 'STRING', default: '', doc: 'Per-IP exceptions to max.connections.per.ip, as "ip:count,ip:count".', readOnly: true },
+  { name: 'connections.max.idle.ms', type: 'LONG', default: '600000', min: -1, doc: 'Idle time after which a broker closes a client connection; -1 never closes.', readOnly: true },
   { name: 'log.retention.ms', type: 'LONG', default: '604800000', min: -1, doc: 'Default retention time of topics.' },
   { name: 'log.retention.hours', type: 'INT', default: '168', doc: 'Default retention time of topics, in hours.', readOnly: true },
   { name: 'log.retention.bytes', type: 'LONG', default: '-1', doc: 'Default retention size of partitions.' },
@@ -84,6 +91,7 @@ export const brokerConfigDefs: ConfigDef[] = [
   { name: 'log.cleanup.policy', type: 'LIST', default: 'delete', oneOf: ['delete', 'compact'], doc: 'Default cleanup policy.' },
   { name: 'log.message.timestamp.type', type: 'STRING', default: 'CreateTime', oneOf: ['CreateTime', 'LogAppendTime'], doc: 'Default timestamp type.' },
   { name: 'log.dirs', type: 'STRING', default: null, doc: 'Directories holding the log data.', readOnly: true },
+  { name: 'log.open.files.max', type: 'INT', default: '400', min: 16, doc: 'Most segment and index files this broker process keeps open; idle ones are closed least recently used first, so file handles do not grow with the partition count (fits the default ulimit -n of 1024 with room for sockets).', readOnly: true },
   { name: 'min.insync.replicas', type: 'INT', default: '1', min: 1, doc: 'Default minimum in-sync replicas.' },
   { name: 'compression.type', type: 'STRING', default: 'producer', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'], doc: 'Default topic compression.' },
   { name: 'offsets.topic.num.partitions', type: 'INT', default: '50', min: 1, doc: 'Partitions of __consumer_offsets.', readOnly: true },
@@ -96,6 +104,13 @@ export const brokerConfigDefs: ConfigDef[] = [
   { name: 'group.max.session.timeout.ms', type: 'INT', default: '1800000', doc: 'Maximum consumer session timeout.', readOnly: true },
   { name: 'transactional.id.expiration.ms', type: 'INT', default: '604800000', doc: 'Idle time after which a transactional id expires.', readOnly: true },
   { name: 'unclean.leader.election.enable', type: 'BOOLEAN', default: 'false', doc: 'Allow out-of-sync replicas to become leader.' },
+  { name: 'replica.lag.time.max.ms', type: 'LONG', default: '30000', min: 0, doc: 'A follower that has not caught up with the leader for this long leaves the ISR.', readOnly: true },
+  { name: 'replica.fetch.wait.max.ms', type: 'INT', default: '500', min: 0, doc: 'Longest wait of a follower fetch for data on the leader.', readOnly: true },
+  { name: 'replica.fetch.min.bytes', type: 'INT', default: '1', doc: 'Bytes a follower fetch waits for.', readOnly: true },
+  { name: 'replica.fetch.max.bytes', type: 'INT', default: '1048576', min: 0, doc: 'Bytes a follower fetches per partition.', readOnly: true },
+  { name: 'replica.fetch.response.max.bytes', type: 'INT', default: '10485760', min: 0, doc: 'Bytes a follower fetches per request.', readOnly: true },
+  { name: 'replica.fetch.backoff.ms', type: 'INT', default: '1000', min: 0, doc: 'Pause of a follower after a fetch error.', readOnly: true },
+  { name: 'replica.socket.timeout.ms', type: 'INT', default: '30000', doc: 'Socket timeout of follower fetches.', readOnly: true },
 ]
 
 export const topicConfigByName = new Map(topicConfigDefs.map((d) => [d.name, d]))

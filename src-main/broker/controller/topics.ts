@@ -38,6 +38,42 @@ export function validateReplicaList(metadata: MetadataStore, brokerIds: number[]
   }
 }
 
+/** The partition limits a request is checked against before anything is placed or created. */
+export interface PartitionLimits {
+  /** max.partitions.per.request: partitions one CreateTopics/CreatePartitions may add. */
+  perRequest: number
+  /** max.partitions: partitions the whole cluster may hold. */
+  cluster: number
+}
+
+/** Kafka's message for a request over its controller's per-request partition cap (ReplicationControlManager). */
+export const EXCESSIVE_PARTITIONS_MESSAGE = 'Excessively large number of partitions per request.'
+
+/** Partitions a CreateTopics entry asks for, as Kafka counts them: the assignments, else numPartitions (-1: the default). */
+export function requestedPartitions(t: { numPartitions: number; assignments?: unknown[] | null }, defaultPartitions: number): number {
+  if (t.assignments && t.assignments.length > 0) return t.assignments.length
+  if (t.numPartitions === -1) return defaultPartitions
+  return t.numPartitions > 0 ? t.numPartitions : 0
+}
+
+/** The broker's partition limits (max.partitions.per.request, max.partitions). */
+export function partitionLimits(config: { int(name: string): number }): PartitionLimits {
+  return { perRequest: config.int('max.partitions.per.request'), cluster: config.int('max.partitions') }
+}
+
+export function clusterPartitionCount(metadata: MetadataStore): number {
+  let n = 0
+  for (const t of metadata.topics.values()) n += t.partitions.length
+  return n
+}
+
+/** Refuses adding `added` partitions to a cluster already holding `existing` when that passes max.partitions. */
+export function checkClusterPartitions(existing: number, added: number, limits: PartitionLimits): void {
+  if (existing + added > limits.cluster) {
+    throw new KafkaError('POLICY_VIOLATION', `Adding ${added} partition(s) to the ${existing} the cluster holds would exceed max.partitions (${limits.cluster}).`)
+  }
+}
+
 export interface CreateTopicSpec {
   name: string
   /** -1 means the broker default (num.partitions). */
@@ -55,8 +91,15 @@ export function createTopic(
   spec: CreateTopicSpec,
   defaults: { numPartitions: number; replicationFactor: number },
   validateOnly = false,
+  limits?: PartitionLimits,
 ): TopicMetadata | { name: string; partitions: PartitionAssignment[]; configs: Record<string, string> } {
   validateTopicName(spec.name)
+  // The size of the topic is bounded before any assignment is built for it.
+  if (limits) {
+    const wanted = requestedPartitions(spec, defaults.numPartitions)
+    if (wanted > limits.perRequest) throw new KafkaError('POLICY_VIOLATION', EXCESSIVE_PARTITIONS_MESSAGE)
+    checkClusterPartitions(clusterPartitionCount(metadata), wanted, limits)
+  }
   if (metadata.topics.has(spec.name)) throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${spec.name}' already exists.`)
   const collide = spec.name.replace(/\./g, '_')
   for (const t of metadata.topics.keys()) {
