@@ -1,6 +1,8 @@
 import { join } from 'node:path'
 import { Broker } from './broker'
-import { MetadataStore } from './controller/metadata'
+import type { MetadataStore } from './controller/metadata'
+import { QuorumController } from './controller/quorum-controller'
+import { localMetadataView } from './controller/local-channel'
 
 export interface ClusterOptions {
   brokers: number
@@ -15,11 +17,13 @@ export interface ClusterOptions {
 
 /** The embedded cluster: N brokers in this process sharing one metadata store, each its own endpoint. */
 export class EmbeddedCluster {
+  readonly controller: QuorumController
   readonly metadata: MetadataStore
   readonly brokers: Broker[] = []
 
   constructor(readonly options: ClusterOptions) {
-    this.metadata = new MetadataStore(options.dataDir)
+    this.controller = new QuorumController({ dataDir: options.dataDir, configs: options.configs, log: options.log })
+    this.metadata = localMetadataView(this.controller)
     for (let i = 0; i < options.brokers; i++) {
       this.brokers.push(
         new Broker({

@@ -1,0 +1,56 @@
+// The metadata log's records, shaped after KRaft's (org.apache.kafka.common.metadata.*Record).
+// Kept as JSON objects: the log is local to one machine and read by this code only, so a
+// readable file beats Kafka's binary encoding. Partition changes carry the full new state
+// (not KRaft's optional deltas) so replaying a record never depends on guessing defaults.
+
+export interface BrokerEndpoint {
+  nodeId: number
+  host: string
+  port: number
+  rack: string | null
+}
+
+export type MetadataRecord =
+  /** Which cluster this log belongs to (Kafka keeps it in meta.properties; one record here). */
+  | { type: 'Cluster'; clusterId: string }
+  | { type: 'FeatureLevel'; name: string; featureLevel: number }
+  | { type: 'Topic'; name: string; topicId: string; internal: boolean }
+  | { type: 'RemoveTopic'; topicId: string }
+  | {
+      type: 'Partition'
+      topicId: string
+      partitionId: number
+      replicas: number[]
+      isr: number[]
+      leader: number
+      leaderEpoch: number
+      partitionEpoch: number
+      /** Replicas being added or removed by a reassignment (KRaft's addingReplicas/removingReplicas). */
+      addingReplicas?: number[]
+      removingReplicas?: number[]
+    }
+  | {
+      type: 'PartitionChange'
+      topicId: string
+      partitionId: number
+      replicas: number[]
+      isr: number[]
+      leader: number
+      leaderEpoch: number
+      partitionEpoch: number
+      addingReplicas?: number[]
+      removingReplicas?: number[]
+    }
+  /** resourceType as Kafka's ConfigResource: 2 topic, 4 broker (name '' is the cluster default). value null deletes. */
+  | { type: 'Config'; resourceType: 2 | 4; resourceName: string; name: string; value: string | null }
+  | { type: 'RegisterBroker'; brokerId: number; brokerEpoch: number; host: string; port: number; rack: string | null; fenced: boolean; pid?: number }
+  | { type: 'UnregisterBroker'; brokerId: number; brokerEpoch: number }
+  | { type: 'FenceBroker'; id: number; epoch: number }
+  | { type: 'UnfenceBroker'; id: number; epoch: number }
+  /** The next producer id the controller hands out: every id below it is taken (KRaft's ProducerIdsRecord). */
+  | { type: 'ProducerIds'; brokerId: number; brokerEpoch: number; nextProducerId: number }
+
+export interface LoggedRecord {
+  offset: number
+  record: MetadataRecord
+}
