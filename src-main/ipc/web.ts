@@ -1,8 +1,13 @@
 // Web mode: the built renderer and the IPC contract over HTTP + WebSocket on 127.0.0.1.
 //
-// Every request needs the per-launch token: `?token=` in the URL (the printed one), or the
-// cookie set when that URL was opened, so the page's own assets and WebSocket need no token
-// in their URLs. Tokens are compared in constant time. Wire format on the socket:
+// The API (the WebSocket) needs the per-launch token; the static files of the built renderer do
+// not, since they hold no secret. The printed URL carries the token as `?token=`; the page keeps
+// it in its tab's sessionStorage, strips it from the address bar, and presents it when it opens
+// the socket, as a Sec-WebSocket-Protocol value `kafkadesk.token.<token>` next to `kafkadesk`
+// (the one the server selects, so the token is never echoed). Scripts may give `?token=` on the
+// socket URL instead. No cookie: cookies ignore ports, so one set here would go to every other
+// server on 127.0.0.1 the browser visits. Host (DNS rebinding) and Origin checks stay on every
+// request. Tokens are compared in constant time. Wire format on the socket:
 //   client → server  {id, channel, payload}
 //   server → client  {id, ok: true, result} | {id, ok: false, error: {code, message, field?}}
 //   server → client  {event, payload}                      (event streams, pushed)
@@ -17,6 +22,7 @@ import { fileURLToPath } from 'node:url'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket, type RawData } from 'ws'
 import { contentSecurityPolicy } from './csp'
+import { MAX_MESSAGE_BYTES, SocketStreams, redactUrl } from './web-limits'
 import type { Broadcast } from './broadcast'
 import { dispatch, type ErrorShape, type EventSink, type Handlers } from './contract'
 
@@ -46,8 +52,12 @@ export interface WebServer {
 export const HOST = '127.0.0.1'
 /** Where the renderer's web transport connects. */
 export const WS_PATH = '/ws'
-const COOKIE = 'kafkadesk_token'
-const MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+/** The subprotocol the server selects; the page offers it with the token one. */
+export const WS_PROTOCOL = 'kafkadesk'
+/** Prefix of the subprotocol value that carries the token (base64url is valid there). */
+export const WS_TOKEN_PROTOCOL_PREFIX = 'kafkadesk.token.'
+/** The cookie earlier versions set; cleared when a browser still sends it. */
+const LEGACY_COOKIE = 'kafkadesk_token'
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -95,21 +105,6 @@ export function tokenMatches(given: string | null | undefined, expected: string)
   return timingSafeEqual(a, b)
 }
 
-function cookieValue(header: string | undefined, name: string): string | null {
-  if (!header) return null
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq < 0) continue
-    if (part.slice(0, eq).trim() !== name) continue
-    try {
-      return decodeURIComponent(part.slice(eq + 1).trim())
-    } catch {
-      return null
-    }
-  }
-  return null
-}
-
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? newToken()
   const rendererDir = resolve(options.rendererDir ?? defaultRendererDir())
@@ -120,12 +115,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const allowedHosts = () => new Set([`${HOST}:${port}`, `localhost:${port}`])
   const allowedOrigins = () => new Set([`http://${HOST}:${port}`, `http://localhost:${port}`])
 
-  /** The token from the query or the cookie, checked; also guards against DNS rebinding via Host. */
-  const authorized = (req: IncomingMessage, url: URL): { ok: boolean; viaQuery: boolean } => {
-    if (!allowedHosts().has(req.headers.host ?? '')) return { ok: false, viaQuery: false }
-    const fromQuery = url.searchParams.get('token')
-    if (fromQuery) return { ok: tokenMatches(fromQuery, token), viaQuery: true }
-    return { ok: tokenMatches(cookieValue(req.headers.cookie, COOKIE), token), viaQuery: false }
+  /** Guards against DNS rebinding: only this server's own names. */
+  const hostAllowed = (req: IncomingMessage): boolean => allowedHosts().has(req.headers.host ?? '')
+
+  /** The socket's token: its subprotocol value, else `?token=` on its URL. */
+  const socketAuthorized = (req: IncomingMessage, url: URL): boolean => {
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX))
+    if (offered !== undefined) return tokenMatches(offered.slice(WS_TOKEN_PROTOCOL_PREFIX.length), token)
+    return tokenMatches(url.searchParams.get('token'), token)
   }
 
   const securityHeaders = (res: ServerResponse) => {
@@ -194,24 +194,27 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     securityHeaders(res)
     const url = parseUrl(req)
     if (!url) return sendText(res, 400, 'bad request\n')
-    const auth = authorized(req, url)
-    if (!auth.ok) return sendText(res, 403, 'Forbidden: open the URL with the token that `kafkadesk serve` printed.\n')
+    if (!hostAllowed(req)) return sendText(res, 403, 'Forbidden: open the URL that `kafkadesk serve` printed.\n')
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD')
       return sendText(res, 405, 'method not allowed\n')
     }
-    if (auth.viaQuery) {
-      // Assets and the WebSocket of this page then carry the token as a cookie.
-      res.setHeader('Set-Cookie', `${COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`)
-    }
+    // A browser that met an earlier version still holds its port-blind cookie: drop it.
+    if (req.headers.cookie?.includes(`${LEGACY_COOKIE}=`)) res.setHeader('Set-Cookie', `${LEGACY_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict`)
     serveFile(res, url.pathname, req.method).catch((e: Error) => {
-      log(`web: ${req.url}: ${e.message}`)
+      // Never the query: the printed URL's token is in it.
+      log(`web: ${redactUrl(req.url)}: ${e.message}`)
       if (!res.headersSent) sendText(res, 500, 'internal error\n')
       else res.destroy()
     })
   })
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    // Select `kafkadesk` when offered; the token value is never echoed back.
+    handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  })
   const clients = new Set<WebSocket>()
 
   const refuseUpgrade = (socket: Duplex, status: number, reason: string) => {
@@ -225,7 +228,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const origin = req.headers.origin
     // Browsers always send Origin; a page from anywhere else may not use this socket.
     if (origin !== undefined && !allowedOrigins().has(origin)) return refuseUpgrade(socket, 403, 'Forbidden')
-    if (!authorized(req, url).ok) return refuseUpgrade(socket, 401, 'Unauthorized')
+    if (!hostAllowed(req) || !socketAuthorized(req, url)) return refuseUpgrade(socket, 401, 'Unauthorized')
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
 
@@ -233,7 +236,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
   }
 
-  const handleMessage = async (ws: WebSocket, clientId: string, sink: EventSink, data: RawData, isBinary: boolean) => {
+  const handleMessage = async (ws: WebSocket, clientId: string, sink: EventSink, streams: SocketStreams, data: RawData, isBinary: boolean) => {
     let msg: unknown
     try {
       if (isBinary) throw new Error('binary frames are not accepted')
@@ -251,7 +254,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (typeof channel !== 'string') {
       return send(ws, { id, ok: false, error: { code: 'BAD_MESSAGE', message: 'channel must be a string', field: 'channel' } })
     }
-    const reply = await dispatch(handlers, channel, payload, { sink, clientId })
+    const refused = streams.admit(channel)
+    if (refused !== null) return send(ws, { id, ok: false, error: { code: 'REFUSED', message: refused } })
+    let reply: Awaited<ReturnType<typeof dispatch>> | undefined
+    try {
+      reply = await dispatch(handlers, channel, payload, { sink, clientId })
+    } finally {
+      streams.settled(channel, payload, reply?.ok ? reply.value : undefined, reply?.ok === true)
+    }
     send(ws, reply.ok ? { id, ok: true, result: reply.value } : { id, ok: false, error: reply.error })
   }
 
@@ -259,9 +269,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   wss.on('connection', (ws) => {
     clients.add(ws)
     const clientId = `web-${nextClient++}`
-    const sink: EventSink = { emit: (event, payload) => send(ws, { event, payload }) }
+    const streams = new SocketStreams()
+    const sink: EventSink = {
+      emit: (event, payload) => {
+        streams.event(event, payload)
+        send(ws, { event, payload })
+      },
+    }
     ws.on('message', (data, isBinary) => {
-      handleMessage(ws, clientId, sink, data, isBinary).catch((e: Error) => {
+      handleMessage(ws, clientId, sink, streams, data, isBinary).catch((e: Error) => {
         const error: ErrorShape = { code: 'INTERNAL', message: e.message }
         send(ws, { id: null, ok: false, error })
       })

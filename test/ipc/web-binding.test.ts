@@ -100,34 +100,32 @@ describe('token', () => {
     expect(tokenMatches(undefined, server.token)).toBe(false)
   })
 
-  it('HTTP without or with a wrong token is refused', async () => {
-    expect((await get('/')).status).toBe(403)
-    expect((await get('/index.html')).status).toBe(403)
-    expect((await get('/?token=wrong')).status).toBe(403)
-    expect((await get('/assets/app.js', { cookie: 'kafkadesk_token=wrong' })).status).toBe(403)
-  })
-
-  it('the page with the token sets a strict cookie that then opens its assets', async () => {
-    const page = await get(`/?token=${server.token}`)
-    expect(page.status).toBe(200)
-    expect(page.body).toContain('id="app"')
-    const cookie = String(page.headers['set-cookie'])
-    expect(cookie).toMatch(/kafkadesk_token=/)
-    expect(cookie).toMatch(/HttpOnly/)
-    expect(cookie).toMatch(/SameSite=Strict/)
-    const asset = await get('/assets/app.js', { cookie: cookie.split(';')[0] })
+  it('serves the built renderer without the token (it holds no secret), and never sets a cookie', async () => {
+    for (const path of ['/', '/index.html', '/?token=wrong', `/?token=${server.token}`]) {
+      const page = await get(path)
+      expect(page.status, path).toBe(200)
+      expect(page.body).toContain('id="app"')
+      expect(page.headers['set-cookie'], path).toBeUndefined()
+    }
+    const asset = await get('/assets/app.js')
     expect(asset.status).toBe(200)
     expect(asset.headers['content-type']).toMatch(/text\/javascript/)
   })
 
-  it('survives malformed cookies and URLs', async () => {
-    expect((await get('/assets/app.js', { cookie: 'kafkadesk_token=%E0%A4%A' })).status).toBe(403)
-    expect((await get('/%E0%A4%A?token=' + server.token)).status).toBe(400)
-    expect((await get(`/?token=${server.token}`)).status).toBe(200)
+  it('clears the port-blind cookie an earlier version set', async () => {
+    const page = await get('/', { cookie: `kafkadesk_token=${server.token}` })
+    expect(page.status).toBe(200)
+    expect(String(page.headers['set-cookie'])).toMatch(/^kafkadesk_token=; Path=\/; Max-Age=0/)
+  })
+
+  it('survives malformed URLs', async () => {
+    expect((await get('/%E0%A4%A')).status).toBe(400)
+    expect((await get('/')).status).toBe(200)
   })
 
   it('a foreign Host header is refused (DNS rebinding)', async () => {
     expect((await get(`/?token=${server.token}`, { host: `evil.example:${server.port}` })).status).toBe(403)
+    expect((await get('/assets/app.js', { host: `evil.example:${server.port}` })).status).toBe(403)
   })
 
   it('WebSocket without, with an empty or with a wrong token is refused', async () => {
@@ -135,6 +133,32 @@ describe('token', () => {
     await expect(connect('?token=')).rejects.toThrow(/401/)
     await expect(connect('?token=nope')).rejects.toThrow(/401/)
     await expect(connect(`?token=${server.token.toUpperCase()}`)).rejects.toThrow(/401/)
+  })
+
+  it('WebSocket takes the token as a subprotocol value and selects only `kafkadesk`', async () => {
+    const open = (protocols: string[]): Promise<WebSocket> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, protocols)
+        ws.once('open', () => resolve(ws))
+        ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
+        ws.once('error', reject)
+      })
+    const ws = await open(['kafkadesk', `kafkadesk.token.${server.token}`])
+    expect(ws.protocol).toBe('kafkadesk')
+    expect(await rpc(ws, { id: 1, channel: 'connections.list', payload: {} })).toMatchObject({ id: 1, ok: true })
+    ws.close()
+    await expect(open(['kafkadesk', 'kafkadesk.token.wrong'])).rejects.toThrow(/401/)
+    await expect(open(['kafkadesk'])).rejects.toThrow(/401/)
+    // A wrong subprotocol token is not rescued by a right one in the URL.
+    await expect(connect(`?token=${server.token}`, { 'sec-websocket-protocol': 'kafkadesk, kafkadesk.token.nope' })).rejects.toThrow(/401/)
+  })
+
+  it('WebSocket with a cookie but no token is refused', async () => {
+    await expect(connect('', { cookie: `kafkadesk_token=${server.token}` })).rejects.toThrow(/401/)
+  })
+
+  it('WebSocket with the token but a foreign Host is refused (DNS rebinding)', async () => {
+    await expect(connect(`?token=${server.token}`, { host: `evil.example:${server.port}` })).rejects.toThrow(/401|403/)
   })
 
   it('WebSocket from a foreign origin is refused even with the token', async () => {

@@ -51,6 +51,8 @@ export function electronTransport(bridge: KafkadeskBridge): Transport {
 
 export interface WsOptions {
   url: string
+  /** WebSocket subprotocols to offer (the token rides in one; see defaultTransport). */
+  protocols?: string[]
   /** Per-request timeout in ms. */
   timeoutMs?: number
   /** Reconnect backoff bounds in ms. */
@@ -100,7 +102,7 @@ export function websocketTransport(opts: WsOptions): Transport {
   function connect() {
     if (closed) return
     state.value = everOpened ? 'reconnecting' : 'connecting'
-    const ws = new WS(opts.url)
+    const ws = opts.protocols ? new WS(opts.url, opts.protocols) : new WS(opts.url)
     socket = ws
     ws.onopen = () => {
       backoff = minB
@@ -189,16 +191,57 @@ export function websocketTransport(opts: WsOptions): Transport {
   }
 }
 
-/** Picks the transport for this page: the preload bridge when present, else a WebSocket back to the serving origin with the page's ?token=. */
-export function defaultTransport(): Transport {
-  if (window.kafkadesk) return electronTransport(window.kafkadesk)
-  const params = new URLSearchParams(location.search)
-  const token = params.get('token')
-  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:'
-  // Without ?token= the server falls back to the cookie it set when the page was opened.
-  const url = `${proto}//${location.host}${WS_PATH}${token ? `?token=${encodeURIComponent(token)}` : ""}`
-  return websocketTransport({ url })
-}
-
 /** Path of the WebSocket endpoint on the `kafkadesk serve` origin. */
 export const WS_PATH = '/ws'
+/** The subprotocol the server selects, and the prefix of the one carrying the token (src-main/ipc/web.ts). */
+export const WS_PROTOCOL = 'kafkadesk'
+export const WS_TOKEN_PROTOCOL_PREFIX = 'kafkadesk.token.'
+const TOKEN_KEY = 'kafkadesk.token'
+
+/**
+ * The web-mode token of this tab. The printed URL carries it as ?token=; it moves to this tab's
+ * sessionStorage (so a reload still works) and out of the address bar, history and bookmarks.
+ * It is never a cookie: cookies ignore ports and would go to every server on 127.0.0.1.
+ */
+export function takeToken(loc: Pick<Location, 'search' | 'href'> = location, storage: Storage = sessionStorage, hist: Pick<History, 'replaceState' | 'state'> = history): string | null {
+  const url = new URL(loc.href)
+  const fromUrl = url.searchParams.get('token')
+  if (fromUrl) {
+    storage.setItem(TOKEN_KEY, fromUrl)
+    url.searchParams.delete('token')
+    hist.replaceState(hist.state, '', url.pathname + url.search + url.hash)
+    return fromUrl
+  }
+  return storage.getItem(TOKEN_KEY)
+}
+
+/** Picks the transport for this page: the preload bridge when present, else a WebSocket back to the serving origin that presents the tab's token. */
+export function defaultTransport(): Transport {
+  if (window.kafkadesk) return electronTransport(window.kafkadesk)
+  const token = takeToken()
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:'
+  const url = `${proto}//${location.host}${WS_PATH}`
+  if (!token) return refusedTransport()
+  return websocketTransport({ url, protocols: [WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX + token] })
+}
+
+/** No token in this tab (the page was opened without the printed URL): every call fails, and listeners hear it once. */
+function refusedTransport(): Transport {
+  const state = ref<TransportState>('closed')
+  const listeners = new Map<string, Set<(p: unknown) => void>>()
+  const refusal = { code: 4401, reason: 'no token: open the URL that `kafkadesk serve` printed' }
+  return {
+    kind: 'websocket',
+    state,
+    invoke: () => Promise.reject(new ApiError({ code: 'DISCONNECTED', message: 'Not connected to Kafkadesk: open the URL that `kafkadesk serve` printed (it carries the access token)' })),
+    on(event, fn) {
+      let set = listeners.get(event)
+      if (!set) listeners.set(event, (set = new Set()))
+      set.add(fn)
+      // Subscribers come after the transport is made: tell them on the next turn.
+      if (event === 'transport.refused') setTimeout(() => set.has(fn) && fn(refusal), 0)
+      return () => set.delete(fn)
+    },
+    close() {},
+  }
+}
