@@ -13,8 +13,8 @@ export interface ConsoleOptions {
   log?: (line: string) => void
   /** Electron: secrets encrypted with safeStorage. Otherwise a 0600 file (and secrets.status says so). */
   safeStorage?: SafeStorageLike
-  /** Start the embedded cluster in this process with this many brokers. */
-  embedded?: { brokers: number }
+  /** Start the embedded cluster in this process with this many brokers (first port: `port`, default 0 = free ports). */
+  embedded?: { brokers: number; port?: number }
   /** A remote cluster to offer as a saved connection (`serve --bootstrap`). */
   bootstrap?: string
 }
@@ -37,7 +37,7 @@ export interface ConsoleHandle {
 export async function openConsole(opts: ConsoleOptions): Promise<ConsoleHandle> {
   const log = opts.log ?? (() => {})
   const secrets: SecretStore = opts.safeStorage ? new SafeStorageSecrets(opts.dataDir, opts.safeStorage) : new FileSecrets(opts.dataDir)
-  const app = createConsole({ dataDir: opts.dataDir, secrets, log, embedded: opts.embedded ? { brokers: opts.embedded.brokers } : undefined })
+  const app = createConsole({ dataDir: opts.dataDir, secrets, log, embedded: opts.embedded ? { brokers: opts.embedded.brokers, port: opts.embedded.port } : undefined })
   const unsubscribe = app.subscribe(opts.broadcast)
   try {
     let bootstrapConnectionId: string | undefined

@@ -63,7 +63,7 @@ const wsUrl = (token = running.web.token) => `ws://127.0.0.1:${running.web.port}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'kafkadesk-serve-'))
-  running = await startServe({ ...parseServeArgs(['--embedded', '--brokers', '1', '--data-dir', dataDir]), rendererDir: join(dataDir, 'no-renderer') })
+  running = await startServe({ ...parseServeArgs(['--embedded', '--brokers', '1', '--cluster-port', '0', '--data-dir', dataDir]), rendererDir: join(dataDir, 'no-renderer') })
 })
 
 afterAll(async () => {
@@ -73,11 +73,12 @@ afterAll(async () => {
 
 describe('kafkadesk serve arguments', () => {
   it('defaults to the embedded cluster with 3 brokers on a free port', () => {
-    expect(parseServeArgs([])).toMatchObject({ port: 0, embedded: true, brokers: 3 })
+    expect(parseServeArgs([])).toMatchObject({ port: 0, embedded: true, brokers: 3, clusterPort: 9092 })
+    expect(parseServeArgs(['--cluster-port', '0'])).toMatchObject({ clusterPort: 0 })
     expect(parseServeArgs(['--port', '8123', '--bootstrap', 'kafka-1:9092,kafka-2:9092'])).toMatchObject({ port: 8123, embedded: false, bootstrap: 'kafka-1:9092,kafka-2:9092' })
   })
   it('refuses contradictions and bad values', () => {
-    for (const args of [['--bootstrap', 'a:1', '--embedded'], ['--bootstrap', 'a:1', '--brokers', '2'], ['--bootstrap', 'nohost'], ['--port', '70000'], ['--brokers', '0'], ['--host', '0.0.0.0']]) {
+    for (const args of [['--bootstrap', 'a:1', '--embedded'], ['--bootstrap', 'a:1', '--brokers', '2'], ['--bootstrap', 'nohost'], ['--port', '70000'], ['--brokers', '0'], ['--host', '0.0.0.0'], ['--cluster-port', '65536'], ['--bootstrap', 'a:1', '--cluster-port', '9092']]) {
       expect(() => parseServeArgs(args), args.join(' ')).toThrow(UsageError)
     }
   })
