@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net'
-import { mkdirSync, rmSync } from 'node:fs'
+import { chmodSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { Connection } from './server/connection'
 import { noFaults, validateFaults, type Faults } from './server/faults'
@@ -7,9 +7,12 @@ import { apiDefinitions } from './apis/index'
 import type { ApiDefinition, RequestContext } from './apis/registry'
 import { BrokerConfig } from './broker-config'
 import type { MetadataStore, TopicMetadata } from './controller/metadata'
-import { PartitionLog } from './storage/partition-log'
+import { DIR_MODE, PartitionLog } from './storage/partition-log'
+import { fileHandles } from './storage/file-handles'
+import { StorageError } from './storage/storage-error'
 import { logConfigFrom } from './storage/log-config'
 import { GroupCoordinator } from './coordinator/group-coordinator'
+import { ReplicaManager } from './replication/replica-manager'
 
 export interface BrokerOptions {
   nodeId: number
@@ -44,7 +47,10 @@ export class Broker {
   readonly apis = new Map<number, ApiDefinition>()
   readonly activity = new Map<string, ClientActivity>()
   readonly groupCoordinator: GroupCoordinator
-  private readonly logs = new Map<string, PartitionLog>()
+  /** Leader and follower duties of the partitions this broker hosts (replication/). */
+  readonly replicas: ReplicaManager
+  /** Open partition logs by topic, then partition (a topic change touches only its own). */
+  private readonly logs = new Map<string, Map<number, PartitionLog>>()
   private readonly connections = new Set<Connection>()
   private server?: Server
   private waiters = new Set<Waiter>()
@@ -63,7 +69,21 @@ export class Broker {
     this.logLine = opts.log ?? ((l) => process.stderr.write(`${l}\n`))
     for (const api of apiDefinitions) this.apis.set(api.key, api)
     this.groupCoordinator = new GroupCoordinator(this)
-    mkdirSync(this.logDir, { recursive: true })
+    this.replicas = new ReplicaManager({
+      nodeId: this.nodeId,
+      topics: () => this.metadata.topics.values(),
+      topic: (name) => this.metadata.topics.get(name),
+      endpoint: (id) => this.metadata.brokers.get(id),
+      partitionLog: (topic, partition) => this.partitionLog(topic, partition),
+      alterPartition: (req) => this.metadata.alterPartition(req),
+      configInt: (name) => this.config.int(name),
+      minInsyncReplicas: (t) => Number(this.config.topicConfigValues(t.configs)['min.insync.replicas']),
+      notify: () => this.notifyAppend(),
+      log: (line) => this.log(line),
+    })
+    // the data is the user's alone (Kafka leaves this to the umask; a desktop tool should not)
+    mkdirSync(this.logDir, { recursive: true, mode: DIR_MODE })
+    chmodSync(this.logDir, DIR_MODE)
     this.metadata.onTopicChange((topic) => {
       if (!this.stopped) this.topicChanged(topic)
     })
@@ -75,6 +95,7 @@ export class Broker {
 
   async start(): Promise<void> {
     this.stopped = false
+    fileHandles.maxOpen = this.config.int('log.open.files.max')
     this.openLogs()
     const server = createServer((socket: Socket) => {
       const c = new Connection(socket, this)
@@ -91,6 +112,7 @@ export class Broker {
     const addr = server.address()
     if (addr && typeof addr === 'object') this.port = addr.port
     this.metadata.registerBroker({ nodeId: this.nodeId, host: this.host, port: this.port, rack: null })
+    this.replicas.start()
     this.groupCoordinator.start()
     this.retentionTimer = setInterval(() => this.enforceRetention(), 30_000)
     this.retentionTimer.unref()
@@ -112,13 +134,17 @@ export class Broker {
     this.stopped = true
     clearInterval(this.retentionTimer)
     this.groupCoordinator.stop()
+    this.replicas.stop()
     this.metadata.unregisterBroker(this.nodeId)
     for (const c of [...this.connections]) c.close()
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
     for (const w of this.waiters) w()
     this.faultState = { ...noFaults }
     for (const r of this.resumeWaiters.splice(0)) r()
-    for (const log of this.logs.values()) log.close({ clean })
+    // close() never throws: a log it cannot flush (full disk, EIO) is logged and left for recovery
+    let unclean = 0
+    for (const logs of this.logs.values()) for (const log of logs.values()) if (!log.close({ clean }) && clean) unclean++
+    if (unclean > 0) this.log(`${unclean} partition logs could not be closed cleanly; they will be recovered on the next start`)
     this.logs.clear()
   }
 
@@ -169,22 +195,51 @@ export class Broker {
     return join(this.logDir, `${topic}-${partition}`)
   }
 
+  /**
+   * Opens the logs of every hosted partition, recovering those not shut down cleanly (their
+   * tails are checked here, as Kafka does at start-up). Segment files are not held open: the
+   * fd pool opens them on use, so start-up with many partitions stays within the fd limit.
+   */
   private openLogs(): void {
+    const t0 = performance.now()
+    let n = 0
     for (const t of this.metadata.topics.values()) {
-      for (const p of t.partitions) if (p.replicas.includes(this.nodeId)) this.partitionLog(t.name, p.partition)
+      for (const p of t.partitions) if (p.replicas.includes(this.nodeId) && this.tryOpenLog(t.name, p.partition)) n++
+    }
+    if (n > 0) this.log(`opened ${n} partition logs in ${Math.round(performance.now() - t0)} ms`)
+  }
+
+  /** Opens a log, logging instead of throwing (a partition that cannot be opened is retried on its next use). */
+  private tryOpenLog(topic: string, partition: number): boolean {
+    try {
+      return this.partitionLog(topic, partition) !== undefined
+    } catch (e) {
+      this.log(`partition ${topic}-${partition} could not be opened: ${(e as Error).message}`)
+      return false
     }
   }
 
-  /** The log of a partition this broker hosts, opened (and created) on first use. */
+  /**
+   * The log of a partition this broker hosts, opened (and created) on first use. Throws a
+   * StorageError when its files cannot be created (a full disk).
+   */
   partitionLog(topic: string, partition: number): PartitionLog | undefined {
-    const key = `${topic}-${partition}`
-    let log = this.logs.get(key)
-    if (log) return log
+    let logs = this.logs.get(topic)
+    const found = logs?.get(partition)
+    if (found) return found
     const t = this.metadata.topics.get(topic)
     const p = t?.partitions[partition]
     if (!t || !p || !p.replicas.includes(this.nodeId)) return undefined
-    log = PartitionLog.open(this.partitionDir(topic, partition), logConfigFrom(this.config.topicConfigValues(t.configs)))
-    this.logs.set(key, log)
+    let log: PartitionLog
+    try {
+      log = PartitionLog.open(this.partitionDir(topic, partition), logConfigFrom(this.config.topicConfigValues(t.configs)), { log: (l) => this.log(l) })
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (e instanceof StorageError || typeof code !== 'string') throw e
+      throw new StorageError(code, this.partitionDir(topic, partition), 'open', e)
+    }
+    if (!logs) this.logs.set(topic, (logs = new Map()))
+    logs.set(partition, log)
     return log
   }
 
@@ -194,17 +249,19 @@ export class Broker {
 
   private topicChanged(topic: string): void {
     const t = this.metadata.topics.get(topic)
-    for (const [key, log] of this.logs) {
-      if (!key.startsWith(`${topic}-`) || !/^\d+$/.test(key.slice(topic.length + 1))) continue
-      if (!t) {
+    const logs = this.logs.get(topic)
+    if (logs && !t) {
+      for (const [partition, log] of logs) {
         log.close()
-        this.logs.delete(key)
-        rmSync(join(this.logDir, key), { recursive: true, force: true })
-      } else {
-        log.config = logConfigFrom(this.config.topicConfigValues(t.configs))
+        rmSync(this.partitionDir(topic, partition), { recursive: true, force: true })
       }
+      this.logs.delete(topic)
+    } else if (logs && t) {
+      const config = logConfigFrom(this.config.topicConfigValues(t.configs))
+      for (const log of logs.values()) log.config = config
     }
-    if (t) for (const p of t.partitions) if (p.replicas.includes(this.nodeId)) this.partitionLog(t.name, p.partition)
+    if (t) for (const p of t.partitions) if (p.replicas.includes(this.nodeId)) this.tryOpenLog(t.name, p.partition)
+    this.replicas.topicChanged(topic)
   }
 
   topic(name: string): TopicMetadata | undefined {
@@ -212,7 +269,7 @@ export class Broker {
   }
 
   private enforceRetention(): void {
-    for (const log of this.logs.values()) {
+    for (const log of [...this.logs.values()].flatMap((m) => [...m.values()])) {
       try {
         log.enforceRetention(Date.now())
       } catch (e) {

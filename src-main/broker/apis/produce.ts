@@ -1,6 +1,7 @@
 import { defineApi, type RequestContext } from './registry'
 import { ErrorCode, KafkaError, type ErrorName } from '../errors'
 import { splitBatches } from '../records/batch'
+import { StorageError } from '../storage/storage-error'
 
 interface PartitionResult {
   index: number
@@ -22,7 +23,14 @@ function producePartition(ctx: RequestContext, topic: string, partition: number,
   const t = broker.topic(topic)
   if (!t || partition < 0 || partition >= t.partitions.length) return failed(partition, 'UNKNOWN_TOPIC_OR_PARTITION')
   if (!broker.isLeader(topic, partition)) return failed(partition, 'NOT_LEADER_OR_FOLLOWER')
-  const log = broker.partitionLog(topic, partition)
+  let log: ReturnType<typeof broker.partitionLog>
+  try {
+    log = broker.partitionLog(topic, partition)
+  } catch (e) {
+    // the partition's files could not be created (a full disk): this partition fails, the others go on
+    if (e instanceof StorageError) return failed(partition, 'KAFKA_STORAGE_ERROR', e.message)
+    throw e
+  }
   if (!log) return failed(partition, 'NOT_LEADER_OR_FOLLOWER')
   if (!records || records.length === 0) return failed(partition, 'INVALID_RECORD', 'Produce request has no records')
   if (acks === -1) {
@@ -40,6 +48,7 @@ function producePartition(ctx: RequestContext, topic: string, partition: number,
   let appendTime = -1
   for (const batch of split.batches) {
     const res = log.append(batch, { leaderEpoch: t.partitions[partition].leaderEpoch })
+    // A failed write (KAFKA_STORAGE_ERROR) has been undone by the log: nothing of it is acknowledged.
     if (res.error !== undefined) {
       // Produce v3+ must carry magic v2 batches; Kafka reports an old magic there as an invalid record.
       const name = res.error === 'UNSUPPORTED_FOR_MESSAGE_FORMAT' && ctx.apiVersion >= 3 ? 'INVALID_RECORD' : res.error
