@@ -92,7 +92,6 @@ export const brokerConfigDefs: ConfigDef[] = [
   { name: 'log.message.timestamp.type', type: 'STRING', default: 'CreateTime', oneOf: ['CreateTime', 'LogAppendTime'], doc: 'Default timestamp type.' },
   { name: 'log.dirs', type: 'STRING', default: null, doc: 'Directories holding the log data.', readOnly: true },
   { name: 'log.open.files.max', type: 'INT', default: '400', min: 16, doc: 'Most segment and index files this broker process keeps open; idle ones are closed least recently used first, so file handles do not grow with the partition count (fits the default ulimit -n of 1024 with room for sockets).', readOnly: true },
-  { name: 'log.open.files.max', type: 'INT', default: '400', min: 16, doc: 'Most segment and index files this broker process keeps open; idle ones are closed least recently used first, so file handles do not grow with the partition count (fits the default ulimit -n of 1024 with room for sockets).', readOnly: true },
   { name: 'min.insync.replicas', type: 'INT', default: '1', min: 1, doc: 'Default minimum in-sync replicas.' },
   { name: 'compression.type', type: 'STRING', default: 'producer', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'], doc: 'Default topic compression.' },
   { name: 'offsets.topic.num.partitions', type: 'INT', default: '50', min: 1, doc: 'Partitions of __consumer_offsets.', readOnly: true },
