@@ -35,6 +35,36 @@ describe('electron-builder.yml', () => {
     expect(JSON.stringify(config.files)).toContain('out/**/*')
   })
 
+  it('flips the Electron fuses that harden the packaged binary, with names electron-builder’s schema knows', async () => {
+    const config = (await getConfig(root, null, null)) as { electronFuses?: Record<string, boolean> }
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    })
+    // The schema forbids unknown keys in electronFuses, so a misspelt fuse fails validation.
+    const schema = JSON.parse(readFileSync(join(root, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8')) as {
+      definitions: Record<string, { additionalProperties?: boolean; properties?: Record<string, { type?: string }> }>
+    }
+    const fuses = schema.definitions.FuseOptionsV1
+    expect(fuses.additionalProperties).toBe(false)
+    for (const name of Object.keys(config.electronFuses ?? {})) expect(fuses.properties?.[name]?.type, name).toBe('boolean')
+    const misspelt = { ...(await getConfig(root, null, null)), electronFuses: { runAsNod: false } }
+    await expect(validateConfiguration(misspelt, new DebugLogger(false))).rejects.toThrow(/electronFuses/)
+  })
+
+  it('with RunAsNode off, the shell starts helper processes through utilityProcess.fork only', () => {
+    for (const file of ['src-main/index.ts', 'src-main/cluster-process.ts']) {
+      const src = readFileSync(join(root, file), 'utf8')
+      expect(src, file).not.toMatch(/child_process|ELECTRON_RUN_AS_NODE/)
+    }
+    expect(readFileSync(join(root, 'src-main/index.ts'), 'utf8')).toMatch(/utilityProcess\.fork\(/)
+  })
+
   it('finds the Electron version to package', async () => {
     expect(await getElectronVersion(root)).toMatch(/^\d+\.\d+\.\d+/)
   })
