@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, watch } from 'vue'
 import { api } from '../api/client'
 import { toApiError } from '../api/errors'
 import type { GroupDescription, GroupSummary, LagSample, ResetMode, ResetPlan } from '../api/types'
@@ -28,14 +28,29 @@ export const useGroupsStore = defineStore('groups', () => {
   const historyWindowMs = ref(3_600_000)
   let lagBound = false
 
+  // Another cluster: nothing of the previous one may stay on screen.
+  watch(
+    () => conn.activeId,
+    () => {
+      groups.value = []
+      error.value = null
+      detail.value = null
+      detailError.value = null
+      history.value = []
+      historyGroup.value = null
+    },
+  )
+
   async function load(search?: string) {
+    const connectionId = conn.activeId
     loading.value = true
     error.value = null
     try {
-      const r = await api().call('groups.list', { connectionId: conn.activeId, withLag: true, ...(search ? { search } : {}) })
+      const r = await api().call('groups.list', { connectionId, withLag: true, ...(search ? { search } : {}) })
+      if (connectionId !== conn.activeId) return
       groups.value = r.groups.sort((a, b) => a.groupId.localeCompare(b.groupId))
     } catch (e) {
-      error.value = toApiError(e).message
+      if (connectionId === conn.activeId) error.value = toApiError(e).message
     } finally {
       loading.value = false
     }
@@ -43,12 +58,17 @@ export const useGroupsStore = defineStore('groups', () => {
 
   async function describe(groupId: string) {
     if (detail.value?.groupId !== groupId) detail.value = null
+    const connectionId = conn.activeId
     detailLoading.value = true
     detailError.value = null
     try {
-      detail.value = await api().call('groups.describe', { connectionId: conn.activeId, groupId })
+      const d = await api().call('groups.describe', { connectionId, groupId })
+      if (connectionId === conn.activeId) detail.value = d
     } catch (e) {
-      detailError.value = toApiError(e).message
+      if (connectionId !== conn.activeId) return
+      const err = toApiError(e)
+      if (err.code === 'NOT_FOUND') detail.value = null
+      detailError.value = err.message
     } finally {
       detailLoading.value = false
     }

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, reactive, ref, shallowRef } from 'vue'
+import { computed, reactive, ref, shallowRef, watch } from 'vue'
 import { api } from '../api/client'
 import { toApiError } from '../api/errors'
 import type { Decoding, Message, MessageFilter, ReadPosition, ReadResponse, SearchProgress } from '../api/types'
@@ -24,7 +24,9 @@ export const useMessagesStore = defineStore('messages', () => {
   const ui = useUiStore()
 
   const topic = ref('')
-  const query = reactive({
+  /** The connection the messages on screen came from. */
+  const topicConnection = ref('')
+  const defaultQuery = () => ({
     mode: 'latest' as ReadMode,
     partition: 0,
     offset: 0,
@@ -35,6 +37,7 @@ export const useMessagesStore = defineStore('messages', () => {
     keyDecoding: 'auto' as Decoding,
     valueDecoding: 'auto' as Decoding,
   })
+  const query = reactive(defaultQuery())
   const messages = shallowRef<Message[]>([])
   const pages = ref<ReadResponse['partitions']>([])
   const loading = ref(false)
@@ -85,16 +88,31 @@ export const useMessagesStore = defineStore('messages', () => {
     })
   }
 
+  /** Another topic or another cluster: its own messages and read settings, none carried over. */
   function setTopic(t: string) {
-    if (topic.value === t) return
+    if (topic.value === t && topicConnection.value === conn.activeId) return
     void stopTail()
     topic.value = t
+    topicConnection.value = conn.activeId
     messages.value = []
     pages.value = []
     selected.value = new Set()
     error.value = null
     lastSearch.value = null
+    Object.assign(query, defaultQuery())
   }
+
+  watch(
+    () => conn.activeId,
+    () => {
+      void stopTail()
+      messages.value = []
+      pages.value = []
+      selected.value = new Set()
+      error.value = null
+      lastSearch.value = null
+    },
+  )
 
   function position(): ReadPosition {
     switch (query.mode) {
@@ -114,10 +132,14 @@ export const useMessagesStore = defineStore('messages', () => {
     loading.value = true
     error.value = null
     lastSearch.value = null
+    const connectionId = conn.activeId
+    const t = topic.value
+    // A read answered after the user moved to another topic or cluster is dropped.
+    const stale = () => connectionId !== conn.activeId || t !== topic.value
     try {
       const r = await api().call('messages.read', {
-        connectionId: conn.activeId,
-        topic: topic.value,
+        connectionId,
+        topic: t,
         position: position(),
         ...(query.mode !== 'offset' && query.onlyPartition !== null ? { partitions: [query.onlyPartition] } : {}),
         limit: query.limit,
@@ -125,11 +147,12 @@ export const useMessagesStore = defineStore('messages', () => {
         valueDecoding: query.valueDecoding,
         includeRaw: false,
       })
+      if (stale()) return
       messages.value = r.messages
       pages.value = r.partitions
       selected.value = new Set()
     } catch (e) {
-      error.value = toApiError(e).message
+      if (!stale()) error.value = toApiError(e).message
     } finally {
       loading.value = false
     }

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, watch } from 'vue'
 import { api } from '../api/client'
 import { toApiError } from '../api/errors'
 import type { KeyDistribution, ThroughputSeries, TopicDescription, TopicSummary } from '../api/types'
@@ -20,14 +20,29 @@ export const useTopicsStore = defineStore('topics', () => {
   const keysLoading = ref(false)
   const keysError = ref<string | null>(null)
 
+  // Another cluster: nothing of the previous one may stay on screen.
+  watch(
+    () => conn.activeId,
+    () => {
+      topics.value = []
+      error.value = null
+      detail.value = null
+      detailError.value = null
+      keys.value = null
+      keysError.value = null
+    },
+  )
+
   async function load(search?: string) {
+    const connectionId = conn.activeId
     loading.value = true
     error.value = null
     try {
-      const r = await api().call('topics.list', { connectionId: conn.activeId, includeInternal: true, ...(search ? { search } : {}) })
+      const r = await api().call('topics.list', { connectionId, includeInternal: true, ...(search ? { search } : {}) })
+      if (connectionId !== conn.activeId) return
       topics.value = r.topics.sort((a, b) => a.name.localeCompare(b.name))
     } catch (e) {
-      error.value = toApiError(e).message
+      if (connectionId === conn.activeId) error.value = toApiError(e).message
     } finally {
       loading.value = false
     }
@@ -35,12 +50,18 @@ export const useTopicsStore = defineStore('topics', () => {
 
   async function describe(topic: string) {
     if (detail.value?.name !== topic) detail.value = null
+    const connectionId = conn.activeId
     detailLoading.value = true
     detailError.value = null
     try {
-      detail.value = await api().call('topics.describe', { connectionId: conn.activeId, topic })
+      const d = await api().call('topics.describe', { connectionId, topic })
+      if (connectionId === conn.activeId) detail.value = d
     } catch (e) {
-      detailError.value = toApiError(e).message
+      if (connectionId !== conn.activeId) return
+      const err = toApiError(e)
+      // A topic that is gone (or never was, on this cluster) must not keep its old figures.
+      if (err.code === 'NOT_FOUND') detail.value = null
+      detailError.value = err.message
     } finally {
       detailLoading.value = false
     }
