@@ -14,6 +14,7 @@ import { Broadcast } from './ipc/broadcast'
 import { openConsole, type ConsoleHandle } from './ipc/host'
 import { ContractError, EMBEDDED_CONNECTION_ID, type EmbeddedStatus, type EventName, type Handlers, type ResponseOf } from './ipc/contract'
 import type { ClusterMethod } from './cluster-process'
+import { encryptingSafeStorage, type SafeStorageLike } from './console/secrets'
 
 const here = dirname(fileURLToPath(import.meta.url))
 /** The renderer is served from this privileged scheme instead of file://. */
@@ -402,7 +403,7 @@ async function ready(): Promise<void> {
     dataDir: app.getPath('userData'),
     broadcast,
     log,
-    safeStorage: safeStorage.isEncryptionAvailable() ? safeStorage : undefined,
+    safeStorage: desktopSafeStorage(log),
   })
   consoleHost = host
   const clusterDir = join(app.getPath('userData'), 'cluster')
@@ -419,6 +420,13 @@ async function ready(): Promise<void> {
       broadcast.emit('cluster.event', { type: 'embedded', at: Date.now(), status })
     })
     .catch((e: Error) => log(`embedded cluster failed to start: ${e.message}`))
+}
+
+/** Electron's safeStorage when it encrypts with an OS keychain; on Linux without a keyring (basic_text) secrets are kept as in web mode, and say so. */
+export function desktopSafeStorage(log: (line: string) => void = () => {}): SafeStorageLike | undefined {
+  const safe = encryptingSafeStorage(safeStorage)
+  if (!safe) log(`no OS keychain for secrets (safeStorage backend: ${safeStorage.getSelectedStorageBackend?.() ?? 'none'}); they are kept in a 0600 file, not encrypted`)
+  return safe
 }
 
 let quitting = false

@@ -5,6 +5,9 @@
 // - Web mode (`kafkadesk serve`) has no OS keychain: secrets go to secrets.json under the user's
 //   data dir, created with mode 0600 (readable by the user only). That is access control, not
 //   encryption, and status() says so, so the UI can show it.
+// - A Linux desktop without a keyring is web mode too: there Electron's safeStorage falls back to
+//   its `basic_text` backend, which "encrypts" with a key built into Electron, so calling that
+//   encrypted would be a false promise (encryptingSafeStorage).
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { SecretsStatus } from '../ipc/contract'
@@ -23,6 +26,19 @@ export interface SafeStorageLike {
   isEncryptionAvailable(): boolean
   encryptString(plain: string): Buffer
   decryptString(encrypted: Buffer): string
+  /** Linux only: 'basic_text', 'gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6' or 'unknown'. */
+  getSelectedStorageBackend?(): string
+}
+
+/**
+ * safeStorage when it really encrypts with an OS keychain, else undefined (then secrets are kept
+ * as in web mode, and say so). On Linux without a keyring the backend is `basic_text`: a key
+ * hard-coded in Electron, which anyone with the file can undo.
+ */
+export function encryptingSafeStorage(safe: SafeStorageLike, platform: NodeJS.Platform = process.platform): SafeStorageLike | undefined {
+  if (!safe.isEncryptionAvailable()) return undefined
+  if (platform === 'linux' && safe.getSelectedStorageBackend?.() === 'basic_text') return undefined
+  return safe
 }
 
 function readJson(path: string): Record<string, string> {
@@ -89,7 +105,8 @@ export class FileSecrets extends JsonSecretStore {
       backend: 'file-0600',
       encrypted: false,
       location: this.path,
-      note: `Web mode: secrets are stored in ${this.path} with file mode 0600 (readable only by your user account), not encrypted. The desktop app encrypts them with the OS keychain.`,
+      // The same words in web mode and on a desktop without a keyring: both have no OS keychain.
+      note: `No OS keychain here (web mode, or a desktop without a keyring): secrets are stored in ${this.path} with file mode 0600 (readable only by your user account), not encrypted. The desktop app encrypts them when an OS keychain is available.`,
     }
   }
 }
