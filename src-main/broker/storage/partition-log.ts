@@ -106,6 +106,8 @@ export class PartitionLog {
   /** Bytes dropped from a torn or corrupt tail when the log was opened. */
   recoveredBytes = 0
   private closed = false
+  /** The log end offset when opened: a clean close of an unchanged log keeps its snapshot. */
+  private leoAtOpen = -1
   private readonly now: () => number
   private readonly logLine: (line: string) => void
 
@@ -163,6 +165,7 @@ export class PartitionLog {
     this.leo = Math.max(this.active.nextOffset, this.logStartOffset)
     this.highWatermark = this.leo
     this.loadProducerState()
+    this.leoAtOpen = this.leo
   }
 
   private get active(): LogSegment {
@@ -571,8 +574,13 @@ export class PartitionLog {
   }
 
   /**
-   * Closes the log; never throws. A clean close flushes, snapshots producer state and marks the
-   * shutdown clean so the next open skips recovery; `clean: false` only releases the files, as a
+   * Closes the log; never throws. A clean close writes the time index's closing entry, snapshots
+   * producer state (unless the log is unchanged since it was opened and its snapshot is there)
+   * and marks the shutdown clean so the next open skips recovery. It does not fsync: with tens
+   * of thousands of partitions one fsync each made shutdowns take minutes, and Kafka's default
+   * (flush.messages unset) leaves writing back to the OS as well. The page cache outlives the
+   * process; after a power cut the clean path still CRC-checks each active segment from its
+   * last index entry to the end and falls back to recovery on a torn tail. `clean: false` only releases the files, as a
    * crash would leave them (the embedded cluster's broker kill). When any of the clean steps
    * fails (a full disk, EIO) the error is logged and the log is left unmarked, so the next open
    * recovers it. Returns whether the log was marked clean.
@@ -585,8 +593,7 @@ export class PartitionLog {
       try {
         if (this.segments.some((s) => s.needsRecovery)) throw new Error('a failed write could not be undone')
         this.active.onBecomeInactive()
-        this.active.flush()
-        this.producerState.writeSnapshot(this.dir, this.leo)
+        if (this.leo !== this.leoAtOpen || !existsSync(ProducerStateManager.snapshotFile(this.dir, this.leo))) this.producerState.writeSnapshot(this.dir, this.leo)
         writeFileSync(join(this.dir, CLEAN_SHUTDOWN_FILE), '', { mode: FILE_MODE })
         marked = true
       } catch (e) {

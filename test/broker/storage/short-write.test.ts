@@ -161,6 +161,8 @@ describe('appends under injected write failures', () => {
       },
     })
     const dir = tempDir()
+    // one segment, no index entries while appending: the time index gets its entry at close
+    const config = logConfigFrom({ 'index.interval.bytes': 1 << 20, 'retention.ms': -1 })
     const log = PartitionLog.open(dir, config)
     for (let i = 0; i < 30; i++) expect(log.append(batchOf(2, `a${i}`), { now: 2_000_000 }).error).toBeUndefined()
     const before = readAll(log)
@@ -168,13 +170,20 @@ describe('appends under injected write failures', () => {
     for (let i = 0; i < 20; i++) expect(log.append(batchOf(2, `x${i}`), { now: 2_000_000 })).toMatchObject({ error: 'KAFKA_STORAGE_ERROR' })
     expect(readAll(log)).toEqual(before)
     full = false
-    expect(log.append(batchOf(2, 'back'), { now: 2_000_000 })).toMatchObject({ baseOffset: 60 })
-    // a shutdown whose flush fails does not throw, and leaves the log unmarked for recovery
-    eio = true
+    expect(log.append(batchOf(2, 'back', { ts: 1_000_500 }), { now: 2_000_000 })).toMatchObject({ baseOffset: 60 })
+    // a shutdown on the full disk (its closing time index entry cannot be written) does not
+    // throw, and leaves the log unmarked for recovery
+    full = true
     expect(log.close()).toBe(false)
-    eio = false
+    full = false
     const reopened = PartitionLog.open(dir, config)
+    expect(reopened.recoveredBytes).toBe(0)
     expect(readAll(reopened).map((r) => r.value)).toEqual([...before.map((r) => r.value), 'back-0', 'back-1'])
+    // a failing fsync does not break a flush caller's invariants either: it throws, nothing is lost
+    expect(reopened.append(batchOf(1, 'more'), { now: 2_000_000 })).toMatchObject({ baseOffset: 62 })
+    eio = true
+    expect(() => reopened.flush()).toThrow(/EIO/)
+    eio = false
     reopened.close()
   })
 })
