@@ -15,6 +15,7 @@ import { openConsole, type ConsoleHandle } from './ipc/host'
 import { ContractError, EMBEDDED_CONNECTION_ID, type EmbeddedStatus, type EventName, type Handlers, type ResponseOf } from './ipc/contract'
 import type { ClusterMethod } from './cluster-process'
 import { encryptingSafeStorage, type SafeStorageLike } from './console/secrets'
+import { clientConfigLines } from './cli/client-configs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 /** The renderer is served from this privileged scheme instead of file://. */
@@ -115,7 +116,8 @@ function secureSession(): void {
     headers['Content-Security-Policy'] = [csp]
     callback({ responseHeaders: headers })
   })
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  // Nothing but writing to the clipboard (the copy buttons), and only for the app's own page.
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(permission === 'clipboard-sanitized-write' && isAppUrl(details?.requestingUrl ?? '')))
   ses.setPermissionCheckHandler(() => false)
 }
 
@@ -387,7 +389,8 @@ async function startCluster(c: ClusterProcess, log: (line: string) => void): Pro
   try {
     return await c.start(9092)
   } catch (e) {
-    log(`embedded cluster on port 9092 failed (${(e as Error).message}); trying free ports`)
+    const taken = /EADDRINUSE|address already in use/i.test((e as Error).message)
+    log(taken ? 'port 9092 is taken: the embedded cluster uses free ports instead' : `embedded cluster on port 9092 failed (${(e as Error).message}); trying free ports`)
     return c.start(0)
   }
 }
@@ -416,6 +419,7 @@ async function ready(): Promise<void> {
   startCluster(c, log)
     .then(async (status) => {
       log(`embedded cluster ready at ${status.bootstrap}`)
+      if (status.bootstrap) for (const line of clientConfigLines(status.bootstrap)) log(line)
       await host.attachEmbedded(status.bootstrap)
       broadcast.emit('cluster.event', { type: 'embedded', at: Date.now(), status })
     })

@@ -299,10 +299,19 @@ describe('the window', () => {
     s.opened.length = 0
   })
 
-  it('denies every permission request', () => {
+  it('denies every permission request but the app page’s clipboard write', () => {
     let granted: boolean | undefined
     s.permissionHandler!({}, 'media', (ok) => (granted = ok))
     expect(granted).toBe(false)
+    // The copy buttons may write the clipboard, from the app's own page only.
+    const ask = (permission: string, requestingUrl: string) => {
+      let answer: boolean | undefined
+      ;(s.permissionHandler as unknown as (wc: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl: string }) => void)({}, permission, (ok) => (answer = ok), { requestingUrl })
+      return answer
+    }
+    expect(ask('clipboard-sanitized-write', `${shell.APP_ORIGIN}/index.html`)).toBe(true)
+    expect(ask('clipboard-sanitized-write', 'https://evil.example/')).toBe(false)
+    expect(ask('clipboard-read', `${shell.APP_ORIGIN}/index.html`)).toBe(false)
   })
 })
 

@@ -49,6 +49,27 @@ describe('web mode in headless Chromium', () => {
     await page.close()
   })
 
+  it('shows the embedded cluster’s bootstrap address on its card, with a copy button that copies it', async () => {
+    const context = await browser.newContext()
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${running.web.port}` })
+    const page = await context.newPage()
+    await page.goto(running.web.url)
+    await page.waitForSelector('#app .app', { timeout: 30_000 })
+    await page.evaluate(() => (location.hash = '#/connections'))
+    const bootstrap = running.console.embeddedBootstrap()
+    expect(bootstrap).toMatch(/^127\.0\.0\.1:\d+$/)
+    const card = page.getByTestId('embedded-card')
+    await expect.poll(() => card.getByTestId('bootstrap-value').textContent(), { timeout: 30_000 }).toBe(bootstrap)
+    await card.getByTestId('bootstrap-copy').click()
+    await expect.poll(() => card.getByTestId('bootstrap-copy').textContent()).toMatch(/Copied/)
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(bootstrap)
+    // The client settings, one line each.
+    await card.locator('.client-configs summary').click()
+    const settings = await card.locator('.client-configs dd code').allTextContents()
+    expect(settings).toEqual([`bootstrap.servers=${bootstrap}`, `-b ${bootstrap}`, `brokers: ['${bootstrap}']`])
+    await context.close()
+  })
+
   it('without the token the page loads but its API is refused, and it says which URL to open', async () => {
     const page = await browser.newPage()
     const res = await page.goto(`http://127.0.0.1:${running.web.port}/`)
