@@ -9,6 +9,7 @@
  */
 import { crc32c } from '@node-rs/crc32'
 import { decompress, CompressionError } from './compression.js'
+import { decompressBounded, DecompressedTooLarge } from './bounded-decompress.js'
 import { cursor, readVarint, skipVarlong, VarintError } from './varint.js'
 
 export const BASE_OFFSET_OFFSET = 0
@@ -44,7 +45,7 @@ export const NO_TIMESTAMP = -1
 export const NO_PARTITION_LEADER_EPOCH = -1
 
 /** Kafka error names batch validation can produce. */
-export type BatchError = 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT'
+export type BatchError = 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT' | 'MESSAGE_TOO_LARGE'
 
 const TWO_32 = 0x100000000
 
@@ -213,6 +214,11 @@ export interface ValidateOptions {
   trusted?: boolean
   /** Compacted topics: every record needs a non-null key (else INVALID_RECORD, as Kafka). */
   requireKeys?: boolean
+  /**
+   * Client input: the largest size the batch may have once its records are decompressed
+   * (message.max.bytes / max.message.bytes). Decompression stops there: MESSAGE_TOO_LARGE.
+   */
+  maxDecompressedBytes?: number
 }
 
 /** Structural checks that need only the header and CRC (used by log recovery too). */
@@ -233,6 +239,29 @@ export function validateBatchHeader(buf: Buffer, pos = 0, available = buf.length
  * - bad count / offset deltas / record structure → INVALID_RECORD (Kafka's InvalidRecordException)
  */
 export function validateBatch(buf: Buffer, options: ValidateOptions = {}): BatchError | null {
+  const framing = validateBatchFraming(buf, options)
+  if (framing) return framing
+  const codec = compressionOf(buf)
+  if (codec === 0) return validateBatchRecords(buf, buf, options)
+  let data: Buffer
+  try {
+    const body = buf.subarray(RECORDS_OFFSET)
+    data = options.maxDecompressedBytes === undefined ? decompress(codec, body) : decompressBounded(codec, body, decompressedRecordsLimit(options.maxDecompressedBytes))
+  } catch (e) {
+    if (e instanceof DecompressedTooLarge) return 'MESSAGE_TOO_LARGE'
+    if (e instanceof CompressionError) return 'CORRUPT_MESSAGE'
+    throw e
+  }
+  return validateBatchRecords(buf, data, options)
+}
+
+/** The records part of a batch of at most `batchLimit` bytes. */
+export function decompressedRecordsLimit(batchLimit: number): number {
+  return Math.max(0, batchLimit - RECORDS_OFFSET)
+}
+
+/** The checks of validateBatch that need no decompression: header, CRC, counts. */
+export function validateBatchFraming(buf: Buffer, options: ValidateOptions = {}): BatchError | null {
   const headerError = validateBatchHeader(buf, 0)
   if (headerError) return headerError
   if (batchSize(buf) !== buf.length) return 'CORRUPT_MESSAGE'
@@ -240,19 +269,13 @@ export function validateBatch(buf: Buffer, options: ValidateOptions = {}): Batch
   const delta = lastOffsetDelta(buf)
   if (count < 0 || delta < 0) return 'INVALID_RECORD'
   if (!options.trusted && (count <= 0 || count !== delta + 1)) return 'INVALID_RECORD'
-  const codec = compressionOf(buf)
-  let data = buf
-  let start = RECORDS_OFFSET
-  if (codec !== 0) {
-    try {
-      data = decompress(codec, buf.subarray(RECORDS_OFFSET))
-    } catch (e) {
-      if (e instanceof CompressionError) return 'CORRUPT_MESSAGE'
-      throw e
-    }
-    start = 0
-  }
-  return walkRecords(data, start, data.length, count, !options.trusted, options.requireKeys === true && !isControl(buf))
+  return null
+}
+
+/** Walks the records of a batch: `data` is the batch itself when uncompressed, else its decompressed records. */
+export function validateBatchRecords(buf: Buffer, data: Buffer, options: ValidateOptions = {}): BatchError | null {
+  const start = data === buf ? RECORDS_OFFSET : 0
+  return walkRecords(data, start, data.length, recordsCount(buf), !options.trusted, options.requireKeys === true && !isControl(buf))
 }
 
 /**

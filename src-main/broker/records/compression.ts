@@ -16,6 +16,7 @@ import zlib from 'node:zlib'
 import snappy from 'snappy'
 import { compressFrameSync, decompressFrameSync } from 'lz4-napi'
 import { decompress as fzstdDecompress } from 'fzstd'
+import { CompressionError } from './decompress-errors.js'
 
 export const Compression = { NONE: 0, GZIP: 1, SNAPPY: 2, LZ4: 3, ZSTD: 4 } as const
 export type CompressionType = (typeof Compression)[keyof typeof Compression]
@@ -35,7 +36,7 @@ export function compressionType(name: CompressionName | CompressionType): Compre
 }
 
 /** Thrown for unknown codecs and undecodable input. */
-export class CompressionError extends Error {}
+export { CompressionError }
 
 export function compress(type: CompressionType, data: Buffer): Buffer {
   switch (type) {
