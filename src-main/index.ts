@@ -389,8 +389,9 @@ async function startCluster(c: ClusterProcess, log: (line: string) => void): Pro
   try {
     return await c.start(9092)
   } catch (e) {
-    const taken = /EADDRINUSE|address already in use/i.test((e as Error).message)
-    log(taken ? 'port 9092 is taken: the embedded cluster uses free ports instead' : `embedded cluster on port 9092 failed (${(e as Error).message}); trying free ports`)
+    const message = (e as Error).message
+    const taken = /EADDRINUSE|address already in use/i.test(message) ? (/:(\d+)\b/.exec(message)?.[1] ?? '9092') : null
+    log(taken ? `port ${taken} is taken: the embedded cluster uses free ports instead` : `embedded cluster on port 9092 failed (${message}); trying free ports`)
     return c.start(0)
   }
 }

@@ -203,12 +203,21 @@ function call(channel: string, payload: unknown): Promise<unknown> {
   return s.handled.get(channel)!({ sender, senderFrame: { url: `${shell.APP_ORIGIN}/index.html` } }, payload)
 }
 
+/** What the shell logged (stderr) while it started. */
+const startupLog: string[] = []
+
 beforeAll(async () => {
   s.userData = mkdtempSync(join(tmpdir(), 'kafkadesk-shell-'))
+  const write = process.stderr.write.bind(process.stderr)
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: never[]) => {
+    startupLog.push(String(chunk))
+    return write(chunk, ...rest)
+  }) as typeof process.stderr.write)
   shell = await import('../../src-main/index')
   // whenReady() resolved; let ready() finish (console opened, window created, cluster forked).
   for (let i = 0; i < 100 && (s.windows.length === 0 || s.handled.size === 0 || s.forks.length < 2); i++) await new Promise((r) => setTimeout(r, 20))
   await new Promise((r) => setTimeout(r, 50))
+  spy.mockRestore()
 })
 
 afterAll(async () => {
@@ -353,6 +362,12 @@ describe('the app', () => {
       expect(f.options.stdio).toBe('pipe')
     }
     expect(s.forks.map((f) => f.args[f.args.indexOf('--port') + 1])).toEqual(['9092', '0'])
+    // One clear line for the fallback, then the address and the client settings.
+    const log = startupLog.join('')
+    expect(log).toContain('port 9092 is taken: the embedded cluster uses free ports instead')
+    expect(log).toContain('bootstrap 127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094')
+    expect(log).toContain('bootstrap.servers=127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094')
+    expect(log).toContain("brokers: ['127.0.0.1:19092', '127.0.0.1:19093', '127.0.0.1:19094']")
     const conns = (await call('connections.list', {})) as { result: { connections: Array<{ id: string; bootstrapServers: string[] }> } }
     expect(conns.result.connections.find((c) => c.id === 'embedded')?.bootstrapServers).toEqual(['127.0.0.1:19092', '127.0.0.1:19093', '127.0.0.1:19094'])
   })
