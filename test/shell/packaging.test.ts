@@ -53,7 +53,8 @@ describe('electron-builder.yml', () => {
     const fuses = schema.definitions.FuseOptionsV1
     expect(fuses.additionalProperties).toBe(false)
     for (const name of Object.keys(config.electronFuses ?? {})) expect(fuses.properties?.[name]?.type, name).toBe('boolean')
-    const misspelt = { ...(await getConfig(root, null, null)), electronFuses: { runAsNod: false } }
+    // Deliberately not a Configuration: the misspelt key is what validation must catch.
+    const misspelt = { ...(await getConfig(root, null, null)), electronFuses: { runAsNod: false } } as unknown as Parameters<typeof validateConfiguration>[0]
     await expect(validateConfiguration(misspelt, new DebugLogger(false))).rejects.toThrow(/electronFuses/)
   })
 
