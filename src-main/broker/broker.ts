@@ -143,7 +143,15 @@ export class Broker {
     for (const r of this.resumeWaiters.splice(0)) r()
     // close() never throws: a log it cannot flush (full disk, EIO) is logged and left for recovery
     let unclean = 0
-    for (const logs of this.logs.values()) for (const log of logs.values()) if (!log.close({ clean }) && clean) unclean++
+    let closed = 0
+    const t0 = performance.now()
+    for (const logs of this.logs.values()) {
+      for (const log of logs.values()) {
+        closed++
+        if (!log.close({ clean }) && clean) unclean++
+      }
+    }
+    if (closed > 1000) this.log(`closed ${closed} partition logs in ${Math.round(performance.now() - t0)} ms`)
     if (unclean > 0) this.log(`${unclean} partition logs could not be closed cleanly; they will be recovered on the next start`)
     this.logs.clear()
   }
