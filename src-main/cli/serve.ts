@@ -12,6 +12,7 @@ import { openConsole, type ConsoleHandle } from '../ipc/host'
 import { userDataDir } from './data-dir'
 import { clientConfigLines } from './client-configs'
 import { ensureRenderer } from './renderer-build'
+import { lockDataDir } from './data-dir-lock'
 
 /** Kafka's usual port: the embedded cluster's first broker takes it when it is free. */
 export const DEFAULT_CLUSTER_PORT = 9092
@@ -176,11 +177,19 @@ export async function serveCommand(args: string[], fail: (message: string) => ne
     return 'unavailable' as const
   })
   if (ui === 'unavailable') log(`warning: the UI is not built (${rendererDir}); run \`npm run build:renderer\`, the API works meanwhile`)
+  let release: () => void
+  try {
+    release = lockDataDir(opts.dataDir)
+  } catch (e) {
+    log(`failed to start: ${(e as Error).message}`)
+    process.exit(1)
+  }
   let running: RunningServe
   try {
     running = await startServe({ ...opts, rendererDir, log })
   } catch (e) {
     log(`failed to start: ${(e as Error).message}`)
+    release()
     process.exit(1)
   }
   const bootstrap = opts.embedded ? running.console.embeddedBootstrap() : null
@@ -197,6 +206,7 @@ export async function serveCommand(args: string[], fail: (message: string) => ne
     stopping = true
     log(`${signal}: stopping`)
     await running.stop().catch((e: Error) => log(`stop: ${e.message}`))
+    release()
     log('stopped')
     process.exit(0)
   }

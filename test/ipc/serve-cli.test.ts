@@ -5,7 +5,7 @@
 // here: 9092 may be in use by anything else on the machine, this suite included.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -132,6 +132,24 @@ describe('kafkadesk serve', () => {
       await s.stop()
       rmSync(dataDir, { recursive: true, force: true })
     }
+  }, 120_000)
+
+  it('one serve per data dir: a second is refused with the owner’s pid, a stale lock is taken over', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kafkadesk-serve-lock-'))
+    // A lock left by a process that is gone (it ran and exited).
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
+    writeFileSync(join(dataDir, 'serve.lock'), `${gone.stdout}\n`)
+    const first = await serve(['--brokers', '1', '--cluster-port', '0', '--data-dir', dataDir])
+    try {
+      const second = spawnSync(process.execPath, [...cli, 'serve', '--brokers', '1', '--cluster-port', '0', '--data-dir', dataDir], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+      expect(second.status).toBe(1)
+      expect(second.stderr).toContain(`another Kafkadesk (pid ${first.child.pid}) is using ${dataDir}`)
+      expect(second.stdout).not.toMatch(/open http/)
+    } finally {
+      expect(await first.stop()).toBe(0)
+    }
+    expect(existsSync(join(dataDir, 'serve.lock'))).toBe(false)
+    rmSync(dataDir, { recursive: true, force: true })
   }, 120_000)
 
   it('falls back to free ports with one line when the cluster port is taken, and keeps data between launches', async () => {
