@@ -2,7 +2,8 @@
 // none is (a server, CI, a container), Kafkadesk in web mode with the embedded cluster, and
 // the URL to open. Extra arguments go to `kafkadesk serve` (e.g. `npm start -- --port 8080`).
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
@@ -19,6 +20,22 @@ function electronBinary() {
   } catch (e) {
     return { reason: e instanceof Error ? e.message.split('\n')[0] : String(e) }
   }
+}
+
+function newestMtime(path) {
+  const st = statSync(path)
+  if (!st.isDirectory()) return st.mtimeMs
+  let newest = st.mtimeMs
+  for (const name of readdirSync(path)) if (name !== 'node_modules') newest = Math.max(newest, newestMtime(join(path, name)))
+  return newest
+}
+
+/** The UI built by `npm install` (or an earlier start) is reused until its sources change. */
+function rendererUpToDate() {
+  const index = join(root, 'out', 'renderer', 'index.html')
+  if (!existsSync(index)) return false
+  const sources = Math.max(newestMtime(join(root, 'src-renderer')), newestMtime(join(root, 'src-main', 'ipc')), newestMtime(join(root, 'src-main', 'cli', 'client-configs.ts')))
+  return statSync(index).mtimeMs > sources
 }
 
 function run(cmd, args) {
@@ -50,7 +67,10 @@ try {
       `\nNo Electron binary is installed (${electron.reason}).\n` +
         'Starting Kafkadesk in web mode instead: the same console in your browser, with the embedded cluster.\n\n',
     )
-    await run(npx, ['vite', 'build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn'])
+    if (!rendererUpToDate()) {
+      process.stdout.write('Building the UI…\n')
+      await run(npx, ['vite', 'build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn'])
+    }
     await run(process.execPath, ['out/cli/kafkadesk.js', 'serve', ...(passthrough.some((a) => a.startsWith('--bootstrap')) ? [] : ['--embedded']), ...passthrough])
   }
 } catch (e) {

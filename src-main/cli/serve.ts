@@ -198,7 +198,7 @@ export async function serveCommand(args: string[], fail: (message: string) => ne
   process.stdout.write(`Kafkadesk web console for ${target}\n`)
   if (bootstrap) process.stdout.write(`${clientConfigLines(bootstrap).join('\n')}\n`)
   process.stdout.write(`open ${running.web.url}\n`)
-  log(`listening on 127.0.0.1:${running.web.port} only; the token in the URL is required and changes every launch`)
+  log(`listening on 127.0.0.1:${running.web.port} only; its API needs the token in the printed URL, which changes every launch`)
   log(`data in ${opts.dataDir}; ${running.console.secretsNote()}`)
   let stopping = false
   const shutdown = async (signal: string) => {
