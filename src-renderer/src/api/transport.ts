@@ -168,8 +168,15 @@ export function websocketTransport(opts: WsOptions): Transport {
         const timer = setTimeout(() => {
           if (pending.delete(id)) reject(new ApiError({ code: 'TIMEOUT', message: `No answer from Kafkadesk for ${channel} within ${Math.round(timeoutMs / 1000)} s` }))
         }, timeoutMs)
-        pending.set(id, { resolve, reject, timer })
         const msg = JSON.stringify({ id, channel, payload })
+        // The server closes a socket that sends more (src-main/ipc/web-limits.ts); say so instead.
+        const bytes = msg.length * 3 > MAX_MESSAGE_BYTES ? new TextEncoder().encode(msg).length : msg.length
+        if (bytes > MAX_MESSAGE_BYTES) {
+          clearTimeout(timer)
+          reject(new ApiError({ code: 'VALIDATION', message: `This request is ${(bytes / 1048576).toFixed(1)} MiB; Kafkadesk in the browser takes at most ${MAX_MESSAGE_BYTES / 1048576} MiB per request` }))
+          return
+        }
+        pending.set(id, { resolve, reject, timer })
         if (socket && socket.readyState === WS.OPEN) socket.send(msg)
         else if (closed || state.value === 'closed') {
           pending.delete(id)
@@ -190,6 +197,9 @@ export function websocketTransport(opts: WsOptions): Transport {
     },
   }
 }
+
+/** The largest message the server takes (MAX_MESSAGE_BYTES in src-main/ipc/web-limits.ts). */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 /** Path of the WebSocket endpoint on the `kafkadesk serve` origin. */
 export const WS_PATH = '/ws'
