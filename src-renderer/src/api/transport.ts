@@ -88,6 +88,9 @@ export function websocketTransport(opts: WsOptions): Transport {
   let backoff = minB
   let closed = false
   let everOpened = false
+  /** Sockets in a row that closed without opening, and whether the page was told. */
+  let failedInARow = 0
+  let toldUnreachable = false
 
   function emit(event: string, payload: unknown) {
     for (const fn of listeners.get(event) ?? []) {
@@ -104,7 +107,11 @@ export function websocketTransport(opts: WsOptions): Transport {
     state.value = everOpened ? 'reconnecting' : 'connecting'
     const ws = opts.protocols ? new WS(opts.url, opts.protocols) : new WS(opts.url)
     socket = ws
+    let opened = false
     ws.onopen = () => {
+      opened = true
+      failedInARow = 0
+      toldUnreachable = false
       backoff = minB
       state.value = 'open'
       for (const m of queue.splice(0)) ws.send(m)
@@ -147,6 +154,13 @@ export function websocketTransport(opts: WsOptions): Transport {
         state.value = 'closed'
         emit('transport.refused', { code: ev.code, reason: ev.reason })
         return
+      }
+      // A refused upgrade (wrong or stale token: the server restarted, and each launch has a new
+      // one) looks like a network failure to the page. After a few in a row, tell the page once
+      // which URL to open, and keep trying in case the server was only away.
+      if (!opened && ++failedInARow >= UNREACHABLE_AFTER && !toldUnreachable) {
+        toldUnreachable = true
+        emit('transport.refused', { code: ev.code, reason: 'Kafkadesk did not accept the connection: it is not running, or it restarted with a new token' })
       }
       state.value = 'reconnecting'
       setTimeout(connect, backoff)
@@ -197,6 +211,9 @@ export function websocketTransport(opts: WsOptions): Transport {
     },
   }
 }
+
+/** Failed connection attempts in a row before the page is told to open the printed URL again. */
+export const UNREACHABLE_AFTER = 3
 
 /** The largest message the server takes (MAX_MESSAGE_BYTES in src-main/ipc/web-limits.ts). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
