@@ -16,6 +16,8 @@ import { ContractError, EMBEDDED_CONNECTION_ID, type EmbeddedStatus, type EventN
 import type { ClusterMethod } from './cluster-process'
 import { encryptingSafeStorage, type SafeStorageLike } from './console/secrets'
 import { clientConfigLines } from './cli/client-configs'
+import { userDataDir } from './cli/data-dir'
+import { DataDirBusy, lockDataDir } from './cli/data-dir-lock'
 
 const here = dirname(fileURLToPath(import.meta.url))
 /** The renderer is served from this privileged scheme instead of file://. */
@@ -353,12 +355,13 @@ export class ClusterProcess {
 }
 
 /** The embedded.* channels served by the cluster process instead of an in-process cluster. */
-export function embeddedHandlers(cluster: ClusterProcess, attach: (bootstrap: string | null) => Promise<void>, dataDir: string): Partial<Handlers> {
+export function embeddedHandlers(cluster: ClusterProcess, attach: (bootstrap: string | null) => Promise<void>, dataDir: string, claim: () => void = () => {}): Partial<Handlers> {
   const stopped = (): EmbeddedStatus => ({ state: 'stopped', connectionId: EMBEDDED_CONNECTION_ID, bootstrap: null, dataDir, brokers: [] })
   const status = async (): Promise<EmbeddedStatus> => (cluster.running ? cluster.call<EmbeddedStatus>('status') : (cluster.lastStatus() ?? stopped()))
   return {
     'embedded.status': () => status(),
     'embedded.start': async (req) => {
+      claim()
       if (!cluster.running) await cluster.start(0, req.brokers)
       const s = await cluster.call<EmbeddedStatus>('start', req.brokers)
       await attach(s.bootstrap)
@@ -383,6 +386,7 @@ export function embeddedHandlers(cluster: ClusterProcess, attach: (bootstrap: st
 let consoleHost: ConsoleHandle | null = null
 let cluster: ClusterProcess | null = null
 let unbind: (() => void) | null = null
+let releaseDataDir: (() => void) | null = null
 
 /** Kafka's usual port when it is free (so clients find the cluster where they expect it), else free ports. */
 async function startCluster(c: ClusterProcess, log: (line: string) => void): Promise<EmbeddedStatus> {
@@ -410,21 +414,39 @@ async function ready(): Promise<void> {
     safeStorage: desktopSafeStorage(log),
   })
   consoleHost = host
-  const clusterDir = join(app.getPath('userData'), 'cluster')
+  // The same cluster as `kafkadesk cluster` and `kafkadesk serve` (the user's data dir), so
+  // `npm start` keeps its topics whichever way it runs. One Kafkadesk at a time may run it.
+  const shared = userDataDir()
+  const clusterDir = join(shared, 'cluster')
+  const claim = () => {
+    if (releaseDataDir) return
+    try {
+      releaseDataDir = lockDataDir(shared)
+    } catch (e) {
+      throw e instanceof DataDirBusy ? new ContractError('CONFLICT', e.message) : e
+    }
+  }
   const c = new ClusterProcess({ brokers: 3, dataDir: clusterDir, log, onEvent: (event, payload) => broadcast.emit(event as EventName, payload as never) })
   cluster = c
-  const handlers: Handlers = { ...host.handlers, ...embeddedHandlers(c, (b) => host.attachEmbedded(b), clusterDir) }
+  const handlers: Handlers = { ...host.handlers, ...embeddedHandlers(c, (b) => host.attachEmbedded(b), clusterDir, claim) }
   unbind = bindIpc(ipcMain, { handlers, isTrustedSender: isAppUrl, onClientGone: (id) => host.clientGone(id) })
   createWindow()
   // The window shows at once; the cluster joins as the built-in connection when it is up.
-  startCluster(c, log)
+  Promise.resolve()
+    .then(() => {
+      claim()
+      return startCluster(c, log)
+    })
     .then(async (status) => {
       log(`embedded cluster ready at ${status.bootstrap}`)
       if (status.bootstrap) for (const line of clientConfigLines(status.bootstrap)) log(line)
       await host.attachEmbedded(status.bootstrap)
       broadcast.emit('cluster.event', { type: 'embedded', at: Date.now(), status })
     })
-    .catch((e: Error) => log(`embedded cluster failed to start: ${e.message}`))
+    .catch((e: Error) => {
+      log(`embedded cluster failed to start: ${e.message}`)
+      broadcast.emit('cluster.event', { type: 'embedded', at: Date.now(), status: { state: 'error', connectionId: EMBEDDED_CONNECTION_ID, bootstrap: null, dataDir: clusterDir, brokers: [], error: e.message } })
+    })
 }
 
 /** Electron's safeStorage when it encrypts with an OS keychain; on Linux without a keyring (basic_text) secrets are kept as in web mode, and say so. */
@@ -439,6 +461,7 @@ async function shutdown(): Promise<void> {
   unbind?.()
   await consoleHost?.close().catch(() => {})
   await cluster?.stop().catch(() => {})
+  releaseDataDir?.()
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -34,7 +34,7 @@ export function lockDataDir(dataDir: string): () => void {
     }
     const owner = Number.parseInt(readFileSync(path, 'utf8').trim(), 10)
     if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-      throw new DataDirBusy(`another Kafkadesk (pid ${owner}) is using ${dataDir}; stop it, or give this one its own --data-dir`)
+      throw new DataDirBusy(`another Kafkadesk (pid ${owner}) is using ${dataDir}; stop it first (or give \`kafkadesk serve\` its own --data-dir)`)
     }
     // Stale: its owner is gone.
     rmSync(path, { force: true })

@@ -3,7 +3,7 @@
 // the cluster in a utility process, window state, menu, and the preload bridge.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { EventEmitter } from 'node:events'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { channelNames, eventNames } from '../../src-main/ipc/contract'
@@ -206,8 +206,14 @@ function call(channel: string, payload: unknown): Promise<unknown> {
 /** What the shell logged (stderr) while it started. */
 const startupLog: string[] = []
 
+let xdgData: string
+const realXdg = process.env.XDG_DATA_HOME
+
 beforeAll(async () => {
   s.userData = mkdtempSync(join(tmpdir(), 'kafkadesk-shell-'))
+  // The cluster's data dir is the CLI's (the user's data dir): a temporary one here.
+  xdgData = mkdtempSync(join(tmpdir(), 'kafkadesk-shell-xdg-'))
+  process.env.XDG_DATA_HOME = xdgData
   const write = process.stderr.write.bind(process.stderr)
   const spy = vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: never[]) => {
     startupLog.push(String(chunk))
@@ -227,6 +233,11 @@ afterAll(async () => {
     await new Promise((r) => setTimeout(r, 100))
   }
   rmSync(s.userData, { recursive: true, force: true })
+  // Quitting released the data dir.
+  expect(existsSync(join(xdgData, 'kafkadesk', 'serve.lock'))).toBe(false)
+  rmSync(xdgData, { recursive: true, force: true })
+  if (realXdg === undefined) delete process.env.XDG_DATA_HOME
+  else process.env.XDG_DATA_HOME = realXdg
 })
 
 describe('the window', () => {
@@ -358,10 +369,12 @@ describe('the app', () => {
       expect(f.path).toMatch(/main[\\/]cluster-process\.js$|src-main[\\/]cluster-process\.js$/)
       expect(f.args.slice(0, 2)).toEqual(['--brokers', '3'])
       expect(f.args).toContain('--data-dir')
-      expect(f.args[f.args.indexOf('--data-dir') + 1]).toBe(join(s.userData, 'cluster'))
+      expect(f.args[f.args.indexOf('--data-dir') + 1]).toBe(join(xdgData, 'kafkadesk', 'cluster'))
       expect(f.options.stdio).toBe('pipe')
     }
     expect(s.forks.map((f) => f.args[f.args.indexOf('--port') + 1])).toEqual(['9092', '0'])
+    // The same cluster as `kafkadesk cluster` and `serve`, held by this app while it runs.
+    expect(readFileSync(join(xdgData, 'kafkadesk', 'serve.lock'), 'utf8').trim()).toBe(String(process.pid))
     // One clear line for the fallback, then the address and the client settings.
     const log = startupLog.join('')
     expect(log).toContain('port 9092 is taken: the embedded cluster uses free ports instead')
