@@ -5,22 +5,33 @@ import kafkajs from 'kafkajs'
 import { ContractError, toErrorShape, type GroupDescription, type LagSample, type RequestOf, type ResponseOf } from '../ipc/contract'
 import type { Session } from './connections'
 import { ApiKey, checkError, kafkaErrorName } from './raw-client'
-import { partitionOffsets } from './topics'
+import type { PartitionMeta } from './metadata'
+import { partitionOffsets, topicMetadata } from './topics'
 
 // kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports.
 const { AssignerProtocol } = kafkajs
 
-/** Log end offsets per topic, fetched once per refresh and shared by all groups. */
+export interface TopicEnds {
+  partitions: PartitionMeta[]
+  /** Partitions whose leader answered ListOffsets; the others are missing. */
+  offsets: Map<number, { low: number; high: number }>
+}
+
+/** Log start/end offsets per topic, fetched once per refresh and shared by all groups. */
 export class EndOffsets {
-  private cache = new Map<string, Promise<Map<number, { low: number; high: number }>>>()
+  private cache = new Map<string, Promise<TopicEnds>>()
   constructor(private readonly s: Session) {}
-  get(topic: string): Promise<Map<number, { low: number; high: number }>> {
+  topic(topic: string): Promise<TopicEnds> {
     let p = this.cache.get(topic)
     if (!p) {
-      p = partitionOffsets(this.s, topic)
+      // Partitions on a broker that is down are skipped, not fatal: the others still have lag.
+      p = Promise.all([topicMetadata(this.s, topic), partitionOffsets(this.s, topic, true)]).then(([m, offsets]) => ({ partitions: m.partitions, offsets }))
       this.cache.set(topic, p)
     }
     return p
+  }
+  async get(topic: string): Promise<Map<number, { low: number; high: number }>> {
+    return (await this.topic(topic)).offsets
   }
 }
 
@@ -38,19 +49,70 @@ export async function committedOffsets(s: Session, groupId: string): Promise<Com
   return out
 }
 
-/** Lag per partition: log end − committed (null without a commit), as Kafka's tool computes it. */
-export async function groupLag(s: Session, groupId: string, ends: EndOffsets) {
-  const committed = await committedOffsets(s, groupId)
-  const rows = await Promise.all(
-    committed.map(async (c) => {
-      const e = (await ends.get(c.topic).catch(() => new Map<number, { low: number; high: number }>())).get(c.partition) ?? { low: 0, high: 0 }
-      return { ...c, logStartOffset: e.low, logEndOffset: e.high, lag: c.offset === null ? null : Math.max(0, e.high - c.offset) }
-    }),
-  )
-  return rows
+export interface LagRow extends CommittedOffset {
+  logStartOffset: number
+  logEndOffset: number
+  lag: number | null
+  unavailable?: string
 }
 
-export function lagSample(rows: { topic: string; lag: number | null }[], t = Date.now()): LagSample {
+function unavailableReason(p: PartitionMeta | undefined, topic: string, partition: number): string {
+  if (!p) return `partition ${partition} of ${topic} does not exist`
+  if (p.leader < 0) return `partition ${partition} of ${topic} has no leader (replicas on broker ${p.replicas.join(', ')} are down)`
+  return `broker ${p.leader}, leader of ${topic}-${partition}, did not answer`
+}
+
+/**
+ * Lag per partition of every topic the group has committed on (plus `extraTopics`, e.g. its
+ * assignment): log end − committed, as Kafka's tool computes it. Partitions without a commit
+ * are rows too (offset and lag null): leaving them out made a stopped group look almost
+ * caught up while most of its topic was unread.
+ */
+export async function groupLag(s: Session, groupId: string, ends: EndOffsets, extraTopics: string[] = []): Promise<LagRow[]> {
+  const committed = await committedOffsets(s, groupId)
+  const topics = [...new Set([...committed.map((c) => c.topic), ...extraTopics])]
+  const perTopic = await Promise.all(
+    topics.map(async (topic) => {
+      const mine = committed.filter((c) => c.topic === topic)
+      let te: TopicEnds | null = null
+      let failure = ''
+      try {
+        te = await ends.topic(topic)
+      } catch (e) {
+        failure = toErrorShape(e).message
+      }
+      const ids = [...new Set([...(te?.partitions.map((p) => p.partitionId) ?? []), ...mine.map((c) => c.partition)])].sort((a, b) => a - b)
+      return ids.map((partition): LagRow => {
+        const c = mine.find((x) => x.partition === partition)
+        const o = te?.offsets.get(partition)
+        const row: LagRow = {
+          topic,
+          partition,
+          offset: c?.offset ?? null,
+          metadata: c?.metadata ?? null,
+          logStartOffset: o?.low ?? 0,
+          logEndOffset: o?.high ?? 0,
+          lag: o && c?.offset != null ? Math.max(0, o.high - c.offset) : null,
+        }
+        if (!o) row.unavailable = te ? unavailableReason(te.partitions.find((p) => p.partitionId === partition), topic, partition) : failure
+        return row
+      })
+    }),
+  )
+  return perTopic.flat()
+}
+
+/** What a group's lag figures cover: committed partitions, and messages on uncommitted ones. */
+export function lagCoverage(rows: LagRow[]) {
+  const uncommitted = rows.filter((r) => r.offset === null)
+  return {
+    committedPartitions: rows.length - uncommitted.length,
+    uncommittedPartitions: uncommitted.length,
+    uncommittedMessages: uncommitted.reduce((n, r) => n + (r.unavailable ? 0 : Math.max(0, r.logEndOffset - r.logStartOffset)), 0),
+  }
+}
+
+export function lagSample(rows: LagRow[], t = Date.now()): LagSample {
   const byTopic: Record<string, number> = {}
   let total = 0
   for (const r of rows) {
@@ -58,7 +120,7 @@ export function lagSample(rows: { topic: string; lag: number | null }[], t = Dat
     byTopic[r.topic] = (byTopic[r.topic] ?? 0) + r.lag
     total += r.lag
   }
-  return { t, totalLag: total, byTopic }
+  return { t, totalLag: total, byTopic, uncommitted: lagCoverage(rows).uncommittedMessages }
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -145,17 +207,9 @@ export async function describeGroup(s: Session, groupId: string): Promise<GroupD
     }
   })
   const ends = new EndOffsets(s)
-  const lag = await groupLag(s, groupId, ends)
-  // Assigned partitions without a commit are listed too (committed '-'), as Kafka's tool does.
-  for (const [k] of owners) {
-    const i = k.lastIndexOf(':')
-    const topic = k.slice(0, i)
-    const partition = Number(k.slice(i + 1))
-    if (!lag.some((r) => r.topic === topic && r.partition === partition)) {
-      const e = (await ends.get(topic).catch(() => new Map())).get(partition) ?? { low: 0, high: 0 }
-      lag.push({ topic, partition, offset: null, metadata: null, logStartOffset: e.low, logEndOffset: e.high, lag: null })
-    }
-  }
+  // Assigned topics count too: their partitions without a commit are listed (committed '-').
+  const assigned = [...new Set([...owners.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))))]
+  const lag = await groupLag(s, groupId, ends, assigned)
   let coordinator: number | null = null
   try {
     coordinator = (await findCoordinator(s, groupId)).nodeId
@@ -176,6 +230,7 @@ export async function describeGroup(s: Session, groupId: string): Promise<GroupD
         clientId: o?.clientId ?? null,
         host: o?.host ?? null,
         metadata: r.metadata,
+        ...(r.unavailable ? { unavailable: r.unavailable } : {}),
       }
     })
     .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
@@ -189,6 +244,7 @@ export async function describeGroup(s: Session, groupId: string): Promise<GroupD
     members,
     offsets,
     totalLag: withLag.length ? withLag.reduce((n, o) => n + o.lag!, 0) : null,
+    ...lagCoverage(lag),
   }
 }
 

@@ -17,9 +17,18 @@ export function parseDuration(d: string): number {
   return m[1] ? -ms : ms
 }
 
+export interface CsvLine {
+  /** 1-based line number in the file. */
+  line: number
+  text: string
+  topic: string
+  partition: number
+  offset: number
+}
+
 /** Kafka's --from-file CSV: topic,partition,offset (or group,topic,partition,offset) per line. */
-export function parseResetCsv(csv: string, groupId: string): { topic: string; partition: number; offset: number }[] {
-  const out: { topic: string; partition: number; offset: number }[] = []
+export function parseResetCsvLines(csv: string, groupId: string): CsvLine[] {
+  const out: CsvLine[] = []
   csv.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim()
     if (!line || line.startsWith('#')) return
@@ -34,10 +43,14 @@ export function parseResetCsv(csv: string, groupId: string): { topic: string; pa
       if (i === 0 && /[a-z]/i.test(partition)) return // a header line
       throw new ContractError('VALIDATION', `line ${i + 1}: partition and offset must be non-negative integers`, 'reset.csv')
     }
-    out.push({ topic, partition: Number(partition), offset: Number(offset) })
+    out.push({ line: i + 1, text: line, topic, partition: Number(partition), offset: Number(offset) })
   })
   if (!out.length) throw new ContractError('VALIDATION', 'the CSV holds no offsets', 'reset.csv')
   return out
+}
+
+export function parseResetCsv(csv: string, groupId: string): { topic: string; partition: number; offset: number }[] {
+  return parseResetCsvLines(csv, groupId).map(({ topic, partition, offset }) => ({ topic, partition, offset }))
 }
 
 /**
@@ -66,16 +79,59 @@ async function commitOffsets(s: Session, groupId: string, parts: { topic: string
 
 export const INACTIVE_STATES = new Set(['Empty', 'Dead'])
 
+type Problem = NonNullable<ResetPlan['problems']>[number]
+type Ends = Map<number, { low: number; high: number }>
+
+/**
+ * The lines of a --from-file CSV checked against the cluster: every line is either a partition
+ * to reset or a problem (unknown topic or partition, a repeated partition, a partition whose
+ * leader is down). Nothing is dropped silently.
+ */
+async function fileTargets(s: Session, lines: CsvLine[]) {
+  const topics = new Map<string, { ids: number[]; ends: Ends; leaders: Map<number, number> } | null>()
+  for (const t of new Set(lines.map((l) => l.topic))) {
+    try {
+      const meta = await topicMetadata(s, t)
+      topics.set(t, { ids: meta.partitions.map((p) => p.partitionId), ends: await partitionOffsets(s, t, true), leaders: new Map(meta.partitions.map((p) => [p.partitionId, p.leader])) })
+    } catch (e) {
+      if ((e as ContractError).code !== 'NOT_FOUND') throw e
+      topics.set(t, null)
+    }
+  }
+  const ok: CsvLine[] = []
+  const problems: Problem[] = []
+  const seen = new Map<string, number>()
+  for (const l of lines) {
+    const t = topics.get(l.topic)
+    const key = `${l.topic}:${l.partition}`
+    let reason: string | null = null
+    if (!t) reason = `topic ${l.topic} does not exist`
+    else if (!t.ids.includes(l.partition)) reason = `partition ${l.partition} of ${l.topic} does not exist (the topic has ${t.ids.length} partition${t.ids.length === 1 ? '' : 's'})`
+    else if (seen.has(key)) reason = `${l.topic}-${l.partition} is already set on line ${seen.get(key)}`
+    else if (!t.ends.has(l.partition))
+      reason = (t.leaders.get(l.partition) ?? -1) < 0 ? `${l.topic}-${l.partition} has no leader: its offsets cannot be read` : `broker ${t.leaders.get(l.partition)}, leader of ${l.topic}-${l.partition}, did not answer`
+    if (reason) problems.push({ line: l.line, text: l.text, reason })
+    else {
+      seen.set(key, l.line)
+      ok.push(l)
+    }
+  }
+  const ends = new Map<string, Ends>([...topics.entries()].filter(([, v]) => v).map(([k, v]) => [k, v!.ends]))
+  return { ok, problems, ends }
+}
+
 export async function planReset(s: Session, req: ResetRequest, execute: boolean): Promise<ResetPlan> {
   const { groups } = await s.admin.describeGroups([req.groupId])
   const state = groups[0]?.state ?? 'Dead'
   const committed = await committedOffsets(s, req.groupId)
   const committedMap = new Map(committed.map((c) => [`${c.topic}:${c.partition}`, c.offset]))
 
-  // Which partitions.
-  const fromFile = req.reset.mode === 'file' ? parseResetCsv(req.reset.csv, req.groupId) : undefined
+  // Which partitions. A CSV names them itself (Kafka's tool ignores --topic with --from-file).
+  const fromFile = req.reset.mode === 'file' ? await fileTargets(s, parseResetCsvLines(req.reset.csv, req.groupId)) : undefined
   let targets: { topic: string; partition: number }[] = []
-  if (req.topics?.length) {
+  if (fromFile) {
+    targets = fromFile.ok.map((f) => ({ topic: f.topic, partition: f.partition }))
+  } else if (req.topics?.length) {
     for (const t of req.topics) {
       const meta = await topicMetadata(s, t.topic)
       const all = meta.partitions.map((p) => p.partitionId)
@@ -85,18 +141,20 @@ export async function planReset(s: Session, req: ResetRequest, execute: boolean)
       }
     }
   } else if (req.allTopics) {
-    targets = committed.map((c) => ({ topic: c.topic, partition: c.partition }))
-  } else if (fromFile) {
-    targets = fromFile.map((f) => ({ topic: f.topic, partition: f.partition }))
+    // Every partition of the group's topics, committed or not: "earliest" must cover them all.
+    for (const t of new Set(committed.map((c) => c.topic))) {
+      const meta = await topicMetadata(s, t).catch(() => null)
+      const ids = new Set([...(meta?.partitions.map((p) => p.partitionId) ?? []), ...committed.filter((c) => c.topic === t).map((c) => c.partition)])
+      for (const partition of [...ids].sort((a, b) => a - b)) targets.push({ topic: t, partition })
+    }
   } else {
     throw new ContractError('VALIDATION', 'name the topics to reset (topics) or set allTopics', 'topics')
   }
-  if (fromFile && req.topics?.length) targets = targets.filter((t) => fromFile.some((f) => f.topic === t.topic && f.partition === t.partition))
-  if (!targets.length) throw new ContractError('VALIDATION', 'no partitions to reset', req.allTopics ? 'allTopics' : 'topics')
+  if (!targets.length && !fromFile?.problems.length) throw new ContractError('VALIDATION', 'no partitions to reset', req.allTopics ? 'allTopics' : 'topics')
 
   const topics = [...new Set(targets.map((t) => t.topic))]
-  const ends = new Map<string, Map<number, { low: number; high: number }>>()
-  for (const t of topics) ends.set(t, await partitionOffsets(s, t))
+  const ends = fromFile?.ends ?? new Map<string, Ends>()
+  for (const t of topics) if (!ends.has(t)) ends.set(t, await partitionOffsets(s, t))
   const byTime = new Map<string, Map<number, number>>()
   if (req.reset.mode === 'datetime' || req.reset.mode === 'duration') {
     const ts = req.reset.mode === 'datetime' ? Date.parse(req.reset.datetime) : Date.now() - parseDuration(req.reset.duration)
@@ -135,7 +193,7 @@ export async function planReset(s: Session, req: ResetRequest, execute: boolean)
         break
       }
       case 'file':
-        target = fromFile!.find((f) => f.topic === topic && f.partition === partition)?.offset ?? current ?? e.high
+        target = fromFile!.ok.find((f) => f.topic === topic && f.partition === partition)!.offset
         break
     }
     const clamped = Math.min(Math.max(target, e.low), e.high)
@@ -144,13 +202,17 @@ export async function planReset(s: Session, req: ResetRequest, execute: boolean)
   partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
 
   const active = !INACTIVE_STATES.has(state)
+  const problems = fromFile?.problems ?? []
   const reason = active
     ? `Assignments can only be reset if the group '${req.groupId}' is inactive, but the current state is ${state}. Stop its consumers (${groups[0]?.members.length ?? 0} active member(s)) and try again.`
-    : undefined
-  const plan: ResetPlan = { groupId: req.groupId, state, canExecute: !active, partitions, executed: false }
+    : problems.length
+      ? `${problems.length} line${problems.length === 1 ? '' : 's'} of the CSV cannot be applied (listed below); nothing is reset until the file is fixed.`
+      : undefined
+  const plan: ResetPlan = { groupId: req.groupId, state, canExecute: !reason, partitions, executed: false }
   if (reason) plan.reason = reason
+  if (fromFile) plan.problems = problems
   if (!execute) return plan
-  if (active) throw new ContractError('REFUSED', reason!)
+  if (reason) throw new ContractError('REFUSED', reason)
   await commitOffsets(s, req.groupId, partitions)
   plan.executed = true
   return plan

@@ -518,6 +518,8 @@ export const GroupPartitionLag = z.object({
   clientId: z.string().nullable(),
   host: z.string().nullable(),
   metadata: z.string().nullable(),
+  /** Why the log offsets of this partition could not be read (e.g. its leader is down); lag is null then. */
+  unavailable: z.string().optional(),
 })
 
 export const GroupDescription = z.object({
@@ -535,7 +537,13 @@ export const GroupDescription = z.object({
     }),
   ),
   offsets: z.array(GroupPartitionLag),
+  /** Sum of lag over the partitions with a committed offset (see committedPartitions). */
   totalLag: z.number().int().nullable(),
+  /** What totalLag covers: partitions with a commit, and those of the group's topics without one. */
+  committedPartitions: z.number().int().optional(),
+  uncommittedPartitions: z.number().int().optional(),
+  /** Messages in the log (end − start) of the partitions without a commit: where the group starts depends on auto.offset.reset. */
+  uncommittedMessages: z.number().int().optional(),
 })
 export type GroupDescription = z.infer<typeof GroupDescription>
 
@@ -544,6 +552,8 @@ export const LagSample = z.object({
   t: Timestamp,
   totalLag: z.number().int(),
   byTopic: z.record(z.string(), z.number().int()),
+  /** Messages on partitions of the group's topics that have no commit yet (not in totalLag). */
+  uncommitted: z.number().int().optional(),
 })
 export type LagSample = z.infer<typeof LagSample>
 
@@ -593,6 +603,8 @@ export const ResetPlan = z.object({
     }),
   ),
   executed: z.boolean(),
+  /** CSV lines (--from-file) that cannot be applied; any of them blocks execution, as Kafka's tool refuses. */
+  problems: z.array(z.object({ line: z.number().int(), text: z.string(), reason: z.string() })).optional(),
 })
 export type ResetPlan = z.infer<typeof ResetPlan>
 

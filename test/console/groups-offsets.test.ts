@@ -136,11 +136,44 @@ describe('consumer groups', () => {
     expect(bad.ok === false && bad.error.field).toBe('reset.csv')
   })
 
+  it('lists the partitions a group never committed, says what the total covers, and resets them to earliest', async () => {
+    const g = `partial-${group}`
+    await h.call('offsets.resetExecute', { connectionId: h.connectionId, groupId: g, reset: { mode: 'file', csv: `${topic},0,10\n` } })
+    const d = await h.call('groups.describe', { connectionId: h.connectionId, groupId: g })
+    expect(d.offsets.map((o) => [o.partition, o.committedOffset, o.lag])).toEqual([[0, 10, 2], [1, null, null], [2, null, null]])
+    expect(d).toMatchObject({ totalLag: 2, committedPartitions: 1, uncommittedPartitions: 2, uncommittedMessages: 24 })
+    const plan = await h.call('offsets.resetPreview', { connectionId: h.connectionId, groupId: g, allTopics: true, reset: { mode: 'earliest' } })
+    expect(plan.partitions.map((p) => [p.partition, p.currentOffset, p.newOffset])).toEqual([[0, 10, 0], [1, null, 0], [2, null, 0]])
+    await h.call('groups.delete', { connectionId: h.connectionId, groupIds: [g] })
+  })
+
+  it('shows every CSV line that cannot be applied and refuses to execute, as --from-file does', async () => {
+    const g = `${group}-csv`
+    const csv = `${topic},0,3\n${topic},1,4\n${topic},7,1\nno-such-topic,0,1\n${topic},0,5\n`
+    const plan = await h.call('offsets.resetPreview', { connectionId: h.connectionId, groupId: g, reset: { mode: 'file', csv } })
+    // Lines for partitions without a commit are applied, not dropped.
+    expect(plan.partitions.map((p) => [p.partition, p.currentOffset, p.newOffset])).toEqual([[0, null, 3], [1, null, 4]])
+    expect(plan.problems).toEqual([
+      { line: 3, text: `${topic},7,1`, reason: `partition 7 of ${topic} does not exist (the topic has 3 partitions)` },
+      { line: 4, text: 'no-such-topic,0,1', reason: 'topic no-such-topic does not exist' },
+      { line: 5, text: `${topic},0,5`, reason: `${topic}-0 is already set on line 1` },
+    ])
+    expect(plan.canExecute).toBe(false)
+    expect(plan.reason).toContain('3 lines of the CSV cannot be applied')
+    const run = await h.tryCall('offsets.resetExecute', { connectionId: h.connectionId, groupId: g, reset: { mode: 'file', csv } })
+    expect(run.ok === false && run.error.code).toBe('REFUSED')
+    const missing = await h.tryCall('groups.describe', { connectionId: h.connectionId, groupId: g })
+    expect(missing.ok === false && missing.error.code).toBe('NOT_FOUND')
+  })
+
   it('deletes committed offsets and groups', async () => {
     const del = await h.call('groups.deleteOffsets', { connectionId: h.connectionId, groupId: group, topic, partitions: [0] })
     expect(del.deleted).toEqual([{ topic, partition: 0 }])
     const d = await h.call('groups.describe', { connectionId: h.connectionId, groupId: group })
-    expect(d.offsets.map((o) => o.partition)).toEqual([1, 2])
+    // Partition 0 stays listed, now without a commit (and out of the lag total).
+    expect(d.offsets.map((o) => [o.partition, o.committedOffset])).toEqual([[0, null], [1, 6], [2, 6]])
+    expect(d.uncommittedPartitions).toBe(1)
+    expect(d.totalLag).toBe(12)
     const res = await h.call('groups.delete', { connectionId: h.connectionId, groupIds: [group] })
     expect(res.results).toEqual([{ groupId: group, deleted: true }])
     const gone = await h.call('groups.list', { connectionId: h.connectionId, search: group })
