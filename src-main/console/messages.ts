@@ -16,7 +16,7 @@ import { confluentSchemaId, decode } from './decoders'
 import { Fetcher } from './fetcher'
 import { RawPool } from './raw-client'
 import type { RawRecord } from './records'
-import { offsetsForTimestamp, partitionOffsets } from './topics'
+import { offsetsForTimestamp, partitionOffsets, topicMetadata } from './topics'
 
 export interface DecodeOptions {
   keyDecoding: Decoding
@@ -63,19 +63,32 @@ export function toMessage(s: Session, topic: string, partition: number, r: RawRe
 const byTime = (a: { timestamp: number; partition: number; offset: number }, b: { timestamp: number; partition: number; offset: number }) =>
   a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset
 
+type Unavailable = NonNullable<ResponseOf<'messages.read'>['unavailable']>[number]
+
 export async function readMessages(s: Session, req: RequestOf<'messages.read'>): Promise<ResponseOf<'messages.read'>> {
-  const offsets = await partitionOffsets(s, req.topic)
+  // A partition whose leader is down is reported, not fatal: the others are still readable.
+  const [meta, offsets] = await Promise.all([topicMetadata(s, req.topic), partitionOffsets(s, req.topic, true)])
+  const leaders = new Map(meta.partitions.map((p) => [p.partitionId, p.leader]))
+  const unavailable: Unavailable[] = []
   const fetcher = new Fetcher(s, req.topic)
   const pos = req.position
-  let parts: number[]
-  if (pos.type === 'offset') parts = [pos.partition]
-  else parts = req.partitions ?? [...offsets.keys()].sort((a, b) => a - b)
-  for (const p of parts) if (!offsets.has(p)) throw new ContractError('NOT_FOUND', `partition ${p} of ${req.topic} does not exist`, pos.type === 'offset' ? 'position.partition' : 'partitions')
+  let wanted: number[]
+  if (pos.type === 'offset') wanted = [pos.partition]
+  else wanted = req.partitions ?? [...leaders.keys()].sort((a, b) => a - b)
+  for (const p of wanted) if (!leaders.has(p)) throw new ContractError('NOT_FOUND', `partition ${p} of ${req.topic} does not exist`, pos.type === 'offset' ? 'position.partition' : 'partitions')
+  const down = (p: number, reason: string) => unavailable.push({ partition: p, leader: leaders.get(p) ?? -1, reason })
+  for (const p of wanted)
+    if (!offsets.has(p)) {
+      const l = leaders.get(p)!
+      down(p, l < 0 ? `partition ${p} has no leader: its replicas (broker ${meta.partitions.find((x) => x.partitionId === p)?.replicas.join(', ')}) are down` : `broker ${l}, leader of partition ${p}, did not answer`)
+    }
+  let parts = wanted.filter((p) => offsets.has(p))
+  if (!parts.length && unavailable.length) throw new ContractError('KAFKA_LEADER_NOT_AVAILABLE', unavailable.map((u) => u.reason).join('; '))
 
   // Start offset per partition.
   const starts = new Map<number, number>()
   if (pos.type === 'timestamp') {
-    for (const [p, o] of await offsetsForTimestamp(s, req.topic, pos.timestamp)) if (parts.includes(p)) starts.set(p, o)
+    for (const [p, o] of await offsetsForTimestamp(s, req.topic, pos.timestamp, true)) if (parts.includes(p)) starts.set(p, o)
   }
   for (const p of parts) {
     const { low, high } = offsets.get(p)!
@@ -88,19 +101,25 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>):
   const read = await Promise.all(
     parts.map(async (p) => {
       const start = starts.get(p)!
-      const r = await fetcher.readRange(p, start, offsets.get(p)!.high, req.limit)
-      return { p, start, records: r.records }
+      try {
+        const r = await fetcher.readRange(p, start, offsets.get(p)!.high, req.limit)
+        return { p, start, records: r.records }
+      } catch (e) {
+        down(p, `broker ${leaders.get(p)}, leader of partition ${p}: ${toErrorShape(e).message}`)
+        return null
+      }
     }),
   )
+  parts = parts.filter((p) => !unavailable.some((u) => u.partition === p))
   let all: { partition: number; rec: RawRecord; timestamp: number; offset: number }[] = []
-  for (const x of read) for (const rec of x.records) all.push({ partition: x.p, rec, timestamp: rec.timestamp, offset: rec.offset })
+  for (const x of read) if (x) for (const rec of x.records) all.push({ partition: x.p, rec, timestamp: rec.timestamp, offset: rec.offset })
   if (parts.length > 1) all.sort(byTime)
   if (all.length > req.limit) all = pos.type === 'latest' ? all.slice(all.length - req.limit) : all.slice(0, req.limit)
   await loadSchemas(s, all.map((x) => x.rec), req)
   const messages = all.map((x) => toMessage(s, req.topic, x.partition, x.rec, req))
   const lastIncluded = new Map<number, number>()
   for (const m of messages) lastIncluded.set(m.partition, Math.max(lastIncluded.get(m.partition) ?? -1, m.offset))
-  return {
+  const res: ResponseOf<'messages.read'> = {
     messages,
     partitions: parts.map((p) => ({
       partition: p,
@@ -109,6 +128,8 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>):
       latestOffset: offsets.get(p)!.high,
     })),
   }
+  if (unavailable.length) res.unavailable = unavailable.sort((a, b) => a.partition - b.partition)
+  return res
 }
 
 // ---- filters ----

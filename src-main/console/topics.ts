@@ -75,8 +75,8 @@ export async function partitionOffsets(s: Session, topic: string, skipOffline = 
 }
 
 /** Per partition the first offset with timestamp ≥ ts, or the log end when there is none. */
-export async function offsetsForTimestamp(s: Session, topic: string, ts: number): Promise<Map<number, number>> {
-  const [at, high] = await Promise.all([listOffsets(s, topic, ts), listOffsets(s, topic, LATEST)])
+export async function offsetsForTimestamp(s: Session, topic: string, ts: number, skipOffline = false): Promise<Map<number, number>> {
+  const [at, high] = await Promise.all([listOffsets(s, topic, ts, undefined, skipOffline), listOffsets(s, topic, LATEST, undefined, skipOffline)])
   return new Map([...high.entries()].map(([p, h]) => [p, (at.get(p) ?? -1) < 0 ? h : at.get(p)!]))
 }
 

@@ -376,6 +376,8 @@ export const ReadResponse = z.object({
   messages: z.array(Message),
   /** Per partition: where the next page starts and the log end. */
   partitions: z.array(z.object({ partition: PartitionId, nextOffset: Offset, earliestOffset: Offset, latestOffset: Offset })),
+  /** Partitions that could not be read (leader down, broker not answering): the rest are still returned. */
+  unavailable: z.array(z.object({ partition: PartitionId, leader: z.number().int(), reason: z.string() })).optional(),
 })
 export type ReadResponse = z.infer<typeof ReadResponse>
 

@@ -40,6 +40,11 @@ export const useMessagesStore = defineStore('messages', () => {
   const query = reactive(defaultQuery())
   const messages = shallowRef<Message[]>([])
   const pages = ref<ReadResponse['partitions']>([])
+  /** Partitions the last read could not reach, with why (the others were still read). */
+  const unavailable = ref<NonNullable<ReadResponse['unavailable']>>([])
+  /** Reads come oldest first from the server; the table shows newest first unless toggled. */
+  const order = ref<'newest' | 'oldest'>('newest')
+  const shown = computed(() => (tailId.value || order.value === 'oldest' ? messages.value : [...messages.value].reverse()))
   const loading = ref(false)
   const error = ref<string | null>(null)
   const selected = ref(new Set<string>())
@@ -96,6 +101,7 @@ export const useMessagesStore = defineStore('messages', () => {
     topicConnection.value = conn.activeId
     messages.value = []
     pages.value = []
+    unavailable.value = []
     selected.value = new Set()
     error.value = null
     lastSearch.value = null
@@ -108,6 +114,7 @@ export const useMessagesStore = defineStore('messages', () => {
       void stopTail()
       messages.value = []
       pages.value = []
+      unavailable.value = []
       selected.value = new Set()
       error.value = null
       lastSearch.value = null
@@ -150,6 +157,7 @@ export const useMessagesStore = defineStore('messages', () => {
       if (stale()) return
       messages.value = r.messages
       pages.value = r.partitions
+      unavailable.value = r.unavailable ?? []
       selected.value = new Set()
     } catch (e) {
       if (!stale()) error.value = toApiError(e).message
@@ -304,7 +312,7 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   return {
-    topic, query, messages, pages, loading, error, selected, filter, searchId, searching, progress, lastSearch, tailId, tailState,
+    topic, query, messages, shown, order, unavailable, pages, loading, error, selected, filter, searchId, searching, progress, lastSearch, tailId, tailState,
     setTopic, read, nextPage, search, cancelSearch, startTail, stopTail, toggleSelected, selectAll, exportMessages,
   }
 })
