@@ -70,7 +70,8 @@ export async function decompressBoundedAsync(type: number, data: Buffer, maxByte
   try {
     switch (type) {
       case GZIP:
-        return await gunzipAsync(data, { maxOutputLength: Math.max(1, maxBytes) })
+        // Large chunks: fewer hand-offs from the thread pool back to the event loop.
+        return await gunzipAsync(data, { maxOutputLength: Math.max(1, maxBytes), chunkSize: 256 * 1024 })
       case SNAPPY: {
         const blocks: Buffer[] = []
         snappyBounded(data, maxBytes, (block) => {

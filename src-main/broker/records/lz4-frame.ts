@@ -116,13 +116,14 @@ export function lz4BlockDecode(src: Buffer, start: number, end: number, out: Buf
       } while (b === 255)
     }
     if (o + len > out.length) throw new DecompressedTooLarge(maxBytes)
-    let from = o - offset
-    if (offset >= len) {
-      out.copy(out, o, from, from + len)
-      o += len
-    } else {
-      // Overlapping match (a run): copy forward so repeated bytes are read after being written.
-      for (let i = 0; i < len; i++) out[o++] = out[from++]!
+    // An overlapping match (offset < length) repeats the last `offset` bytes: copy what is already
+    // there, doubling each time, rather than byte by byte.
+    const from = o - offset
+    while (len > 0) {
+      const n = Math.min(len, o - from)
+      out.copy(out, o, from, from + n)
+      o += n
+      len -= n
     }
   }
 }
