@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net'
 import { FrameDecoder, FrameError } from './framing'
+import { connectionLimitsOf } from './connection-limits'
 import { Reader, ProtocolError } from '../protocol/reader'
 import { Writer } from '../protocol/writer'
 import { readRequestHeader, skipHeaderTags, writeResponseHeader, type RequestHeader } from '../protocol/header'
@@ -21,6 +22,8 @@ export class Connection {
   private queue: Buffer[] = []
   private busy = false
   private closed = false
+  /** The IP counted against the connection limits; null when the connection was refused. */
+  private countedIp: string | null = null
   readonly address: string
 
   constructor(
@@ -33,6 +36,23 @@ export class Connection {
     socket.on('data', (d) => this.onData(d))
     socket.on('error', () => this.close())
     socket.on('close', () => this.close())
+    const ip = socket.remoteAddress ?? ''
+    const refused = connectionLimitsOf(broker, broker.config).admit(ip)
+    if (refused) {
+      // Closed after the broker has registered it, so it is also unregistered.
+      queueMicrotask(() => this.fail(refused))
+      return
+    }
+    this.countedIp = ip
+    // connections.max.idle.ms: a connection with nothing read or written for that long is closed
+    // (never while a request of it is being handled, e.g. a long-polling Fetch).
+    const idleMs = broker.config.int('connections.max.idle.ms')
+    if (idleMs > 0) {
+      socket.setTimeout(idleMs)
+      socket.on('timeout', () => {
+        if (!this.busy && this.queue.length === 0) this.fail(`idle for more than connections.max.idle.ms (${idleMs})`)
+      })
+    }
   }
 
   private onData(data: Buffer): void {
@@ -164,6 +184,8 @@ export class Connection {
     this.closed = true
     this.queue = []
     this.socket.destroy()
+    if (this.countedIp !== null) connectionLimitsOf(this.broker, this.broker.config).release(this.countedIp)
+    this.countedIp = null
     this.broker.connectionClosed(this)
   }
 }
