@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { join, resolve } from 'node:path'
-import { EmbeddedCluster } from '../broker/cluster'
+import { ProcessCluster } from '../broker/process/supervisor'
+import { brokerProcess } from '../broker/process/broker-main'
 import { userDataDir } from './data-dir'
 import { serveCommand, serveUsage } from './serve'
 
@@ -42,13 +43,15 @@ async function cluster(args: string[]): Promise<void> {
   }
   const dataDir = resolve(values['data-dir'] ?? join(userDataDir(), 'cluster'))
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
-  const c = new EmbeddedCluster({ brokers, port, dataDir, configs, log })
+  const c = new ProcessCluster({ brokers, port, dataDir, configs, log })
   try {
     await c.start()
   } catch (e) {
     log(`failed to start: ${(e as Error).message}`)
     process.exit(1)
   }
+  // stdout keeps its one ready line (tests and scripts parse it); the brokers' PIDs go to stderr.
+  for (const b of c.brokers) log(`broker ${b.nodeId} pid ${b.pid} listening on ${b.host}:${b.port}`)
   process.stdout.write(`ready bootstrap=${c.bootstrap()}\n`)
   log(`data in ${dataDir}`)
   let stopping = false
@@ -68,6 +71,10 @@ const [command, ...rest] = process.argv.slice(2)
 switch (command) {
   case 'cluster':
     await cluster(rest)
+    break
+  case 'broker-process':
+    // Internal: one broker of a `cluster`, forked by its supervisor (src-main/broker/process/).
+    await brokerProcess(rest)
     break
   case 'serve':
     await serveCommand(rest, fail)

@@ -30,6 +30,8 @@ export class MetadataStore extends MetadataImage {
   private listeners: ((topic: string) => void)[] = []
   private producerIds = { next: 0, end: 0 }
   private channel?: ControllerChannel
+  /** How this view's brokers register: a broker process gives its pid and keeps a heartbeat session. */
+  registration: { pid?: number; session?: boolean } = {}
 
   /** Attaches the view to its controller; `snapshot` is the image it starts from. */
   connect(channel: ControllerChannel, snapshot: LoggedRecord[]): void {
@@ -73,7 +75,7 @@ export class MetadataStore extends MetadataImage {
   }
 
   /** Registers (or re-registers) a broker with the controller and unfences it; returns its broker epoch. */
-  registerBroker(b: BrokerEndpoint, opts: { pid?: number; session?: boolean } = {}): number {
+  registerBroker(b: BrokerEndpoint, opts: { pid?: number; session?: boolean } = this.registration): number {
     return this.controller.execute({ op: 'registerBroker', endpoint: b, pid: opts.pid, session: opts.session ?? false }) as number
   }
 

@@ -1,0 +1,82 @@
+// The body of one broker process (`kafkadesk broker-process …`, started by the supervisor):
+// a Broker whose metadata view follows the controller over controller-client.ts. It talks to
+// its supervisor over the fork channel: it says ready with its port and pid, pushes its client
+// activity, and obeys stop (controlled shutdown), faults and isolate (the network-partition fault).
+import { parseArgs } from 'node:util'
+import { Broker } from '../broker'
+import { validateFaults, type Faults } from '../server/faults'
+import { ControllerClient } from './controller-client'
+import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../controller/quorum-controller'
+
+interface ParentLink {
+  send(msg: unknown): void
+  on(fn: (msg: Record<string, unknown>) => void): void
+}
+
+function parentLink(): ParentLink {
+  const pp = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', fn: (ev: { data: Record<string, unknown> }) => void): void } }).parentPort
+  if (pp) return { send: (m) => pp.postMessage(m), on: (fn) => pp.on('message', (ev) => fn(ev.data)) }
+  return { send: (m) => process.send?.(m as object), on: (fn) => process.on('message', (m) => fn(m as Record<string, unknown>)) }
+}
+
+export async function brokerProcess(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'node-id': { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '0' },
+      'log-dir': { type: 'string' },
+      controller: { type: 'string' },
+      config: { type: 'string', multiple: true, default: [] },
+    },
+    strict: true,
+  })
+  const nodeId = Number(values['node-id'])
+  const [chost, cport] = (values.controller ?? '').split(':')
+  const configs: Record<string, string> = {}
+  for (const kv of values.config ?? []) configs[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1)
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
+  const parent = parentLink()
+  const client = new ControllerClient(chost!, Number(cport))
+  const view = await client.connect()
+  view.registration = { pid: process.pid, session: true }
+  const broker = new Broker({ nodeId, host: values.host!, port: Number(values.port), logDir: values['log-dir']!, metadata: view, staticConfigs: configs, log })
+  await broker.start()
+  const epoch = view.registrations.get(nodeId)!.epoch
+  const interval = Number(configs['broker.heartbeat.interval.ms'] ?? DEFAULT_HEARTBEAT_INTERVAL_MS)
+  client.startSession(nodeId, epoch, interval)
+  client.onSessionLost = (error) => log(`[broker ${nodeId}] controller refused a heartbeat: ${error}`)
+  parent.send({ t: 'ready', port: broker.port, pid: process.pid })
+
+  const activity = setInterval(() => parent.send({ t: 'activity', list: [...broker.activity.values()] }), 1000)
+  activity.unref()
+  let stopping = false
+  const stop = async () => {
+    if (stopping) return
+    stopping = true
+    clearInterval(activity)
+    await broker.stop()
+    client.close()
+    process.exit(0)
+  }
+  parent.on((m) => {
+    if (m.t === 'stop') void stop()
+    else if (m.t === 'faults') {
+      try {
+        const next = { ...broker.faults, ...(m.faults as Partial<Faults>) }
+        validateFaults(next)
+        parent.send({ t: 'faults', faults: broker.setFaults(next) })
+      } catch (e) {
+        log(`[broker ${nodeId}] bad faults: ${(e as Error).message}`)
+      }
+    } else if (m.t === 'isolate') {
+      client.isolated = m.on === true
+      log(`[broker ${nodeId}] ${client.isolated ? 'cut off from the controller' : 'reconnected to the controller'}`)
+    }
+  })
+  process.on('SIGTERM', () => void stop())
+  // The supervisor's Ctrl-C reaches the whole process group: the supervisor stops us in order.
+  process.on('SIGINT', () => {})
+  process.on('disconnect', () => void stop())
+}

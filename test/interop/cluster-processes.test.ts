@@ -1,0 +1,89 @@
+// `kafkadesk cluster --brokers 3` as a user runs it: one OS process per broker under a
+// supervisor that hosts the controller. Every broker tells real clients the same metadata,
+// leaders are spread over the brokers, and a kill -9 of one broker's process moves its
+// leaderships to the survivors, which accept produce at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Kafka, logLevel, type Admin } from 'kafkajs'
+import { startEmbedded, type EmbeddedProcess } from '../helpers/embedded'
+
+let cluster: EmbeddedProcess
+const pids = new Map<number, { pid: number; address: string }>()
+
+function admin(address: string): Kafka {
+  return new Kafka({ clientId: 'cluster-processes', brokers: [address], logLevel: logLevel.NOTHING, retry: { retries: 2, initialRetryTime: 50 } })
+}
+
+async function withAdmin<T>(address: string, fn: (a: Admin) => Promise<T>): Promise<T> {
+  const a = admin(address).admin()
+  await a.connect()
+  try {
+    return await fn(a)
+  } finally {
+    await a.disconnect()
+  }
+}
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-cluster-processes-'))
+  cluster = await startEmbedded(dir, ['--brokers', '3'])
+  for (const m of cluster.stderr().matchAll(/broker (\d+) pid (\d+) listening on (\S+)/g)) pids.set(Number(m[1]), { pid: Number(m[2]), address: m[3]! })
+}, 60_000)
+
+afterAll(async () => {
+  await cluster?.stop()
+})
+
+describe('a cluster of broker processes', () => {
+  it('runs each broker in its own process and prints its PID with its address', () => {
+    expect([...pids.keys()].sort()).toEqual([1, 2, 3])
+    const ids = [...pids.values()].map((p) => p.pid)
+    expect(new Set(ids).size).toBe(3)
+    for (const pid of ids) {
+      expect(pid).not.toBe(cluster.child.pid)
+      expect(() => process.kill(pid, 0)).not.toThrow()
+    }
+    expect(cluster.bootstrap.split(',')).toEqual([1, 2, 3].map((id) => pids.get(id)!.address))
+  })
+
+  it('answers the same metadata from every broker, leaders spread over the brokers', async () => {
+    await withAdmin(pids.get(1)!.address, (a) => a.createTopics({ topics: [{ topic: 'spread', numPartitions: 6, replicationFactor: 3 }], waitForLeaders: true }))
+    const views = []
+    for (const { address } of pids.values()) {
+      views.push(await withAdmin(address, async (a) => (await a.fetchTopicMetadata({ topics: ['spread'] })).topics[0]!.partitions.map((p) => [p.partitionId, p.leader, p.replicas]).sort((x, y) => (x[0] as number) - (y[0] as number))))
+    }
+    expect(views[1]).toEqual(views[0])
+    expect(views[2]).toEqual(views[0])
+    const leaders = views[0]!.map((p) => p[1] as number)
+    for (const id of [1, 2, 3]) expect(leaders.filter((l) => l === id)).toHaveLength(2)
+    for (const p of views[0]!) expect([...(p[2] as number[])].sort()).toEqual([1, 2, 3])
+  })
+
+  it('moves the leaderships of a broker killed with kill -9 to live brokers that accept produce', async () => {
+    // Followers do not copy data yet (the ISR is the leader alone), so only an unclean election
+    // can move a leadership: this topic allows it.
+    const survivor = pids.get(2)!.address
+    await withAdmin(survivor, (a) => a.createTopics({ topics: [{ topic: 'failover', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'unclean.leader.election.enable', value: 'true' }] }], waitForLeaders: true }))
+    process.kill(pids.get(1)!.pid, 'SIGKILL')
+    const t0 = Date.now()
+    let meta: { partitionId: number; leader: number }[] = []
+    while (Date.now() - t0 < 5000) {
+      meta = await withAdmin(survivor, async (a) => (await a.fetchTopicMetadata({ topics: ['failover'] })).topics[0]!.partitions)
+      if (meta.every((p) => p.leader === 2 || p.leader === 3)) break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(meta.map((p) => p.leader).every((l) => l === 2 || l === 3)).toBe(true)
+    const brokers = await withAdmin(survivor, async (a) => (await a.describeCluster()).brokers.map((b) => b.nodeId).sort())
+    expect(brokers).toEqual([2, 3])
+    const producer = new Kafka({ clientId: 'cluster-processes', brokers: [survivor, pids.get(3)!.address], logLevel: logLevel.NOTHING }).producer()
+    await producer.connect()
+    try {
+      const acks = await producer.send({ topic: 'failover', acks: 1, messages: [0, 1, 2].map((partition) => ({ partition, value: `after-kill-${partition}` })) })
+      expect(acks.map((r) => r.errorCode)).toEqual([0, 0, 0])
+    } finally {
+      await producer.disconnect()
+    }
+  })
+})
