@@ -190,7 +190,55 @@ export async function findCoordinator(s: Session, groupId: string): Promise<{ no
   return { nodeId: x.nodeId, address: `${x.host}:${x.port}` }
 }
 
+/** A socket error in words: "connection refused" rather than "connect ECONNREFUSED 127.0.0.1:9093". */
+function socketReason(message: string): string {
+  if (/ECONNREFUSED/.test(message)) return 'connection refused'
+  if (/ETIMEDOUT|timed? ?out/i.test(message)) return 'timed out'
+  if (/EHOSTUNREACH|ENETUNREACH/.test(message)) return 'host unreachable'
+  return message
+}
+
+/** Kafka's choice of the group's __consumer_offsets partition: abs(String.hashCode) % count. */
+function javaHash(s: string): number {
+  let h = 0
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0
+  return h
+}
+
+async function offsetsPartitionState(s: Session, groupId: string): Promise<string> {
+  try {
+    const t = await topicMetadata(s, '__consumer_offsets')
+    const p = t.partitions[(javaHash(groupId) & 0x7fffffff) % t.partitions.length]
+    if (!p) return 'its __consumer_offsets partition is unknown'
+    return `partition ${p.partitionId} of __consumer_offsets, which holds its offsets, has no leader (replicas on broker ${p.replicas.join(', ')})`
+  } catch {
+    return 'its __consumer_offsets partition has no leader'
+  }
+}
+
+/**
+ * Everything about a group goes through its coordinator. When that broker is down, say so by
+ * its id and address rather than letting a socket's ECONNREFUSED through.
+ */
+async function reachableCoordinator(s: Session, groupId: string): Promise<number | null> {
+  let coord: { nodeId: number; address: string }
+  try {
+    coord = await findCoordinator(s, groupId)
+  } catch (e) {
+    const err = toErrorShape(e)
+    if (err.code === 'KAFKA_COORDINATOR_NOT_AVAILABLE') throw new ContractError('KAFKA_COORDINATOR_NOT_AVAILABLE', `no broker can coordinate group ${groupId} now: ${await offsetsPartitionState(s, groupId)}`)
+    return null // informative only: kafkajs finds it on its own
+  }
+  try {
+    await s.raw.get(coord.address)
+  } catch (e) {
+    throw new ContractError('CONNECTION', `the coordinator of group ${groupId}, broker ${coord.nodeId} at ${coord.address}, does not answer (${socketReason(toErrorShape(e).message)}): its offsets cannot be read until it is back`)
+  }
+  return coord.nodeId
+}
+
 export async function describeGroup(s: Session, groupId: string): Promise<GroupDescription> {
+  const coordinator = await reachableCoordinator(s, groupId)
   const { groups } = await s.admin.describeGroups([groupId])
   const g = groups[0]
   if (!g || (g.state === 'Dead' && g.members.length === 0 && !(await committedOffsets(s, groupId)).length))
@@ -210,12 +258,6 @@ export async function describeGroup(s: Session, groupId: string): Promise<GroupD
   // Assigned topics count too: their partitions without a commit are listed (committed '-').
   const assigned = [...new Set([...owners.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))))]
   const lag = await groupLag(s, groupId, ends, assigned)
-  let coordinator: number | null = null
-  try {
-    coordinator = (await findCoordinator(s, groupId)).nodeId
-  } catch {
-    /* informative only */
-  }
   const offsets = lag
     .map((r) => {
       const o = owners.get(`${r.topic}:${r.partition}`)

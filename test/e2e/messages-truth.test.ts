@@ -12,6 +12,8 @@ const { Kafka, logLevel } = kafkajs
 const TOPIC = 'fixes'
 const OTHER = 'fixes-other'
 const PARTITIONS = 6
+// Several groups, so some have their coordinator on the stopped broker and some do not.
+const GROUPS = ['trackers-a', 'trackers-b', 'trackers-c', 'trackers-d', 'trackers-e', 'trackers-f']
 
 describe('messages tab tells the truth', () => {
   let e: E2E
@@ -29,6 +31,7 @@ describe('messages tab tells the truth', () => {
     const base = Date.now() - 60_000
     await producer.send({ topic: TOPIC, messages: Array.from({ length: 60 }, (_, i) => ({ partition: i % PARTITIONS, key: `car-${i}`, value: `fix-${i}`, timestamp: String(base + i * 100) })) })
     await producer.send({ topic: OTHER, messages: [{ value: 'other-0' }] })
+    for (const g of GROUPS) await admin.setOffsets({ groupId: g, topic: TOPIC, partitions: [...Array(PARTITIONS).keys()].map((p) => ({ partition: p, offset: '5' })) })
     await producer.disconnect()
   })
 
@@ -96,6 +99,19 @@ describe('messages tab tells the truth', () => {
     expect(await e.page.getByTestId('topic-message-count').textContent()).toBe(`${readable.length * 10}+ messages`)
     expect(await e.page.getByTestId('topic-offline').textContent()).toContain(`${onBroker2.length} partitions offline`)
     await e.shot('messages-broker-down')
+  })
+
+  it('with a broker stopped, a group page is never blank or a raw socket error: it names the broker', async () => {
+    for (const g of GROUPS) {
+      await go(e.page, `/groups/${g}`)
+      const offsets = e.page.getByTestId('group-unavailable')
+      const failed = e.page.locator('.inline-error')
+      await offsets.or(failed).first().waitFor({ timeout: 30_000 })
+      const text = (await e.page.locator('.page').textContent()) ?? ''
+      expect(text).not.toContain('ECONNREFUSED')
+      expect(text).toContain('broker 2')
+    }
+    await e.shot('group-broker-down')
   })
 
   it('raised no page errors', () => {
