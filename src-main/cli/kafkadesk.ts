@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { join, resolve } from 'node:path'
 import { ProcessCluster } from '../broker/process/supervisor'
 import { brokerProcess } from '../broker/process/broker-main'
+import { brokerCommand, brokerUsage, clusterStatusCommand } from './broker'
 import { userDataDir } from './data-dir'
 import { serveCommand, serveUsage } from './serve'
 
@@ -13,7 +14,7 @@ commands:
             --port P           first broker's port, 0 for free ports (default 9092)
             --data-dir DIR     where logs and metadata live (default: the user's data directory)
             --config K=V       a broker config with Kafka's name (repeatable)
-${serveUsage}`
+${brokerUsage}${serveUsage}`
 
 function fail(message: string): never {
   process.stderr.write(`kafkadesk: ${message}\n\n${usage}`)
@@ -70,7 +71,11 @@ async function cluster(args: string[]): Promise<void> {
 const [command, ...rest] = process.argv.slice(2)
 switch (command) {
   case 'cluster':
-    await cluster(rest)
+    if (rest[0] === 'status') await clusterStatusCommand(rest.slice(1), fail)
+    else await cluster(rest)
+    break
+  case 'broker':
+    await brokerCommand(rest, fail)
     break
   case 'broker-process':
     // Internal: one broker of a `cluster`, forked by its supervisor (src-main/broker/process/).

@@ -4,12 +4,15 @@
 // leaderships to the survivors, which accept produce at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { startEmbedded, type EmbeddedProcess } from '../helpers/embedded'
+import { repoRoot } from './target'
 
 let cluster: EmbeddedProcess
+let dir: string
 const pids = new Map<number, { pid: number; address: string }>()
 
 function admin(address: string): Kafka {
@@ -27,8 +30,8 @@ async function withAdmin<T>(address: string, fn: (a: Admin) => Promise<T>): Prom
 }
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-cluster-processes-'))
-  cluster = await startEmbedded(dir, ['--brokers', '3'])
+  dir = mkdtempSync(join(tmpdir(), 'kafkadesk-cluster-processes-'))
+  cluster = await startEmbedded(dir, ['--brokers', '3', '--config', 'broker.session.timeout.ms=1000'])
   for (const m of cluster.stderr().matchAll(/broker (\d+) pid (\d+) listening on (\S+)/g)) pids.set(Number(m[1]), { pid: Number(m[2]), address: m[3]! })
 }, 60_000)
 
@@ -86,4 +89,47 @@ describe('a cluster of broker processes', () => {
       await producer.disconnect()
     }
   })
+
+  it('starts the killed broker again and reports the cluster from another terminal', async () => {
+    const started = kafkadesk('broker', 'start', '1', '--data-dir', dir)
+    expect(started.status, started.stderr).toBe(0)
+    const m = /^broker 1 {2}running {2}pid (\d+) {2}(\S+)/.exec(started.stdout)
+    expect(m).not.toBeNull()
+    expect(Number(m![1])).not.toBe(pids.get(1)!.pid)
+    expect(m![2]).toBe(pids.get(1)!.address)
+    const brokers = await withAdmin(pids.get(1)!.address, async (a) => (await a.describeCluster()).brokers.map((b) => b.nodeId).sort())
+    expect(brokers).toEqual([1, 2, 3])
+    const status = kafkadesk('cluster', 'status', '--data-dir', dir)
+    expect(status.stdout.split('\n').filter((l) => / running {2}pid \d+/.test(l))).toHaveLength(3)
+    expect(kafkadesk('broker', 'start', '9', '--data-dir', dir)).toMatchObject({ status: 2, stderr: expect.stringContaining('no broker 9') })
+  })
+
+  it('fences a broker cut off from the controller while it keeps serving clients, and takes it back when healed', async () => {
+    expect(kafkadesk('broker', 'isolate', '3', '--data-dir', dir).status).toBe(0)
+    const isolated = pids.get(3)!.address
+    const t0 = Date.now()
+    let live: number[] = []
+    while (Date.now() - t0 < 5000) {
+      live = await withAdmin(pids.get(2)!.address, async (a) => (await a.describeCluster()).brokers.map((b) => b.nodeId).sort())
+      if (!live.includes(3)) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(live).toEqual([1, 2])
+    // Still serving: it answers a client with the metadata it last replayed.
+    expect((await withAdmin(isolated, (a) => a.listTopics())).sort()).toContain('spread')
+    const spread = await withAdmin(pids.get(2)!.address, async (a) => (await a.fetchTopicMetadata({ topics: ['spread'] })).topics[0]!.partitions)
+    for (const p of spread) expect(p.leader).not.toBe(3)
+    expect(kafkadesk('broker', 'heal', '3', '--data-dir', dir).status).toBe(0)
+    const t1 = Date.now()
+    while (Date.now() - t1 < 5000) {
+      live = await withAdmin(pids.get(2)!.address, async (a) => (await a.describeCluster()).brokers.map((b) => b.nodeId).sort())
+      if (live.includes(3)) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(live).toEqual([1, 2, 3])
+  })
 })
+
+function kafkadesk(...args: string[]) {
+  return spawnSync(process.execPath, [join(repoRoot, 'out', 'cli', 'kafkadesk.js'), ...args], { encoding: 'utf8', timeout: 30_000 })
+}

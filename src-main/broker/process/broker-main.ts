@@ -46,7 +46,16 @@ export async function brokerProcess(args: string[]): Promise<void> {
   const epoch = view.registrations.get(nodeId)!.epoch
   const interval = Number(configs['broker.heartbeat.interval.ms'] ?? DEFAULT_HEARTBEAT_INTERVAL_MS)
   client.startSession(nodeId, epoch, interval)
-  client.onSessionLost = (error) => log(`[broker ${nodeId}] controller refused a heartbeat: ${error}`)
+  // Fenced while cut off (or after a stall): register again, as a KRaft broker heartbeats its way back to unfenced.
+  client.onSessionLost = (error) => {
+    log(`[broker ${nodeId}] controller refused a heartbeat (${error}): registering again`)
+    try {
+      const again = view.registerBroker({ nodeId, host: broker.host, port: broker.port, rack: null })
+      client.startSession(nodeId, again, interval)
+    } catch (e) {
+      log(`[broker ${nodeId}] registration failed: ${(e as Error).message}`)
+    }
+  }
   parent.send({ t: 'ready', port: broker.port, pid: process.pid })
 
   const activity = setInterval(() => parent.send({ t: 'activity', list: [...broker.activity.values()] }), 1000)

@@ -9,6 +9,7 @@ import { noFaults, validateFaults, type Faults } from '../server/faults'
 import type { ClientActivity } from '../broker'
 import { QuorumController } from '../controller/quorum-controller'
 import { ControllerServer } from './controller-server'
+import { ControlServer } from './control-server'
 import { nodeSpawner, type BrokerChild, type BrokerSpawner } from './spawner'
 import type { ClusterOptions } from '../cluster'
 
@@ -102,6 +103,7 @@ export class BrokerProcess {
 export class ProcessCluster {
   readonly controller: QuorumController
   readonly server: ControllerServer
+  readonly control: ControlServer
   readonly brokers: BrokerProcess[] = []
   readonly spawner: BrokerSpawner
 
@@ -112,6 +114,7 @@ export class ProcessCluster {
     this.spawner = spawner
     this.controller = new QuorumController({ dataDir: options.dataDir, configs: options.configs, log: options.log })
     this.server = new ControllerServer(this.controller)
+    this.control = new ControlServer(this)
     for (let i = 0; i < options.brokers; i++) {
       this.brokers.push(new BrokerProcess(this, i + 1, options.host ?? '127.0.0.1', options.port === 0 ? 0 : options.port + i))
     }
@@ -121,6 +124,7 @@ export class ProcessCluster {
     if (!this.server.port) await this.server.listen()
     try {
       await Promise.all(this.brokers.map((b) => b.start()))
+      await this.control.listen()
     } catch (e) {
       await this.stop()
       throw e
@@ -128,6 +132,7 @@ export class ProcessCluster {
   }
 
   async stop(): Promise<void> {
+    await this.control.close()
     await Promise.all(this.brokers.map((b) => b.stop()))
     await this.server.close()
     this.controller.close()

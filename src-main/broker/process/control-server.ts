@@ -1,0 +1,95 @@
+// The supervisor's control endpoint, for `kafkadesk broker stop|kill|start|isolate|heal ID` and
+// `kafkadesk cluster status` run from another terminal: a JSON-lines TCP listener on
+// 127.0.0.1 whose port is written, with the supervisor's PID, to <dataDir>/supervisor.json
+// (removed on a clean stop). One request a connection: {op, nodeId?} → {ok, status} | {error}.
+import { createServer, type Server } from 'node:net'
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { onLines, sendLine } from './rpc'
+import type { ProcessCluster } from './supervisor'
+
+export const CONTROL_FILE = 'supervisor.json'
+
+export interface ControlFile {
+  pid: number
+  port: number
+}
+
+export interface BrokerStatus {
+  nodeId: number
+  host: string
+  port: number
+  pid: number | null
+  state: 'running' | 'stopped'
+  /** Registered, unfenced at the controller. */
+  fenced: boolean
+  isolated: boolean
+  leaderOf: number
+}
+
+export function clusterStatus(c: ProcessCluster): { clusterId: string; controller: number; brokers: BrokerStatus[] } {
+  const img = c.controller.image
+  const leaders = new Map<number, number>()
+  for (const t of img.topics.values()) for (const p of t.partitions) leaders.set(p.leader, (leaders.get(p.leader) ?? 0) + 1)
+  return {
+    clusterId: img.clusterId,
+    controller: c.controller.nodeId,
+    brokers: c.brokers.map((b) => ({
+      nodeId: b.nodeId,
+      host: b.host,
+      port: b.port,
+      pid: b.stopped ? null : (b.pid ?? null),
+      state: b.stopped ? 'stopped' : 'running',
+      fenced: !img.brokers.has(b.nodeId),
+      isolated: b.isolated,
+      leaderOf: leaders.get(b.nodeId) ?? 0,
+    })),
+  }
+}
+
+export class ControlServer {
+  private server?: Server
+  private file = ''
+
+  constructor(private readonly cluster: ProcessCluster) {}
+
+  async listen(): Promise<void> {
+    const server = createServer((socket) => {
+      socket.on('error', () => {})
+      onLines(socket, (m) => void this.handle(m).then((reply) => sendLine(socket, reply)))
+    })
+    this.server = server
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(0, '127.0.0.1', () => resolve())
+    })
+    const a = server.address()
+    const port = a && typeof a === 'object' ? a.port : 0
+    this.file = join(this.cluster.options.dataDir, CONTROL_FILE)
+    writeFileSync(this.file, JSON.stringify({ pid: process.pid, port } satisfies ControlFile))
+  }
+
+  private async handle(m: Record<string, unknown>): Promise<unknown> {
+    try {
+      if (m.op !== 'status') {
+        const b = this.cluster.brokers.find((x) => x.nodeId === m.nodeId)
+        if (!b) return { error: `no broker ${String(m.nodeId)} in this cluster` }
+        if (m.op === 'stop') await b.stop()
+        else if (m.op === 'kill') await b.kill()
+        else if (m.op === 'start') await b.start()
+        else if (m.op === 'isolate' || m.op === 'heal') {
+          if (b.stopped) return { error: `broker ${b.nodeId} is not running` }
+          b.isolate(m.op === 'isolate')
+        } else return { error: `unknown operation ${String(m.op)}` }
+      }
+      return { ok: true, status: clusterStatus(this.cluster) }
+    } catch (e) {
+      return { error: (e as Error).message }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.file) rmSync(this.file, { force: true })
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()))
+  }
+}
