@@ -7,7 +7,7 @@
 //
 // Env (for development; the defaults are the benchmark):
 //   BENCH_RECORDS=N         records per full-speed produce run (default 400000)
-//   BENCH_ONLY=embedded|kafka
+//   BENCH_ONLY=embedded|kafka|hostile (hostile: only the hostile-client section)
 //   BENCH_CPU_PROF=DIR      run the embedded broker's main run under node --cpu-prof
 //
 // Never fails on a missed target; exits 1 only when something could not run.
@@ -23,6 +23,7 @@ import { benchGroups, PARTITIONS as GROUP_PARTITIONS } from './groups'
 import { latencyProbe } from './latency-probe'
 import { cpuSeconds, readRss } from './memory'
 import { runMicro } from './micro'
+import { benchHostile, renderHostile, type HostileResult } from './hostile'
 import { producerPerf } from './producer-perf'
 import { measureReadyTime } from './ready-time'
 import { render, writeJson, type BrokerResults, type ProduceRun, type Results } from './report'
@@ -166,6 +167,12 @@ async function benchBroker(kind: BrokerKind, halfLoad: number | undefined): Prom
 }
 
 async function main(): Promise<number> {
+  // BENCH_ONLY=hostile: just the hostile-client section (hostile.ts).
+  if (process.env.BENCH_ONLY === 'hostile') {
+    const hostile = await benchHostile(log)
+    process.stdout.write(`\n${renderHostile(hostile)}\n`)
+    return hostile.errors.length > 0 ? 1 : 0
+  }
   const only = process.env.BENCH_ONLY as BrokerKind | undefined
   const results: Results = {
     date: new Date().toISOString(),
@@ -185,8 +192,14 @@ async function main(): Promise<number> {
   results.settings.halfLoadRecordsPerSec = results.brokers.embedded?.halfLoadRecordsPerSec ?? results.brokers.kafka?.halfLoadRecordsPerSec
   results.elapsedSec = Math.round((performance.now() - t0) / 1000)
 
+  let hostile: HostileResult | undefined
+  if (only === undefined) {
+    log('hostile clients')
+    hostile = await benchHostile(log)
+  }
   process.stdout.write(`\n${render(results)}\n\n`)
-  writeJson(OUT, results)
+  if (hostile) process.stdout.write(`${renderHostile(hostile)}\n\n`)
+  writeJson(OUT, Object.assign(results, hostile ? { hostile } : {}))
   process.stdout.write(`results: ${resolve(OUT)} (${results.elapsedSec} s)\n`)
   const failed = Object.values(results.brokers).some((b) => b.errors.length > 0)
   return failed ? 1 : 0

@@ -31,7 +31,11 @@ export class Connection {
     private readonly broker: Broker,
   ) {
     this.address = `${socket.remoteAddress}:${socket.remotePort}`
-    this.decoder = new FrameDecoder(broker.config.int('socket.request.max.bytes'))
+    // An API key the broker does not serve closes the connection anyway (see process): say so
+    // on the frame's first bytes instead of after buffering all of it.
+    this.decoder = new FrameDecoder(broker.config.int('socket.request.max.bytes'), (apiKey) =>
+      broker.apis.has(apiKey) ? null : `unknown API key ${apiKey}`,
+    )
     socket.setNoDelay(true)
     socket.on('data', (d) => this.onData(d))
     socket.on('error', () => this.close())

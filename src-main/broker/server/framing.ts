@@ -12,7 +12,18 @@ export class FrameDecoder {
   /** Payload size of the frame being read, once its 4-byte header has arrived; -1 before. */
   private need = -1
 
-  constructor(private readonly maxFrameBytes: number) {}
+  /** Whether the frame in progress had its first payload bytes checked. */
+  private headerChecked = false
+
+  /**
+   * @param checkHeader sees the first 4 payload bytes (apiKey, apiVersion) of every frame as soon
+   *   as they arrive; a reason returned refuses the frame before the rest of it is buffered (a
+   *   64 MiB frame of garbage costs one read, not 64 MiB).
+   */
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly checkHeader?: (apiKey: number, apiVersion: number) => string | null,
+  ) {}
 
   /** Bytes held for the frame in progress (for tests and memory accounting). */
   get bufferedBytes(): number {
@@ -34,12 +45,32 @@ export class FrameDecoder {
           throw new FrameError(size < 0 ? `negative frame size ${size}` : `frame of ${size} bytes is larger than socket.request.max.bytes (${this.maxFrameBytes})`)
         }
         this.need = size
+        this.headerChecked = false
+      }
+      if (this.checkHeader && !this.headerChecked && this.need >= 4 && this.buffered >= 4) {
+        const head = this.peek4()
+        const refused = this.checkHeader(head.readInt16BE(0), head.readInt16BE(2))
+        if (refused) throw new FrameError(refused)
+        this.headerChecked = true
       }
       if (this.buffered < this.need) break
       frames.push(this.take(this.need))
       this.need = -1
     }
     return frames
+  }
+
+  /** The first 4 buffered bytes, without removing them. */
+  private peek4(): Buffer {
+    const first = this.chunks[0]!
+    if (first.length >= 4) return first
+    const out = Buffer.alloc(4)
+    let filled = 0
+    for (const c of this.chunks) {
+      filled += c.copy(out, filled, 0, Math.min(c.length, 4 - filled))
+      if (filled === 4) break
+    }
+    return out
   }
 
   /** Removes the first n buffered bytes: a view when one chunk holds them, else one copy of exactly n bytes. */

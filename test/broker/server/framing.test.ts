@@ -33,6 +33,24 @@ describe('FrameDecoder', () => {
     expect(() => new FrameDecoder(1024).push(big)).toThrow(/negative frame size/)
   })
 
+  it('refuses a frame on its first payload bytes when the header check says so, before buffering the rest', () => {
+    const seen: number[] = []
+    const d = new FrameDecoder(100 * 1024 * 1024, (apiKey) => {
+      seen.push(apiKey)
+      return apiKey === 0x4141 ? 'unknown API key' : null
+    })
+    const ok = frame(Buffer.from([0, 18, 0, 3, 9, 9]))
+    expect(d.push(ok.subarray(0, 6))).toEqual([])
+    expect(d.push(ok.subarray(6))).toHaveLength(1)
+    const head = Buffer.alloc(6)
+    head.writeInt32BE(64 * 1024 * 1024)
+    head.write('AA', 4)
+    // 64 MiB declared, 2 payload bytes so far: nothing to decide yet; the next 2 bytes decide.
+    expect(d.push(head)).toEqual([])
+    expect(() => d.push(Buffer.from('AA'))).toThrow(/unknown API key/)
+    expect(seen).toEqual([18, 0x4141])
+  })
+
   it('decodes 1 byte then a 32 MiB frame in 64 KiB reads in well under 0.2 s', () => {
     const payload = Buffer.alloc(32 * 1024 * 1024, 7)
     const stream = frame(payload)
