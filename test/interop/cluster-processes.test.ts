@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { startEmbedded, type EmbeddedProcess } from '../helpers/embedded'
-import { repoRoot } from './target'
+import { repoRoot, run } from './target'
 
 let cluster: EmbeddedProcess
 let dir: string
@@ -128,6 +128,19 @@ describe('a cluster of broker processes', () => {
     }
     expect(live).toEqual([1, 2, 3])
   })
+})
+
+describe("Kafka's own tools on the cluster", () => {
+  it('elects preferred leaders with kafka-leader-election and prints the finalized features with kafka-features', async () => {
+    const bootstrap = pids.get(2)!.address
+    const election = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-leader-election'), '--bootstrap-server', bootstrap, '--election-type', 'preferred', '--all-topic-partitions'], { timeoutMs: 55_000 })
+    expect(election.code, election.stderr).toBe(0)
+    const parts = await withAdmin(bootstrap, async (a) => (await a.fetchTopicMetadata({ topics: ['spread', 'failover'] })).topics.flatMap((t) => t.partitions))
+    for (const p of parts) if (p.isr.includes(p.replicas[0]!)) expect(p.leader).toBe(p.replicas[0])
+    const features = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-features'), '--bootstrap-server', bootstrap, 'describe'], { timeoutMs: 55_000 })
+    expect(features.code, features.stderr).toBe(0)
+    expect(features.stdout).toMatch(/Feature: metadata\.version\tSupportedMinVersion: 3\.3-IV3\tSupportedMaxVersion: 4\.1-IV1\tFinalizedVersionLevel: 4\.1-IV1/)
+  }, 120_000)
 })
 
 function kafkadesk(...args: string[]) {

@@ -1,5 +1,6 @@
 import { defineApi } from './registry'
 import { ErrorCode } from '../errors'
+import { FEATURES } from '../controller/features'
 
 export default defineApi({
   key: 18,
@@ -7,15 +8,18 @@ export default defineApi({
   minVersion: 0,
   maxVersion: 4,
   handle(_req, ctx) {
+    const md = ctx.broker.metadata
     return {
       errorCode: ErrorCode.NONE,
       apiKeys: ctx.broker.apiVersionList(),
       throttleTimeMs: 0,
-      // No SupportedFeatures are reported: clients then stay on the classic transaction flow,
-      // and older clients never see a MinVersion 0 feature they would reject (KAFKA-17011).
-      supportedFeatures: [],
-      finalizedFeaturesEpoch: -1,
-      finalizedFeatures: [],
+      // Only metadata.version is reported (controller/features.ts): without transaction.version
+      // and group.version clients stay on the classic transaction and group flows, and no
+      // feature has MinVersion 0, which older clients reject (KAFKA-17011).
+      supportedFeatures: Object.entries(FEATURES).map(([name, f]) => ({ name, minVersion: f.min, maxVersion: f.max })),
+      // As KRaft brokers, the epoch of the finalized features is the metadata log offset they were read at.
+      finalizedFeaturesEpoch: md.offset,
+      finalizedFeatures: [...md.features].map(([name, level]) => ({ name, maxVersionLevel: level, minVersionLevel: level })),
     }
   },
 })

@@ -26,6 +26,7 @@ import listGroups from './list-groups'
 import describeGroups from './describe-groups'
 import deleteGroups from './delete-groups'
 import offsetDelete from './offset-delete'
+import electLeaders from './elect-leaders'
 
 /** Every API this broker serves; ApiVersions answers from this list. */
-export const apiDefinitions: ApiDefinition[] = [produce, fetch, listOffsets, metadata, apiVersions, initProducerId, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, describeAcls, findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch, listGroups, describeGroups, deleteGroups, offsetDelete]
+export const apiDefinitions: ApiDefinition[] = [produce, fetch, listOffsets, metadata, apiVersions, initProducerId, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, describeAcls, findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch, listGroups, describeGroups, deleteGroups, offsetDelete, electLeaders]
