@@ -14,6 +14,8 @@ export async function clusterOverview(s: Session): Promise<ClusterOverview> {
   const d = { brokers: meta.brokers, controller: meta.controllerId, clusterId: meta.clusterId }
   const live = new Set(d.brokers.map((b) => b.nodeId))
   const perBroker = new Map<number, { partitions: number; leaders: number }>(d.brokers.map((b) => [b.nodeId, { partitions: 0, leaders: 0 }]))
+  // A stopped broker drops out of Metadata's broker list but stays in the replica lists.
+  const down = new Map<number, number>()
   const under: ClusterOverview['underReplicatedPartitions'] = []
   const offline: ClusterOverview['offlinePartitions'] = []
   let partitionCount = 0
@@ -25,6 +27,7 @@ export async function clusterOverview(s: Session): Promise<ClusterOverview> {
       for (const r of p.replicas) {
         const c = perBroker.get(r)
         if (c) c.partitions++
+        else down.set(r, (down.get(r) ?? 0) + 1)
       }
       const lc = perBroker.get(p.leader)
       if (lc) lc.leaders++
@@ -50,5 +53,6 @@ export async function clusterOverview(s: Session): Promise<ClusterOverview> {
     partitionCount,
     underReplicatedPartitions: under,
     offlinePartitions: offline,
+    downBrokers: [...down.entries()].map(([nodeId, partitions]) => ({ nodeId, partitions })).sort((a, b) => a.nodeId - b.nodeId),
   }
 }

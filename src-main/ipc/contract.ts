@@ -305,6 +305,8 @@ export const ClusterOverview = z.object({
   partitionCount: z.number().int(),
   underReplicatedPartitions: z.array(TopicPartitionRef),
   offlinePartitions: z.array(TopicPartitionRef),
+  /** Brokers that hold replicas but are missing from the metadata's live brokers: down. */
+  downBrokers: z.array(z.object({ nodeId: NodeId, partitions: z.number().int() })).optional(),
 })
 export type ClusterOverview = z.infer<typeof ClusterOverview>
 

@@ -114,6 +114,18 @@ describe('messages tab tells the truth', () => {
     await e.shot('group-broker-down')
   })
 
+  it('with a broker stopped, the overview keeps it as down and the cluster picker says how many brokers are up', async () => {
+    await go(e.page, '/overview')
+    await e.page.getByTestId('broker-down-row').waitFor()
+    expect(await e.page.getByTestId('broker-down-row').textContent()).toMatch(/^2\s*down/)
+    expect(await e.page.getByTestId('stat-brokers-down').textContent()).toContain('1 down (2)')
+    // Two user topics and __consumer_offsets: counted once.
+    expect(await e.page.getByTestId('stat-topics').textContent()).toBe('2')
+    await expect.poll(() => e.page.getByTestId('active-connection').locator('option:checked').textContent()).toBe('Embedded (2/3 brokers up)')
+    await e.page.getByTestId('offline-list').waitFor()
+    await e.shot('overview-broker-down')
+  })
+
   it('raised no page errors', () => {
     expect(e.pageErrors).toEqual([])
   })
