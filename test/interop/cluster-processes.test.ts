@@ -3,7 +3,7 @@
 // leaders are spread over the brokers, and a kill -9 of one broker's process moves its
 // leaderships to the survivors, which accept produce at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -140,6 +140,24 @@ describe("Kafka's own tools on the cluster", () => {
     const features = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-features'), '--bootstrap-server', bootstrap, 'describe'], { timeoutMs: 55_000 })
     expect(features.code, features.stderr).toBe(0)
     expect(features.stdout).toMatch(/Feature: metadata\.version\tSupportedMinVersion: 3\.3-IV3\tSupportedMaxVersion: 4\.1-IV1\tFinalizedVersionLevel: 4\.1-IV1/)
+  }, 120_000)
+
+  it('proposes and executes a reassignment with kafka-reassign-partitions, and --verify reports it complete', async () => {
+    const bootstrap = pids.get(2)!.address
+    const tool = (args: string[]) => run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-reassign-partitions'), '--bootstrap-server', bootstrap, ...args], { timeoutMs: 55_000 })
+    await withAdmin(bootstrap, (a) => a.createTopics({ topics: [{ topic: 'moved', replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }] }], waitForLeaders: true }))
+    writeFileSync(join(dir, 'topics.json'), JSON.stringify({ version: 1, topics: [{ topic: 'moved' }] }))
+    const generated = await tool(['--generate', '--topics-to-move-json-file', join(dir, 'topics.json'), '--broker-list', '1,2,3'])
+    expect(generated.code, generated.stderr).toBe(0)
+    expect(generated.stdout).toContain('Proposed partition reassignment configuration')
+    // The same replicas in another order: no replica needs to catch up, so it completes at once.
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify({ version: 1, partitions: [{ topic: 'moved', partition: 0, replicas: [3, 1, 2] }] }))
+    const executed = await tool(['--execute', '--reassignment-json-file', join(dir, 'plan.json')])
+    expect(executed.code, executed.stderr).toBe(0)
+    const verified = await tool(['--verify', '--reassignment-json-file', join(dir, 'plan.json')])
+    expect(verified.stdout).toContain('Reassignment of partition moved-0 is completed.')
+    const p = await withAdmin(bootstrap, async (a) => (await a.fetchTopicMetadata({ topics: ['moved'] })).topics[0]!.partitions[0]!)
+    expect(p.replicas).toEqual([3, 1, 2])
   }, 120_000)
 })
 

@@ -150,3 +150,37 @@ describe('elections', () => {
     expect(c.heartbeat(1, view.registrations.get(1)!.epoch)).toBe('BROKER_ID_NOT_REGISTERED')
   })
 })
+
+describe('reassignments', () => {
+  it('adds the target replicas, finishes once they are in sync, moves the leader off a removed replica', () => {
+    const { c, view } = open(scratch())
+    registerAll(view, [1, 2, 3])
+    view.createTopic('t', [part([1], [1]), { ...part([1], [1]), partition: 1 }], {})
+    view.reassign('t', 0, [1, 2, 3])
+    expect(view.topics.get('t')!.partitions[0]).toMatchObject({ replicas: [1, 2, 3], isr: [1], addingReplicas: [2, 3] })
+    const p0 = view.topics.get('t')!.partitions[0]!
+    expect(c.alterPartition({ topic: 't', partition: 0, brokerId: 1, brokerEpoch: -1, leaderEpoch: p0.leaderEpoch, partitionEpoch: p0.partitionEpoch, newIsr: [1, 2, 3] }).error).toBe(null)
+    const done = view.topics.get('t')!.partitions[0]!
+    expect(done).toMatchObject({ replicas: [1, 2, 3], isr: [1, 2, 3], leader: 1 })
+    expect(done.addingReplicas).toBeUndefined()
+    // A move: broker 1 leaves, broker 2 takes over once in sync.
+    view.reassign('t', 1, [2])
+    expect(view.topics.get('t')!.partitions[1]).toMatchObject({ replicas: [2, 1], addingReplicas: [2], removingReplicas: [1] })
+    const p1 = view.topics.get('t')!.partitions[1]!
+    c.alterPartition({ topic: 't', partition: 1, brokerId: 1, brokerEpoch: -1, leaderEpoch: p1.leaderEpoch, partitionEpoch: p1.partitionEpoch, newIsr: [1, 2] })
+    expect(view.topics.get('t')!.partitions[1]).toMatchObject({ replicas: [2], isr: [2], leader: 2, leaderEpoch: p1.leaderEpoch + 1 })
+  })
+
+  it('cancels a reassignment back to the original replicas', () => {
+    const { view } = open(scratch())
+    registerAll(view, [1, 2])
+    view.createTopic('t', [part([1], [1])], {})
+    view.reassign('t', 0, [2])
+    view.reassign('t', 0, null)
+    const p = view.topics.get('t')!.partitions[0]!
+    expect(p).toMatchObject({ replicas: [1], isr: [1], leader: 1 })
+    expect(p.addingReplicas).toBeUndefined()
+    expect(() => view.reassign('t', 0, null)).toThrow(/No reassignment is in progress/)
+  })
+})
+
