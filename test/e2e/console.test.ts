@@ -89,7 +89,11 @@ describe('console in web mode (real server, headless Chromium)', () => {
     expect(await rows.count()).toBe(1)
     await rows.first().locator('input[type=checkbox]').check()
     await page.getByTestId('republish-open').click()
-    expect(await page.getByTestId('republish-topic').inputValue()).toBe('e2e-orders')
+    // No default target: defaulting to the source topic silently duplicated messages.
+    expect(await page.getByTestId('republish-topic').inputValue()).toBe('')
+    expect(await page.getByTestId('republish-submit').isDisabled()).toBe(true)
+    await page.getByTestId('republish-topic').fill('e2e-orders')
+    await page.locator('.modal .field-warning', { hasText: 'they will be in it twice' }).waitFor()
     await page.getByTestId('republish-submit').click()
     await page.locator('.toast', { hasText: 'Republished 1 message to e2e-orders' }).waitFor()
     await page.getByTestId('read-messages').click()

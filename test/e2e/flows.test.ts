@@ -111,6 +111,18 @@ describe('configs, connections, overview and throughput in the UI', () => {
     expect(described.resources[0]!.configEntries[0]!.configValue).toBe('3600000')
   })
 
+  it('warns in the review when min.insync.replicas exceeds the replication factor', async () => {
+    await go(e.page, `/topics/${CFG}/configs`)
+    await e.page.getByTestId('config-edit').click()
+    await e.page.getByLabel('Value of min.insync.replicas', { exact: true }).fill('5')
+    await e.page.getByTestId('config-review').click()
+    const warning = e.page.getByTestId('config-warning')
+    await warning.waitFor()
+    expect(await warning.textContent()).toContain("min.insync.replicas=5 is larger than the topic's replication factor 1")
+    await e.page.getByRole('button', { name: 'Back' }).click()
+    await e.page.getByRole('button', { name: 'Cancel' }).click()
+  })
+
   it('adds a remote connection to the embedded broker and its test passes', async () => {
     await go(e.page, '/connections')
     await e.page.getByTestId('add-connection').click()
