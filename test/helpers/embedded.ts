@@ -9,6 +9,8 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export interface EmbeddedProcess extends ReadyProcess {
   host: string
   port: number
+  /** Broker id → PID of its process (the `cluster` process itself only supervises). */
+  brokerPids: Map<number, number>
 }
 
 export async function startEmbedded(dataDir: string, args: string[] = []): Promise<EmbeddedProcess> {
@@ -17,5 +19,7 @@ export async function startEmbedded(dataDir: string, args: string[] = []): Promi
     timeoutMs: 30_000,
   })
   const [host, port] = p.bootstrap.split(',')[0].split(':')
-  return { ...p, host, port: Number(port) }
+  const brokerPids = new Map<number, number>()
+  for (const m of p.stderr().matchAll(/broker (\d+) pid (\d+) listening on /g)) brokerPids.set(Number(m[1]), Number(m[2]))
+  return { ...p, host, port: Number(port), brokerPids }
 }

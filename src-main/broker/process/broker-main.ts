@@ -87,5 +87,7 @@ export async function brokerProcess(args: string[]): Promise<void> {
   process.on('SIGTERM', () => void stop())
   // The supervisor's Ctrl-C reaches the whole process group: the supervisor stops us in order.
   process.on('SIGINT', () => {})
-  process.on('disconnect', () => void stop())
+  // The supervisor died (kill -9 of `kafkadesk cluster`): the whole cluster crashed, so this
+  // broker goes at once, as a crash would, rather than outlive it on a data dir a new cluster may open.
+  process.on('disconnect', () => process.exit(1))
 }
