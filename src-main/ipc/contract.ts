@@ -365,7 +365,7 @@ export const ReadRequest = z.object({
   position: ReadPosition,
   /** Partitions to read (timestamp/latest/earliest); default all. */
   partitions: z.array(PartitionId).optional(),
-  limit: z.number().int().min(1).max(10_000).default(100),
+  limit: z.number().int().min(1).max(100_000).default(100),
   keyDecoding: Decoding.default('auto'),
   valueDecoding: Decoding.default('auto'),
   /** Include raw bytes (base64) in each message. */

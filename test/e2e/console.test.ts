@@ -67,7 +67,12 @@ describe('console in web mode (real server, headless Chromium)', () => {
     await row.waitFor()
     expect(await row.textContent()).toContain('customer-42')
     await row.click()
-    await page.locator('pre.value', { hasText: '"qty": 2' }).waitFor()
+    // The detail pane shows the JSON value as a tree, and its bytes as hex + ASCII.
+    const tree = page.getByTestId('value-tree')
+    await tree.waitFor()
+    expect((await tree.textContent())?.replace(/\s+/g, ' ')).toContain('qty: 2')
+    await page.getByTestId('detail-hex').click()
+    expect(await page.getByTestId('value-hex').textContent()).toMatch(/^00000000 {2}7b 22 6f 72 64 65 72 22 .* {2}\{"order":1001,"i/)
     await page.screenshot({ path: join(shots, 'messages.png'), fullPage: true })
   })
 
