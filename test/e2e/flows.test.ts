@@ -161,6 +161,9 @@ describe('configs, connections, overview and throughput in the UI', () => {
     expect(text).toContain('Unreachable')
     expect(text).toContain(`127.0.0.1:${port}`)
     await e.shot('connection-unreachable')
+    // The result was about that address: editing it leaves no stale verdict on screen.
+    await e.page.getByTestId('conn-bootstrap').fill('not an address')
+    expect(await e.page.locator('.modal').getByTestId('test-result').count()).toBe(0)
     await e.page.locator('.modal').getByRole('button', { name: 'Cancel' }).click()
   })
 
