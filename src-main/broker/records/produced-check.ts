@@ -4,14 +4,17 @@
  * past it with RecordTooLargeException, MESSAGE_TOO_LARGE).
  *
  * A batch that may decompress to more than INLINE_DECOMPRESS_BYTES (the topic allows large
- * batches) is checked with the asynchronous decompressors, so one client's bomb or huge batch
- * never holds the event loop every other client shares for more than a short turn. Below it
- * the work is bounded by the limit (about a millisecond per MiB) and runs inline.
+ * batches), or whose compressed size is INLINE_COMPRESSED_BYTES or more, is checked with the
+ * asynchronous decompressors, so one client's bomb or huge batch never holds the event loop
+ * every other client shares for more than a short turn. Otherwise the work is bounded by the
+ * limit and a small input (about a millisecond) and runs inline.
  */
 import { RECORDS_OFFSET, compressionOf, decompressedRecordsLimit, splitBatches, validateBatch, validateBatchFraming, validateBatchRecords, type BatchError } from './batch.js'
 import { decompressBoundedAsync, CompressionError, DecompressedTooLarge } from './bounded-decompress.js'
 
 export const INLINE_DECOMPRESS_BYTES = 4 * 1024 * 1024
+/** Compressed batches at least this large are also checked off the event loop (they are rare and costly). */
+export const INLINE_COMPRESSED_BYTES = 256 * 1024
 
 export interface ProducedLimits {
   /** The topic's max.message.bytes. */
@@ -36,7 +39,7 @@ export function checkProducedRecords(records: Buffer, limits: ProducedLimits): V
   const options = { requireKeys: limits.requireKeys, maxDecompressedBytes: limits.maxMessageBytes }
   const offloaded: Buffer[] = []
   for (const batch of batches) {
-    if (compressionOf(batch) !== 0 && limits.maxMessageBytes > INLINE_DECOMPRESS_BYTES && batch.length > RECORDS_OFFSET) {
+    if (compressionOf(batch) !== 0 && (limits.maxMessageBytes > INLINE_DECOMPRESS_BYTES || batch.length >= INLINE_COMPRESSED_BYTES) && batch.length > RECORDS_OFFSET) {
       offloaded.push(batch)
       continue
     }
