@@ -1,0 +1,191 @@
+// One replica fetcher per leader broker: a loop that sends Kafka's follower Fetch (replica id /
+// ReplicaState = this broker) for every partition this broker follows on that leader, and hands
+// each partition's answer to the replica manager. It talks to the leader only over TCP, so the
+// leader may live in this process, another process or another host.
+import { BrokerClient } from './broker-client'
+
+const FETCH = 1
+/** The Fetch version Kafka 4.x followers send (metadata.version 4.0: v17). */
+const FOLLOWER_FETCH_VERSION = 17
+
+export interface FetchedPartition {
+  partitionIndex: number
+  errorCode: number
+  highWatermark: number
+  lastStableOffset: number
+  logStartOffset: number
+  divergingEpoch?: { epoch: number; endOffset: number }
+  records: Buffer | null
+}
+
+interface FetchResponseBody {
+  errorCode?: number
+  responses: { topic?: string; topicId?: Buffer; partitions: FetchedPartition[] }[]
+}
+
+/** A partition as the fetcher asks for it; `fetchOffset` etc. are read fresh for every request. */
+export interface FollowedPartition {
+  key: string
+  topic: string
+  topicId: string
+  partition: number
+  leaderEpoch: number
+  /** No fetching before this time (after an error), ms since the epoch. */
+  delayedUntil: number
+}
+
+export interface FetcherEnv {
+  nodeId: number
+  brokerEpoch(): number
+  endpoint(nodeId: number): { host: string; port: number } | undefined
+  config: { waitMaxMs: number; minBytes: number; maxBytes: number; responseMaxBytes: number; backoffMs: number; socketTimeoutMs: number }
+  /** The follower's position: fetch offset, last fetched epoch, log start offset. */
+  position(p: FollowedPartition): { fetchOffset: number; lastFetchedEpoch: number; logStartOffset: number } | undefined
+  /** Applies one partition's answer; called only if the partition is still followed under the same epoch. */
+  apply(p: FollowedPartition, data: FetchedPartition, fetchOffset: number): void
+  log(line: string): void
+}
+
+export class ReplicaFetcher {
+  private readonly partitions = new Map<string, FollowedPartition>()
+  private running = false
+  private client: BrokerClient | null = null
+  private wake: (() => void) | null = null
+  private failures = 0
+
+  constructor(
+    private readonly env: FetcherEnv,
+    readonly leaderId: number,
+  ) {}
+
+  get size(): number {
+    return this.partitions.size
+  }
+
+  has(key: string): boolean {
+    return this.partitions.has(key)
+  }
+
+  add(p: FollowedPartition): void {
+    this.partitions.set(p.key, p)
+    if (!this.running) void this.run()
+    else this.wake?.()
+  }
+
+  remove(key: string): void {
+    this.partitions.delete(key)
+  }
+
+  stop(): void {
+    this.partitions.clear()
+    this.running = false
+    this.wake?.()
+    this.client?.close()
+    this.client = null
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms)
+      function done() {
+        clearTimeout(t)
+        resolve()
+      }
+      this.wake = done
+    })
+  }
+
+  private async run(): Promise<void> {
+    this.running = true
+    const { config } = this.env
+    while (this.running && this.partitions.size > 0) {
+      try {
+        const client = await this.connect()
+        if (!client) {
+          await this.sleep(config.backoffMs)
+          continue
+        }
+        const now = Date.now()
+        const batch = [...this.partitions.values()].filter((p) => p.delayedUntil <= now)
+        if (batch.length === 0) {
+          const next = Math.min(...[...this.partitions.values()].map((p) => p.delayedUntil))
+          await this.sleep(Math.max(10, next - now))
+          continue
+        }
+        await this.fetchOnce(client, batch)
+        this.failures = 0
+      } catch (e) {
+        if (!this.running) break
+        this.failures++
+        // Logged once per outage, not once per retry.
+        if (this.failures === 1) this.env.log(`fetching from broker ${this.leaderId} failed: ${(e as Error).message}`)
+        this.client?.close()
+        this.client = null
+        await this.sleep(config.backoffMs)
+      }
+    }
+    this.running = false
+    this.client?.close()
+    this.client = null
+  }
+
+  private async connect(): Promise<BrokerClient | null> {
+    if (this.client && !this.client.closed) return this.client
+    const ep = this.env.endpoint(this.leaderId)
+    if (!ep) return null
+    this.client = await BrokerClient.connect(ep.host, ep.port, `broker-${this.env.nodeId}-fetcher-${this.leaderId}`, this.env.config.socketTimeoutMs)
+    return this.client
+  }
+
+  private async fetchOnce(client: BrokerClient, batch: FollowedPartition[]): Promise<void> {
+    const { config } = this.env
+    const sent = new Map<string, { p: FollowedPartition; fetchOffset: number; epoch: number }>()
+    const byTopic = new Map<string, { topic: string; topicId: Buffer; partitions: object[] }>()
+    for (const p of batch) {
+      const pos = this.env.position(p)
+      if (!pos) continue
+      sent.set(p.key, { p, fetchOffset: pos.fetchOffset, epoch: p.leaderEpoch })
+      let t = byTopic.get(p.topic)
+      if (!t) byTopic.set(p.topic, (t = { topic: p.topic, topicId: Buffer.from(p.topicId, 'base64'), partitions: [] }))
+      t.partitions.push({
+        partition: p.partition,
+        currentLeaderEpoch: p.leaderEpoch,
+        fetchOffset: pos.fetchOffset,
+        lastFetchedEpoch: pos.lastFetchedEpoch,
+        logStartOffset: pos.logStartOffset,
+        partitionMaxBytes: config.maxBytes,
+      })
+    }
+    if (sent.size === 0) return
+    const request = {
+      clusterId: null,
+      replicaId: this.env.nodeId,
+      replicaState: { replicaId: this.env.nodeId, replicaEpoch: this.env.brokerEpoch() },
+      maxWaitMs: config.waitMaxMs,
+      minBytes: config.minBytes,
+      maxBytes: config.responseMaxBytes,
+      isolationLevel: 0,
+      // No fetch session: every request is a full one.
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [...byTopic.values()],
+      forgottenTopicsData: [],
+      rackId: '',
+    }
+    const { version, body } = await client.request(FETCH, request, config.waitMaxMs + config.socketTimeoutMs, FOLLOWER_FETCH_VERSION)
+    const res = body as FetchResponseBody
+    if (res.errorCode) throw new Error(`fetch failed with error code ${res.errorCode}`)
+    for (const t of res.responses) {
+      const name = version >= 13 ? [...byTopic.values()].find((x) => t.topicId && x.topicId.equals(t.topicId))?.topic : t.topic
+      if (name === undefined) continue
+      for (const d of t.partitions) {
+        const key = `${name}-${d.partitionIndex}`
+        const s = sent.get(key)
+        const current = this.partitions.get(key)
+        // Dropped or re-added under another epoch while the request was out: the answer is stale.
+        if (!s || current !== s.p || current.leaderEpoch !== s.epoch) continue
+        this.env.apply(current, d, s.fetchOffset)
+      }
+    }
+  }
+}
