@@ -3,6 +3,10 @@ import { ErrorCode } from '../errors'
 import type { Broker } from '../broker'
 
 const READ_COMMITTED = 1
+/** Kafka's CONSUMER_REPLICA_ID: an ordinary consumer. */
+const CONSUMER_REPLICA_ID = -1
+/** Kafka's DEBUGGING_CONSUMER_ID: a tool (kafka-replica-verification) that may read any replica. */
+const DEBUGGING_REPLICA_ID = -2
 
 interface Wanted {
   topic: string | null
@@ -10,26 +14,73 @@ interface Wanted {
   partition: number
   fetchOffset: number
   partitionMaxBytes: number
+  currentLeaderEpoch: number
+  lastFetchedEpoch: number
 }
 
-function readPartition(broker: Broker, w: Wanted, budget: number, first: boolean, readCommitted: boolean) {
-  const base = {
+interface Fetcher {
+  /** The broker id of a follower fetching (≥ 0), or a client's replica id (< 0). */
+  replicaId: number
+  readCommitted: boolean
+}
+
+function isFollower(f: Fetcher): boolean {
+  return f.replicaId >= 0
+}
+
+/**
+ * Kafka's checkCurrentLeaderEpoch: a client (or follower) that names the leader epoch it knows
+ * is told when that is older (FENCED_LEADER_EPOCH: refresh metadata) or newer than this broker's
+ * (UNKNOWN_LEADER_EPOCH: this broker has not caught up with the metadata yet, retry).
+ */
+export function checkLeaderEpoch(requested: number, local: number): number {
+  if (requested < 0) return ErrorCode.NONE
+  if (requested < local) return ErrorCode.FENCED_LEADER_EPOCH
+  if (requested > local) return ErrorCode.UNKNOWN_LEADER_EPOCH
+  return ErrorCode.NONE
+}
+
+function emptyPartition(w: Wanted, readCommitted: boolean) {
+  return {
     partitionIndex: w.partition,
     errorCode: ErrorCode.NONE as number,
     highWatermark: -1,
     lastStableOffset: -1,
     logStartOffset: -1,
+    // Left out (a tagged field) unless the fetcher's log diverged from this one.
+    divergingEpoch: undefined as { epoch: number; endOffset: number } | undefined,
     abortedTransactions: readCommitted ? [] : null,
     preferredReadReplica: -1,
     records: [] as Buffer[],
     bytes: 0,
   }
+}
+
+type PartitionAnswer = ReturnType<typeof emptyPartition>
+
+/**
+ * The checks Kafka makes before reading a partition, once per request: topic and partition,
+ * leader epoch, leadership (followers and consumers read only from the leader; the debugging id
+ * reads any replica), fetch offset in range and, for a follower naming its last fetched epoch,
+ * whether its log diverged from this one (KIP-595: the answer carries DivergingEpoch and no
+ * records, and the follower truncates to it). A follower's fetch offset moves its position on the
+ * leader (replica manager), which may advance the high watermark or let it rejoin the ISR.
+ */
+function prepare(broker: Broker, w: Wanted, f: Fetcher): PartitionAnswer {
+  const base = emptyPartition(w, f.readCommitted)
   const t = w.topic !== null ? broker.topic(w.topic) : undefined
-  if (!t || w.partition < 0 || w.partition >= t.partitions.length) {
+  const p = t?.partitions[w.partition]
+  if (!t || !p || w.partition < 0) {
     base.errorCode = w.topic === null ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
     return base
   }
-  const log = broker.isLeader(t.name, w.partition) ? broker.partitionLog(t.name, w.partition) : undefined
+  const epochError = checkLeaderEpoch(w.currentLeaderEpoch, p.leaderEpoch)
+  if (epochError !== ErrorCode.NONE) {
+    base.errorCode = epochError
+    return base
+  }
+  const mayReadFollower = f.replicaId === DEBUGGING_REPLICA_ID && p.replicas.includes(broker.nodeId)
+  const log = broker.isLeader(t.name, w.partition) || mayReadFollower ? broker.partitionLog(t.name, w.partition) : undefined
   if (!log) {
     base.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER
     return base
@@ -37,17 +88,51 @@ function readPartition(broker: Broker, w: Wanted, budget: number, first: boolean
   base.highWatermark = log.highWatermark
   base.lastStableOffset = log.lastStableOffset
   base.logStartOffset = log.logStartOffset
+  if (isFollower(f) && w.lastFetchedEpoch >= 0) {
+    const end = broker.replicas.endOffsetForEpoch(t.name, w.partition, w.lastFetchedEpoch)
+    if (!end || end.epoch < 0 || end.endOffset < 0) {
+      // Kafka: the end offset of the last fetched epoch cannot be determined.
+      base.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE
+      return base
+    }
+    if (end.epoch < w.lastFetchedEpoch || end.endOffset < w.fetchOffset) {
+      base.divergingEpoch = { epoch: end.epoch, endOffset: end.endOffset }
+      return base
+    }
+  }
   if (w.fetchOffset < log.logStartOffset || w.fetchOffset > log.logEndOffset) {
     base.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE
     return base
   }
-  const limit = readCommitted ? log.lastStableOffset : log.highWatermark
-  if (w.fetchOffset >= limit) return base
+  if (isFollower(f)) {
+    if (!broker.replicas.followerFetched(t.name, w.partition, f.replicaId, w.fetchOffset)) {
+      // Not a replica of this partition, or leadership is moving away from this broker.
+      base.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER
+      return base
+    }
+    // The follower's fetch may just have moved the high watermark: it learns the new one now.
+    base.highWatermark = log.highWatermark
+    base.lastStableOffset = log.lastStableOffset
+  }
+  return base
+}
+
+/** Reads what the fetcher may see: followers up to the log end offset, consumers up to the high watermark (or the LSO). */
+function readPartition(broker: Broker, w: Wanted, answer: PartitionAnswer, f: Fetcher, budget: number, first: boolean): PartitionAnswer {
+  if (answer.errorCode !== ErrorCode.NONE || answer.divergingEpoch) return answer
+  // A long-polling fetch may outlive this broker's leadership: it then ends as Kafka's does.
+  const stillServes = f.replicaId === DEBUGGING_REPLICA_ID || broker.isLeader(w.topic!, w.partition)
+  const log = stillServes ? broker.partitionLog(w.topic!, w.partition) : undefined
+  if (!log) return { ...answer, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER }
+  const out: PartitionAnswer = { ...answer, records: [], bytes: 0, highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset }
+  if (w.fetchOffset < log.logStartOffset || w.fetchOffset > log.logEndOffset) return { ...out, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE }
+  const limit = isFollower(f) ? log.logEndOffset : f.readCommitted ? log.lastStableOffset : log.highWatermark
+  if (w.fetchOffset >= limit) return out
   const maxBytes = Math.min(w.partitionMaxBytes, budget)
   const read = log.read(w.fetchOffset, maxBytes, { minOneBatch: first, maxOffset: limit })
-  base.records = read.records
-  base.bytes = read.size
-  return base
+  out.records = read.records
+  out.bytes = read.size
+  return out
 }
 
 export default defineApi({
@@ -57,32 +142,43 @@ export default defineApi({
   maxVersion: 17,
   async handle(req, ctx) {
     const { broker } = ctx
+    const replicaId: number = ctx.apiVersion >= 15 ? (req.replicaState?.replicaId ?? CONSUMER_REPLICA_ID) : req.replicaId
+    const fetcher: Fetcher = { replicaId, readCommitted: req.isolationLevel === READ_COMMITTED }
     const wanted: Wanted[] = []
     for (const t of req.topics) {
       const name: string | null = ctx.apiVersion >= 13 ? (broker.metadata.topicById(t.topicId.toString('base64'))?.name ?? null) : t.topic
       for (const p of t.partitions) {
-        wanted.push({ topic: name, topicId: t.topicId, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes })
+        wanted.push({
+          topic: name,
+          topicId: t.topicId,
+          partition: p.partition,
+          fetchOffset: p.fetchOffset,
+          partitionMaxBytes: p.partitionMaxBytes,
+          currentLeaderEpoch: ctx.apiVersion >= 9 ? p.currentLeaderEpoch : -1,
+          lastFetchedEpoch: ctx.apiVersion >= 12 ? p.lastFetchedEpoch : -1,
+        })
       }
     }
-    const readCommitted = req.isolationLevel === READ_COMMITTED
+    const prepared = wanted.map((w) => prepare(broker, w, fetcher))
     const maxBytes: number = ctx.apiVersion >= 3 ? req.maxBytes : 0x7fffffff
     const deadline = Date.now() + Math.max(0, req.maxWaitMs)
     for (;;) {
       let budget = maxBytes
       let total = 0
-      let anyError = false
-      const results = wanted.map((w) => {
-        const r = readPartition(broker, w, budget, total === 0, readCommitted)
+      let answerNow = false
+      const results = wanted.map((w, i) => {
+        const r = readPartition(broker, w, prepared[i]!, fetcher, budget, total === 0)
         budget = Math.max(0, budget - r.bytes)
         total += r.bytes
-        if (r.errorCode !== ErrorCode.NONE) anyError = true
+        // Errors and diverging epochs are answered at once, as Kafka does.
+        if (r.errorCode !== ErrorCode.NONE || r.divergingEpoch) answerNow = true
         return r
       })
       const left = deadline - Date.now()
-      if (total >= req.minBytes || anyError || left <= 0 || wanted.length === 0) {
+      if (total >= req.minBytes || answerNow || left <= 0 || wanted.length === 0) {
         const byTopic = new Map<string, { topic: string | null; topicId: Buffer; partitions: unknown[] }>()
         results.forEach((r, i) => {
-          const w = wanted[i]
+          const w = wanted[i]!
           const key = w.topic ?? w.topicId.toString('hex')
           let e = byTopic.get(key)
           if (!e) byTopic.set(key, (e = { topic: w.topic, topicId: w.topicId, partitions: [] }))

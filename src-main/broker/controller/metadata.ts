@@ -18,12 +18,12 @@ export interface ControllerChannel {
 }
 
 /**
- * The in-sync replicas of a new partition. Followers do not replicate yet, so only the leader
- * is in sync: a replicated topic then reports itself under-replicated instead of claiming
- * copies that do not exist, and acks=all honours min.insync.replicas against the truth.
+ * The in-sync replicas of a new partition: every replica, as Kafka starts them. An empty log is
+ * trivially in sync; a follower that then fails to fetch leaves the ISR after
+ * replica.lag.time.max.ms (replication/replica-manager.ts).
  */
 export function initialIsr(replicas: number[]): number[] {
-  return replicas.slice(0, 1)
+  return [...replicas]
 }
 
 export class MetadataStore extends MetadataImage {
