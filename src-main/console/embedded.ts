@@ -1,13 +1,15 @@
-// The built-in connection: the embedded cluster. Either started here in-process
-// (EmbeddedCluster — the only broker module the console imports) or started elsewhere (the
-// Electron shell runs it off the UI thread) and attached by bootstrap address. Per-broker
-// stop/kill/start and the client activity record need the in-process cluster.
+// The built-in connection: the embedded cluster. Either started here — the same code as
+// `kafkadesk cluster`: a supervisor (ProcessCluster, the only broker module the console imports)
+// hosting the controller, one OS process per broker — or started elsewhere and attached by
+// bootstrap address. Per-broker stop/kill/start go through the supervisor's control, as
+// `kafkadesk broker stop|kill|start` do, so a Kill is a kill -9 of the broker's process; the
+// cluster's data dir carries the supervisor's control file, so those commands work on it too.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { EmbeddedCluster } from '../broker/cluster'
+import { ProcessCluster } from '../broker/process/supervisor'
+import { clusterStatus, controlBroker, type BrokerOp } from '../broker/process/control-server'
+import type { BrokerSpawner } from '../broker/process/spawner'
 import { ContractError, EMBEDDED_CONNECTION_ID, type BrokerFaults, type EmbeddedStatus, type EventSink } from '../ipc/contract'
-
-type BrokerState = 'running' | 'stopped' | 'killed'
 
 export interface EmbeddedOptions {
   /** Where the cluster keeps its data (default <dataDir>/cluster). */
@@ -20,28 +22,42 @@ export interface EmbeddedOptions {
   broadcast?: EventSink
   /** Called when the cluster goes away or changes so open sessions are dropped. */
   onChange?: () => Promise<void> | void
+  /** How broker processes are started (default: node's fork of the bundled CLI; Electron passes its own). */
+  spawner?: BrokerSpawner
 }
 
 export class EmbeddedService {
-  private cluster?: EmbeddedCluster
+  private cluster?: ProcessCluster
   private external?: string
   private state: EmbeddedStatus['state'] = 'stopped'
   private error?: string
-  private brokerStates = new Map<number, BrokerState>()
   private queue: Promise<unknown> = Promise.resolve()
+  private emitPending = false
 
   constructor(private readonly opts: EmbeddedOptions) {}
 
   bootstrap(): string | null {
     if (this.external) return this.external
     if (!this.cluster || this.state !== 'running') return null
-    const live = this.cluster.brokers.filter((b) => this.brokerStates.get(b.nodeId) === 'running')
+    const live = this.cluster.brokers.filter((b) => !b.stopped)
     return live.length ? live.map((b) => `${b.host}:${b.port}`).join(',') : null
   }
 
   status(): EmbeddedStatus {
+    const faults = new Map(this.cluster?.brokers.map((b) => [b.nodeId, { latencyMs: b.faults.latencyMs, dropRate: b.faults.dropRate, paused: b.faults.paused }]))
     const brokers = this.cluster
-      ? this.cluster.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, state: this.brokerStates.get(b.nodeId) ?? 'stopped', faults: { ...b.faults } }))
+      ? clusterStatus(this.cluster).brokers.map((b) => ({
+          nodeId: b.nodeId,
+          host: b.host,
+          port: b.port,
+          state: b.state,
+          faults: faults.get(b.nodeId),
+          pid: b.pid,
+          fenced: b.fenced,
+          isolated: b.isolated,
+          leaderOf: b.leaderOf,
+          movableLeaders: b.movableLeaders,
+        }))
       : this.external
         ? this.external.split(',').map((a, i) => ({ nodeId: i + 1, host: a.slice(0, a.lastIndexOf(':')), port: Number(a.slice(a.lastIndexOf(':') + 1)), state: 'running' as const }))
         : []
@@ -58,6 +74,25 @@ export class EmbeddedService {
 
   private emit(): void {
     this.opts.broadcast?.emit('cluster.event', { type: 'embedded', at: Date.now(), status: this.status() })
+  }
+
+  /** One status event for a burst of changes (a kill fences the broker and moves many leaders). */
+  private emitSoon(): void {
+    if (this.emitPending) return
+    this.emitPending = true
+    setTimeout(() => {
+      this.emitPending = false
+      if (this.cluster && this.state === 'running') this.emit()
+    }, 50).unref()
+  }
+
+  /** A broker process started, ended (also by `kafkadesk broker` or a kill -9 from a terminal), or was isolated or healed. */
+  private brokerChanged(nodeId: number): void {
+    if (!this.cluster || this.state !== 'running') return
+    const b = this.cluster.brokers.find((x) => x.nodeId === nodeId)
+    if (!b) return
+    this.opts.broadcast?.emit('cluster.event', { type: 'broker', at: Date.now(), nodeId, state: b.stopped ? (b.ended ?? 'stopped') : 'running' })
+    this.emitSoon()
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -81,7 +116,13 @@ export class EmbeddedService {
       if (this.state === 'running') return this.status()
       const n = brokers ?? this.opts.brokers ?? 1
       mkdirSync(this.opts.dataDir, { recursive: true })
-      this.cluster = new EmbeddedCluster({ brokers: n, port: this.opts.port ?? 0, dataDir: this.opts.dataDir, configs: this.opts.configs, log: this.opts.log ?? (() => {}) })
+      const cluster = new ProcessCluster({ brokers: n, port: this.opts.port ?? 0, dataDir: this.opts.dataDir, configs: this.opts.configs, log: this.opts.log ?? (() => {}) }, this.opts.spawner)
+      this.cluster = cluster
+      cluster.onBrokerChange = (id) => this.brokerChanged(id)
+      // Fencing, unfencing and leader moves are the controller's: the cards follow its records.
+      cluster.controller.subscribe((entries) => {
+        if (entries.some((e) => e.record.type === 'RegisterBroker' || e.record.type === 'FenceBroker' || e.record.type === 'UnfenceBroker' || e.record.type === 'PartitionChange')) this.emitSoon()
+      })
       this.state = 'starting'
       this.error = undefined
       this.emit()
@@ -94,7 +135,6 @@ export class EmbeddedService {
         this.emit()
         throw new ContractError('INTERNAL', `the embedded cluster did not start: ${(e as Error).message}`)
       }
-      for (const b of this.cluster.brokers) this.brokerStates.set(b.nodeId, 'running')
       this.state = 'running'
       await this.opts.onChange?.()
       this.emit()
@@ -110,7 +150,6 @@ export class EmbeddedService {
       this.emit()
       await this.opts.onChange?.()
       await this.cluster.stop()
-      for (const b of this.cluster.brokers) this.brokerStates.set(b.nodeId, 'stopped')
       this.state = 'stopped'
       this.emit()
       return this.status()
@@ -127,49 +166,48 @@ export class EmbeddedService {
     return b
   }
 
-  private setBroker(nodeId: number, state: BrokerState): void {
-    this.brokerStates.set(nodeId, state)
-    this.opts.broadcast?.emit('cluster.event', { type: 'broker', at: Date.now(), nodeId, state })
-    this.emit()
-  }
-
-  /** Controlled shutdown of one broker. */
-  stopBroker(nodeId: number): Promise<EmbeddedStatus> {
+  /** One broker operation through the supervisor's control, the same as `kafkadesk broker OP ID`. */
+  private control(op: BrokerOp, nodeId: number): Promise<EmbeddedStatus> {
     return this.serial(async () => {
-      const b = this.broker(nodeId)
-      if (this.brokerStates.get(nodeId) === 'running') await b.stop()
-      this.setBroker(nodeId, 'stopped')
+      this.broker(nodeId)
+      try {
+        await controlBroker(this.cluster!, op, nodeId)
+      } catch (e) {
+        throw new ContractError('REFUSED', (e as Error).message, 'nodeId')
+      }
+      this.emit()
       return this.status()
     })
+  }
+
+  /** Controlled shutdown of one broker: its logs are flushed, its leaderships handed over, its process exits. */
+  stopBroker(nodeId: number): Promise<EmbeddedStatus> {
+    return this.control('stop', nodeId)
   }
 
   /**
-   * Abrupt stop, as a crash: client connections are dropped without a goodbye and the logs are
-   * left unflushed and unmarked, so the next start of the broker runs log recovery.
+   * kill -9 of the broker's process, as a crash: client connections drop without a goodbye, the
+   * controller fences it at once and its partitions get new leaders from their other in-sync
+   * replicas; its logs are recovered on the next start.
    */
   killBroker(nodeId: number): Promise<EmbeddedStatus> {
-    return this.serial(async () => {
-      const b = this.broker(nodeId)
-      if (this.brokerStates.get(nodeId) === 'running') await b.kill()
-      this.setBroker(nodeId, 'killed')
-      return this.status()
-    })
+    return this.control('kill', nodeId)
   }
 
   startBroker(nodeId: number): Promise<EmbeddedStatus> {
-    return this.serial(async () => {
-      const b = this.broker(nodeId)
-      if (this.brokerStates.get(nodeId) !== 'running') await b.start()
-      this.setBroker(nodeId, 'running')
-      return this.status()
-    })
+    return this.control('start', nodeId)
+  }
+
+  /** The network-partition fault on (isolate) or off (heal). */
+  isolateBroker(nodeId: number, on: boolean): Promise<EmbeddedStatus> {
+    return this.control(on ? 'isolate' : 'heal', nodeId)
   }
 
   /** Injects faults into one running broker (latency, dropped connections, pause). */
   setFaults(nodeId: number, faults: Partial<BrokerFaults>): Promise<EmbeddedStatus> {
     return this.serial(async () => {
       const b = this.broker(nodeId)
-      if (this.brokerStates.get(nodeId) !== 'running') throw new ContractError('REFUSED', `broker ${nodeId} is not running`, 'nodeId')
+      if (b.stopped) throw new ContractError('REFUSED', `broker ${nodeId} is not running`, 'nodeId')
       b.setFaults(faults)
       this.opts.broadcast?.emit('cluster.event', { type: 'broker', at: Date.now(), nodeId, state: 'running' })
       this.emit()
@@ -177,15 +215,16 @@ export class EmbeddedService {
     })
   }
 
-  /** What clients each broker has seen (client id, address, requests per API). */
-  activity(nodeId?: number) {
+  /** What clients each broker has seen (client id, address, requests per API), fresh from the broker processes. */
+  async activity(nodeId?: number) {
     if (!this.cluster) {
       if (this.external) throw new ContractError('UNSUPPORTED', 'the client activity record needs the cluster started by the console')
       return []
     }
+    const brokers = this.cluster.brokers.filter((b) => nodeId === undefined || b.nodeId === nodeId)
+    await Promise.all(brokers.map((b) => b.refreshActivity()))
     const out = []
-    for (const b of this.cluster.brokers) {
-      if (nodeId !== undefined && b.nodeId !== nodeId) continue
+    for (const b of brokers) {
       for (const a of b.activity.values()) out.push({ nodeId: b.nodeId, clientId: a.clientId, address: a.address, lastSeen: a.lastSeen, requests: { ...a.requests } })
     }
     return out.sort((x, y) => y.lastSeen - x.lastSeen)

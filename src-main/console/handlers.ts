@@ -150,7 +150,7 @@ export function createConsole(opts: ConsoleOptions): ConsoleApp {
     'embedded.broker.stop': (req) => embedded.stopBroker(req.nodeId),
     'embedded.broker.kill': (req) => embedded.killBroker(req.nodeId),
     'embedded.broker.faults': ({ nodeId, ...faults }) => embedded.setFaults(nodeId, faults),
-    'embedded.activity': async (req) => ({ clients: embedded.activity(req.nodeId) }),
+    'embedded.activity': async (req) => ({ clients: await embedded.activity(req.nodeId) }),
 
     'cluster.overview': async (req) => clusterOverview(await session(req.connectionId)),
 

@@ -268,7 +268,24 @@ export const EmbeddedStatus = z.object({
   connectionId: z.literal(EMBEDDED_CONNECTION_ID),
   bootstrap: z.string().nullable(),
   dataDir: z.string().nullable(),
-  brokers: z.array(z.object({ nodeId: NodeId, host: z.string(), port: z.number().int(), state: BrokerRunState, faults: BrokerFaults.optional() })),
+  brokers: z.array(
+    z.object({
+      nodeId: NodeId,
+      host: z.string(),
+      port: z.number().int(),
+      state: BrokerRunState,
+      faults: BrokerFaults.optional(),
+      /** The broker's OS process while it runs (each broker is its own process). */
+      pid: z.number().int().nullable().optional(),
+      /** Not registered and unfenced at the controller: clients are not told about it and it leads nothing. */
+      fenced: z.boolean().optional(),
+      /** Under the network-partition fault: serving clients, cut off from the controller and its peers. */
+      isolated: z.boolean().optional(),
+      /** Partitions it leads, and of those the ones with another live in-sync replica (they move at once if it dies). */
+      leaderOf: z.number().int().optional(),
+      movableLeaders: z.number().int().optional(),
+    }),
+  ),
   error: z.string().optional(),
 })
 export type EmbeddedStatus = z.infer<typeof EmbeddedStatus>

@@ -4,7 +4,9 @@
 // activity, and obeys stop (controlled shutdown), faults and isolate (the network-partition fault).
 import { parseArgs } from 'node:util'
 import { Broker } from '../broker'
-import { validateFaults, type Faults } from '../server/faults'
+import { ReplicationCut, validateFaults, type Faults } from '../server/faults'
+import type { ApiDefinition } from '../apis/registry'
+import { setQuorumSource } from './quorum-info'
 import { ControllerClient } from './controller-client'
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../controller/quorum-controller'
 
@@ -17,6 +19,24 @@ function parentLink(): ParentLink {
   const pp = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', fn: (ev: { data: Record<string, unknown> }) => void): void } }).parentPort
   if (pp) return { send: (m) => pp.postMessage(m), on: (fn) => pp.on('message', (ev) => fn(ev.data)) }
   return { send: (m) => process.send?.(m as object), on: (fn) => process.on('message', (m) => fn(m as Record<string, unknown>)) }
+}
+
+const FETCH = 1
+
+/** Wraps the broker's Fetch so follower fetches across a network-partition fault fail as an unreachable peer would: the connection closes. */
+function refuseCutFetches(apis: Map<number, ApiDefinition>): ReplicationCut {
+  const cut = new ReplicationCut()
+  const fetch = apis.get(FETCH)!
+  apis.set(FETCH, {
+    ...fetch,
+    handle(req, ctx) {
+      if (!cut.refuses(req)) return fetch.handle(req, ctx)
+      const e = new Error('network partition (kafkadesk broker isolate): follower fetch refused')
+      e.stack = e.message
+      return Promise.reject(e)
+    },
+  })
+  return cut
 }
 
 export async function brokerProcess(args: string[]): Promise<void> {
@@ -42,6 +62,8 @@ export async function brokerProcess(args: string[]): Promise<void> {
   const view = await client.connect()
   view.registration = { pid: process.pid, session: true }
   const broker = new Broker({ nodeId, host: values.host!, port: Number(values.port), logDir: values['log-dir']!, metadata: view, staticConfigs: configs, log })
+  setQuorumSource(view, () => client.describeQuorum())
+  const cut = refuseCutFetches(broker.apis)
   await broker.start()
   const epoch = view.registrations.get(nodeId)!.epoch
   const interval = Number(configs['broker.heartbeat.interval.ms'] ?? DEFAULT_HEARTBEAT_INTERVAL_MS)
@@ -58,7 +80,8 @@ export async function brokerProcess(args: string[]): Promise<void> {
   }
   parent.send({ t: 'ready', port: broker.port, pid: process.pid })
 
-  const activity = setInterval(() => parent.send({ t: 'activity', list: [...broker.activity.values()] }), 1000)
+  const sendActivity = () => parent.send({ t: 'activity', list: [...broker.activity.values()] })
+  const activity = setInterval(sendActivity, 1000)
   activity.unref()
   let stopping = false
   const stop = async () => {
@@ -71,6 +94,7 @@ export async function brokerProcess(args: string[]): Promise<void> {
   }
   parent.on((m) => {
     if (m.t === 'stop') void stop()
+    else if (m.t === 'activity') sendActivity()
     else if (m.t === 'faults') {
       try {
         const next = { ...broker.faults, ...(m.faults as Partial<Faults>) }
@@ -81,7 +105,11 @@ export async function brokerProcess(args: string[]): Promise<void> {
       }
     } else if (m.t === 'isolate') {
       client.isolated = m.on === true
-      log(`[broker ${nodeId}] ${client.isolated ? 'cut off from the controller' : 'reconnected to the controller'}`)
+      cut.isolate(client.isolated)
+      log(`[broker ${nodeId}] ${client.isolated ? 'cut off from the controller and its peers' : 'reconnected to the controller and its peers'}`)
+    } else if (m.t === 'cut' && typeof m.peer === 'number') {
+      cut.cut(m.peer, m.on === true)
+      log(`[broker ${nodeId}] ${m.on === true ? 'cut off from' : 'reconnected to'} broker ${m.peer}`)
     }
   })
   process.on('SIGTERM', () => void stop())

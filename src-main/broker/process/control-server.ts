@@ -20,17 +20,26 @@ export interface BrokerStatus {
   host: string
   port: number
   pid: number | null
-  state: 'running' | 'stopped'
-  /** Registered, unfenced at the controller. */
+  /** The process: running, or how it last ended (a controlled shutdown, or a kill -9 or crash). */
+  state: 'running' | 'stopped' | 'killed'
+  /** Not registered and unfenced at the controller: clients are not told about it, it leads nothing. */
   fenced: boolean
   isolated: boolean
   leaderOf: number
+  /** Of the partitions it leads, those with another live in-sync replica: their leadership moves at once if it dies. */
+  movableLeaders: number
 }
 
 export function clusterStatus(c: ProcessCluster): { clusterId: string; controller: number; brokers: BrokerStatus[] } {
   const img = c.controller.image
   const leaders = new Map<number, number>()
-  for (const t of img.topics.values()) for (const p of t.partitions) leaders.set(p.leader, (leaders.get(p.leader) ?? 0) + 1)
+  const movable = new Map<number, number>()
+  for (const t of img.topics.values()) {
+    for (const p of t.partitions) {
+      leaders.set(p.leader, (leaders.get(p.leader) ?? 0) + 1)
+      if (p.isr.some((r) => r !== p.leader && img.brokers.has(r))) movable.set(p.leader, (movable.get(p.leader) ?? 0) + 1)
+    }
+  }
   return {
     clusterId: img.clusterId,
     controller: c.controller.nodeId,
@@ -39,12 +48,31 @@ export function clusterStatus(c: ProcessCluster): { clusterId: string; controlle
       host: b.host,
       port: b.port,
       pid: b.stopped ? null : (b.pid ?? null),
-      state: b.stopped ? 'stopped' : 'running',
+      state: b.stopped ? (b.ended ?? 'stopped') : 'running',
       fenced: !img.brokers.has(b.nodeId),
       isolated: b.isolated,
       leaderOf: leaders.get(b.nodeId) ?? 0,
+      movableLeaders: movable.get(b.nodeId) ?? 0,
     })),
   }
+}
+
+export type BrokerOp = 'stop' | 'kill' | 'start' | 'isolate' | 'heal'
+
+/**
+ * One broker operation, as `kafkadesk broker OP ID` and the console's per-broker buttons ask it.
+ * Throws an Error saying why it cannot be done.
+ */
+export async function controlBroker(c: ProcessCluster, op: BrokerOp, nodeId: number): Promise<void> {
+  const b = c.brokers.find((x) => x.nodeId === nodeId)
+  if (!b) throw new Error(`no broker ${String(nodeId)} in this cluster`)
+  if (op === 'stop') await b.stop()
+  else if (op === 'kill') await b.kill()
+  else if (op === 'start') await b.start()
+  else if (op === 'isolate' || op === 'heal') {
+    if (b.stopped) throw new Error(`broker ${b.nodeId} is not running`)
+    b.isolate(op === 'isolate')
+  } else throw new Error(`unknown operation ${String(op)}`)
 }
 
 export class ControlServer {
@@ -71,17 +99,7 @@ export class ControlServer {
 
   private async handle(m: Record<string, unknown>): Promise<unknown> {
     try {
-      if (m.op !== 'status') {
-        const b = this.cluster.brokers.find((x) => x.nodeId === m.nodeId)
-        if (!b) return { error: `no broker ${String(m.nodeId)} in this cluster` }
-        if (m.op === 'stop') await b.stop()
-        else if (m.op === 'kill') await b.kill()
-        else if (m.op === 'start') await b.start()
-        else if (m.op === 'isolate' || m.op === 'heal') {
-          if (b.stopped) return { error: `broker ${b.nodeId} is not running` }
-          b.isolate(m.op === 'isolate')
-        } else return { error: `unknown operation ${String(m.op)}` }
-      }
+      if (m.op !== 'status') await controlBroker(this.cluster, m.op as BrokerOp, m.nodeId as number)
       return { ok: true, status: clusterStatus(this.cluster) }
     } catch (e) {
       return { error: (e as Error).message }

@@ -9,6 +9,7 @@ import type { MetadataCommand } from '../controller/quorum-controller'
 import type { LoggedRecord } from '../controller/records'
 import { onLines, sendLine, type WireError } from './rpc'
 import { SyncCaller } from './sync-call'
+import type { QuorumInfo } from './quorum-info'
 
 export class ControllerClient implements ControllerChannel {
   readonly view = new MetadataStore()
@@ -59,7 +60,8 @@ export class ControllerClient implements ControllerChannel {
     clearInterval(this.heartbeatTimer)
     this.heartbeatTimer = setInterval(() => {
       if (this.isolated) return
-      void this.call({ t: 'heartbeat', brokerId, epoch }).then((m) => {
+      // The replayed offset rides along, as in KRaft's BrokerHeartbeat (DescribeQuorum's observers).
+      void this.call({ t: 'heartbeat', brokerId, epoch, offset: this.view.offset }).then((m) => {
         if (m.error && !this.isolated) this.onSessionLost?.(m.error as string)
       })
     }, intervalMs)
@@ -90,6 +92,14 @@ export class ControllerClient implements ControllerChannel {
     const m = await this.call({ t: 'alterPartition', req })
     if (m.error) return { error: (m.error as WireError).code, message: (m.error as WireError).message }
     return m.result as AlterPartitionResult
+  }
+
+  /** The quorum as the controller sees it (DescribeQuorum); refused while cut off from the controller. */
+  async describeQuorum(): Promise<QuorumInfo> {
+    if (this.isolated) throw new KafkaError('REQUEST_TIMED_OUT', 'the broker is cut off from the controller')
+    const m = await this.call({ t: 'describeQuorum' })
+    if (m.error) throw new KafkaError((m.error as WireError).code as ErrorName, (m.error as WireError).message)
+    return m.result as QuorumInfo
   }
 
   close(): void {

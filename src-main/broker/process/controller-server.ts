@@ -2,8 +2,9 @@
 //   {t:'subscribe'}                       → {t:'snapshot', entries} then {t:'records', entries} as written
 //   {t:'session', brokerId, epoch}        binds the broker's session to this connection: when it closes, the broker is fenced
 //   {id, t:'exec', cmd, from}             → {id, result, entries}  (entries: every record after `from`, so the caller replays its write at once)
-//   {id, t:'heartbeat', brokerId, epoch}  → {id, error}
+//   {id, t:'heartbeat', brokerId, epoch, offset}  → {id, error}  (offset: the last metadata record the broker replayed)
 //   {id, t:'alterPartition', req}         → {id, result}
+//   {id, t:'describeQuorum'}              → {id, result: QuorumInfo}
 // Errors are {id, error: {code, message}} with Kafka's error names.
 import { createServer, type Server, type Socket } from 'node:net'
 import { KafkaError } from '../errors'
@@ -11,6 +12,7 @@ import type { QuorumController, MetadataCommand } from '../controller/quorum-con
 import type { AlterPartitionRequest } from '../controller/alter-partition'
 import type { LoggedRecord } from '../controller/records'
 import { onLines, sendLine } from './rpc'
+import { quorumInfo, type ObserverProgress, type QuorumInfo } from './quorum-info'
 
 /** Records kept in memory for callers catching up after a write; older ones are in the snapshot. */
 const RECENT = 20_000
@@ -19,6 +21,8 @@ export class ControllerServer {
   private server?: Server
   private readonly recent: LoggedRecord[] = []
   private readonly sockets = new Set<Socket>()
+  /** Each broker's progress on the metadata log, from its heartbeats (DescribeQuorum's observers). */
+  private readonly observers = new Map<number, ObserverProgress>()
   port = 0
 
   constructor(private readonly controller: QuorumController) {
@@ -43,6 +47,18 @@ export class ControllerServer {
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy()
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()))
+  }
+
+  describeQuorum(): QuorumInfo {
+    return quorumInfo(this.controller.nodeId, this.controller.image, this.observers)
+  }
+
+  private observe(brokerId: number, offset: unknown): void {
+    if (typeof offset !== 'number') return
+    const now = Date.now()
+    const prev = this.observers.get(brokerId)
+    const caughtUp = offset >= this.controller.image.offset
+    this.observers.set(brokerId, { offset, lastFetch: now, lastCaughtUp: caughtUp ? now : (prev?.lastCaughtUp ?? -1) })
   }
 
   private since(from: number): LoggedRecord[] | undefined {
@@ -82,8 +98,14 @@ export class ControllerServer {
             sendLine(socket, entries ? { id, result, entries } : { id, result, snapshot: this.controller.image.toRecords().map((record) => ({ offset: this.controller.image.offset, record })) })
             break
           }
-          case 'heartbeat':
-            sendLine(socket, { id, error: this.controller.heartbeat(m.brokerId as number, m.epoch as number) })
+          case 'heartbeat': {
+            const error = this.controller.heartbeat(m.brokerId as number, m.epoch as number)
+            if (!error) this.observe(m.brokerId as number, m.offset)
+            sendLine(socket, { id, error })
+            break
+          }
+          case 'describeQuorum':
+            sendLine(socket, { id, result: this.describeQuorum() })
             break
           case 'alterPartition':
             sendLine(socket, { id, result: this.controller.alterPartition(m.req as AlterPartitionRequest) })

@@ -21,9 +21,13 @@ export class BrokerProcess {
   stopped = true
   faults: Readonly<Faults> = { ...noFaults }
   isolated = false
+  /** How the process last ended: a controlled shutdown, or anything else (kill -9, a crash). */
+  ended: 'stopped' | 'killed' | null = null
+  private stopping = false
   readonly activity = new Map<string, ClientActivity>()
   private child?: BrokerChild
   private exited?: Promise<void>
+  private activityWaiters: (() => void)[] = []
 
   constructor(
     private readonly cluster: ProcessCluster,
@@ -41,13 +45,19 @@ export class BrokerProcess {
     const child = c.spawner(args, (line) => log(line.replace(/^\S+Z /, '')))
     this.child = child
     this.pid = child.pid
+    this.stopping = false
     this.exited = new Promise((resolve) =>
       child.onExit((code, signal) => {
         // The controller fences at once: no waiting for the session to time out.
         c.controller.fence(this.nodeId, `process ${this.pid} exited (${signal ?? code})`)
         this.stopped = true
+        // Only a controlled shutdown (asked here, or SIGTERM from a terminal) exits with 0.
+        this.ended = code === 0 ? 'stopped' : 'killed'
         this.faults = { ...noFaults }
+        if (this.isolated) c.cutPeers(this, false)
         this.isolated = false
+        if (!this.stopping) c.options.log?.(`broker ${this.nodeId} process ${this.pid} exited (${signal ?? code})`)
+        c.changed(this.nodeId)
         resolve()
       }),
     )
@@ -62,17 +72,37 @@ export class BrokerProcess {
           clearTimeout(timer)
           this.port = m.port as number
           this.stopped = false
+          this.ended = null
+          // Peers cut off by a network-partition fault stay cut off for a broker that comes back.
+          for (const peer of c.brokers) if (peer.isolated && peer !== this) child.send({ t: 'cut', peer: peer.nodeId, on: true })
+          c.changed(this.nodeId)
           resolve()
         } else if (m.t === 'activity') {
           for (const a of m.list as ClientActivity[]) this.activity.set(`${a.clientId}@${a.address}`, a)
+          for (const fn of this.activityWaiters.splice(0)) fn()
         } else if (m.t === 'faults') this.faults = m.faults as Faults
       })
+    })
+  }
+
+  /** Asks the broker for its client activity now (it also pushes it every second); resolves when it is in, or after `timeoutMs`. */
+  async refreshActivity(timeoutMs = 1000): Promise<void> {
+    if (!this.child || this.stopped) return
+    const child = this.child
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs)
+      this.activityWaiters.push(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+      child.send({ t: 'activity' })
     })
   }
 
   /** Controlled shutdown: the broker flushes its logs and leaves; its process exits. */
   async stop(): Promise<void> {
     if (!this.child || this.stopped) return
+    this.stopping = true
     this.child.send({ t: 'stop' })
     await this.exited
   }
@@ -93,10 +123,22 @@ export class BrokerProcess {
     return next
   }
 
-  /** The network-partition fault: the broker keeps serving clients but its heartbeats stop reaching the controller, which fences it. */
+  /**
+   * The network-partition fault: the broker keeps serving clients, but its heartbeats stop
+   * reaching the controller, which fences it, and replication between it and its peers fails
+   * both ways, so its partitions fall out of the ISR.
+   */
   isolate(on: boolean): void {
+    if (this.isolated === on) return
     this.isolated = on
     this.child?.send({ t: 'isolate', on })
+    this.cluster.cutPeers(this, on)
+    this.cluster.changed(this.nodeId)
+  }
+
+  /** Tells this broker's process to refuse (or again serve) follower fetches from a peer. */
+  cut(peer: number, on: boolean): void {
+    if (!this.stopped) this.child?.send({ t: 'cut', peer, on })
   }
 }
 
@@ -106,6 +148,8 @@ export class ProcessCluster {
   readonly control: ControlServer
   readonly brokers: BrokerProcess[] = []
   readonly spawner: BrokerSpawner
+  /** Called with a broker's id whenever its process starts, exits, or is isolated or healed. */
+  onBrokerChange?: (nodeId: number) => void
 
   constructor(
     readonly options: ClusterOptions,
@@ -136,6 +180,15 @@ export class ProcessCluster {
     await Promise.all(this.brokers.map((b) => b.stop()))
     await this.server.close()
     this.controller.close()
+  }
+
+  /** Cuts (or restores) replication between an isolated broker and every other running broker. */
+  cutPeers(isolated: BrokerProcess, on: boolean): void {
+    for (const b of this.brokers) if (b !== isolated) b.cut(isolated.nodeId, on)
+  }
+
+  changed(nodeId: number): void {
+    this.onBrokerChange?.(nodeId)
   }
 
   bootstrap(): string {

@@ -37,6 +37,7 @@ import { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse
 import { ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse } from './list-partition-reassignments'
 import { OffsetDeleteRequest, OffsetDeleteResponse } from './offset-delete'
 import { DescribeClusterRequest, DescribeClusterResponse } from './describe-cluster'
+import { DescribeQuorumRequest, DescribeQuorumResponse } from './describe-quorum'
 import { DescribeProducersRequest, DescribeProducersResponse } from './describe-producers'
 import { DescribeTransactionsRequest, DescribeTransactionsResponse } from './describe-transactions'
 import { ListTransactionsRequest, ListTransactionsResponse } from './list-transactions'
@@ -83,6 +84,7 @@ export const messages: Record<number, { request: MessageSpec; response: MessageS
   45: { request: AlterPartitionReassignmentsRequest, response: AlterPartitionReassignmentsResponse },
   46: { request: ListPartitionReassignmentsRequest, response: ListPartitionReassignmentsResponse },
   47: { request: OffsetDeleteRequest, response: OffsetDeleteResponse },
+  55: { request: DescribeQuorumRequest, response: DescribeQuorumResponse },
   60: { request: DescribeClusterRequest, response: DescribeClusterResponse },
   61: { request: DescribeProducersRequest, response: DescribeProducersResponse },
   65: { request: DescribeTransactionsRequest, response: DescribeTransactionsResponse },
