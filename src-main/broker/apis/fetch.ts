@@ -5,8 +5,8 @@ import type { Broker } from '../broker'
 const READ_COMMITTED = 1
 /** Kafka's CONSUMER_REPLICA_ID: an ordinary consumer. */
 const CONSUMER_REPLICA_ID = -1
-/** Kafka's DEBUGGING_CONSUMER_ID: a tool (kafka-replica-verification) that may read any replica. */
-const DEBUGGING_REPLICA_ID = -2
+/** The first Fetch version carrying client metadata (rack id, KIP-392). */
+const FOLLOWER_READ_VERSION = 11
 
 interface Wanted {
   topic: string | null
@@ -22,6 +22,11 @@ interface Fetcher {
   /** The broker id of a follower fetching (≥ 0), or a client's replica id (< 0). */
   replicaId: number
   readCommitted: boolean
+  /**
+   * Kafka's fetchOnlyLeader is false for consumers sending client metadata (v11+, KIP-392):
+   * any replica serves them, a follower up to its own high watermark.
+   */
+  anyReplica: boolean
 }
 
 function isFollower(f: Fetcher): boolean {
@@ -60,11 +65,11 @@ type PartitionAnswer = ReturnType<typeof emptyPartition>
 
 /**
  * The checks Kafka makes before reading a partition, once per request: topic and partition,
- * leader epoch, leadership (followers and consumers read only from the leader; the debugging id
- * reads any replica), fetch offset in range and, for a follower naming its last fetched epoch,
- * whether its log diverged from this one (KIP-595: the answer carries DivergingEpoch and no
- * records, and the follower truncates to it). A follower's fetch offset moves its position on the
- * leader (replica manager), which may advance the high watermark or let it rejoin the ISR.
+ * leader epoch, leadership (followers read only from the leader, consumers before v11 too),
+ * fetch offset in range and, for a follower naming its last fetched epoch, whether its log
+ * diverged from this one (KIP-595: the answer carries DivergingEpoch and no records, and the
+ * follower truncates to it). A follower's fetch offset moves its position on the leader (replica
+ * manager), which may advance the high watermark or let it rejoin the ISR.
  */
 function prepare(broker: Broker, w: Wanted, f: Fetcher): PartitionAnswer {
   const base = emptyPartition(w, f.readCommitted)
@@ -79,8 +84,7 @@ function prepare(broker: Broker, w: Wanted, f: Fetcher): PartitionAnswer {
     base.errorCode = epochError
     return base
   }
-  const mayReadFollower = f.replicaId === DEBUGGING_REPLICA_ID && p.replicas.includes(broker.nodeId)
-  const log = broker.isLeader(t.name, w.partition) || mayReadFollower ? broker.partitionLog(t.name, w.partition) : undefined
+  const log = broker.isLeader(t.name, w.partition) || (f.anyReplica && p.replicas.includes(broker.nodeId)) ? broker.partitionLog(t.name, w.partition) : undefined
   if (!log) {
     base.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER
     return base
@@ -121,7 +125,7 @@ function prepare(broker: Broker, w: Wanted, f: Fetcher): PartitionAnswer {
 function readPartition(broker: Broker, w: Wanted, answer: PartitionAnswer, f: Fetcher, budget: number, first: boolean): PartitionAnswer {
   if (answer.errorCode !== ErrorCode.NONE || answer.divergingEpoch) return answer
   // A long-polling fetch may outlive this broker's leadership: it then ends as Kafka's does.
-  const stillServes = f.replicaId === DEBUGGING_REPLICA_ID || broker.isLeader(w.topic!, w.partition)
+  const stillServes = f.anyReplica || broker.isLeader(w.topic!, w.partition)
   const log = stillServes ? broker.partitionLog(w.topic!, w.partition) : undefined
   if (!log) return { ...answer, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER }
   const out: PartitionAnswer = { ...answer, records: [], bytes: 0, highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset }
@@ -143,7 +147,7 @@ export default defineApi({
   async handle(req, ctx) {
     const { broker } = ctx
     const replicaId: number = ctx.apiVersion >= 15 ? (req.replicaState?.replicaId ?? CONSUMER_REPLICA_ID) : req.replicaId
-    const fetcher: Fetcher = { replicaId, readCommitted: req.isolationLevel === READ_COMMITTED }
+    const fetcher: Fetcher = { replicaId, readCommitted: req.isolationLevel === READ_COMMITTED, anyReplica: replicaId < 0 && ctx.apiVersion >= FOLLOWER_READ_VERSION }
     const wanted: Wanted[] = []
     for (const t of req.topics) {
       const name: string | null = ctx.apiVersion >= 13 ? (broker.metadata.topicById(t.topicId.toString('base64'))?.name ?? null) : t.topic
