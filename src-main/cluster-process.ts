@@ -1,14 +1,19 @@
 // The embedded cluster in an Electron utility process: the console's EmbeddedService (whole
-// cluster and per-broker start/stop/kill, client activity) runs here, so brokers never share
-// the main process's event loop. The main process calls it over the parent port:
-//   main → here   {id, method, args}
-//   here → main   {id, ok, result | error}   {event, payload}   {ready: status} | {failed: message}
-// Clients reach the brokers over TCP like any other cluster.
+// cluster and per-broker start/stop/kill, client activity) runs here: the supervisor and its
+// controller, as in `kafkadesk cluster`, so they never share the main process's event loop.
+// The main process calls it over the parent port:
+//   main → here   {id, method, args}   {broker: …} (relayed broker processes, console/embedded-spawner.ts)
+//   here → main   {id, ok, result | error}   {event, payload}   {ready: status} | {failed: message}   {broker: …}
+// Each broker is its own process: in Electron a utility process the main process starts for us
+// (running this same entry with `broker-process ARGS`); elsewhere (tests, plain node) a fork of
+// the bundled CLI. Clients reach the brokers over TCP like any other cluster.
 import type {} from 'electron'
 import { EmbeddedService } from './console/embedded'
+import { relaySpawner } from './console/embedded-spawner'
+import { brokerProcess } from './broker/process/broker-main'
 import { toErrorShape, type EventName } from './ipc/contract'
 
-export const CLUSTER_METHODS = ['status', 'start', 'stop', 'stopBroker', 'killBroker', 'startBroker', 'setFaults', 'activity'] as const
+export const CLUSTER_METHODS = ['status', 'start', 'stop', 'stopBroker', 'killBroker', 'startBroker', 'isolateBroker', 'setFaults', 'activity'] as const
 export type ClusterMethod = (typeof CLUSTER_METHODS)[number]
 
 function arg(name: string, fallback: string): string {
@@ -16,54 +21,65 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
 }
 
-const parent = process.parentPort
-const dataDir = arg('data-dir', '')
-const brokers = Number(arg('brokers', '3'))
-const port = Number(arg('port', '0'))
+const brokerAt = process.argv.indexOf('broker-process')
+if (brokerAt >= 0) await brokerProcess(process.argv.slice(brokerAt + 1))
+else hostCluster()
 
-if (!parent || !dataDir) {
-  process.stderr.write('cluster-process: run me with utilityProcess.fork(…, ["--data-dir", DIR])\n')
-  process.exit(2)
-}
+function hostCluster(): void {
+  const parent = process.parentPort
+  const dataDir = arg('data-dir', '')
+  const brokers = Number(arg('brokers', '3'))
+  const port = Number(arg('port', '0'))
 
-const service = new EmbeddedService({
-  dataDir,
-  brokers,
-  port,
-  log: (line) => process.stderr.write(`${line}\n`),
-  broadcast: { emit: (event: EventName, payload: unknown) => parent.postMessage({ event, payload }) },
-})
-
-parent.on('message', ({ data }: { data: { id?: unknown; method?: unknown; args?: unknown } }) => {
-  const { id, method, args } = data ?? {}
-  if (typeof id !== 'number') return
-  if (typeof method !== 'string' || !(CLUSTER_METHODS as readonly string[]).includes(method)) {
-    parent.postMessage({ id, ok: false, error: { code: 'INTERNAL', message: `cluster process: no method ${String(method)}` } })
-    return
+  if (!parent || !dataDir) {
+    process.stderr.write('cluster-process: run me with utilityProcess.fork(…, ["--data-dir", DIR])\n')
+    process.exit(2)
   }
-  const fn = service[method as ClusterMethod] as (...a: unknown[]) => unknown
-  Promise.resolve()
-    .then(() => fn.apply(service, Array.isArray(args) ? args : []))
-    .then(
-      (result) => parent.postMessage({ id, ok: true, result }),
-      (e: unknown) => parent.postMessage({ id, ok: false, error: toErrorShape(e) }),
-    )
-})
 
-let stopping = false
-const shutdown = async () => {
-  if (stopping) return
-  stopping = true
-  await service.shutdown().catch(() => {})
-  process.exit(0)
+  // Only Electron's main process can start utility processes: it starts the brokers for us.
+  const relay = process.versions.electron ? relaySpawner(parent) : undefined
+
+  const service = new EmbeddedService({
+    dataDir,
+    brokers,
+    port,
+    log: (line) => process.stderr.write(`${line}\n`),
+    broadcast: { emit: (event: EventName, payload: unknown) => parent.postMessage({ event, payload }) },
+    spawner: relay?.spawner,
+  })
+
+  parent.on('message', ({ data }: { data: { id?: unknown; method?: unknown; args?: unknown; broker?: unknown } }) => {
+    if (data?.broker && relay) return relay.receive(data.broker as Parameters<typeof relay.receive>[0])
+    const { id, method, args } = data ?? {}
+    if (typeof id !== 'number') return
+    if (typeof method !== 'string' || !(CLUSTER_METHODS as readonly string[]).includes(method)) {
+      parent.postMessage({ id, ok: false, error: { code: 'INTERNAL', message: `cluster process: no method ${String(method)}` } })
+      return
+    }
+    const fn = service[method as ClusterMethod] as (...a: unknown[]) => unknown
+    Promise.resolve()
+      .then(() => fn.apply(service, Array.isArray(args) ? args : []))
+      .then(
+        (result) => parent.postMessage({ id, ok: true, result }),
+        (e: unknown) => parent.postMessage({ id, ok: false, error: toErrorShape(e) }),
+      )
+  })
+
+  let stopping = false
+  const shutdown = async () => {
+    if (stopping) return
+    stopping = true
+    await service.shutdown().catch(() => {})
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown())
+  process.on('SIGINT', () => void shutdown())
+
+  service.start(brokers).then(
+    (status) => parent.postMessage({ ready: status }),
+    (e: Error) => {
+      parent.postMessage({ failed: e.message })
+      setTimeout(() => process.exit(1), 50)
+    },
+  )
 }
-process.on('SIGTERM', () => void shutdown())
-process.on('SIGINT', () => void shutdown())
-
-service.start(brokers).then(
-  (status) => parent.postMessage({ ready: status }),
-  (e: Error) => {
-    parent.postMessage({ failed: e.message })
-    setTimeout(() => process.exit(1), 50)
-  },
-)

@@ -15,6 +15,7 @@ import { openConsole, type ConsoleHandle } from './ipc/host'
 import { ContractError, EMBEDDED_CONNECTION_ID, type EmbeddedStatus, type EventName, type Handlers, type ResponseOf } from './ipc/contract'
 import type { ClusterMethod } from './cluster-process'
 import { encryptingSafeStorage, type SafeStorageLike } from './console/secrets'
+import { BrokerRelay } from './console/embedded-spawner'
 import { clientConfigLines } from './cli/client-configs'
 import { userDataDir } from './cli/data-dir'
 import { DataDirBusy, lockDataDir } from './cli/data-dir-lock'
@@ -290,9 +291,12 @@ export class ClusterProcess {
       const args = ['--brokers', String(brokers), '--port', String(port), '--data-dir', this.options.dataDir]
       const child = utilityProcess.fork(clusterProcessPath, args, { stdio: 'pipe', serviceName: 'Kafkadesk cluster' })
       this.child = child
+      // Its broker processes: only this process may start utility processes (console/embedded-spawner.ts).
+      const relay = new BrokerRelay((p, a, o) => utilityProcess.fork(p, a, o), clusterProcessPath)
       let settled = false
       this.exited = new Promise((done) =>
         child.once('exit', (code: number) => {
+          relay.killAll()
           if (this.child === child) this.child = null
           for (const p of this.pending.values()) p.reject(new ContractError('INTERNAL', `the cluster process exited (code ${code})`))
           this.pending.clear()
@@ -304,8 +308,9 @@ export class ClusterProcess {
       )
       child.stderr?.on('data', (d: Buffer) => this.options.log(d.toString().trimEnd()))
       child.stdout?.on('data', (d: Buffer) => this.options.log(d.toString().trimEnd()))
-      child.on('message', (m: { id?: number; ok?: boolean; result?: unknown; error?: { code: string; message: string; field?: string }; event?: string; payload?: unknown; ready?: EmbeddedStatus; failed?: string }) => {
-        if (m.ready && !settled) {
+      child.on('message', (m: { id?: number; ok?: boolean; result?: unknown; error?: { code: string; message: string; field?: string }; event?: string; payload?: unknown; ready?: EmbeddedStatus; failed?: string; broker?: Parameters<BrokerRelay['handle']>[0] }) => {
+        if (m.broker) relay.handle(m.broker, child)
+        else if (m.ready && !settled) {
           settled = true
           this.status = m.ready
           resolve(m.ready)

@@ -1,12 +1,13 @@
 // How the supervisor starts a broker process. The CLI forks the bundled CLI entry with
 // node's child_process; Electron's cluster host must use utilityProcess.fork, so it passes its
-// own BrokerSpawner (see cluster-process.ts). Messages are plain objects both ways.
+// own BrokerSpawner (console/embedded-spawner.ts). Messages are plain objects both ways.
 import { fork } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export interface BrokerChild {
+  /** May be unknown until the process runs (utilityProcess); the broker also reports it when ready. */
   readonly pid: number | undefined
   send(msg: unknown): void
   onMessage(fn: (msg: Record<string, unknown>) => void): void
@@ -26,17 +27,25 @@ export function cliEntry(): string {
   return built
 }
 
-export const nodeSpawner: BrokerSpawner = (args, log) => {
-  const child = fork(cliEntry(), ['broker-process', ...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] })
+/** Splits a stream's text into lines for `log`. */
+export function lineSplitter(log: (line: string) => void): (d: string) => void {
   let buf = ''
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+  return (d) => {
     buf += d
     let nl: number
     while ((nl = buf.indexOf('\n')) >= 0) {
       log(buf.slice(0, nl))
       buf = buf.slice(nl + 1)
     }
-  })
+  }
+}
+
+export const nodeSpawner: BrokerSpawner = (args, log) => forkBroker(cliEntry(), args, log)
+
+/** child_process.fork of `entry broker-process ARGS` (an entry that dispatches `broker-process` to broker-main.ts). */
+export function forkBroker(entry: string, args: string[], log: (line: string) => void): BrokerChild {
+  const child = fork(entry, ['broker-process', ...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] })
+  child.stderr!.setEncoding('utf8').on('data', lineSplitter(log))
   return {
     pid: child.pid,
     send: (msg) => {

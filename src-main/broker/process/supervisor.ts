@@ -71,6 +71,7 @@ export class BrokerProcess {
         if (m.t === 'ready') {
           clearTimeout(timer)
           this.port = m.port as number
+          if (typeof m.pid === 'number') this.pid = m.pid
           this.stopped = false
           this.ended = null
           // Peers cut off by a network-partition fault stay cut off for a broker that comes back.

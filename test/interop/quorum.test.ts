@@ -1,0 +1,194 @@
+// The metadata quorum as Kafka's tools see it on a 3-broker cluster: `kafka-metadata-quorum
+// describe --status` and `--replication` (DescribeQuorum, forwarded by a broker to the controller)
+// and DescribeCluster's controller id. The same assertions hold on real Apache Kafka
+// (KAFKADESK_TARGET=kafka: three combined broker+controller nodes, so the brokers are voters)
+// and on `kafkadesk cluster --brokers 3` (the supervisor's controller is the one voter, node 0,
+// and the brokers are observers). On the embedded cluster, `kafkadesk broker isolate` also cuts
+// replication: follower fetches between the isolated broker and its peers fail both ways while
+// it keeps serving clients, and its metadata fetches stop reaching the controller.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { Kafka, logLevel } from 'kafkajs'
+import { repoRoot, run, startCluster, type ClusterTarget } from './target'
+import { RawClient } from '../../src-main/console/raw-client'
+
+let cluster: ClusterTarget
+const ids = [1, 2, 3]
+
+beforeAll(async () => {
+  cluster = await startCluster({ brokers: 3 })
+}, 240_000)
+
+afterAll(async () => {
+  await cluster?.stop()
+})
+
+function address(id: number): string {
+  return cluster.brokers.get(id)!.address
+}
+
+async function quorumTool(args: string[]) {
+  const r = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-metadata-quorum'), '--bootstrap-server', address(2), 'describe', ...args], { timeoutMs: 55_000 })
+  expect(r.code, r.stderr).toBe(0)
+  return r.stdout
+}
+
+/** `describe --status` as key → value. */
+async function status(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  for (const line of (await quorumTool(['--status'])).split('\n')) {
+    const m = /^(\w+):\s+(.*)$/.exec(line)
+    if (m) out[m[1]!] = m[2]!
+  }
+  return out
+}
+
+/** The node ids in a CurrentVoters/CurrentObservers value: [{"id": 1, …}, …]. */
+function nodeIds(list: string): number[] {
+  return [...list.matchAll(/"id": (\d+)/g)].map((m) => Number(m[1]))
+}
+
+interface Row {
+  nodeId: number
+  logEndOffset: number
+  lag: number
+  lastFetch: number
+  status: string
+}
+
+/** `describe --replication` rows (tab-separated, a header line first). */
+async function replication(): Promise<Row[]> {
+  const lines = (await quorumTool(['--replication'])).trim().split('\n')
+  expect(lines[0]!.split('\t').map((c) => c.trim())).toEqual(expect.arrayContaining(['NodeId', 'LogEndOffset', 'Lag', 'LastFetchTimestamp', 'Status']))
+  const head = lines[0]!.split('\t').map((c) => c.trim())
+  return lines.slice(1).map((l) => {
+    const c = l.split('\t').map((x) => x.trim())
+    const col = (name: string) => c[head.indexOf(name)]!
+    return { nodeId: Number(col('NodeId')), logEndOffset: Number(col('LogEndOffset')), lag: Number(col('Lag')), lastFetch: Number(col('LastFetchTimestamp')), status: col('Status') }
+  })
+}
+
+describe('kafka-metadata-quorum', () => {
+  it('describe --status names a leader among the voters, a high watermark, and every broker in the quorum', async () => {
+    const s = await status()
+    const admin = new Kafka({ clientId: 'quorum', brokers: [address(1)], logLevel: logLevel.NOTHING }).admin()
+    await admin.connect()
+    let clusterId: string
+    try {
+      clusterId = (await admin.describeCluster()).clusterId
+    } finally {
+      await admin.disconnect()
+    }
+    expect(s.ClusterId).toBe(clusterId)
+    const voters = nodeIds(s.CurrentVoters!)
+    const observers = nodeIds(s.CurrentObservers!)
+    expect(voters).toContain(Number(s.LeaderId))
+    expect(Number(s.LeaderEpoch)).toBeGreaterThan(0)
+    expect(Number(s.HighWatermark)).toBeGreaterThan(0)
+    expect(Number(s.MaxFollowerLag)).toBeGreaterThanOrEqual(0)
+    // Every broker takes part: a voter (Kafka's combined nodes) or an observer (brokers replaying the controller's log).
+    expect([...new Set([...voters, ...observers])].filter((id) => ids.includes(id)).sort()).toEqual(ids)
+  }, 90_000)
+
+  it('describe --replication lists the leader and every broker with its log end offset; the high watermark follows metadata changes', async () => {
+    const before = Number((await status()).HighWatermark)
+    const admin = new Kafka({ clientId: 'quorum', brokers: [address(1)], logLevel: logLevel.NOTHING }).admin()
+    await admin.connect()
+    try {
+      await admin.createTopics({ topics: [{ topic: 'quorum-grows', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true })
+    } finally {
+      await admin.disconnect()
+    }
+    // Brokers report their progress with their next fetch (Kafka) or heartbeat (embedded): allow for it.
+    let rows: Row[] = []
+    const t0 = Date.now()
+    while (Date.now() - t0 < 15_000) {
+      rows = await replication()
+      const leader = rows.find((r) => r.status === 'Leader')
+      if (leader && leader.logEndOffset > before && rows.every((r) => r.lag === 0)) break
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    const leader = rows.filter((r) => r.status === 'Leader')
+    expect(leader).toHaveLength(1)
+    expect(leader[0]!.logEndOffset).toBeGreaterThan(before)
+    expect(rows.map((r) => r.nodeId).filter((id) => ids.includes(id)).sort()).toEqual(ids)
+    for (const r of rows) {
+      expect(r.lag).toBe(0)
+      expect(r.logEndOffset).toBe(leader[0]!.logEndOffset)
+      expect(['Leader', 'Follower', 'Observer']).toContain(r.status)
+    }
+  }, 90_000)
+
+  it('DescribeCluster names a live broker as the controller, from every broker', async () => {
+    for (const id of ids) {
+      const admin = new Kafka({ clientId: 'quorum', brokers: [address(id)], logLevel: logLevel.NOTHING }).admin()
+      await admin.connect()
+      try {
+        const c = await admin.describeCluster()
+        expect(c.brokers.map((b) => b.nodeId).sort()).toEqual(ids)
+        // Clients cannot reach a KRaft controller: brokers answer with a live broker they can use.
+        expect(ids).toContain(c.controller)
+      } finally {
+        await admin.disconnect()
+      }
+    }
+  }, 60_000)
+})
+
+describe('the network-partition fault (embedded cluster)', () => {
+  const kafkadesk = (...args: string[]) => run(process.execPath, [join(repoRoot, 'out', 'cli', 'kafkadesk.js'), ...args], { timeoutMs: 30_000 })
+
+  /** A Fetch v17 as a follower (replicaId) or a consumer (-1) sends it, with no partitions. */
+  async function fetchAs(target: string, replicaId: number): Promise<'served' | 'refused'> {
+    const c = await RawClient.connect(target)
+    try {
+      await c.request(1, 17, { clusterId: null, replicaState: { replicaId, replicaEpoch: -1 }, maxWaitMs: 0, minBytes: 0, maxBytes: 1024, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [], forgottenTopicsData: [], rackId: '' })
+      return 'served'
+    } catch {
+      return 'refused'
+    } finally {
+      c.close()
+    }
+  }
+
+  /** DescribeQuorum v2 asked of one broker: observer id → its last fetch timestamp. */
+  async function observers(target: string): Promise<Map<number, number>> {
+    const c = await RawClient.connect(target)
+    try {
+      const r = await c.request(55, 2, { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] })
+      if (r.errorCode !== 0) throw new Error(`DescribeQuorum error ${String(r.errorCode)}: ${String(r.errorMessage)}`)
+      const p = (r.topics as { partitions: { observers: { replicaId: number; lastFetchTimestamp: number | bigint }[] }[] }[])[0]!.partitions[0]!
+      return new Map(p.observers.map((o) => [o.replicaId, Number(o.lastFetchTimestamp)]))
+    } finally {
+      c.close()
+    }
+  }
+
+  it('cuts follower fetches both ways and the metadata fetches of an isolated broker, and restores them when healed', async (ctx) => {
+    if (cluster.kind !== 'embedded') return ctx.skip()
+    expect(await fetchAs(address(1), 3)).toBe('served')
+    const isolated = await kafkadesk('broker', 'isolate', '3', '--data-dir', cluster.dataDir)
+    expect(isolated.code, isolated.stderr).toBe(0)
+    try {
+      // Its peers refuse its follower fetches, it refuses theirs; clients are still served by all.
+      expect(await fetchAs(address(1), 3)).toBe('refused')
+      expect(await fetchAs(address(2), 3)).toBe('refused')
+      expect(await fetchAs(address(3), 1)).toBe('refused')
+      expect(await fetchAs(address(3), -1)).toBe('served')
+      expect(await fetchAs(address(1), 2)).toBe('served')
+      // Its last metadata fetch stays where it was while the others' move on (asked of broker 1:
+      // the isolated broker cannot reach the controller to answer DescribeQuorum itself).
+      const first = await observers(address(1))
+      await new Promise((r) => setTimeout(r, 1500))
+      const later = await observers(address(1))
+      expect(later.get(3)).toBe(first.get(3))
+      expect(later.get(1)!).toBeGreaterThan(first.get(1)!)
+      expect(await observers(address(3)).catch((e: Error) => e.message)).toMatch(/REQUEST_TIMED_OUT|7/)
+    } finally {
+      const healed = await kafkadesk('broker', 'heal', '3', '--data-dir', cluster.dataDir)
+      expect(healed.code, healed.stderr).toBe(0)
+    }
+    expect(await fetchAs(address(1), 3)).toBe('served')
+    expect(await fetchAs(address(3), 1)).toBe('served')
+  }, 60_000)
+})
