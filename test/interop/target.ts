@@ -124,6 +124,9 @@ export type KafkaTool =
   | 'kafka-consumer-groups'
   | 'kafka-producer-perf-test'
   | 'kafka-consumer-perf-test'
+  | 'kafka-leader-election'
+  | 'kafka-reassign-partitions'
+  | 'kafka-metadata-quorum'
 
 /** Runs one of Apache Kafka's CLI tools (scripts/kafka wrappers; jars from scripts/kafka/fetch.sh). */
 export function kafkaTool(tool: KafkaTool, args: string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -165,5 +168,100 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000,
       if (Date.now() >= deadline) throw e
       await new Promise((r) => setTimeout(r, intervalMs))
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A cluster of several brokers whose single brokers a test can crash and restart
+//
+//   KAFKADESK_TARGET=kafka   real Apache Kafka: scripts/kafka/start-cluster.sh --brokers N (one
+//                            combined broker + controller JVM per node); kill/start through
+//                            scripts/kafka/cluster-node.sh (kill -9 of the JVM; restart with the
+//                            same config and data)
+//   (default)                the embedded cluster: kafkadesk cluster --brokers N (one process per
+//                            broker); kill/start through `kafkadesk broker kill|start ID --data-dir`
+// Both print `broker N pid P listening on H:P` per broker on stderr and one ready line.
+// KAFKADESK_BOOTSTRAP is not honoured here: crashing brokers needs a cluster the test started.
+
+export interface ClusterBroker {
+  id: number
+  /** host:port of its client listener. */
+  address: string
+  /** PID of the process that holds the broker (Kafka's JVM; the embedded broker's node process); changes on restart. */
+  pid: number
+}
+
+export interface ClusterTarget {
+  kind: TargetKind
+  bootstrap: string
+  /** Where the cluster keeps its data (and, for Kafka, each node's config and log). */
+  dataDir: string
+  /** Broker id → its address and current PID. */
+  brokers: Map<number, ClusterBroker>
+  /** kill -9 of one broker's process; resolves once the process is gone. */
+  kill(id: number): Promise<void>
+  /** Starts a killed broker again with the same config and data; resolves once it serves. */
+  start(id: number): Promise<void>
+  /** What the cluster logged so far. */
+  stderr(): string
+  stop(): Promise<void>
+}
+
+export interface ClusterOptions {
+  brokers: number
+  /** Broker (and controller) configs with Kafka's names, given to every broker of both kinds. */
+  configs?: Record<string, string>
+  /** Defaults to targetKind(). */
+  kind?: TargetKind
+  /** Extra environment for the cluster's processes (e.g. KAFKA_BROKER_HEAP_OPTS). */
+  env?: NodeJS.ProcessEnv
+}
+
+const BROKER_LINE = /broker (\d+) pid (\d+) listening on (\S+)/g
+
+function parseBrokerLines(text: string, into: Map<number, ClusterBroker>): void {
+  for (const m of text.matchAll(BROKER_LINE)) into.set(Number(m[1]), { id: Number(m[1]), pid: Number(m[2]), address: m[3]! })
+}
+
+export async function startCluster(o: ClusterOptions): Promise<ClusterTarget> {
+  const kind = o.kind ?? (process.env.KAFKADESK_TARGET === 'kafka' ? 'kafka' : 'embedded')
+  const dir = mkdtempSync(join(tmpdir(), `kafkadesk-cluster-${kind}-`))
+  const cli = join(repoRoot, 'out', 'cli', 'kafkadesk.js')
+  if (kind === 'embedded' && !existsSync(cli)) {
+    rmSync(dir, { recursive: true, force: true })
+    throw new Error(`embedded cluster: ${cli} is missing; run \`npm run build:cli\` first`)
+  }
+  const configArgs = Object.entries(o.configs ?? {}).flatMap(([k, v]) => ['--config', `${k}=${v}`])
+  const env = { ...process.env, ...o.env }
+  const nodeScript = join(repoRoot, 'scripts', 'kafka', 'cluster-node.sh')
+  const p =
+    kind === 'kafka'
+      ? await spawnReady('bash', [join(repoRoot, 'scripts', 'kafka', 'start-cluster.sh'), '--brokers', String(o.brokers), '--port', '0', '--dir', dir, ...configArgs], { ...opts('kafka cluster', 240_000, dir), env })
+      : await spawnReady(process.execPath, [cli, 'cluster', '--brokers', String(o.brokers), '--port', '0', '--data-dir', dir, ...configArgs], { ...opts('embedded cluster', 60_000, dir), env })
+  const brokers = new Map<number, ClusterBroker>()
+  parseBrokerLines(p.stderr(), brokers)
+  if (brokers.size !== o.brokers) {
+    await p.stop()
+    throw new Error(`${kind} cluster printed ${brokers.size} broker lines, expected ${o.brokers}:\n${p.stderr().slice(-3000)}`)
+  }
+  const control = (op: 'kill' | 'start', id: number): Promise<RunResult> =>
+    kind === 'kafka'
+      ? runOk('bash', [nodeScript, op, String(id), '--dir', dir], { env, timeoutMs: 180_000 })
+      : runOk(process.execPath, [cli, 'broker', op, String(id), '--data-dir', dir], { env, timeoutMs: 60_000 })
+  return {
+    kind,
+    bootstrap: p.bootstrap,
+    dataDir: dir,
+    brokers,
+    kill: async (id) => void (await control('kill', id)),
+    start: async (id) => {
+      const r = await control('start', id)
+      // Kafka's script prints the broker line; the embedded command prints `broker N  running  pid P  host:port …`.
+      const m = /broker (\d+)\s+(?:running\s+)?pid (\d+)\s+(?:listening on )?(\S+)/.exec(r.stdout)
+      if (!m || Number(m[1]) !== id) throw new Error(`${kind} cluster: no PID for restarted broker ${id} in:\n${r.stdout}`)
+      brokers.set(id, { id, pid: Number(m[2]), address: m[3]! })
+    },
+    stderr: () => p.stderr(),
+    stop: async () => void (await p.stop()),
   }
 }
