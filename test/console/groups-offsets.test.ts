@@ -31,7 +31,9 @@ async function consumeAll(groupId: string, count: number): Promise<Consumer> {
   await c.connect()
   await c.subscribe({ topic, fromBeginning: true })
   let seen = 0
-  await c.run({ autoCommitInterval: 100, eachMessage: async () => void seen++ })
+  // kafkajs commits only after processing a message (never on an idle fetch), so a time-based
+  // interval can leave the last messages uncommitted; committing after every message is deterministic.
+  await c.run({ autoCommitThreshold: 1, eachMessage: async () => void seen++ })
   await waitFor(() => seen >= count, 40_000, `${count} messages consumed`)
   return c
 }
