@@ -119,10 +119,8 @@ export class EmbeddedService {
       const cluster = new ProcessCluster({ brokers: n, port: this.opts.port ?? 0, dataDir: this.opts.dataDir, configs: this.opts.configs, log: this.opts.log ?? (() => {}) }, this.opts.spawner)
       this.cluster = cluster
       cluster.onBrokerChange = (id) => this.brokerChanged(id)
-      // Fencing, unfencing and leader moves are the controller's: the cards follow its records.
-      cluster.controller.subscribe((entries) => {
-        if (entries.some((e) => e.record.type === 'RegisterBroker' || e.record.type === 'FenceBroker' || e.record.type === 'UnfenceBroker' || e.record.type === 'PartitionChange')) this.emitSoon()
-      })
+      // Fencing, leaders and ISRs are the controller's: the status follows its records (writes are rare; emitSoon batches them).
+      cluster.controller.subscribe(() => this.emitSoon())
       this.state = 'starting'
       this.error = undefined
       this.emit()
