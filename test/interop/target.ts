@@ -194,6 +194,8 @@ export interface ClusterBroker {
 export interface ClusterTarget {
   kind: TargetKind
   bootstrap: string
+  /** Milliseconds from spawn to the ready line. */
+  readyMs: number
   /** Where the cluster keeps its data (and, for Kafka, each node's config and log). */
   dataDir: string
   /** Broker id → its address and current PID. */
@@ -251,6 +253,7 @@ export async function startCluster(o: ClusterOptions): Promise<ClusterTarget> {
   return {
     kind,
     bootstrap: p.bootstrap,
+    readyMs: p.readyMs,
     dataDir: dir,
     brokers,
     kill: async (id) => void (await control('kill', id)),
