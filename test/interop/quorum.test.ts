@@ -5,7 +5,7 @@
 // and on `kafkadesk cluster --brokers 3` (the supervisor's controller is the one voter, node 0,
 // and the brokers are observers). On the embedded cluster, `kafkadesk broker isolate` also cuts
 // replication: follower fetches between the isolated broker and its peers fail both ways while
-// it keeps serving clients, and its metadata fetches stop reaching the controller.
+// it keeps serving clients, and its metadata fetches stop reaching the controller, which fences it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
@@ -164,6 +164,16 @@ describe('the network-partition fault (embedded cluster)', () => {
     }
   }
 
+  async function describeCluster(target: string, includeFencedBrokers: boolean): Promise<{ brokerId: number; isFenced: boolean }[]> {
+    const c = await RawClient.connect(target)
+    try {
+      const r = await c.request(60, 2, { includeClusterAuthorizedOperations: false, endpointType: 1, includeFencedBrokers })
+      return r.brokers as { brokerId: number; isFenced: boolean }[]
+    } finally {
+      c.close()
+    }
+  }
+
   it('cuts follower fetches both ways and the metadata fetches of an isolated broker, and restores them when healed', async (ctx) => {
     if (cluster.kind !== 'embedded') return ctx.skip()
     expect(await fetchAs(address(1), 3)).toBe('served')
@@ -184,6 +194,16 @@ describe('the network-partition fault (embedded cluster)', () => {
       expect(later.get(3)).toBe(first.get(3))
       expect(later.get(1)!).toBeGreaterThan(first.get(1)!)
       expect(await observers(address(3)).catch((e: Error) => e.message)).toMatch(/REQUEST_TIMED_OUT|7/)
+      // Its heartbeats stop too: the controller fences it. DescribeCluster v2 lists it only when asked for fenced brokers.
+      const t0 = Date.now()
+      let fenced: { brokerId: number; isFenced: boolean }[] = []
+      while (Date.now() - t0 < 10_000) {
+        fenced = await describeCluster(address(1), true)
+        if (fenced.find((b) => b.brokerId === 3)?.isFenced) break
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      expect(fenced).toEqual([1, 2, 3].map((brokerId) => expect.objectContaining({ brokerId, isFenced: brokerId === 3 })))
+      expect((await describeCluster(address(1), false)).map((b) => b.brokerId)).toEqual([1, 2])
     } finally {
       const healed = await kafkadesk('broker', 'heal', '3', '--data-dir', cluster.dataDir)
       expect(healed.code, healed.stderr).toBe(0)

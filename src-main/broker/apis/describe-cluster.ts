@@ -33,11 +33,14 @@ export default defineApi({
       errorMessage: null,
       endpointType: EndpointType.BROKER,
       clusterId: md.clusterId,
-      // Brokers answer with the active controller; in the embedded cluster that is the broker acting as controller.
+      // As KRaft brokers: clients cannot reach the controller (node 0, in the supervisor; see
+      // DescribeQuorum), so a broker names a live broker, the same one Metadata names.
       controllerId: md.controllerId,
-      brokers: [...md.brokers.values()]
+      // v2's includeFencedBrokers (KIP-1073) adds the registered but fenced brokers, marked so.
+      brokers: [...md.registrations.values()]
+        .filter((b) => !b.fenced || (ctx.apiVersion >= 2 && req.includeFencedBrokers === true))
         .sort((a, b) => a.nodeId - b.nodeId)
-        .map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack, isFenced: false })),
+        .map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack, isFenced: b.fenced })),
       clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : NO_OPERATIONS,
     }
   },
