@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto'
 import { KafkaError } from '../errors'
 import { alterPartition, type AlterPartitionRequest, type AlterPartitionResult } from './alter-partition'
 import { MetadataImage, partitionRecord, type PartitionAssignment, type TopicMetadata, type BrokerEndpoint } from './metadata-image'
-import { MetadataLog, SNAPSHOT_EVERY, legacyRecords, retireLegacyFile } from './metadata-log'
+import { MetadataLog, legacyRecords, retireLegacyFile } from './metadata-log'
+import { StorageError } from '../storage/storage-error'
 import type { LoggedRecord, MetadataRecord } from './records'
 import { FEATURES } from './features'
 
@@ -23,6 +24,14 @@ export const PRODUCER_ID_BLOCK = 1000
  */
 export const DEFAULT_SESSION_TIMEOUT_MS = 3000
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 500
+/**
+ * Kafka's initial.broker.registration.timeout.ms: how long a registered broker may take to send
+ * its first heartbeat. A broker starts heartbeating once it has applied the metadata its
+ * registration produced (leadership of every partition it hosts, 50,000 of them in the
+ * many-partitions test); its session clock starts then, as a KRaft broker is unfenced only by a
+ * heartbeat. A process that dies before is fenced at once all the same (its exit is seen).
+ */
+export const DEFAULT_INITIAL_REGISTRATION_TIMEOUT_MS = 60_000
 
 export type MetadataCommand =
   | { op: 'createTopic'; name: string; partitions: PartitionAssignment[]; configs: Record<string, string>; internal: boolean }
@@ -65,6 +74,8 @@ export class QuorumController {
   /** Broker id → time of its last heartbeat, for DescribeQuorum's observers. */
   readonly lastContact = new Map<number, number>()
   private closed = false
+  /** Brokers whose fencing the metadata log refused (a full disk): retried by the session timer. */
+  private readonly pendingFences = new Map<number, { epoch: number; reason: string }>()
 
   constructor(readonly options: ControllerOptions) {
     this.logLine = options.log ?? (() => {})
@@ -89,7 +100,14 @@ export class QuorumController {
     this.sessionTimer = setInterval(() => this.expireSessions(), 100)
     this.sessionTimer.unref()
     const every = this.setting('leader.imbalance.check.interval.seconds', '300')
-    this.rebalanceTimer = setInterval(() => this.autoRebalance(), Math.max(1, Number(every)) * 1000)
+    this.rebalanceTimer = setInterval(() => {
+      try {
+        this.autoRebalance()
+      } catch (e) {
+        // a full disk refuses the elections: they are tried again on the next check
+        if (!(e instanceof KafkaError)) throw e
+      }
+    }, Math.max(1, Number(every)) * 1000)
     this.rebalanceTimer.unref()
   }
 
@@ -116,12 +134,27 @@ export class QuorumController {
     return { snapshot, unsubscribe: () => this.subscribers.delete(fn) }
   }
 
+  /**
+   * Writes records to the metadata log, then applies and publishes them. A write the disk refuses
+   * (full, failing) changes nothing: the log is cut back, the image and brokers see nothing, and
+   * the caller gets KAFKA_STORAGE_ERROR, as a partition log's append does.
+   */
   private commit(records: MetadataRecord[]): LoggedRecord[] {
     if (records.length === 0 || this.closed) return []
-    const entries = this.mdlog.append(records)
+    let entries: LoggedRecord[]
+    try {
+      entries = this.mdlog.append(records)
+    } catch (e) {
+      if (!(e instanceof StorageError)) throw e
+      this.log(`metadata log write refused: ${e.message}; ${records.length} record(s) not written`)
+      throw new KafkaError('KAFKA_STORAGE_ERROR', `The controller could not write its metadata log (${e.code}).`)
+    }
     for (const e of entries) this.image.apply(e.offset, e.record)
     for (const s of this.subscribers) s(entries)
-    if (this.mdlog.sinceSnapshot >= SNAPSHOT_EVERY) this.mdlog.snapshot(this.image.offset, this.image.toRecords())
+    if (this.mdlog.wantsSnapshot()) {
+      const failed = this.mdlog.snapshot(this.image.offset, this.image.toRecords())
+      if (failed) this.log(`metadata snapshot not written (${failed.message}); the log keeps every record`)
+    }
     return entries
   }
 
@@ -208,7 +241,7 @@ export class QuorumController {
     const epoch = this.mdlog.nextOffset
     this.commit([{ type: 'RegisterBroker', brokerId: id, brokerEpoch: epoch, host: endpoint.host, port: endpoint.port, rack: endpoint.rack, fenced: false, ...(pid ? { pid } : {}) }])
     this.commit(this.electOffline())
-    if (session) this.sessions.set(id, { epoch, deadline: Date.now() + this.sessionTimeoutMs() })
+    if (session) this.sessions.set(id, { epoch, deadline: Date.now() + Math.max(this.sessionTimeoutMs(), this.initialRegistrationTimeoutMs()) })
     this.lastContact.set(id, Date.now())
     this.log(`broker ${id} registered at ${endpoint.host}:${endpoint.port} (epoch ${epoch}${pid ? `, pid ${pid}` : ''})`)
     return epoch
@@ -216,6 +249,10 @@ export class QuorumController {
 
   sessionTimeoutMs(): number {
     return Number(this.setting('broker.session.timeout.ms', String(DEFAULT_SESSION_TIMEOUT_MS)))
+  }
+
+  private initialRegistrationTimeoutMs(): number {
+    return Number(this.setting('initial.broker.registration.timeout.ms', String(DEFAULT_INITIAL_REGISTRATION_TIMEOUT_MS)))
   }
 
   /** BrokerHeartbeat: keeps the session alive. Returns Kafka's error name or null. */
@@ -233,15 +270,26 @@ export class QuorumController {
   fence(brokerId: number, reason: string, brokerEpoch?: number): void {
     const reg = this.image.registrations.get(brokerId)
     if (!reg || reg.fenced || (brokerEpoch !== undefined && brokerEpoch !== reg.epoch)) return
-    this.sessions.delete(brokerId)
     const recs = this.fenceRecords(brokerId)
-    this.commit(recs)
+    try {
+      this.commit(recs)
+    } catch (e) {
+      // Called from process exits and timers, where a throw would take the supervisor down: the
+      // broker stays to be fenced, retried by the session timer until the log takes the write.
+      if (!(e instanceof KafkaError)) throw e
+      if (!this.pendingFences.has(brokerId)) this.log(`broker ${brokerId} not fenced yet (${e.message}); retrying`)
+      this.pendingFences.set(brokerId, { epoch: reg.epoch, reason })
+      return
+    }
+    this.pendingFences.delete(brokerId)
+    this.sessions.delete(brokerId)
     const moved = recs.filter((r) => r.type === 'PartitionChange').length
     this.log(`broker ${brokerId} fenced (${reason}); ${moved} partition(s) changed`)
   }
 
   private expireSessions(): void {
     const now = Date.now()
+    for (const [id, f] of this.pendingFences) this.fence(id, f.reason, f.epoch)
     for (const [id, s] of this.sessions) if (now > s.deadline) this.fence(id, `no heartbeat for ${this.sessionTimeoutMs()} ms`, s.epoch)
   }
 

@@ -2,8 +2,9 @@
 // `leader-epoch-checkpoint` file: a version line (0), a count line, then "epoch startOffset"
 // lines. Followers and clients use it to find where their copy diverged from the leader's
 // (OffsetForLeaderEpoch, Fetch's lastFetchedEpoch → DivergingEpoch).
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { closeSync, constants, existsSync, ftruncateSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { writeFully } from './file-io'
 
 export const LEADER_EPOCH_CHECKPOINT_FILE = 'leader-epoch-checkpoint'
 const CHECKPOINT_VERSION = 0
@@ -81,6 +82,19 @@ export class LeaderEpochCache {
     return { epoch: floor ? floor.epoch : requested, endOffset: higher.startOffset }
   }
 
+  /**
+   * The epoch the record at `offset` was written in (Kafka's epochForOffset): that of the last
+   * epoch starting at or before it; -1 when it precedes every known epoch.
+   */
+  epochForOffset(offset: number): number {
+    let found = -1
+    for (const e of this.entries) {
+      if (e.startOffset > offset) break
+      found = e.epoch
+    }
+    return found
+  }
+
   /** Drops the epochs starting at or after `endOffset` (the log was truncated there). */
   truncateFromEnd(endOffset: number): void {
     const kept = this.entries.filter((e) => e.startOffset < endOffset)
@@ -109,9 +123,18 @@ export class LeaderEpochCache {
   private flush(): void {
     if (!this.file) return
     const lines = [String(CHECKPOINT_VERSION), String(this.entries.length), ...this.entries.map((e) => `${e.epoch} ${e.startOffset}`)]
-    const tmp = `${this.file}.tmp`
-    writeFileSync(tmp, `${lines.join('\n')}\n`)
-    renameSync(tmp, this.file)
+    const body = Buffer.from(`${lines.join('\n')}\n`)
+    // Rewritten in place, not through a temporary file and a rename: a broker leading 50,000
+    // partitions writes 50,000 checkpoints when it starts, and a rename costs ~5x an in-place
+    // write. One write from offset 0 is not torn by a process crash, and until the ftruncate an
+    // older, longer tail is ignored by readCheckpoint (it reads only the count line's entries).
+    const fd = openSync(this.file, constants.O_RDWR | constants.O_CREAT, 0o600)
+    try {
+      writeFully(fd, body, 0, this.file)
+      ftruncateSync(fd, body.length)
+    } finally {
+      closeSync(fd)
+    }
   }
 }
 
