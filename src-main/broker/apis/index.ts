@@ -29,7 +29,8 @@ import offsetDelete from './offset-delete'
 import electLeaders from './elect-leaders'
 import alterPartitionReassignments from './alter-partition-reassignments'
 import listPartitionReassignments from './list-partition-reassignments'
+import offsetForLeaderEpoch from './offset-for-leader-epoch'
 import describeQuorum from './describe-quorum'
 
 /** Every API this broker serves; ApiVersions answers from this list. */
-export const apiDefinitions: ApiDefinition[] = [produce, fetch, listOffsets, metadata, apiVersions, initProducerId, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, describeAcls, findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch, listGroups, describeGroups, deleteGroups, offsetDelete, electLeaders, alterPartitionReassignments, listPartitionReassignments, describeQuorum]
+export const apiDefinitions: ApiDefinition[] = [produce, fetch, listOffsets, metadata, apiVersions, initProducerId, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, describeAcls, findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch, listGroups, describeGroups, deleteGroups, offsetDelete, electLeaders, alterPartitionReassignments, listPartitionReassignments, describeQuorum, offsetForLeaderEpoch]

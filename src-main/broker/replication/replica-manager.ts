@@ -45,6 +45,15 @@ interface Hosted {
   leaderEpoch: number
   leader?: LeaderState
   alterInFlight: boolean
+  /**
+   * The ISR an AlterPartition in flight asks for. Until the controller answers, the high
+   * watermark counts the union of it and the current ISR (Kafka's maximal ISR, KIP-497): a
+   * replica being added must already hold what is acknowledged, since the controller may have
+   * made it a leader candidate before this broker hears of it.
+   */
+  pendingIsr?: number[]
+  /** The partition epoch the pending ISR change was computed from: a newer one ends it. */
+  pendingFromEpoch: number
   waiting: DelayedProduce[]
 }
 
@@ -109,7 +118,7 @@ export class ReplicaManager {
       h = undefined
     }
     if (!h) {
-      h = { key, topic: t.name, partition: p.partition, log, epochs: openEpochCache(log), role: 'none', leaderId: -1, leaderEpoch: -1, alterInFlight: false, waiting: [] }
+      h = { key, topic: t.name, partition: p.partition, log, epochs: openEpochCache(log), role: 'none', leaderId: -1, leaderEpoch: -1, alterInFlight: false, pendingFromEpoch: -1, waiting: [] }
       this.hosted.set(key, h)
     }
     const me = this.host.nodeId
@@ -123,6 +132,7 @@ export class ReplicaManager {
 
   private becomeLeader(h: Hosted, p: PartitionAssignment): void {
     this.unfollow(h)
+    h.pendingIsr = undefined
     h.role = 'leader'
     h.leaderId = this.host.nodeId
     h.leaderEpoch = p.leaderEpoch
@@ -133,10 +143,15 @@ export class ReplicaManager {
     this.leaderStateChanged(h, p)
   }
 
+  private leaderStateChangedIfLeader(h: Hosted, p: PartitionAssignment): void {
+    if (h.role === 'leader' && h.leader && p.leader === this.host.nodeId && p.leaderEpoch === h.leaderEpoch) this.leaderStateChanged(h, p)
+  }
+
   /** ISR or replica set changed under the same leader epoch. */
   private leaderStateChanged(h: Hosted, p: PartitionAssignment): void {
+    if (h.pendingIsr && !h.alterInFlight && p.partitionEpoch !== h.pendingFromEpoch) h.pendingIsr = undefined
     h.leader!.setReplicas(p.replicas)
-    const alone = p.isr.length === 1 && p.isr[0] === this.host.nodeId
+    const alone = p.isr.length === 1 && p.isr[0] === this.host.nodeId && !h.pendingIsr
     // A leader alone in the ISR commits on append; otherwise followers' fetches move the mark.
     h.log.autoHighWatermark = alone
     this.maybeIncrementHighWatermark(h, p)
@@ -146,6 +161,9 @@ export class ReplicaManager {
   private becomeFollower(h: Hosted, t: TopicMetadata, p: PartitionAssignment): void {
     this.unfollow(h)
     this.failWaiting(h, 'NOT_LEADER_OR_FOLLOWER')
+    // A log just opened knows no high watermark (its tail may be an old leader's uncommitted
+    // records): until the leader tells it one, a follower exposes nothing to readers.
+    if (h.role === 'none') h.log.highWatermark = h.log.logStartOffset
     h.role = 'follower'
     h.leader = undefined
     h.leaderId = p.leader
@@ -178,9 +196,9 @@ export class ReplicaManager {
   }
 
   /** The local view of a hosted partition, for request handlers. */
-  state(topic: string, partition: number): { role: 'leader' | 'follower' | 'none'; leaderEpoch: number; epochs: LeaderEpochCache; log: PartitionLog } | undefined {
+  state(topic: string, partition: number): { role: 'leader' | 'follower' | 'none'; leaderEpoch: number; epochs: LeaderEpochCache; log: PartitionLog; leaderEpochStartOffset: number } | undefined {
     const h = this.hosted.get(`${topic}-${partition}`)
-    return h ? { role: h.role, leaderEpoch: h.leaderEpoch, epochs: h.epochs, log: h.log } : undefined
+    return h ? { role: h.role, leaderEpoch: h.leaderEpoch, epochs: h.epochs, log: h.log, leaderEpochStartOffset: h.leader?.leaderEpochStartOffset ?? -1 } : undefined
   }
 
   /** Kafka's endOffsetForEpoch on this replica's log (OffsetForLeaderEpoch, DivergingEpoch). */
@@ -208,7 +226,8 @@ export class ReplicaManager {
   private maybeIncrementHighWatermark(h: Hosted, p: PartitionAssignment): void {
     if (h.role !== 'leader' || !h.leader) return
     const leo = h.log.logEndOffset
-    const hw = h.log.autoHighWatermark ? leo : h.leader.highWatermark(p.isr, leo)
+    const isr = h.pendingIsr ? [...new Set([...p.isr, ...h.pendingIsr])] : p.isr
+    const hw = h.log.autoHighWatermark && !h.pendingIsr ? leo : h.leader.highWatermark(isr, leo)
     if (hw > h.log.highWatermark) {
       h.log.highWatermark = hw
       this.checkWaiting(h)
@@ -231,16 +250,27 @@ export class ReplicaManager {
 
   private alterIsr(h: Hosted, p: PartitionAssignment, newIsr: number[], why: string): void {
     h.alterInFlight = true
+    h.pendingIsr = newIsr
+    h.pendingFromEpoch = p.partitionEpoch
+    // While the change is pending, appends no longer commit by themselves.
+    h.log.autoHighWatermark = false
+    const done = (failed: boolean) => {
+      h.alterInFlight = false
+      const now = this.partitionState(h)
+      // Kept until this broker's metadata shows the change (the controller may answer first).
+      if (failed || !now || now.partitionEpoch !== h.pendingFromEpoch) h.pendingIsr = undefined
+      if (now && this.hosted.get(h.key) === h) this.leaderStateChangedIfLeader(h, now)
+    }
     const req: AlterPartitionRequest = { topic: h.topic, partition: h.partition, brokerId: this.host.nodeId, brokerEpoch: -1, leaderEpoch: h.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr }
     const from = p.isr.join(',')
     this.host.alterPartition(req).then(
       (res) => {
-        h.alterInFlight = false
+        done(res.error !== null)
         if (res.error) this.host.log(`ISR change of ${h.key} from [${from}] to [${newIsr.join(',')}] refused: ${res.error} ${res.message ?? ''}`)
         else this.host.log(`ISR of ${h.key} shrank/expanded from [${from}] to [${newIsr.join(',')}]: ${why}`)
       },
       (e: Error) => {
-        h.alterInFlight = false
+        done(true)
         this.host.log(`ISR change of ${h.key} failed: ${e.message}`)
       },
     )
@@ -322,7 +352,16 @@ export class ReplicaManager {
         if (!h || h.role !== 'follower') return undefined
         return { fetchOffset: h.log.logEndOffset, lastFetchedEpoch: h.epochs.latestEpoch(), logStartOffset: h.log.logStartOffset }
       },
-      apply: (fp, data, fetchOffset) => this.applyFetched(fp, data, fetchOffset),
+      apply: (fp, data, fetchOffset) => {
+        try {
+          this.applyFetched(fp, data, fetchOffset)
+        } catch (e) {
+          // A disk error while truncating or checkpointing epochs: this partition pauses and
+          // retries; the broker and its other partitions carry on.
+          this.host.log(`replicating ${fp.key} failed: ${(e as Error).message}`)
+          fp.delayedUntil = Date.now() + this.host.configInt('replica.fetch.backoff.ms')
+        }
+      },
       log: (line) => this.host.log(line),
     }
   }

@@ -16,11 +16,13 @@ import { decodeRecords } from '../records/record.js'
 import { defaultLogConfig, hasDeletePolicy, type LogConfig } from './log-config.js'
 import { LogSegment } from './log-segment.js'
 import { ProducerStateManager, type ProducerBatchMetadata } from './producer-state.js'
-import { StorageError } from './storage-error.js'
+import { StorageError, toStorageError } from './storage-error.js'
 
 export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown'
 export const LOG_START_OFFSET_FILE = 'log-start-offset'
 const LOG_FILE_RE = /^(\d{20})\.log$/
+
+export type FollowerAppendError = 'CORRUPT_MESSAGE' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT' | 'OFFSET_OUT_OF_RANGE' | 'KAFKA_STORAGE_ERROR'
 
 export type AppendError =
   | 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT' | 'MESSAGE_TOO_LARGE'
@@ -272,14 +274,17 @@ export class PartitionLog {
 
   /**
    * Appends batches fetched from a leader, keeping their offsets. Each batch must start at or
-   * after the log end offset and pass the CRC check. A trailing partial batch is ignored.
+   * after the log end offset and pass the CRC check. A trailing partial batch is ignored. The
+   * producer state follows the batches (idempotence holds on this replica once it leads). A
+   * write that fails (full disk, EIO) is undone by the segment and answered KAFKA_STORAGE_ERROR,
+   * with the batches before it kept: the follower fetches the rest again later.
    */
-  appendAsFollower(records: Buffer): { firstOffset: number; lastOffset: number; batches: number } | { error: 'CORRUPT_MESSAGE' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT' | 'OFFSET_OUT_OF_RANGE'; message: string } {
+  appendAsFollower(records: Buffer): { firstOffset: number; lastOffset: number; batches: number } | { error: FollowerAppendError; message: string } {
     this.ensureOpen()
     let firstOffset = -1
     let lastOffset = this.leo - 1
     let count = 0
-    let error: { error: 'CORRUPT_MESSAGE' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT' | 'OFFSET_OUT_OF_RANGE'; message: string } | null = null
+    let error: { error: FollowerAppendError; message: string } | null = null
     forEachBatch(records, (pos, size) => {
       const err = validateBatchHeader(records, pos, size)
       if (err) {
@@ -292,8 +297,15 @@ export class PartitionLog {
         error = { error: 'OFFSET_OUT_OF_RANGE', message: `batch base offset ${h.baseOffset} is below the log end offset ${this.leo}` }
         return false
       }
-      this.maybeRoll(size, h.maxTimestamp, h.lastOffset, this.now(), h.baseOffset)
-      this.active.append(batch, h.lastOffset, h.maxTimestamp)
+      try {
+        this.maybeRoll(size, h.maxTimestamp, h.lastOffset, this.now(), h.baseOffset)
+        this.active.append(batch, h.lastOffset, h.maxTimestamp)
+      } catch (e) {
+        const se = toStorageError(e, this.dir, 'append')
+        if (!(se instanceof StorageError)) throw se
+        error = { error: 'KAFKA_STORAGE_ERROR', message: `storage error: ${se.message}` }
+        return false
+      }
       if (h.producerId >= 0) this.producerState.update(h, h.baseOffset, h.lastOffset, h.maxTimestamp)
       if (firstOffset < 0) firstOffset = h.baseOffset
       lastOffset = h.lastOffset
