@@ -15,7 +15,8 @@ import { planReset } from './offsets'
 import { produceBatch, produceSend, republish } from './produce'
 import { FileSecrets, SafeStorageSecrets, type SafeStorageLike, type SecretStore } from './secrets'
 import { Throughput } from './throughput'
-import { addPartitions, createTopic, deleteTopics, describeTopic, listTopics } from './topics'
+import { addPartitions, createTopic, deleteTopics, describeTopic, listTopics, offsetRange, purgeTopic } from './topics'
+import { describeLogDirs } from './log-dirs'
 
 export interface ConsoleOptions {
   /** The user's data dir: connections, secrets (web mode), lag history, embedded cluster data. */
@@ -159,6 +160,9 @@ export function createConsole(opts: ConsoleOptions): ConsoleApp {
     'topics.create': async (req) => createTopic(await session(req.connectionId), req),
     'topics.delete': async (req) => deleteTopics(await session(req.connectionId), req.topics),
     'topics.addPartitions': async (req) => addPartitions(await session(req.connectionId), req),
+    'topics.purge': async (req) => purgeTopic(await session(req.connectionId), req),
+    'brokers.logDirs': async (req) => describeLogDirs(await session(req.connectionId)),
+    'messages.offsetRange': async (req) => offsetRange(await session(req.connectionId), req),
 
     'messages.read': async (req) => readMessages(await session(req.connectionId), req),
     'messages.search': async (req, ctx) => searches.search(await session(req.connectionId), req, ctx.sink),

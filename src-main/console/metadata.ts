@@ -28,10 +28,30 @@ export interface ClusterMeta {
   topics: TopicMeta[]
 }
 
-/** Metadata for some topics, all topics (null) or none ([]), from the first broker that answers. */
+/** The brokers each session last heard of, to name a broker (node id) by its address in errors. */
+const lastBrokers = new WeakMap<object, Map<string, number>>()
+
+/** "broker 2 (127.0.0.1:9093)", or just the address when its node id is not known yet. */
+export function brokerName(s: Session, address: string, nodeId?: number): string {
+  const id = nodeId ?? lastBrokers.get(s)?.get(address)
+  return id === undefined ? address : `broker ${id} (${address})`
+}
+
+/**
+ * How long one broker may take with a Metadata answer before the next candidate is asked too.
+ * A paused or overloaded broker must not hold every view for a whole request timeout while
+ * others could answer; the slow one is still awaited, whichever answers first wins.
+ */
+export const METADATA_HEDGE_MS = 2_000
+
+/**
+ * Metadata for some topics, all topics (null) or none ([]), from the first broker that answers.
+ * When none does, the error names each broker asked and what happened to it.
+ */
 export async function fetchMetadata(s: Session, topics: string[] | null): Promise<ClusterMeta> {
-  let last: unknown
-  for (const address of await s.candidateAddresses()) {
+  const candidates = await s.candidateAddresses()
+  const failures: string[] = []
+  const ask = async (address: string): Promise<ClusterMeta> => {
     try {
       const c = await s.raw.get(address)
       const v = c.version(ApiKey.Metadata, 12, 1)
@@ -41,7 +61,7 @@ export async function fetchMetadata(s: Session, topics: string[] | null): Promis
         includeClusterAuthorizedOperations: false,
         includeTopicAuthorizedOperations: false,
       })
-      return {
+      const meta: ClusterMeta = {
         brokers: r.brokers.map((b: any) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null })),
         controllerId: r.controllerId >= 0 ? r.controllerId : null,
         clusterId: r.clusterId ?? null,
@@ -61,11 +81,50 @@ export async function fetchMetadata(s: Session, topics: string[] | null): Promis
             .sort((a: PartitionMeta, b: PartitionMeta) => a.partitionId - b.partitionId),
         })),
       }
+      const known = lastBrokers.get(s) ?? new Map<string, number>()
+      for (const b of meta.brokers) known.set(`${b.host}:${b.port}`, b.nodeId)
+      lastBrokers.set(s, known)
+      return meta
     } catch (e) {
-      last = e
+      failures.push(`${brokerName(s, address)}: ${(e as Error).message}`)
+      throw e
     }
   }
-  throw last ?? new ContractError('CONNECTION', 'no broker answered')
+  if (!candidates.length) throw new ContractError('CONNECTION', 'no broker to ask')
+  return new Promise<ClusterMeta>((resolve, reject) => {
+    let next = 0
+    let running = 0
+    let done = false
+    let timer: NodeJS.Timeout | undefined
+    const launch = () => {
+      if (done || next >= candidates.length) return
+      const address = candidates[next++]!
+      running++
+      clearTimeout(timer)
+      // Not answered soon: ask the next candidate as well.
+      timer = setTimeout(launch, METADATA_HEDGE_MS)
+      ask(address).then(
+        (m) => {
+          if (done) return
+          done = true
+          clearTimeout(timer)
+          resolve(m)
+        },
+        (e) => {
+          running--
+          if (done) return
+          if (next < candidates.length) return launch()
+          if (running === 0) {
+            done = true
+            clearTimeout(timer)
+            const code = e instanceof ContractError ? e.code : 'CONNECTION'
+            reject(new ContractError(code, `no broker answered Metadata — ${failures.join('; ')}`))
+          }
+        },
+      )
+    }
+    launch()
+  })
 }
 
 /** One topic's metadata; NOT_FOUND when it does not exist. */

@@ -1,10 +1,12 @@
-// Topics: list/search, describe (leader, replicas, ISR, earliest/latest offsets, size on disk via
-// DescribeLogDirs), create, delete, add partitions.
-import { ContractError, type PartitionDetail, type RequestOf, type ResponseOf, type TopicDescription } from '../ipc/contract'
+// Topics: list/search (with message counts, sizes, retention), describe (leader, replicas, ISR,
+// earliest/latest offsets, size on disk via DescribeLogDirs), create, delete, purge, add partitions.
+import { ContractError, toErrorShape, type PartitionDetail, type RequestOf, type ResponseOf, type TopicDescription } from '../ipc/contract'
 import { isInternalTopic } from './cluster'
 import type { Session } from './connections'
 import { ApiKey, checkError, kafkaErrorName } from './raw-client'
 import { fetchMetadata, fetchTopic, type TopicMeta } from './metadata'
+import { askBroker } from './broker-calls'
+import { topicStats } from './topic-stats'
 
 export const ADD_PARTITIONS_WARNING =
   'Adding partitions changes which partition a key maps to (hash(key) % partitions): new records with an existing key may land on a different partition than older ones, breaking per-key ordering for consumers. Existing data is not moved.'
@@ -94,7 +96,81 @@ export async function listTopics(s: Session, req: RequestOf<'topics.list'>): Pro
       offline: t.partitions.filter((p) => p.leader < 0).length,
     }))
     .sort((a, b) => a.name.localeCompare(b.name))
-  return { topics }
+  if (!req.withStats || topics.length === 0) return { topics }
+  const { stats, unavailable } = await topicStats(s, meta, topics.map((t) => t.name))
+  return { topics: topics.map((t) => ({ ...t, ...stats.get(t.name)! })), unavailable }
+}
+
+/**
+ * Purge: DeleteRecords up to the high watermark (offset -1) on every partition's leader. The
+ * topic, its configs and the groups' committed offsets stay; consumers behind the new start
+ * offset follow their auto.offset.reset.
+ */
+export async function purgeTopic(s: Session, req: RequestOf<'topics.purge'>): Promise<ResponseOf<'topics.purge'>> {
+  const meta = await topicMetadata(s, req.topic)
+  const byLeader = new Map<number, number[]>()
+  const out: ResponseOf<'topics.purge'>['partitions'] = []
+  for (const p of meta.partitions) {
+    if (req.partitions && !req.partitions.includes(p.partitionId)) continue
+    if (p.leader < 0) {
+      out.push({ partition: p.partitionId, lowWatermark: -1, error: { code: 'KAFKA_LEADER_NOT_AVAILABLE', message: `partition ${p.partitionId} has no leader` } })
+      continue
+    }
+    byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partitionId])
+  }
+  await Promise.all(
+    [...byLeader.entries()].map(async ([leader, parts]) => {
+      try {
+        const r = await askBroker(
+          s,
+          leader,
+          async (c) => {
+            const v = c.version(ApiKey.DeleteRecords, 2, 0)
+            return c.request(ApiKey.DeleteRecords, v, { topics: [{ name: req.topic, partitions: parts.map((p) => ({ partitionIndex: p, offset: -1 })) }], timeoutMs: 30_000 })
+          },
+          35_000,
+        )
+        for (const t of r.topics)
+          for (const p of t.partitions) {
+            if (!p.errorCode) out.push({ partition: p.partitionIndex, lowWatermark: Number(p.lowWatermark) })
+            else {
+              const name = kafkaErrorName(p.errorCode)
+              const why = name === 'POLICY_VIOLATION' ? 'cleanup.policy of the topic does not include delete' : name
+              out.push({ partition: p.partitionIndex, lowWatermark: -1, error: { code: `KAFKA_${name}`, message: `partition ${p.partitionIndex}: ${why}` } })
+            }
+          }
+      } catch (e) {
+        const err = toErrorShape(e)
+        for (const p of parts) out.push({ partition: p, lowWatermark: -1, error: err })
+      }
+    }),
+  )
+  return { topic: req.topic, partitions: out.sort((a, b) => a.partition - b.partition) }
+}
+
+/** Low/high watermarks of the partitions, and where a timestamp falls in each. */
+export async function offsetRange(s: Session, req: RequestOf<'messages.offsetRange'>): Promise<ResponseOf<'messages.offsetRange'>> {
+  const meta = await topicMetadata(s, req.topic)
+  const parts = meta.partitions.map((p) => p.partitionId).filter((p) => req.partition === undefined || p === req.partition)
+  if (req.partition !== undefined && parts.length === 0) throw new ContractError('NOT_FOUND', `${req.topic} has no partition ${req.partition}`, 'partition')
+  const [low, high, at] = await Promise.all([
+    listOffsets(s, req.topic, EARLIEST, parts, true),
+    listOffsets(s, req.topic, LATEST, parts, true),
+    req.timestamp !== undefined ? listOffsets(s, req.topic, req.timestamp, parts, true) : Promise.resolve(null),
+  ])
+  const leaders = new Map(meta.partitions.map((p) => [p.partitionId, p.leader]))
+  return {
+    topic: req.topic,
+    partitions: parts.map((p) => {
+      const h = high.get(p)
+      if (h === undefined) {
+        const l = leaders.get(p) ?? -1
+        return { partition: p, earliestOffset: 0, latestOffset: 0, timestampOffset: null, unavailable: l < 0 ? `partition ${p} has no leader` : `broker ${l}, the leader of partition ${p}, did not answer` }
+      }
+      const t = at?.get(p)
+      return { partition: p, earliestOffset: low.get(p) ?? 0, latestOffset: h, ...(at ? { timestampOffset: t === undefined || t < 0 ? null : t } : {}) }
+    }),
+  }
 }
 
 /** Partition sizes from DescribeLogDirs on each broker; per partition the leader's size. */

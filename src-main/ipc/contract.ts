@@ -336,7 +336,38 @@ export const TopicSummary = z.object({
   replicationFactor: z.number().int(),
   underReplicated: z.number().int(),
   offline: z.number().int(),
+  // With `withStats`: null where a broker holding the figure did not answer (see `unavailable`).
+  /** Records in the log (latest − earliest, summed over partitions). */
+  messages: z.number().int().nullable().optional(),
+  /** Bytes on the leaders' disks (DescribeLogDirs). */
+  sizeBytes: z.number().int().nullable().optional(),
+  retentionMs: z.string().nullable().optional(),
+  cleanupPolicy: z.string().nullable().optional(),
 })
+
+/** A broker that did not answer part of a request: the rest of the answer is still given. */
+export const BrokerUnavailable = z.object({ nodeId: z.number().int(), address: z.string(), reason: z.string() })
+export type BrokerUnavailable = z.infer<typeof BrokerUnavailable>
+
+export const LogDirPartition = z.object({ topic: z.string(), partition: PartitionId, sizeBytes: z.number().int(), offsetLag: z.number().int(), future: z.boolean() })
+
+export const BrokerLogDirs = z.object({
+  nodeId: NodeId,
+  address: z.string(),
+  logDirs: z.array(
+    z.object({
+      path: z.string(),
+      /** Kafka's error name for the directory (e.g. KAFKA_STORAGE_ERROR), null when healthy. */
+      error: z.string().nullable(),
+      sizeBytes: z.number().int(),
+      /** Volume size and free space (DescribeLogDirs v4+); null when not told. */
+      totalBytes: z.number().int().nullable(),
+      usableBytes: z.number().int().nullable(),
+      partitions: z.array(LogDirPartition),
+    }),
+  ),
+})
+export type BrokerLogDirs = z.infer<typeof BrokerLogDirs>
 
 export const PartitionDetail = z.object({
   partition: PartitionId,
@@ -787,8 +818,36 @@ export const channels = {
 
   // topics
   'topics.list': channel(
-    ConnReq.extend({ search: z.string().max(249).optional(), includeInternal: z.boolean().default(true) }),
-    z.object({ topics: z.array(TopicSummary) }),
+    ConnReq.extend({
+      search: z.string().max(249).optional(),
+      includeInternal: z.boolean().default(true),
+      /** Also message counts, sizes on disk, retention and cleanup policy (one request per broker). */
+      withStats: z.boolean().optional(),
+    }),
+    z.object({ topics: z.array(TopicSummary), unavailable: z.array(BrokerUnavailable).optional() }),
+  ),
+  /** Deletes every record below the high watermark (DeleteRecords): the topic stays, empty. */
+  'topics.purge': channel(
+    ConnReq.extend({ topic: TopicName, partitions: z.array(PartitionId).optional() }),
+    z.object({
+      topic: z.string(),
+      partitions: z.array(z.object({ partition: PartitionId, lowWatermark: z.number().int(), error: ErrorShape.optional() })),
+    }),
+  ),
+  /** Log-dir sizes per broker and partition (DescribeLogDirs on each broker). */
+  'brokers.logDirs': channel(ConnIdOnly, z.object({ brokers: z.array(BrokerLogDirs), unavailable: z.array(BrokerUnavailable) })),
+  /**
+   * Low and high watermark of each partition (or one), and with `timestamp` the first offset whose
+   * timestamp is at or after it (null: none is, reading would start at the end).
+   */
+  'messages.offsetRange': channel(
+    ConnReq.extend({ topic: TopicName, partition: PartitionId.optional(), timestamp: Timestamp.optional() }),
+    z.object({
+      topic: z.string(),
+      partitions: z.array(
+        z.object({ partition: PartitionId, earliestOffset: z.number().int(), latestOffset: z.number().int(), timestampOffset: z.number().int().nullable().optional(), unavailable: z.string().optional() }),
+      ),
+    }),
   ),
   'topics.describe': channel(ConnReq.extend({ topic: TopicName, withSizes: z.boolean().default(true) }), TopicDescription),
   'topics.create': channel(
