@@ -33,7 +33,7 @@ export interface StartOptions {
  * tuned for short pauses) rather than start-broker.sh's small serial-GC test defaults: the
  * comparison is against Kafka as it is normally run.
  */
-const KAFKA_STOCK_JVM = {
+export const KAFKA_STOCK_JVM = {
   KAFKA_BROKER_HEAP_OPTS: '-Xmx1G -Xms1G',
   KAFKA_BROKER_JVM_OPTS: '-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent',
 }

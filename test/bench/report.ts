@@ -52,18 +52,20 @@ export interface Results {
   elapsedSec: number
 }
 
-type Row = [string, string, string, string, string]
+export type Row = [string, string, string, string, string]
 
-const num = (v: number | undefined, digits = 0): string =>
+export const num = (v: number | undefined, digits = 0): string =>
   v === undefined || !Number.isFinite(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
-const ratio = (a: number | undefined, b: number | undefined): string =>
+export const ratio = (a: number | undefined, b: number | undefined): string =>
   a === undefined || b === undefined || !b ? '—' : `${(a / b).toFixed(2)}×`
 /** PASS/MISS of an embedded figure against an upper bound. */
 const below = (v: number | undefined, limit: number, unit: string): string =>
   v === undefined ? `< ${limit} ${unit}` : `< ${limit} ${unit} ${v < limit ? 'PASS' : 'MISS'}`
 
-function table(rows: Row[]): string {
-  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length)))
+export function table(rows: Row[]): string {
+  // Section titles ('## …') are printed on their own line, so they do not widen the columns.
+  const sized = rows.filter((r) => !r[0].startsWith('##'))
+  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...sized.map((r) => r[i].length)))
   const line = (r: Row): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
   const sep = widths.map((w) => '-'.repeat(w)).join('  ')
   return [line(rows[0]!), sep, ...rows.slice(1).map((r) => (r[0].startsWith('##') ? `${r[0].slice(3)}` : line(r)))].join('\n')

@@ -7,7 +7,10 @@
 //
 // Env (for development; the defaults are the benchmark):
 //   BENCH_RECORDS=N         records per full-speed produce run (default 400000)
-//   BENCH_ONLY=embedded|kafka|hostile (hostile: only the hostile-client section)
+//   BENCH_ONLY=embedded|kafka|hostile|cluster (hostile: only the hostile-client section;
+//                           cluster: only the 3-broker section, cluster.ts)
+//   BENCH_CLUSTER_RECORDS=N records of the cluster section's produce run (default 300000)
+//   BENCH_FAILOVER_ROUNDS=N kill -9 rounds per cluster in the cluster section (default 3)
 //   BENCH_CPU_PROF=DIR      run the embedded broker's main run under node --cpu-prof
 //
 // Never fails on a missed target; exits 1 only when something could not run.
@@ -24,6 +27,8 @@ import { latencyProbe } from './latency-probe'
 import { cpuSeconds, readRss } from './memory'
 import { runMicro } from './micro'
 import { benchHostile, renderHostile, type HostileResult } from './hostile'
+import { benchCluster, type ClusterResults } from './cluster'
+import { renderCluster } from './cluster-report'
 import { producerPerf } from './producer-perf'
 import { measureReadyTime } from './ready-time'
 import { render, writeJson, type BrokerResults, type ProduceRun, type Results } from './report'
@@ -173,7 +178,7 @@ async function main(): Promise<number> {
     process.stdout.write(`\n${renderHostile(hostile)}\n`)
     return hostile.errors.length > 0 ? 1 : 0
   }
-  const only = process.env.BENCH_ONLY as BrokerKind | undefined
+  const only = process.env.BENCH_ONLY as BrokerKind | 'cluster' | undefined
   const results: Results = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', node: process.version, platform: `${process.platform} ${process.arch}`, loadAvg1mAtStart: loadavg()[0]! },
@@ -182,6 +187,16 @@ async function main(): Promise<number> {
     micro: [],
     elapsedSec: 0,
   }
+  // BENCH_ONLY=cluster: just the 3-broker section (cluster.ts), embedded beside real Kafka.
+  if (only === 'cluster') {
+    log('3-broker clusters')
+    const cluster = await benchCluster(log)
+    results.elapsedSec = Math.round((performance.now() - t0) / 1000)
+    process.stdout.write(`\n${machineLine(results)}\n${renderCluster(cluster)}\n\n`)
+    writeJson(OUT, Object.assign(results, { cluster }))
+    process.stdout.write(`results: ${resolve(OUT)} (${results.elapsedSec} s)\n`)
+    return clusterFailed(cluster) ? 1 : 0
+  }
   // In-process first, while nothing else competes for the CPU.
   log('micro-benchmarks')
   results.micro = runMicro()
@@ -189,6 +204,11 @@ async function main(): Promise<number> {
   if (only !== 'kafka') results.brokers.embedded = await benchBroker('embedded', undefined)
   if (only !== 'embedded') results.brokers.kafka = await benchBroker('kafka', results.brokers.embedded?.halfLoadRecordsPerSec)
   cleanupConsoleBench()
+  let cluster: ClusterResults | undefined
+  if (only === undefined) {
+    log('3-broker clusters')
+    cluster = await benchCluster(log)
+  }
   results.settings.halfLoadRecordsPerSec = results.brokers.embedded?.halfLoadRecordsPerSec ?? results.brokers.kafka?.halfLoadRecordsPerSec
   results.elapsedSec = Math.round((performance.now() - t0) / 1000)
 
@@ -198,11 +218,21 @@ async function main(): Promise<number> {
     hostile = await benchHostile(log)
   }
   process.stdout.write(`\n${render(results)}\n\n`)
+  if (cluster) process.stdout.write(`${renderCluster(cluster)}\n\n`)
   if (hostile) process.stdout.write(`${renderHostile(hostile)}\n\n`)
-  writeJson(OUT, Object.assign(results, hostile ? { hostile } : {}))
+  writeJson(OUT, Object.assign(results, hostile ? { hostile } : {}, cluster ? { cluster } : {}))
   process.stdout.write(`results: ${resolve(OUT)} (${results.elapsedSec} s)\n`)
-  const failed = Object.values(results.brokers).some((b) => b.errors.length > 0)
+  const failed = Object.values(results.brokers).some((b) => b.errors.length > 0) || (cluster !== undefined && clusterFailed(cluster))
   return failed ? 1 : 0
+}
+
+function clusterFailed(c: ClusterResults): boolean {
+  return c.errors.length > 0 || !!c.embedded?.errors.length || !!c.kafka?.errors.length
+}
+
+function machineLine(r: Results): string {
+  const m = r.machine
+  return `${m.cpus} × ${m.cpuModel}, Node ${m.node}; 1-min load average at start ${m.loadAvg1mAtStart.toFixed(2)}${m.loadAvg1mAtStart > 0.5 ? ' (other work was running: expect noise)' : ''}`
 }
 
 process.exitCode = await main()

@@ -1,0 +1,181 @@
+// The cluster section (BENCH_ONLY=cluster; also part of a full run): a 3-broker embedded
+// cluster (`kafkadesk cluster --brokers 3`, one process per broker) beside a real 3-node Apache
+// Kafka 4.1 (scripts/kafka/start-cluster.sh, combined broker + controller JVMs with Kafka's
+// stock JVM flags), one after the other on this machine, each with its own default configs:
+//   - spawn → ready line (embedded: median of several fresh starts; Kafka: the one start used)
+//   - idle RSS of every broker process 2 s after ready (the embedded supervisor apart)
+//   - kafka-producer-perf-test into an RF=3 topic with acks=all at full speed: throughput, p99
+//   - the latency probe (java/LatencyProbe.java) at half the embedded RF=3 maximum: p50/p99
+//   - kill -9 of a leader → a new leader accepts produce (failover.ts), several rounds
+// and, for scale, the embedded single broker with acks=1 at full speed.
+import { readFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import kafkajs from 'kafkajs'
+import { startCluster, type ClusterTarget, type TargetKind } from '../interop/target'
+import { KAFKA_STOCK_JVM, startBroker } from './broker'
+import { measureFailover, type FailoverRound } from './failover'
+import { latencyProbe, type ProbeResult } from './latency-probe'
+import { cpuSeconds, readRss } from './memory'
+import { producerPerf, type ProducerPerfResult } from './producer-perf'
+import { median } from './ready-time'
+
+export const CLUSTER_BROKERS = 3
+const RECORDS = Number(process.env.BENCH_CLUSTER_RECORDS ?? 300_000)
+const WARM_UP_RECORDS = 100_000
+const RECORD_SIZE = 1024
+const PARTITIONS = 3
+const EMBEDDED_READY_RUNS = 5
+const FAILOVER_ROUNDS = Number(process.env.BENCH_FAILOVER_ROUNDS ?? 3)
+const PROBE_WARM_UP_SECONDS = 10
+const PROBE_SECONDS = 20
+
+export interface ClusterSide {
+  kind: TargetKind
+  readyRunsMs: number[]
+  readyMedianMs?: number
+  /** Broker id → VmRSS of its process 2 s after ready. */
+  idleRssMb: Record<number, number>
+  /** The embedded cluster's supervisor (controller host), not a broker. */
+  supervisorRssMb?: number
+  produce?: ProducerPerfResult
+  /** CPU seconds all broker processes used during the measured produce run. */
+  produceCpuSec?: number
+  probe?: ProbeResult
+  failover: FailoverRound[]
+  errors: string[]
+}
+
+export interface ClusterResults {
+  settings: { brokers: number; records: number; recordSize: number; partitions: number; replicationFactor: number; failoverRounds: number; probeRate?: number }
+  /** Embedded, one broker, RF=1, acks=1, full speed. */
+  singleAcks1?: ProducerPerfResult
+  embedded?: ClusterSide
+  kafka?: ClusterSide
+  errors: string[]
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300)
+
+async function createTopics(bootstrap: string, topics: string[], replicationFactor: number): Promise<void> {
+  const kafka = new kafkajs.Kafka({ clientId: 'kafkadesk-bench', brokers: bootstrap.split(','), logLevel: kafkajs.logLevel.NOTHING })
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor })), waitForLeaders: true })
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+function start(kind: TargetKind): Promise<ClusterTarget> {
+  return startCluster({ brokers: CLUSTER_BROKERS, kind, env: kind === 'kafka' ? KAFKA_STOCK_JVM : undefined })
+}
+
+async function singleBrokerAcks1(log: (s: string) => void): Promise<ProducerPerfResult> {
+  const b = await startBroker('embedded')
+  try {
+    const [warm, topic] = ['warm-up', 'acks1'].map((t) => `bench-single-${t}-${Date.now().toString(36)}`) as [string, string]
+    await createTopics(b.bootstrap, [warm, topic], 1)
+    await producerPerf({ bootstrap: b.bootstrap, topic: warm, records: WARM_UP_RECORDS, recordSize: RECORD_SIZE, throughput: -1, acks: '1' })
+    await sleep(1000)
+    const r = await producerPerf({ bootstrap: b.bootstrap, topic, records: RECORDS, recordSize: RECORD_SIZE, throughput: -1, acks: '1' })
+    log(`embedded single broker, acks=1: ${r.recordsPerSec.toFixed(0)} rec/s, ${r.mbPerSec} MB/s, p99 ${r.p99Ms} ms`)
+    return r
+  } finally {
+    await b.stop()
+  }
+}
+
+async function benchSide(kind: TargetKind, probeRate: number | undefined, log: (s: string) => void): Promise<ClusterSide> {
+  const side: ClusterSide = { kind, readyRunsMs: [], idleRssMb: {}, failover: [], errors: [] }
+  // Embedded starts are cheap: measure several on fresh data dirs, then start the one to use.
+  if (kind === 'embedded') {
+    for (let i = 0; i < EMBEDDED_READY_RUNS; i++) {
+      try {
+        const c = await start(kind)
+        side.readyRunsMs.push(Math.round(c.readyMs))
+        await c.stop()
+      } catch (e) {
+        side.errors.push(`ready time: ${message(e)}`)
+        break
+      }
+    }
+    log(`${kind} cluster: ready in ${side.readyRunsMs.join(', ')} ms`)
+  }
+  let cluster: ClusterTarget
+  try {
+    cluster = await start(kind)
+  } catch (e) {
+    side.errors.push(`start: ${message(e)}`)
+    return side
+  }
+  try {
+    if (kind === 'kafka') {
+      side.readyRunsMs.push(Math.round(cluster.readyMs))
+      log(`${kind} cluster: ready in ${side.readyRunsMs[0]} ms`)
+    }
+    side.readyMedianMs = side.readyRunsMs.length ? median(side.readyRunsMs) : undefined
+    await sleep(2000)
+    for (const [id, b] of cluster.brokers) side.idleRssMb[id] = readRss(b.pid).rssMb
+    if (kind === 'embedded') side.supervisorRssMb = readRss(supervisorPid(cluster) ?? process.pid).rssMb
+    log(`${kind} cluster: idle RSS per broker ${Object.values(side.idleRssMb).map((m) => m.toFixed(0)).join(', ')} MB`)
+
+    const [warm, measured, failover] = ['warm-up', 'rf3', 'failover'].map((t) => `bench-cluster-${t}-${Date.now().toString(36)}`) as [string, string, string]
+    await createTopics(cluster.bootstrap, [warm, measured, failover], CLUSTER_BROKERS)
+    log(`${kind} cluster: warm-up, ${WARM_UP_RECORDS} records, RF=3 acks=all`)
+    try {
+      await producerPerf({ bootstrap: cluster.bootstrap, topic: warm, records: WARM_UP_RECORDS, recordSize: RECORD_SIZE, throughput: -1, acks: 'all' })
+      await sleep(1000)
+      const pids = [...cluster.brokers.values()].map((b) => b.pid)
+      const cpu0 = pids.reduce((s, p) => s + cpuSeconds(p), 0)
+      side.produce = await producerPerf({ bootstrap: cluster.bootstrap, topic: measured, records: RECORDS, recordSize: RECORD_SIZE, throughput: -1, acks: 'all' })
+      side.produceCpuSec = pids.reduce((s, p) => s + cpuSeconds(p), 0) - cpu0
+      log(`${kind} cluster: RF=3 acks=all ${side.produce.recordsPerSec.toFixed(0)} rec/s, ${side.produce.mbPerSec} MB/s, p99 ${side.produce.p99Ms} ms`)
+    } catch (e) {
+      side.errors.push(`produce: ${message(e)}`)
+    }
+    const rate = probeRate ?? (side.produce ? Math.floor(side.produce.recordsPerSec / 2) : undefined)
+    if (rate) {
+      log(`${kind} cluster: latency probe at ${rate} rec/s, acks=all`)
+      try {
+        side.probe = await latencyProbe({ bootstrap: cluster.bootstrap, topic: measured, rate, warmUpSeconds: PROBE_WARM_UP_SECONDS, measureSeconds: PROBE_SECONDS, acks: 'all', recordSize: RECORD_SIZE })
+        log(`${kind} cluster:   p50 ${side.probe.p50Ms} ms, p99 ${side.probe.p99Ms} ms, errors ${side.probe.errors}`)
+      } catch (e) {
+        side.errors.push(`latency probe: ${message(e)}`)
+      }
+    }
+    side.failover = await measureFailover(cluster, failover, FAILOVER_ROUNDS, (s) => log(`${kind} cluster: ${s}`))
+    side.errors.push(...side.failover.filter((r) => r.error).map((r) => `failover: ${r.error}`))
+  } catch (e) {
+    side.errors.push(message(e))
+  } finally {
+    await cluster.stop()
+  }
+  return side
+}
+
+/** The `kafkadesk cluster` process itself: the parent of its broker processes. */
+function supervisorPid(cluster: ClusterTarget): number | undefined {
+  const b = cluster.brokers.values().next().value
+  if (!b) return undefined
+  const stat = readFileSync(`/proc/${b.pid}/stat`, 'utf8')
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+}
+
+export async function benchCluster(log: (s: string) => void): Promise<ClusterResults> {
+  const res: ClusterResults = {
+    settings: { brokers: CLUSTER_BROKERS, records: RECORDS, recordSize: RECORD_SIZE, partitions: PARTITIONS, replicationFactor: CLUSTER_BROKERS, failoverRounds: FAILOVER_ROUNDS },
+    errors: [],
+  }
+  try {
+    log('cluster: embedded single broker, acks=1 (for scale)')
+    res.singleAcks1 = await singleBrokerAcks1(log)
+  } catch (e) {
+    res.errors.push(`single broker acks=1: ${message(e)}`)
+  }
+  res.embedded = await benchSide('embedded', undefined, log)
+  // The same offered load for both: half the embedded RF=3 maximum.
+  res.settings.probeRate = res.embedded.probe?.rate
+  res.kafka = await benchSide('kafka', res.settings.probeRate, log)
+  return res
+}
