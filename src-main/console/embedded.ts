@@ -44,7 +44,7 @@ export class EmbeddedService {
   }
 
   status(): EmbeddedStatus {
-    const faults = new Map(this.cluster?.brokers.map((b) => [b.nodeId, { latencyMs: b.faults.latencyMs, dropRate: b.faults.dropRate, paused: b.faults.paused }]))
+    const faults = new Map(this.cluster?.brokers.map((b) => [b.nodeId, { latencyMs: b.faults.latencyMs, dropRate: b.faults.dropRate, paused: b.faults.paused, isolated: b.isolated }]))
     const brokers = this.cluster
       ? clusterStatus(this.cluster).brokers.map((b) => ({
           nodeId: b.nodeId,
@@ -201,12 +201,14 @@ export class EmbeddedService {
     return this.control(on ? 'isolate' : 'heal', nodeId)
   }
 
-  /** Injects faults into one running broker (latency, dropped connections, pause). */
+  /** Injects faults into one running broker (latency, dropped connections, pause, the network partition). */
   setFaults(nodeId: number, faults: Partial<BrokerFaults>): Promise<EmbeddedStatus> {
     return this.serial(async () => {
       const b = this.broker(nodeId)
       if (b.stopped) throw new ContractError('REFUSED', `broker ${nodeId} is not running`, 'nodeId')
-      b.setFaults(faults)
+      const { isolated, ...rest } = faults
+      if (isolated !== undefined) await controlBroker(this.cluster!, isolated ? 'isolate' : 'heal', nodeId)
+      if (Object.keys(rest).length) b.setFaults(rest)
       this.opts.broadcast?.emit('cluster.event', { type: 'broker', at: Date.now(), nodeId, state: 'running' })
       this.emit()
       return this.status()

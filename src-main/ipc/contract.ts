@@ -260,6 +260,8 @@ export const BrokerFaults = z.object({
   latencyMs: z.number().min(0).max(60_000),
   dropRate: z.number().min(0).max(1),
   paused: z.boolean(),
+  /** The network-partition fault (`kafkadesk broker isolate`): serving clients, cut off from the controller and its peers. */
+  isolated: z.boolean().optional(),
 })
 export type BrokerFaults = z.infer<typeof BrokerFaults>
 

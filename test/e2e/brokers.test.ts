@@ -2,6 +2,7 @@
 // real web mode with 3 broker processes. Each card shows its broker's PID; the Kill dialog names
 // the process and says what happens to the leaderships it holds, as the controller will do it;
 // after the kill the card shows the broker killed with no process, and Start brings a new one.
+// Isolate (Faults) cuts a broker off: it drops out of every ISR, and rejoins when healed.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { Kafka, logLevel } from 'kafkajs'
@@ -89,6 +90,29 @@ describe('broker cards of the embedded cluster (real broker processes, headless 
     const again = await pidOf(2)
     expect(again).not.toBe(pid)
     expect(alive(again)).toBe(true)
+    expect(e.pageErrors).toEqual([])
+  }, 90_000)
+
+  it('isolates a broker from its Faults panel: it drops out of every ISR while serving clients, and rejoins when healed', async () => {
+    const isr = async () => {
+      const admin = new Kafka({ clientId: 'e2e-brokers', brokers: [e.bootstrap.split(',')[0]!], logLevel: logLevel.NOTHING }).admin()
+      await admin.connect()
+      try {
+        return (await admin.fetchTopicMetadata({ topics: ['cards'] })).topics[0]!.partitions.map((p) => p.isr)
+      } finally {
+        await admin.disconnect()
+      }
+    }
+    const card = page.getByTestId('broker-3')
+    await card.locator('summary', { hasText: 'Faults' }).click()
+    await page.getByTestId('faults-isolate-3').click()
+    await expect.poll(() => page.getByTestId('broker-3-state').textContent(), { timeout: 10_000 }).toBe('isolated')
+    await expect.poll(async () => (await isr()).every((r) => !r.includes(3)), { timeout: 20_000 }).toBe(true)
+    await expect.poll(() => page.getByTestId('broker-3-pid').textContent(), { timeout: 10_000 }).toContain('leader of 0')
+    await e.shot('broker-isolated')
+    await page.getByTestId('faults-isolate-3').click()
+    await expect.poll(() => page.getByTestId('broker-3-state').textContent(), { timeout: 15_000 }).toBe('running')
+    await expect.poll(async () => (await isr()).every((r) => r.includes(3)), { timeout: 30_000 }).toBe(true)
     expect(e.pageErrors).toEqual([])
   }, 90_000)
 })

@@ -115,7 +115,7 @@ export const useConnectionsStore = defineStore('connections', () => {
   const brokerAction = (nodeId: number, action: 'start' | 'stop' | 'kill') =>
     embeddedAction(`${action} broker ${nodeId}`, () => api().call(`embedded.broker.${action}`, { nodeId }))
 
-  const setFaults = (nodeId: number, faults: { latencyMs?: number; dropRate?: number; paused?: boolean }) =>
+  const setFaults = (nodeId: number, faults: { latencyMs?: number; dropRate?: number; paused?: boolean; isolated?: boolean }) =>
     embeddedAction(`faults on broker ${nodeId}`, () => api().call('embedded.broker.faults', { nodeId, ...faults }))
 
   async function loadOverview() {
