@@ -108,6 +108,8 @@ for id in $(seq 1 "$brokers"); do
   fi
 done
 for p in "${fmt_pids[@]+"${fmt_pids[@]}"}"; do wait "$p"; done
+ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+echo "start-cluster.sh: storage formatted at $(ms_since "$t0") ms" >&2
 
 # The nodes' logs (also of nodes restarted later by cluster-node.sh) on our stderr.
 tail -q -n +1 -F "$dir"/node-*/server.log >&2 2>/dev/null &
@@ -146,6 +148,16 @@ done
 # Ready once every broker is in the cluster's Metadata (registered and unfenced) and the tool
 # got API versions from each of them, i.e. every broker serves clients.
 deadline=$(( $(date +%s) + ${KAFKA_START_TIMEOUT:-150} ))
+# First every client listener (cheap to probe), so the tool's JVM below does not compete for
+# the CPU with brokers still starting.
+for id in $(seq 1 "$brokers"); do
+  until (exec 3<>"/dev/tcp/127.0.0.1/${bports[$id]}") 2>/dev/null; do
+    bash "$here/cluster-node.sh" status "$id" --dir "$dir" >/dev/null || { echo "start-cluster.sh: node $id exited before listening" >&2; stop 1; }
+    (( $(date +%s) < deadline )) || { echo "start-cluster.sh: timed out waiting for port ${bports[$id]}" >&2; stop 1; }
+    sleep 0.2
+  done
+done
+echo "start-cluster.sh: every broker listening at $(ms_since "$t0") ms" >&2
 until (( $(bash "$here/kafka-run.sh" org.apache.kafka.tools.BrokerApiVersionsCommand \
           --bootstrap-server "$bootstrap" 2>/dev/null | grep -c ' (id: [0-9]* rack' || true) == brokers )); do
   for id in $(seq 1 "$brokers"); do
