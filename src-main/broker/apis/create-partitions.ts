@@ -78,7 +78,13 @@ export default defineApi({
       const o = outcome.get(name)!
       if (o instanceof KafkaError) return { name, errorCode: o.code, errorMessage: o.errorName === 'UNKNOWN_TOPIC_OR_PARTITION' ? null : o.message }
       if (!req.validateOnly) {
-        md.addPartitions(name, o)
+        try {
+          md.addPartitions(name, o)
+        } catch (e) {
+          // the controller refused the write (KAFKA_STORAGE_ERROR on a full disk): this topic only
+          if (!(e instanceof KafkaError)) throw e
+          return { name, errorCode: e.code, errorMessage: e.message }
+        }
         broker.log(`topic ${name} now has ${md.topics.get(name)!.partitions.length} partition(s)`)
       }
       return { name, errorCode: ErrorCode.NONE, errorMessage: null }

@@ -82,7 +82,14 @@ export default defineApi({
       if (!('partitions' in o)) return failed(name, o.code, o.message)
       let topicId: Buffer = randomBytes(16)
       if (!validateOnly) {
-        const created = md.createTopic(name, o.partitions, o.configs)
+        let created
+        try {
+          created = md.createTopic(name, o.partitions, o.configs)
+        } catch (e) {
+          // the controller refused the write (KAFKA_STORAGE_ERROR on a full disk): this topic only
+          if (!(e instanceof KafkaError)) throw e
+          return failed(name, e.code, e.message)
+        }
         topicId = Buffer.from(created.topicId, 'base64')
         broker.log(`created topic ${name} with ${o.partitions.length} partition(s)`)
       }

@@ -1,6 +1,6 @@
 import { defineApi, type RequestContext } from './registry'
 import { ErrorCode, KafkaError } from '../errors'
-import { createTopic } from '../controller/topics'
+import { createTopic, partitionLimits } from '../controller/topics'
 import type { TopicMetadata } from '../controller/metadata'
 
 const NO_OPERATIONS = -2147483648
@@ -28,13 +28,19 @@ export function topicEntry(t: TopicMetadata, liveBrokers: Set<number>) {
   }
 }
 
-/** Creates a topic a client asked for by name, as auto.create.topics.enable allows. */
+/**
+ * Creates a topic a client asked for by name, as auto.create.topics.enable allows. Kafka's broker
+ * sends such a creation to its controller as a CreateTopics, so the same partition limits hold
+ * (max.partitions.per.request, max.partitions): a Metadata request must not be a way around them.
+ */
 export function autoCreate(ctx: RequestContext, name: string): TopicMetadata {
   const b = ctx.broker
   return createTopic(
     b.metadata,
     { name, numPartitions: -1, replicationFactor: -1, configs: {} },
     { numPartitions: b.config.int('num.partitions'), replicationFactor: Math.min(b.config.int('default.replication.factor'), b.metadata.liveBrokerIds().length) },
+    false,
+    partitionLimits(b.config),
   ) as TopicMetadata
 }
 
