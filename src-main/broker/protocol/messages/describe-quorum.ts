@@ -38,7 +38,7 @@ export const DescribeQuorumResponse: MessageSpec = {
   flexibleVersions: '0+',
   fields: [
     { name: 'errorCode', type: 'int16', versions: '0+' },
-    { name: 'errorMessage', type: 'string', versions: '2+', nullableVersions: '2+', default: null },
+    { name: 'errorMessage', type: 'string', versions: '2+', nullableVersions: '2+' },
     {
       name: 'topics',
       type: '[]TopicData',
@@ -52,7 +52,7 @@ export const DescribeQuorumResponse: MessageSpec = {
           fields: [
             { name: 'partitionIndex', type: 'int32', versions: '0+' },
             { name: 'errorCode', type: 'int16', versions: '0+' },
-            { name: 'errorMessage', type: 'string', versions: '2+', nullableVersions: '2+', default: null },
+            { name: 'errorMessage', type: 'string', versions: '2+', nullableVersions: '2+' },
             { name: 'leaderId', type: 'int32', versions: '0+' },
             { name: 'leaderEpoch', type: 'int32', versions: '0+' },
             { name: 'highWatermark', type: 'int64', versions: '0+' },
