@@ -16,7 +16,7 @@ const patterns: { name: Route['name']; re: RegExp; keys: string[] }[] = [
   { name: 'groups', re: /^\/groups$/, keys: [] },
   { name: 'group', re: /^\/groups\/([^/]+)$/, keys: ['group'] },
   { name: 'throughput', re: /^\/throughput$/, keys: [] },
-  { name: 'brokers', re: /^\/brokers$/, keys: [] },
+  { name: 'brokers', re: /^\/brokers(?:\/([a-z-]+))?$/, keys: ['tab'] },
 ]
 
 export function parseHash(hash: string): Route {

@@ -53,6 +53,12 @@ export function formatTimestamp(ms: number | string | null | undefined): string 
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`
 }
 
+/** Wall-clock "13:04:05" (local), for "as of" marks on data that could not be refreshed. */
+export function formatClock(ms: number): string {
+  const d = new Date(ms)
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+}
+
 /** "3s ago", "5 min ago", "2 h ago", "4 d ago" relative to `now`. */
 export function formatAgo(ms: number, now: number = Date.now()): string {
   const s = Math.max(0, Math.round((now - ms) / 1000))

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
 import { api } from '../api/client'
 import { toApiError } from '../api/errors'
-import type { KeyDistribution, ThroughputSeries, TopicDescription, TopicSummary } from '../api/types'
+import type { KeyDistribution, ResponseOf, ThroughputSeries, TopicDescription, TopicSummary } from '../api/types'
 import { useConnectionsStore } from './connections'
 
 export const useTopicsStore = defineStore('topics', () => {
@@ -11,6 +11,12 @@ export const useTopicsStore = defineStore('topics', () => {
   const loading = ref(false)
   const error = ref<string | null>(null)
   const showInternal = ref(false)
+  /** When the list on screen was last refreshed; with `error` set, it is older than it looks. */
+  const loadedAt = ref<number | null>(null)
+  /** Figures (messages, size, retention) are fetched after the names: the list shows at once. */
+  const statsLoading = ref(false)
+  /** Brokers that did not answer for the figures; the topics they hold show none. */
+  const unavailable = ref<NonNullable<ResponseOf<'topics.list'>['unavailable']>>([])
 
   const detail = ref<TopicDescription | null>(null)
   const detailLoading = ref(false)
@@ -26,6 +32,8 @@ export const useTopicsStore = defineStore('topics', () => {
     () => {
       topics.value = []
       error.value = null
+      loadedAt.value = null
+      unavailable.value = []
       detail.value = null
       detailError.value = null
       keys.value = null
@@ -40,11 +48,35 @@ export const useTopicsStore = defineStore('topics', () => {
     try {
       const r = await api().call('topics.list', { connectionId, includeInternal: true, ...(search ? { search } : {}) })
       if (connectionId !== conn.activeId) return
-      topics.value = r.topics.sort((a, b) => a.name.localeCompare(b.name))
+      // Keep the figures of the last round until the new ones arrive.
+      const old = new Map(topics.value.map((t) => [t.name, t]))
+      topics.value = r.topics
+        .map((t) => {
+          const o = old.get(t.name)
+          return o ? { ...t, messages: o.messages, sizeBytes: o.sizeBytes, retentionMs: o.retentionMs, cleanupPolicy: o.cleanupPolicy } : t
+        })
+        .sort((a, b) => a.name.localeCompare(b.name))
+      loadedAt.value = Date.now()
+      void loadStats(connectionId, search)
     } catch (e) {
       if (connectionId === conn.activeId) error.value = toApiError(e).message
     } finally {
       loading.value = false
+    }
+  }
+
+  async function loadStats(connectionId: string, search?: string) {
+    statsLoading.value = true
+    try {
+      const r = await api().call('topics.list', { connectionId, includeInternal: true, withStats: true, ...(search ? { search } : {}) })
+      if (connectionId !== conn.activeId) return
+      const byName = new Map(r.topics.map((t) => [t.name, t]))
+      topics.value = topics.value.map((t) => byName.get(t.name) ?? t)
+      unavailable.value = r.unavailable ?? []
+    } catch (e) {
+      if (connectionId === conn.activeId) error.value = `Message counts and sizes could not be refreshed: ${toApiError(e).message}`
+    } finally {
+      statsLoading.value = false
     }
   }
 
@@ -79,6 +111,17 @@ export const useTopicsStore = defineStore('topics', () => {
     return r
   }
 
+  /** Deletes every record of the topic (DeleteRecords to the high watermark); the topic stays. */
+  async function purge(topic: string) {
+    const r = await api().call('topics.purge', { connectionId: conn.activeId, topic })
+    void load()
+    return r
+  }
+
+  function offsetRange(topic: string, partition?: number, timestamp?: number) {
+    return api().call('messages.offsetRange', { connectionId: conn.activeId, topic, ...(partition !== undefined ? { partition } : {}), ...(timestamp !== undefined ? { timestamp } : {}) })
+  }
+
   function addPartitions(topic: string, totalCount: number, validateOnly: boolean) {
     return api().call('topics.addPartitions', { connectionId: conn.activeId, topic, totalCount, validateOnly })
   }
@@ -99,5 +142,5 @@ export const useTopicsStore = defineStore('topics', () => {
     return api().call('throughput.series', { connectionId: conn.activeId, topic, byPartition, ...(from !== undefined ? { from } : {}) })
   }
 
-  return { topics, loading, error, showInternal, detail, detailLoading, detailError, keys, keysLoading, keysError, load, describe, create, remove, addPartitions, loadKeys, throughput }
+  return { topics, loading, error, showInternal, loadedAt, statsLoading, unavailable, purge, offsetRange, detail, detailLoading, detailError, keys, keysLoading, keysError, load, describe, create, remove, addPartitions, loadKeys, throughput }
 })
