@@ -7,6 +7,7 @@ import { startBroker } from './broker'
 import { WireClient } from '../broker/fuzz/wire-client'
 import { startHealthyClient, type HealthyStats } from '../broker/fuzz/healthy-client'
 import { CODECS, batchAround, bomb, type CodecName } from '../broker/records/bombs'
+import { brokerProcessOf } from '../broker/fuzz/process-memory'
 
 const PHASE_MS = 5000
 
@@ -57,13 +58,16 @@ export async function benchHostile(log: (s: string) => void): Promise<HostileRes
     const topic = (name: string) => ({ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] })
     await setup.request(19, 7, { topics: [topic('healthy'), topic('bombs')], timeoutMs: 5000, validateOnly: false })
     setup.close()
+    // RSS of the broker process that decodes and decompresses the requests, not of the
+    // `kafkadesk cluster` supervisor above it.
+    const pid = brokerProcessOf(broker.brokerPid)
 
     log('hostile: baseline (healthy client alone)')
-    res.phases.push(await phase('baseline, healthy client alone', broker.bootstrap, broker.brokerPid))
+    res.phases.push(await phase('baseline, healthy client alone', broker.bootstrap, pid))
 
     const bombs = (Object.keys(CODECS) as CodecName[]).map((c) => batchAround(CODECS[c], bomb(c)))
     log(`hostile: compression bombs (${bombs.map((b) => `${(b.length / 1024).toFixed(0)} KiB`).join(', ')} → 240 MiB–1 GiB each)`)
-    res.phases.push(await phase('bombs of gzip/snappy/lz4/zstd', broker.bootstrap, broker.brokerPid, async (until, refusals) => {
+    res.phases.push(await phase('bombs of gzip/snappy/lz4/zstd', broker.bootstrap, pid, async (until, refusals) => {
       const c = await WireClient.connect(h, p)
       let n = 0
       while (performance.now() < until) {
@@ -80,7 +84,7 @@ export async function benchHostile(log: (s: string) => void): Promise<HostileRes
     log('hostile: oversized frames (2 GiB declared; 64 MiB of garbage sent whole)')
     const garbage = Buffer.alloc(4 + 64 * 1024 * 1024, 0x41)
     garbage.writeInt32BE(64 * 1024 * 1024, 0)
-    res.phases.push(await phase('oversized frames', broker.bootstrap, broker.brokerPid, async (until, refusals) => {
+    res.phases.push(await phase('oversized frames', broker.bootstrap, pid, async (until, refusals) => {
       let n = 0
       while (performance.now() < until) {
         const c = await WireClient.connect(h, p)

@@ -1,10 +1,10 @@
 // Wire fuzzer: seeded random and mutated requests of every API the broker lists, sent by hostile
 // connections to the embedded broker running as its own process (the built CLI), while a healthy
 // client keeps doing ApiVersions/Metadata/Produce/Fetch round trips.
-// Asserts: the process never exits, never stops answering for over 1 s, its RSS stays bounded
-// and the healthy client never fails. KAFKADESK_FUZZ_SEED replays a run; KAFKADESK_FUZZ_MS sets its length.
+// Asserts: the broker process never exits, never stops answering for over 1 s, its RSS (and the
+// supervisor's, which hosts the controller) stays bounded and the healthy client never fails. KAFKADESK_FUZZ_SEED replays a run; KAFKADESK_FUZZ_MS sets its length.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEmbedded, type EmbeddedProcess } from '../helpers/embedded'
@@ -13,19 +13,18 @@ import { startHealthyClient } from './fuzz/healthy-client'
 import { mutate, randomFrame, rng, validFrame, type ApiRange } from './fuzz/mutate'
 import { CODECS, batchAround, bomb, type CodecName } from './records/bombs'
 import { encodeRequest } from './fuzz/wire-client'
+import { alive, brokerPid, rssMiB } from './fuzz/process-memory'
 
 const SEED = Number(process.env.KAFKADESK_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31))
 const DURATION_MS = Number(process.env.KAFKADESK_FUZZ_MS ?? 60_000)
 const HOSTILE_CONNECTIONS = 3
-const RSS_BOUND_MIB = 1024
+/** The broker process: where every request is decoded, decompressed and answered. */
+const RSS_BOUND_MIB = 512
+/** The supervisor and its controller: fuzzed admin requests reach it as metadata commands. */
+const SUPERVISOR_RSS_BOUND_MIB = 384
 
 let broker: EmbeddedProcess
 const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-fuzz-'))
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return m ? Number(m[1]) / 1024 : NaN
-}
 
 beforeAll(async () => {
   // Partition bounds keep fuzzed CreateTopics from filling the disk: what is fuzzed is the
@@ -47,7 +46,9 @@ async function exchange(c: WireClient, frame: Buffer, id: number): Promise<void>
 describe('wire fuzzer', () => {
   it(`survives seeded random and mutated requests of every API (seed ${SEED})`, async () => {
     console.log(`fuzz seed ${SEED} (replay with KAFKADESK_FUZZ_SEED=${SEED}), ${DURATION_MS} ms`)
-    const pid = broker.child.pid!
+    const pid = brokerPid(broker)
+    const supervisor = broker.child.pid!
+    const up = () => broker.child.exitCode === null && alive(pid)
     const probe = await WireClient.connect(broker.host, broker.port)
     const versions = await probe.request<{ apiKeys: ApiRange[] }>(18, 3, { clientSoftwareName: 'fuzz', clientSoftwareVersion: '1' })
     const apis = versions.apiKeys
@@ -57,8 +58,11 @@ describe('wire fuzzer', () => {
 
     const healthy = await startHealthyClient(broker.host, broker.port, 'healthy', 20)
     let maxRss = rssMiB(pid)
+    let maxSupervisorRss = rssMiB(supervisor)
     const sampler = setInterval(() => {
-      if (broker.child.exitCode === null) maxRss = Math.max(maxRss, rssMiB(pid))
+      if (!up()) return
+      maxRss = Math.max(maxRss, rssMiB(pid))
+      maxSupervisorRss = Math.max(maxSupervisorRss, rssMiB(supervisor))
     }, 250)
     const perApi = new Map<number, number>()
     let sent = 0
@@ -68,7 +72,7 @@ describe('wire fuzzer', () => {
       const r = rng(SEED + index * 7919)
       let c = await WireClient.connect(broker.host, broker.port)
       let id = 1
-      while (performance.now() < until && broker.child.exitCode === null) {
+      while (performance.now() < until && up()) {
         if (c.closed) {
           closes++
           c = await WireClient.connect(broker.host, broker.port)
@@ -102,14 +106,16 @@ describe('wire fuzzer', () => {
 
     const served = apis.map((a) => `${a.apiKey}:${perApi.get(a.apiKey) ?? 0}`).join(' ')
     console.log(`fuzz: ${sent} requests (seed ${SEED}), ${closes} connections closed by the broker; per API key ${served}`)
-    console.log(`fuzz: healthy client ${stats.count} round trips, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms, longest wait ${stats.longestWaitMs.toFixed(0)} ms; broker max RSS ${maxRss.toFixed(0)} MiB`)
+    console.log(`fuzz: healthy client ${stats.count} round trips, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms, longest wait ${stats.longestWaitMs.toFixed(0)} ms; broker process max RSS ${maxRss.toFixed(0)} MiB, supervisor ${maxSupervisorRss.toFixed(0)} MiB`)
 
     expect(broker.child.exitCode).toBeNull()
     expect(broker.child.signalCode).toBeNull()
+    expect(alive(pid), `broker process ${pid}`).toBe(true)
     for (const a of apis) expect(perApi.get(a.apiKey) ?? 0, `API ${a.apiKey}`).toBeGreaterThan(0)
     expect(stats.failures).toEqual([])
     expect(stats.longestWaitMs).toBeLessThan(1000)
     expect(maxRss).toBeLessThan(RSS_BOUND_MIB)
+    expect(maxSupervisorRss).toBeLessThan(SUPERVISOR_RSS_BOUND_MIB)
     // Still serving after it all.
     const after = await WireClient.connect(broker.host, broker.port)
     expect((await after.request<{ errorCode: number }>(18, 3, { clientSoftwareName: 'fuzz', clientSoftwareVersion: '1' })).errorCode).toBe(0)
