@@ -44,8 +44,9 @@ async function cluster(args: string[]): Promise<void> {
   }
   const dataDir = resolve(values['data-dir'] ?? join(userDataDir(), 'cluster'))
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
-  const c = new ProcessCluster({ brokers, port, dataDir, configs, log })
+  let c: ProcessCluster
   try {
+    c = new ProcessCluster({ brokers, port, dataDir, configs, log })
     await c.start()
   } catch (e) {
     log(`failed to start: ${(e as Error).message}`)

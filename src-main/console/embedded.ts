@@ -116,7 +116,15 @@ export class EmbeddedService {
       if (this.state === 'running') return this.status()
       const n = brokers ?? this.opts.brokers ?? 1
       mkdirSync(this.opts.dataDir, { recursive: true })
-      const cluster = new ProcessCluster({ brokers: n, port: this.opts.port ?? 0, dataDir: this.opts.dataDir, configs: this.opts.configs, log: this.opts.log ?? (() => {}) }, this.opts.spawner)
+      let cluster: ProcessCluster
+      try {
+        cluster = new ProcessCluster({ brokers: n, port: this.opts.port ?? 0, dataDir: this.opts.dataDir, configs: this.opts.configs, log: this.opts.log ?? (() => {}) }, this.opts.spawner)
+      } catch (e) {
+        this.state = 'error'
+        this.error = (e as Error).message
+        this.emit()
+        throw new ContractError('CONFLICT', `the embedded cluster did not start: ${(e as Error).message}`)
+      }
       this.cluster = cluster
       cluster.onBrokerChange = (id) => this.brokerChanged(id)
       // Fencing, leaders and ISRs are the controller's: the status follows its records (writes are rare; emitSoon batches them).

@@ -3,7 +3,7 @@
 // 127.0.0.1 whose port is written, with the supervisor's PID, to <dataDir>/supervisor.json
 // (removed on a clean stop). One request a connection: {op, nodeId?} → {ok, status} | {error}.
 import { createServer, type Server } from 'node:net'
-import { rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { onLines, sendLine } from './rpc'
 import type { ProcessCluster } from './supervisor'
@@ -13,6 +13,27 @@ export const CONTROL_FILE = 'supervisor.json'
 export interface ControlFile {
   pid: number
   port: number
+}
+
+/**
+ * Refuses a second supervisor on a data dir whose supervisor is alive: two controllers would
+ * write one metadata log and two brokers of the same id one partition log. A control file left
+ * by a supervisor that was killed names a dead process and is taken over.
+ */
+export function assertNoLiveSupervisor(dataDir: string): void {
+  let ctl: ControlFile
+  try {
+    ctl = JSON.parse(readFileSync(join(dataDir, CONTROL_FILE), 'utf8')) as ControlFile
+  } catch {
+    return
+  }
+  if (!Number.isInteger(ctl.pid) || ctl.pid === process.pid) return
+  try {
+    process.kill(ctl.pid, 0)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return
+  }
+  throw new Error(`the cluster in ${dataDir} is already running (supervisor pid ${ctl.pid}); stop it first, or use another data dir`)
 }
 
 export interface BrokerStatus {

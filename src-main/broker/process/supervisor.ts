@@ -9,7 +9,7 @@ import { noFaults, validateFaults, type Faults } from '../server/faults'
 import type { ClientActivity } from '../broker'
 import { QuorumController } from '../controller/quorum-controller'
 import { ControllerServer } from './controller-server'
-import { ControlServer } from './control-server'
+import { ControlServer, assertNoLiveSupervisor } from './control-server'
 import { nodeSpawner, type BrokerChild, type BrokerSpawner } from './spawner'
 import type { ClusterOptions } from '../cluster'
 
@@ -157,6 +157,8 @@ export class ProcessCluster {
     spawner: BrokerSpawner = nodeSpawner,
   ) {
     this.spawner = spawner
+    // Before the controller opens the metadata log: a second supervisor must not write to it.
+    assertNoLiveSupervisor(options.dataDir)
     this.controller = new QuorumController({ dataDir: options.dataDir, configs: options.configs, log: options.log })
     this.server = new ControllerServer(this.controller)
     this.control = new ControlServer(this)
