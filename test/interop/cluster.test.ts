@@ -202,6 +202,18 @@ describe(`a 3-broker cluster (${process.env.KAFKADESK_TARGET === 'kafka' ? 'Apac
     }, SLOW, 1000)
     // With auto.leader.rebalance.enable=false, leadership stays where the failover put it.
     for (const r of up) expect(r.leader).not.toBe(victim)
+    // The restarted broker tells clients the same as the others again.
+    await eventually(async () => {
+      const views = []
+      for (const id of IDS) {
+        const v = await metadataFrom(cluster.brokers.get(id)!.address, spread)
+        expect(v.answeredBy).toBe(id)
+        views.push(v.partitions)
+      }
+      expect(views[1]).toEqual(views[0])
+      expect(views[2]).toEqual(views[0])
+      expect(views[0]!.map((p) => [p.leader, p.isr])).toEqual(up.map((r) => [r.leader, r.isr]))
+    }, 30_000, 500)
   })
 
   it('kafka-leader-election --election-type preferred gives leadership back to the preferred replicas, which hold every record', async () => {
