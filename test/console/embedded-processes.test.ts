@@ -3,7 +3,8 @@
 // UI calls them) each broker shows its PID and state; Kill is a kill -9 of that process, after
 // which the broker is reported killed and fenced, and exactly the leaderships the status called
 // movable move; a broker killed from a terminal is reported too; `kafkadesk cluster status` on
-// the console's data dir sees the same processes; Start brings a broker back as a new process.
+// the console's data dir sees the same processes (and `kafkadesk cluster` on it is refused);
+// Start brings a broker back as a new process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { startHarness, uniqueName, waitFor, type Harness } from './setup'
@@ -91,6 +92,11 @@ describe.skipIf(!embedded)('the console embedded cluster as broker processes', (
     expect(r.stdout).toMatch(new RegExp(`broker 1 {2}running {2}pid ${b1.pid} `))
     expect(r.stdout).toMatch(/broker 2 {2}killed .*pid -/)
     expect(r.stdout).toMatch(/broker 3 {2}killed .*pid -/)
+
+    // `kafkadesk cluster` on the same data dir is refused: one controller per metadata log.
+    const second = await run(process.execPath, [join(repoRoot, 'out', 'cli', 'kafkadesk.js'), 'cluster', '--port', '0', '--data-dir', dataDir], { timeoutMs: 30_000 })
+    expect(second.code).toBe(1)
+    expect(second.stderr).toContain(`is already running (supervisor pid ${process.pid})`)
   })
 
   it('starts killed brokers again as new processes and stops one with a controlled shutdown', async () => {
