@@ -128,14 +128,25 @@ export class LeaderEpochCache {
     // partitions writes 50,000 checkpoints when it starts, and a rename costs ~5x an in-place
     // write. One write from offset 0 is not torn by a process crash, and until the ftruncate an
     // older, longer tail is ignored by readCheckpoint (it reads only the count line's entries).
-    const fd = openSync(this.file, constants.O_RDWR | constants.O_CREAT, 0o600)
+    // A write the disk refuses (full) must not undo a leadership the controller has already
+    // recorded: the cache in memory stays right, and the next flush writes the whole of it again.
+    // Until then a restart finds the previous checkpoint, as after a crash before this write.
     try {
-      writeFully(fd, body, 0, this.file)
-      ftruncateSync(fd, body.length)
-    } finally {
-      closeSync(fd)
+      const fd = openSync(this.file, constants.O_RDWR | constants.O_CREAT, 0o600)
+      try {
+        writeFully(fd, body, 0, this.file)
+        ftruncateSync(fd, body.length)
+      } finally {
+        closeSync(fd)
+      }
+      this.unwritten = null
+    } catch (e) {
+      this.unwritten = e as Error
     }
   }
+
+  /** Why the latest entries are not on disk (the last flush failed), or null. */
+  unwritten: Error | null = null
 }
 
 function readCheckpoint(file: string): EpochEntry[] | null {
