@@ -22,6 +22,8 @@ export interface DecodeOptions {
   keyDecoding: Decoding
   valueDecoding: Decoding
   includeRaw?: boolean
+  /** Leave the parsed JSON out of JSON keys/values (the text carries it). */
+  omitJson?: boolean
 }
 
 /** Loads the registry schemas a set of records refers to (Avro decoding is synchronous). */
@@ -49,8 +51,8 @@ export function toMessage(s: Session, topic: string, partition: number, r: RawRe
     partition,
     offset: r.offset,
     timestamp: r.timestamp,
-    key: decode(r.key, o.keyDecoding, schemas),
-    value: decode(r.value, o.valueDecoding, schemas),
+    key: decode(r.key, o.keyDecoding, schemas, !o.omitJson),
+    value: decode(r.value, o.valueDecoding, schemas, !o.omitJson),
     headers: r.headers.map((h) => ({ key: h.key, value: h.value ? h.value.toString('utf8') : null })),
   }
   if (o.includeRaw) {
@@ -117,6 +119,12 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>):
   if (all.length > req.limit) all = pos.type === 'latest' ? all.slice(all.length - req.limit) : all.slice(0, req.limit)
   await loadSchemas(s, all.map((x) => x.rec), req)
   const messages = all.map((x) => toMessage(s, req.topic, x.partition, x.rec, req))
+  if (req.omitJson)
+    for (const m of messages) {
+      // Avro keeps its decoded value in `json` too; its text is that value as JSON.
+      if (m.key?.json !== undefined) m.key = { ...m.key, json: undefined }
+      if (m.value?.json !== undefined) m.value = { ...m.value, json: undefined }
+    }
   const lastIncluded = new Map<number, number>()
   for (const m of messages) lastIncluded.set(m.partition, Math.max(lastIncluded.get(m.partition) ?? -1, m.offset))
   const res: ResponseOf<'messages.read'> = {
