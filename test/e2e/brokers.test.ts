@@ -2,7 +2,8 @@
 // real web mode with 3 broker processes. Each card shows its broker's PID; the Kill dialog names
 // the process and says what happens to the leaderships it holds, as the controller will do it;
 // after the kill the card shows the broker killed with no process, and Start brings a new one.
-// Isolate (Faults) cuts a broker off: it drops out of every ISR, and rejoins when healed.
+// Isolate (Faults) cuts a broker off: it drops out of every ISR, and rejoins when healed. The
+// Overview's brokers table shows the same PIDs and states.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { Kafka, logLevel } from 'kafkajs'
@@ -46,6 +47,11 @@ describe('broker cards of the embedded cluster (real broker processes, headless 
       expect(alive(pid)).toBe(true)
     }
     expect(new Set([await pidOf(1), await pidOf(2), await pidOf(3)]).size).toBe(3)
+    // The Overview's brokers table shows the same processes.
+    const pid1 = await pidOf(1)
+    await go(page, '/overview')
+    await expect.poll(() => page.getByTestId('overview-process-1').textContent()).toMatch(new RegExp(`${pid1}\\s*running`))
+    await go(page, '/connections')
   })
 
   it('kills a broker from its card: the dialog tells what happens to its leaderships, the card shows it killed, Start brings a new process', async () => {
@@ -84,6 +90,11 @@ describe('broker cards of the embedded cluster (real broker processes, headless 
     expect(await page.getByTestId('broker-2-pid').textContent()).toContain('no process')
     await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false)
     await e.shot('broker-killed')
+    await go(page, '/overview')
+    await page.getByRole('button', { name: 'Refresh' }).click()
+    await expect.poll(() => page.getByTestId('overview-process-2').textContent(), { timeout: 10_000 }).toContain('killed')
+    await e.shot('overview-broker-killed')
+    await go(page, '/connections')
 
     await page.getByTestId('broker-2').getByRole('button', { name: 'Start' }).click()
     await expect.poll(() => page.getByTestId('broker-2-state').textContent(), { timeout: 30_000 }).toBe('running')
