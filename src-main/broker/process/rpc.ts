@@ -7,18 +7,25 @@ export function sendLine(socket: Socket, msg: unknown): void {
   if (!socket.destroyed) socket.write(`${JSON.stringify(msg)}\n`)
 }
 
-/** Calls `fn` with every JSON line that arrives on the socket. */
+/**
+ * Calls `fn` with every JSON line that arrives on the socket. Only the new chunk is searched for
+ * the end of a line: a 10 MB line (50,000 partition changes) arrives in ~160 chunks, and
+ * searching the whole buffer after each made reading it quadratic.
+ */
 export function onLines(socket: Socket, fn: (msg: Record<string, unknown>) => void): void {
-  let buf = ''
+  let parts: string[] = []
   socket.setEncoding('utf8')
   socket.on('data', (d: string) => {
-    buf += d
+    let from = 0
     let nl: number
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl)
-      buf = buf.slice(nl + 1)
+    while ((nl = d.indexOf('\n', from)) >= 0) {
+      parts.push(d.slice(from, nl))
+      const line = parts.join('')
+      parts = []
+      from = nl + 1
       if (line) fn(JSON.parse(line) as Record<string, unknown>)
     }
+    if (from < d.length) parts.push(d.slice(from))
   })
 }
 

@@ -11,15 +11,23 @@ const { workerData } = require('node:worker_threads')
 const net = require('node:net')
 const { port, host, controllerPort, flag } = workerData
 const state = new Int32Array(flag)
-let buf = ''
+let parts = []
 const socket = net.createConnection({ host, port: controllerPort })
 socket.setNoDelay(true)
 socket.setEncoding('utf8')
 const done = (msg) => { port.postMessage(msg); Atomics.store(state, 0, 1); Atomics.notify(state, 0) }
 socket.on('data', (d) => {
-  buf += d
+  // only the new chunk is searched for a line's end: a 10 MB answer comes in ~160 chunks
+  let from = 0
   let nl
-  while ((nl = buf.indexOf('\\n')) >= 0) { const line = buf.slice(0, nl); buf = buf.slice(nl + 1); if (line) done(JSON.parse(line)) }
+  while ((nl = d.indexOf('\\n', from)) >= 0) {
+    parts.push(d.slice(from, nl))
+    const line = parts.join('')
+    parts = []
+    from = nl + 1
+    if (line) done(JSON.parse(line))
+  }
+  if (from < d.length) parts.push(d.slice(from))
 })
 socket.on('error', (e) => done({ error: { code: 'NOT_CONTROLLER', message: 'controller unreachable: ' + e.message } }))
 socket.on('close', () => done({ error: { code: 'NOT_CONTROLLER', message: 'controller connection closed' } }))
