@@ -4,10 +4,11 @@
 // replica.lag.time.max.ms and comes back once it has caught up, a follower killed with kill -9
 // rejoins after `kafkadesk broker start`, acks=all is refused with NOT_ENOUGH_REPLICAS while two
 // brokers are down without losing anything acknowledged, and consumers never see records beyond
-// the high watermark.
+// the high watermark. KAFKADESK_REPLICATION_LOG=FILE writes the Java consumer's and the cluster's
+// logs there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kafka, logLevel, type Admin } from 'kafkajs'
@@ -195,6 +196,41 @@ describe('follower replication on three broker processes', () => {
     expect(records.map((r) => r.value)).toEqual([...Array.from({ length: 50 }, (_, i) => `a${i}`), ...Array.from({ length: 50 }, (_, i) => `b${i}`)])
     await producer.disconnect()
   }, 90_000)
+
+  it('keeps a Java consumer reading across a kill -9 of the leader (it checks its position with OffsetForLeaderEpoch)', async () => {
+    // Assigned, not in a group: what is tested is the fetch path across the leader change.
+    const topic = 'java-failover'
+    await withAdmin((a) => a.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true }))
+    await eventually(async () => expect(await isr(topic, 0)).toEqual([1, 2, 3]), 15_000)
+    const before = Array.from({ length: 50 }, (_, i) => `a${i}`)
+    const after = Array.from({ length: 50 }, (_, i) => `b${i}`)
+    const producer = kafka([2, 3]).producer({ idempotent: true, maxInFlightRequests: 1 })
+    await producer.connect()
+    await producer.send({ topic, acks: -1, messages: before.map((value) => ({ partition: 0, value })) })
+    const consumer = spawn('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-console-consumer'), '--bootstrap-server', address(2), '--topic', topic, '--partition', '0', '--offset', 'earliest', '--max-messages', '100', '--timeout-ms', '60000'], { cwd: repoRoot })
+    const lines: string[] = []
+    let stderr = ''
+    consumer.stdout.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter((l) => l !== '')))
+    consumer.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    const exited = new Promise<number | null>((r) => consumer.once('exit', r))
+    let killed = false
+    try {
+      await eventually(async () => expect(lines.length).toBe(50), 60_000, 100)
+      process.kill(brokers.get(1)!.pid, 'SIGKILL')
+      killed = true
+      await producer.send({ topic, acks: -1, messages: after.map((value) => ({ partition: 0, value })) })
+      expect(await exited).toBe(0)
+    } finally {
+      consumer.kill('SIGKILL')
+      await producer.disconnect()
+      if (killed) restart(1)
+    }
+    if (process.env.KAFKADESK_REPLICATION_LOG) writeFileSync(process.env.KAFKADESK_REPLICATION_LOG, `${stderr}\n--- cluster ---\n${cluster.stderr()}`)
+    expect(lines).toEqual([...before, ...after])
+    expect(stderr).toContain('Processed a total of 100 messages')
+    expect(stderr).not.toMatch(/[Tt]runcation detected/)
+    await eventually(async () => expect(await isr(topic, 0)).toEqual([1, 2, 3]), 20_000)
+  }, 120_000)
 
   it('refuses acks=all with NOT_ENOUGH_REPLICAS while two brokers are down, then goes on, losing nothing acknowledged', async () => {
     const topic = 'two-down'
