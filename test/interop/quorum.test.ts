@@ -119,6 +119,34 @@ describe('kafka-metadata-quorum', () => {
     }
   }, 90_000)
 
+  type Replica = { replicaId: number; lastFetchTimestamp: number | bigint }
+
+  it('answers DescribeQuorum v0, v1 and v2 alike, with the fetch timestamps from v1', async () => {
+    const c = await RawClient.connect(address(1))
+    try {
+      const answers = []
+      for (const v of [0, 1, 2]) {
+        const r = await c.request(55, v, { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] })
+        expect(r.errorCode).toBe(0)
+        const p = (r.topics as { topicName: string; partitions: Record<string, unknown>[] }[])[0]!
+        expect(p.topicName).toBe('__cluster_metadata')
+        answers.push(p.partitions[0]! as { leaderId: number; currentVoters: Replica[]; observers: Replica[] })
+      }
+      expect(new Set(answers.map((a) => a.leaderId)).size).toBe(1)
+      // v0 carries no timestamps (the decoder fills Kafka's default, -1); from v1 the replicas that fetch have one.
+      const stamps = (a: (typeof answers)[number]) => [...a.currentVoters, ...a.observers].map((r) => Number(r.lastFetchTimestamp))
+      expect(stamps(answers[0]!).every((t) => t === -1)).toBe(true)
+      expect(stamps(answers[1]!).some((t) => t > 0)).toBe(true)
+      expect(answers[2]!.currentVoters.map((r) => r.replicaId)).toContain(answers[2]!.leaderId)
+      // Anything but __cluster_metadata-0 gets UNKNOWN_TOPIC_OR_PARTITION on each partition it names.
+      const bad = await c.request(55, 2, { topics: [{ topicName: 'other', partitions: [{ partitionIndex: 0 }, { partitionIndex: 1 }] }] })
+      expect(bad.errorCode).toBe(0)
+      expect((bad.topics as { topicName: string; partitions: { partitionIndex: number; errorCode: number }[] }[]).map((t) => [t.topicName, t.partitions.map((p) => [p.partitionIndex, p.errorCode])])).toEqual([['other', [[0, 3], [1, 3]]]])
+    } finally {
+      c.close()
+    }
+  })
+
   it('DescribeCluster names a live broker as the controller, from every broker', async () => {
     for (const id of ids) {
       const admin = new Kafka({ clientId: 'quorum', brokers: [address(id)], logLevel: logLevel.NOTHING }).admin()

@@ -46,9 +46,20 @@ export default defineApi({
   minVersion: 0,
   maxVersion: 2,
   async handle(req: Request, ctx) {
-    // As KafkaRaftClient: anything but exactly __cluster_metadata-0 is an invalid request.
+    // As KafkaRaftClient: a request naming anything but exactly __cluster_metadata-0 gets
+    // UNKNOWN_TOPIC_OR_PARTITION on every partition it names.
     const valid = req.topics.length === 1 && req.topics[0]!.topicName === METADATA_TOPIC && req.topics[0]!.partitions.length === 1 && req.topics[0]!.partitions[0]!.partitionIndex === 0
-    if (!valid) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `DescribeQuorum names only ${METADATA_TOPIC}-0`, topics: [], nodes: [] }
+    if (!valid) {
+      return {
+        errorCode: ErrorCode.NONE,
+        errorMessage: null,
+        topics: req.topics.map((t) => ({
+          topicName: t.topicName,
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'This server does not host this topic-partition.', leaderId: 0, leaderEpoch: 0, highWatermark: 0, currentVoters: [], observers: [] })),
+        })),
+        nodes: [],
+      }
+    }
     const md = ctx.broker.metadata
     const source = quorumSource(md)
     if (!source) {
