@@ -5,6 +5,7 @@ import { ContractError } from '../ipc/contract'
 import type { Session } from './connections'
 import { ApiKey, RawPool, kafkaErrorName } from './raw-client'
 import { readRecordSet, type RawRecord } from './records'
+import type { Operation } from './operations'
 import { topicMetadata } from './topics'
 
 export interface FetchResult {
@@ -124,11 +125,14 @@ export class Fetcher {
   }
 
   /** Reads [start, end) of one partition, at most `limit` records. */
-  async readRange(partition: number, start: number, end: number, limit: number): Promise<{ records: RawRecord[]; next: number }> {
+  async readRange(partition: number, start: number, end: number, limit: number, op?: Operation): Promise<{ records: RawRecord[]; next: number }> {
     const records: RawRecord[] = []
     let offset = start
     while (records.length < limit && offset < end) {
+      op?.check()
+      const before = records.length
       const r = (await this.fetch([{ partition, offset }], { maxRecords: limit - records.length })).get(partition)
+      op?.check()
       if (!r) break
       if (r.records.length === 0) {
         if (r.next > offset) {
@@ -146,6 +150,7 @@ export class Fetcher {
         records.push(rec)
       }
       offset = Math.max(r.next, records.length ? records[records.length - 1]!.offset + 1 : offset)
+      op?.advance(records.length - before)
     }
     const last = records[records.length - 1]
     return { records, next: last ? last.offset + 1 : offset }

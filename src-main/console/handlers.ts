@@ -17,6 +17,7 @@ import { FileSecrets, SafeStorageSecrets, type SafeStorageLike, type SecretStore
 import { Throughput } from './throughput'
 import { addPartitions, createTopic, deleteTopics, describeTopic, listTopics, offsetRange, purgeTopic } from './topics'
 import { describeLogDirs } from './log-dirs'
+import { Operations } from './operations'
 
 export interface ConsoleOptions {
   /** The user's data dir: connections, secrets (web mode), lag history, embedded cluster data. */
@@ -95,6 +96,7 @@ export function createConsole(opts: ConsoleOptions): ConsoleApp {
   const lagHistory = new LagHistory(opts.dataDir)
   const throughput = new Throughput(session, broadcast, opts.throughputIntervalMs)
   const searches = new Searches()
+  const operations = new Operations()
   const tails = new Tails()
 
   const openSessions = async () => {
@@ -164,12 +166,13 @@ export function createConsole(opts: ConsoleOptions): ConsoleApp {
     'brokers.logDirs': async (req) => describeLogDirs(await session(req.connectionId)),
     'messages.offsetRange': async (req) => offsetRange(await session(req.connectionId), req),
 
-    'messages.read': async (req) => readMessages(await session(req.connectionId), req),
+    'messages.read': async (req, ctx) => readMessages(await session(req.connectionId), req, { ops: operations, sink: ctx.sink }),
     'messages.search': async (req, ctx) => searches.search(await session(req.connectionId), req, ctx.sink),
     'messages.searchCancel': async (req) => ({ cancelled: searches.cancel(req.searchId) }),
     'messages.tailStart': async (req, ctx) => tails.start(await session(req.connectionId), req, ctx.sink, ctx.clientId),
     'messages.tailStop': async (req) => ({ stopped: tails.stop(req.tailId) }),
-    'messages.export': (req) => exportRequest(session, req),
+    'messages.export': (req, ctx) => exportRequest(session, req, { ops: operations, sink: ctx.sink }),
+    'operations.cancel': async (req) => ({ cancelled: operations.cancel(req.opId) }),
 
     'produce.send': async (req) => produceSend(await session(req.connectionId), req),
     'produce.batch': async (req) => produceBatch(await session(req.connectionId), req),

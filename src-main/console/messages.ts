@@ -15,6 +15,7 @@ import { rawAuthFor, type Session } from './connections'
 import { confluentSchemaId, decode } from './decoders'
 import { Fetcher } from './fetcher'
 import { RawPool } from './raw-client'
+import type { Operation, Operations } from './operations'
 import type { RawRecord } from './records'
 import { offsetsForTimestamp, partitionOffsets, topicMetadata } from './topics'
 
@@ -67,7 +68,13 @@ const byTime = (a: { timestamp: number; partition: number; offset: number }, b: 
 
 type Unavailable = NonNullable<ResponseOf<'messages.read'>['unavailable']>[number]
 
-export async function readMessages(s: Session, req: RequestOf<'messages.read'>): Promise<ResponseOf<'messages.read'>> {
+/** Where a named read (opId) reports progress and is registered for cancel. */
+export interface OpContext {
+  ops: Operations
+  sink: EventSink
+}
+
+export async function readMessages(s: Session, req: RequestOf<'messages.read'>, opCtx?: OpContext): Promise<ResponseOf<'messages.read'>> {
   // A partition whose leader is down is reported, not fatal: the others are still readable.
   const [meta, offsets] = await Promise.all([topicMetadata(s, req.topic), partitionOffsets(s, req.topic, true)])
   const leaders = new Map(meta.partitions.map((p) => [p.partitionId, p.leader]))
@@ -100,18 +107,27 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>):
     else if (!starts.has(p)) starts.set(p, high)
   }
 
-  const read = await Promise.all(
-    parts.map(async (p) => {
-      const start = starts.get(p)!
-      try {
-        const r = await fetcher.readRange(p, start, offsets.get(p)!.high, req.limit)
-        return { p, start, records: r.records }
-      } catch (e) {
-        down(p, `broker ${leaders.get(p)}, leader of partition ${p}: ${toErrorShape(e).message}`)
-        return null
-      }
-    }),
-  )
+  // Up to `limit` from each partition's start (the merge cuts to limit afterwards).
+  const total = parts.reduce((n, p) => n + Math.min(req.limit, Math.max(0, offsets.get(p)!.high - starts.get(p)!)), 0)
+  const op = opCtx ? opCtx.ops.start(req.opId, opCtx.sink, total) : undefined
+  let read
+  try {
+    read = await Promise.all(
+      parts.map(async (p) => {
+        const start = starts.get(p)!
+        try {
+          const r = await fetcher.readRange(p, start, offsets.get(p)!.high, req.limit, op)
+          return { p, start, records: r.records }
+        } catch (e) {
+          if (e instanceof ContractError && e.code === 'CANCELLED') throw e
+          down(p, `broker ${leaders.get(p)}, leader of partition ${p}: ${toErrorShape(e).message}`)
+          return null
+        }
+      }),
+    )
+  } finally {
+    op?.end()
+  }
   parts = parts.filter((p) => !unavailable.some((u) => u.partition === p))
   let all: { partition: number; rec: RawRecord; timestamp: number; offset: number }[] = []
   for (const x of read) if (x) for (const rec of x.records) all.push({ partition: x.p, rec, timestamp: rec.timestamp, offset: rec.offset })
@@ -399,7 +415,7 @@ export class Tails {
 // ---- selection and export ----
 
 /** Reads specific messages (e.g. a UI selection). Missing offsets are skipped. */
-export async function readSelection(s: Session, topic: string, items: { partition: number; offset: number }[]): Promise<{ partition: number; rec: RawRecord }[]> {
+export async function readSelection(s: Session, topic: string, items: { partition: number; offset: number }[], op?: Operation): Promise<{ partition: number; rec: RawRecord }[]> {
   const fetcher = new Fetcher(s, topic)
   const offsets = await partitionOffsets(s, topic)
   const byPart = new Map<number, number[]>()
@@ -414,7 +430,7 @@ export async function readSelection(s: Session, topic: string, items: { partitio
       const from = wanted[i]!
       if (from >= o.high) break
       const span = Math.min(1000, wanted[wanted.length - 1]! - from + 1)
-      const r = await fetcher.readRange(p, from, o.high, span)
+      const r = await fetcher.readRange(p, from, o.high, span, op)
       const got = new Map(r.records.map((rec) => [rec.offset, rec]))
       while (i < wanted.length && wanted[i]! < r.next) {
         const rec = got.get(wanted[i]!)
@@ -465,11 +481,17 @@ export function exportMessages(messages: Message[], format: 'jsonl' | 'csv', top
   return { content: `${rows.join('\r\n')}\r\n`, mimeType: 'text/csv', fileName: `${base}.csv`, count: messages.length }
 }
 
-export async function exportRequest(get: (id: string) => Promise<Session>, req: RequestOf<'messages.export'>): Promise<ResponseOf<'messages.export'>> {
+export async function exportRequest(get: (id: string) => Promise<Session>, req: RequestOf<'messages.export'>, opCtx?: OpContext): Promise<ResponseOf<'messages.export'>> {
   if (req.source.type === 'messages') return exportMessages(req.source.messages, req.format)
   const src = req.source
   const s = await get(src.connectionId)
-  const recs = await readSelection(s, src.topic, src.items)
+  const op = opCtx ? opCtx.ops.start(req.opId, opCtx.sink, src.items.length) : undefined
+  let recs
+  try {
+    recs = await readSelection(s, src.topic, src.items, op)
+  } finally {
+    op?.end()
+  }
   await loadSchemas(s, recs.map((r) => r.rec), src)
   const msgs = recs.map((r) => toMessage(s, src.topic, r.partition, r.rec, { ...src, includeRaw: true }))
   return exportMessages(msgs, req.format, src.topic)

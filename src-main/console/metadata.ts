@@ -43,6 +43,8 @@ export function brokerName(s: Session, address: string, nodeId?: number): string
  * others could answer; the slow one is still awaited, whichever answers first wins.
  */
 export const METADATA_HEDGE_MS = 2_000
+/** A broker that has not answered Metadata by then is given up on (and named in the error). */
+export const METADATA_TIMEOUT_MS = 10_000
 
 /**
  * Metadata for some topics, all topics (null) or none ([]), from the first broker that answers.
@@ -60,7 +62,7 @@ export async function fetchMetadata(s: Session, topics: string[] | null): Promis
         allowAutoTopicCreation: false,
         includeClusterAuthorizedOperations: false,
         includeTopicAuthorizedOperations: false,
-      })
+      }, METADATA_TIMEOUT_MS)
       const meta: ClusterMeta = {
         brokers: r.brokers.map((b: any) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null })),
         controllerId: r.controllerId >= 0 ? r.controllerId : null,

@@ -426,6 +426,8 @@ export const ReadRequest = z.object({
    * view parses the one message it shows.
    */
   omitJson: z.boolean().optional(),
+  /** Names the read so it reports `operation.progress` and can be stopped with `operations.cancel`. */
+  opId: Id.optional(),
 })
 export type ReadRequest = z.infer<typeof ReadRequest>
 
@@ -505,6 +507,8 @@ export const MessageRef = z.object({ partition: PartitionId, offset: Offset })
 
 export const ExportRequest = z.object({
   format: z.enum(['jsonl', 'csv']),
+  /** Names the export so it reports `operation.progress` and can be stopped with `operations.cancel`. */
+  opId: Id.optional(),
   source: z.discriminatedUnion('type', [
     /** Messages the renderer already holds. */
     z.object({ type: z.literal('messages'), messages: z.array(Message).max(100_000) }),
@@ -883,6 +887,8 @@ export const channels = {
   'messages.tailStart': channel(TailRequest, z.object({ tailId: z.string() })),
   'messages.tailStop': channel(z.object({ tailId: Id }), z.object({ stopped: z.boolean() })),
   'messages.export': channel(ExportRequest, ExportResponse),
+  /** Stops a read or export started with this opId; it answers CANCELLED. */
+  'operations.cancel': channel(z.object({ opId: Id }).strict(), z.object({ cancelled: z.boolean() })),
 
   // produce
   'produce.send': channel(
@@ -985,6 +991,8 @@ export const events = {
     done: z.boolean(),
     cancelled: z.boolean(),
   }),
+  /** Progress of a long operation (read, export) named by the caller's opId. */
+  'operation.progress': z.object({ opId: z.string(), done: z.number().int(), total: z.number().int(), finished: z.boolean(), cancelled: z.boolean() }),
   'lag.sample': z.object({ connectionId: z.string(), groupId: z.string(), sample: LagSample }),
   'throughput.sample': z.object({ connectionId: z.string(), topic: z.string(), point: ThroughputPoint }),
   'cluster.event': z.discriminatedUnion('type', [

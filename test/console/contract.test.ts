@@ -31,6 +31,7 @@ const cases: Record<ChannelName, { ok: unknown; bad: unknown; field: string }> =
   'topics.addPartitions': { ok: { ...T, totalCount: 6 }, bad: { ...T, totalCount: '6' }, field: 'totalCount' },
   'topics.purge': { ok: T, bad: { ...T, partitions: [-1] }, field: 'partitions.0' },
   'brokers.logDirs': { ok: C, bad: { ...C, x: 1 }, field: 'x' },
+  'operations.cancel': { ok: { opId: 'o1' }, bad: { opId: '' }, field: 'opId' },
   'messages.offsetRange': { ok: { ...T, partition: 0 }, bad: { ...T, timestamp: 'now' }, field: 'timestamp' },
   'messages.read': { ok: { ...T, position: { type: 'latest' } }, bad: { ...T, position: { type: 'offset', partition: 0, offset: -1 } }, field: 'position.offset' },
   'messages.search': { ok: { ...T, start: { type: 'earliest' }, filter: {} }, bad: { ...T, start: { type: 'earliest' }, filter: { regex: 'yes' } }, field: 'filter.regex' },

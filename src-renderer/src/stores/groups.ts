@@ -18,6 +18,9 @@ export const useGroupsStore = defineStore('groups', () => {
   const groups = ref<GroupSummary[]>([])
   const loading = ref(false)
   const error = ref<string | null>(null)
+  /** When the list / the detail were last refreshed: after a failed refresh they stay, marked stale. */
+  const loadedAt = ref<number | null>(null)
+  const detailLoadedAt = ref<number | null>(null)
 
   const detail = ref<GroupDescription | null>(null)
   const detailLoading = ref(false)
@@ -34,6 +37,8 @@ export const useGroupsStore = defineStore('groups', () => {
     () => {
       groups.value = []
       error.value = null
+      loadedAt.value = null
+      detailLoadedAt.value = null
       detail.value = null
       detailError.value = null
       history.value = []
@@ -49,6 +54,7 @@ export const useGroupsStore = defineStore('groups', () => {
       const r = await api().call('groups.list', { connectionId, withLag: true, ...(search ? { search } : {}) })
       if (connectionId !== conn.activeId) return
       groups.value = r.groups.sort((a, b) => a.groupId.localeCompare(b.groupId))
+      loadedAt.value = Date.now()
     } catch (e) {
       if (connectionId === conn.activeId) error.value = toApiError(e).message
     } finally {
@@ -57,17 +63,26 @@ export const useGroupsStore = defineStore('groups', () => {
   }
 
   async function describe(groupId: string) {
-    if (detail.value?.groupId !== groupId) detail.value = null
+    if (detail.value?.groupId !== groupId) {
+      detail.value = null
+      detailLoadedAt.value = null
+    }
     const connectionId = conn.activeId
     detailLoading.value = true
     detailError.value = null
     try {
       const d = await api().call('groups.describe', { connectionId, groupId })
-      if (connectionId === conn.activeId) detail.value = d
+      if (connectionId === conn.activeId) {
+        detail.value = d
+        detailLoadedAt.value = Date.now()
+      }
     } catch (e) {
       if (connectionId !== conn.activeId) return
       const err = toApiError(e)
-      if (err.code === 'NOT_FOUND') detail.value = null
+      if (err.code === 'NOT_FOUND') {
+        detail.value = null
+        detailLoadedAt.value = null
+      }
       detailError.value = err.message
     } finally {
       detailLoading.value = false
@@ -113,5 +128,5 @@ export const useGroupsStore = defineStore('groups', () => {
     return api().call('groups.deleteOffsets', { connectionId: conn.activeId, groupId, topic, ...(partitions ? { partitions } : {}) })
   }
 
-  return { groups, loading, error, detail, detailLoading, detailError, history, historyWindowMs, load, describe, loadHistory, resetPreview, resetExecute, remove, deleteOffsets }
+  return { loadedAt, detailLoadedAt, groups, loading, error, detail, detailLoading, detailError, history, historyWindowMs, load, describe, loadHistory, resetPreview, resetExecute, remove, deleteOffsets }
 })

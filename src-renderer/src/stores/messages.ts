@@ -65,6 +65,8 @@ export const useMessagesStore = defineStore('messages', () => {
   const shown = computed(() => (tailId.value || order.value === 'oldest' ? messages.value : [...messages.value].reverse()))
   const loading = ref(false)
   const error = ref<string | null>(null)
+  /** The read or export running now (opId), how far it is, and whether the user stopped it. */
+  const operation = ref<{ opId: string; kind: 'read' | 'export'; done: number; total: number } | null>(null)
   const selected = ref(new Set<string>())
 
   // server-side search
@@ -83,6 +85,9 @@ export const useMessagesStore = defineStore('messages', () => {
   function bindEvents() {
     if (eventsBound) return
     eventsBound = true
+    api().on('operation.progress', (p) => {
+      if (operation.value && p.opId === operation.value.opId) operation.value = { ...operation.value, done: p.done, total: p.total }
+    })
     api().on('search.progress', (p) => {
       if (p.searchId === searchId.value) progress.value = p
     })
@@ -163,6 +168,8 @@ export const useMessagesStore = defineStore('messages', () => {
     const stale = () => connectionId !== conn.activeId || t !== topic.value
     // Marks for DevTools' performance panel (and the scale test): answer received, then stored.
     performance.mark('kafkadesk:read-start')
+    const opId = randomId()
+    operation.value = { opId, kind: 'read', done: 0, total: 0 }
     try {
       const r = await api().call('messages.read', {
         connectionId,
@@ -174,6 +181,7 @@ export const useMessagesStore = defineStore('messages', () => {
         valueDecoding: query.valueDecoding,
         includeRaw: false,
         omitJson: true,
+        opId,
       })
       performance.measure('kafkadesk:read-answered', 'kafkadesk:read-start')
       if (stale()) return
@@ -183,9 +191,23 @@ export const useMessagesStore = defineStore('messages', () => {
       unavailable.value = r.unavailable ?? []
       selected.value = new Set()
     } catch (e) {
-      if (!stale()) error.value = toApiError(e).message
+      const err = toApiError(e)
+      if (err.code === 'CANCELLED') ui.notify('info', 'Read cancelled', 'The messages shown before are kept.')
+      else if (!stale()) error.value = err.message
     } finally {
       loading.value = false
+      if (operation.value?.opId === opId) operation.value = null
+    }
+  }
+
+  /** Stops the running read or export; its call then answers CANCELLED. */
+  async function cancelOperation() {
+    const op = operation.value
+    if (!op) return
+    try {
+      await api().call('operations.cancel', { opId: op.opId })
+    } catch (e) {
+      ui.error('Could not cancel', e)
     }
   }
 
@@ -315,9 +337,13 @@ export const useMessagesStore = defineStore('messages', () => {
       ui.notify('warning', 'Nothing to export', 'Read or select some messages first.')
       return
     }
+    bindEvents()
+    const opId = randomId()
+    operation.value = { opId, kind: 'export', done: 0, total: chosen.length }
     try {
       const r = await api().call('messages.export', {
         format,
+        opId,
         source: { type: 'selection', connectionId: conn.activeId, topic: topic.value, items: chosen.map((m) => ({ partition: m.partition, offset: m.offset })), keyDecoding: query.keyDecoding, valueDecoding: query.valueDecoding },
       })
       const blob = new Blob([r.content], { type: r.mimeType })
@@ -330,12 +356,15 @@ export const useMessagesStore = defineStore('messages', () => {
       setTimeout(() => URL.revokeObjectURL(a.href), 5000)
       ui.notify('success', `Exported ${r.count} message${r.count === 1 ? '' : 's'}`, r.fileName)
     } catch (e) {
-      ui.error('Export failed', e)
+      if (toApiError(e).code === 'CANCELLED') ui.notify('info', 'Export cancelled')
+      else ui.error('Export failed', e)
+    } finally {
+      if (operation.value?.opId === opId) operation.value = null
     }
   }
 
   return {
-    topic, query, messages, shown, order, unavailable, pages, loading, error, selected, filter, searchId, searching, progress, lastSearch, tailId, tailState,
+    topic, query, messages, shown, order, unavailable, pages, loading, error, operation, cancelOperation, selected, filter, searchId, searching, progress, lastSearch, tailId, tailState,
     setTopic, read, nextPage, search, cancelSearch, startTail, stopTail, toggleSelected, selectAll, exportMessages,
   }
 })

@@ -15,6 +15,8 @@ export const useTopicsStore = defineStore('topics', () => {
   const loadedAt = ref<number | null>(null)
   /** Figures (messages, size, retention) are fetched after the names: the list shows at once. */
   const statsLoading = ref(false)
+  /** The topic the throughput view showed last: it opens there again. */
+  const throughputTopic = ref<string | null>(null)
   /** Brokers that did not answer for the figures; the topics they hold show none. */
   const unavailable = ref<NonNullable<ResponseOf<'topics.list'>['unavailable']>>([])
 
@@ -34,6 +36,7 @@ export const useTopicsStore = defineStore('topics', () => {
       error.value = null
       loadedAt.value = null
       unavailable.value = []
+      throughputTopic.value = null
       detail.value = null
       detailError.value = null
       keys.value = null
@@ -142,5 +145,5 @@ export const useTopicsStore = defineStore('topics', () => {
     return api().call('throughput.series', { connectionId: conn.activeId, topic, byPartition, ...(from !== undefined ? { from } : {}) })
   }
 
-  return { topics, loading, error, showInternal, loadedAt, statsLoading, unavailable, purge, offsetRange, detail, detailLoading, detailError, keys, keysLoading, keysError, load, describe, create, remove, addPartitions, loadKeys, throughput }
+  return { topics, loading, error, showInternal, loadedAt, statsLoading, throughputTopic, unavailable, purge, offsetRange, detail, detailLoading, detailError, keys, keysLoading, keysError, load, describe, create, remove, addPartitions, loadKeys, throughput }
 })

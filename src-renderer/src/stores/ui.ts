@@ -23,9 +23,29 @@ export interface ConfirmRequest {
 
 let nextToast = 1
 
+const SIDEBAR_KEY = 'kafkadesk.sidebarCollapsed'
+function readFlag(key: string): boolean {
+  try {
+    return typeof localStorage !== 'undefined' && localStorage.getItem(key) === '1'
+  } catch {
+    return false
+  }
+}
+
 export const useUiStore = defineStore('ui', () => {
   const toasts = ref<Toast[]>([])
   const confirmRequest = ref<ConfirmRequest | null>(null)
+  /** Collapsed to a narrow rail (kept across launches): more room for tables on small screens. */
+  const sidebarCollapsed = ref(readFlag(SIDEBAR_KEY))
+
+  function toggleSidebar() {
+    sidebarCollapsed.value = !sidebarCollapsed.value
+    try {
+      localStorage.setItem(SIDEBAR_KEY, sidebarCollapsed.value ? '1' : '0')
+    } catch {
+      /* storage may be unavailable (private mode): the toggle still works for this page */
+    }
+  }
 
   function notify(kind: ToastKind, title: string, detail?: string, ttlMs?: number) {
     const id = nextToast++
@@ -62,5 +82,5 @@ export const useUiStore = defineStore('ui', () => {
     })
   }
 
-  return { toasts, confirmRequest, notify, dismiss, error, confirm }
+  return { toasts, confirmRequest, sidebarCollapsed, toggleSidebar, notify, dismiss, error, confirm }
 })
