@@ -110,7 +110,7 @@ describe('contract', () => {
 
   it('declares response schemas and event schemas', () => {
     for (const name of channelNames) expect(typeof channels[name].response.safeParse).toBe('function')
-    expect(eventNames.sort()).toEqual(['cluster.event', 'lag.sample', 'search.progress', 'tail.messages', 'tail.status', 'throughput.sample'])
+    expect(eventNames.sort()).toEqual(['cluster.event', 'lag.sample', 'operation.progress', 'search.progress', 'tail.messages', 'tail.status', 'throughput.sample'])
     expect(events['cluster.event'].safeParse({ type: 'broker', at: 1, nodeId: 2, state: 'killed' }).success).toBe(true)
   })
 })
