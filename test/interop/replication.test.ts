@@ -2,7 +2,7 @@
 // real clients: every replica of an RF=3 topic holds the same records at the same offsets, Kafka's
 // kafka-topics tool shows all three in the ISR, a follower that stops fetching leaves the ISR after
 // replica.lag.time.max.ms and comes back once it has caught up, a follower killed with kill -9
-// rejoins after `kafkadesk broker start`, acks=all is refused with NOT_ENOUGH_REPLICAS while two
+// rejoins after `kafkadesk broker start`, kafka-replica-verification reports no lag, acks=all is refused with NOT_ENOUGH_REPLICAS while two
 // brokers are down without losing anything acknowledged, and consumers never see records beyond
 // the high watermark. KAFKADESK_REPLICATION_LOG=FILE writes the Java consumer's and the cluster's
 // logs there.
@@ -124,6 +124,26 @@ describe('follower replication on three broker processes', () => {
     // The committed end offset, as Kafka's tool reads it from each partition's leader.
     const offsets = await kafkaTool('kafka-get-offsets', ['--bootstrap-server', address(3), '--topic', topic])
     expect(offsets.stdout.trim().split('\n').sort()).toEqual([`${topic}:0:100`, `${topic}:1:100`, `${topic}:2:100`])
+  }, 90_000)
+
+  it('is reported in step by kafka-replica-verification: max lag 0 on every partition', async () => {
+    // The tool fetches every partition from every replica (Fetch v18, replica id -2) and compares
+    // what they hold; it runs until stopped, printing a report every interval.
+    const tool = spawn('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-run.sh'), 'org.apache.kafka.tools.ReplicaVerificationTool', '--broker-list', address(1), '--topics-include', 'replicated', '--report-interval-ms', '2000'], { cwd: repoRoot })
+    let out = ''
+    tool.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+    tool.stderr.setEncoding('utf8').on('data', (d: string) => (out += d))
+    try {
+      await eventually(async () => expect(out.match(/max lag is \S+ for partition/g)?.length ?? 0).toBeGreaterThanOrEqual(2), 60_000, 200)
+    } finally {
+      tool.kill('SIGKILL')
+    }
+    const reports = [...out.matchAll(/max lag is (-?\d+) for partition (\S+) at offset (-?\d+) among (\d+) partitions/g)]
+    expect(reports.length).toBeGreaterThanOrEqual(2)
+    for (const r of reports) {
+      expect(r[1]).toBe('0')
+      expect(r[4]).toBe('3')
+    }
   }, 90_000)
 
   it('drops a follower that stops fetching from the ISR after replica.lag.time.max.ms, hides records only the leader has, and takes it back once caught up', async () => {

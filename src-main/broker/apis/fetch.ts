@@ -143,7 +143,9 @@ export default defineApi({
   key: 1,
   name: 'Fetch',
   minVersion: 4,
-  maxVersion: 17,
+  // v18 (Kafka 4.1) only adds the fetcher's high watermark, a tagged field for KRaft observers;
+  // tools that send the newest version without negotiating (kafka-replica-verification) need it.
+  maxVersion: 18,
   async handle(req, ctx) {
     const { broker } = ctx
     const replicaId: number = ctx.apiVersion >= 15 ? (req.replicaState?.replicaId ?? CONSUMER_REPLICA_ID) : req.replicaId
