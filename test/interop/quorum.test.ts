@@ -125,13 +125,13 @@ describe('kafka-metadata-quorum', () => {
   it('answers DescribeQuorum v0, v1 and v2 alike, with the fetch timestamps from v1', async () => {
     const c = await RawClient.connect(address(1))
     try {
-      const answers = []
+      const answers: { leaderId: number; currentVoters: Replica[]; observers: Replica[] }[] = []
       for (const v of [0, 1, 2]) {
         const r = await c.request(55, v, { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] })
         expect(r.errorCode).toBe(0)
         const p = (r.topics as { topicName: string; partitions: Record<string, unknown>[] }[])[0]!
         expect(p.topicName).toBe('__cluster_metadata')
-        answers.push(p.partitions[0]! as { leaderId: number; currentVoters: Replica[]; observers: Replica[] })
+        answers.push(p.partitions[0]! as unknown as (typeof answers)[number])
       }
       expect(new Set(answers.map((a) => a.leaderId)).size).toBe(1)
       // v0 carries no timestamps (the decoder fills Kafka's default, -1); from v1 the replicas that fetch have one.
