@@ -72,6 +72,12 @@ async function describeTopic(bootstrap: string, topic: string): Promise<Partitio
   return rows.sort((a, b) => a.partition - b.partition)
 }
 
+/** The partitions kafka-topics --describe lists with a filter (--under-replicated-partitions, --unavailable-partitions). */
+async function filtered(bootstrap: string, topic: string, filter: string): Promise<number[]> {
+  const r = await kafkaTool('kafka-topics', ['--bootstrap-server', bootstrap, '--describe', '--topic', topic, filter])
+  return [...r.stdout.matchAll(/Partition: (\d+)/g)].map((m) => Number(m[1]))
+}
+
 function addressesExcept(id: number): string {
   return IDS.filter((i) => i !== id)
     .map((i) => cluster.brokers.get(i)!.address)
@@ -180,6 +186,9 @@ describe(`a 3-broker cluster (${process.env.KAFKADESK_TARGET === 'kafka' ? 'Apac
     }, SLOW, 1000)
     // Replica lists do not change when a broker dies; only leaders and the ISR do.
     expect(down.map((r) => r.replicas)).toEqual(before.map((r) => r.replicas))
+    // Every partition has lost a replica (under-replicated) and none is without a leader.
+    expect((await filtered(survivors, spread, '--under-replicated-partitions')).sort()).toEqual([0, 1, 2, 3, 4, 5])
+    expect(await filtered(survivors, spread, '--unavailable-partitions')).toEqual([])
     // The survivors agree with each other too.
     await eventually(async () => {
       const [a, b] = await Promise.all(IDS.filter((i) => i !== victim).map((i) => metadataFrom(cluster.brokers.get(i)!.address, spread)))
@@ -202,6 +211,7 @@ describe(`a 3-broker cluster (${process.env.KAFKADESK_TARGET === 'kafka' ? 'Apac
     }, SLOW, 1000)
     // With auto.leader.rebalance.enable=false, leadership stays where the failover put it.
     for (const r of up) expect(r.leader).not.toBe(victim)
+    expect(await filtered(cluster.bootstrap, spread, '--under-replicated-partitions')).toEqual([])
     // The restarted broker tells clients the same as the others again.
     await eventually(async () => {
       const views = []
