@@ -2,9 +2,10 @@
 // round runs on a fresh `kafkadesk cluster --brokers 3`: an RF=3 topic with min.insync.replicas=2,
 // an idempotent acks=all kafkajs producer sending a numbered sequence without pause, a consumer
 // group reading throughout, while the leader of every partition in turn is killed with kill -9
-// and started again. Afterwards every acknowledged number is in the log exactly once, in order
-// per partition, every replica holds the same records at the same offsets, and the group read
-// every acknowledged record, each one at the offset where the log holds it.
+// and started again, then two brokers at once (acks=all is refused with NOT_ENOUGH_REPLICAS and
+// nothing is acknowledged until they are back). Afterwards every acknowledged number is in the
+// log exactly once, in order per partition, every replica holds the same records at the same
+// offsets, and the group read every acknowledged record, each at the offset the log holds it.
 //
 //   KAFKADESK_DURABILITY_ROUNDS=N     rounds to run (default 2)
 //   KAFKADESK_DURABILITY_LOG=FILE     on a loss, write the cluster's log there
@@ -41,6 +42,8 @@ interface Round {
   /** Records of a resolved send without an answer for their partition (never acknowledged). */
   unsent: number
   leaderKills: number
+  /** Produce answers NOT_ENOUGH_REPLICAS while two brokers were down. */
+  notEnoughReplicas: number
 }
 
 class Brokers {
@@ -89,7 +92,7 @@ async function runRound(round: number): Promise<Round> {
   const cluster = await startEmbedded(dir, ['--brokers', '3'])
   const brokers = new Brokers(cluster, dir)
   const kafka = new Kafka({ clientId: `durability-${round}`, brokers: brokers.bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 1000 } })
-  const stats: Round = { acked: 0, inLog: 0, read: 0, duplicates: 0, lost: 0, redelivered: 0, failedSends: 0, unsent: 0, leaderKills: 0 }
+  const stats: Round = { acked: 0, inLog: 0, read: 0, duplicates: 0, lost: 0, redelivered: 0, failedSends: 0, unsent: 0, leaderKills: 0, notEnoughReplicas: 0 }
   const acked = new Set<number>()
   const seen = new Map<number, Map<number, number>>() // partition → offset → number
   let producing = true
@@ -159,6 +162,24 @@ async function runRound(round: number): Promise<Round> {
       await brokers.start(leader)
       await eventually(async () => expect((await brokers.partitions()).every((p) => p.isr.length === 3)).toBe(true), 60_000, 200)
     }
+    // Two brokers down: the survivor leads every partition alone, below min.insync.replicas=2, so
+    // acks=all is refused (NOT_ENOUGH_REPLICAS) and nothing more is acknowledged until one is back.
+    const survivor = 1
+    const downed = [2, 3]
+    for (const id of downed) process.kill(brokers.pids.get(id)!, 'SIGKILL')
+    await eventually(async () => expect((await brokers.partitions()).every((p) => p.leader === survivor && p.isr.length === 1)).toBe(true), 30_000, 100)
+    const strict = kafka.producer({ retry: { retries: 0 } })
+    await strict.connect()
+    for (let partition = 0; partition < PARTITIONS; partition++) {
+      await expect(strict.send({ topic: TOPIC, acks: -1, messages: [{ partition, value: 'refused' }] })).rejects.toMatchObject({ cause: { type: 'NOT_ENOUGH_REPLICAS' } })
+      stats.notEnoughReplicas++
+    }
+    await strict.disconnect()
+    const duringOutage = acked.size
+    await new Promise((r) => setTimeout(r, 1000))
+    expect(acked.size).toBe(duringOutage)
+    for (const id of downed) await brokers.start(id)
+    await eventually(async () => expect((await brokers.partitions()).every((p) => p.isr.length === 3)).toBe(true), 60_000, 200)
     const beforeStop = acked.size
     await eventually(async () => expect(acked.size).toBeGreaterThan(beforeStop + 100), 30_000, 100)
     producing = false
@@ -221,12 +242,13 @@ describe('durability of acknowledged records while leaders are killed', () => {
       const s = await runRound(round)
       process.stdout.write(
         `[durability] round ${round}: acked ${s.acked}, read ${s.read}, duplicates ${s.duplicates}, lost ${s.lost} ` +
-          `(in log ${s.inLog}, leader kills ${s.leaderKills}, failed sends ${s.failedSends}, resolved without an answer ${s.unsent}, redelivered to the group ${s.redelivered})\n`,
+          `(in log ${s.inLog}, leader kills ${s.leaderKills}, NOT_ENOUGH_REPLICAS with two brokers down ${s.notEnoughReplicas}, failed sends ${s.failedSends}, resolved without an answer ${s.unsent}, redelivered to the group ${s.redelivered})\n`,
       )
       expect(s.acked).toBeGreaterThan(0)
       expect(s.lost).toBe(0)
       expect(s.duplicates).toBe(0)
       expect(s.read).toBe(s.acked)
+      expect(s.notEnoughReplicas).toBe(PARTITIONS)
     }, 170_000)
   }
 })

@@ -50,7 +50,8 @@ function producePartition(ctx: RequestContext, topic: string, partition: number,
   }
   if (!log) return only(failed(partition, 'NOT_LEADER_OR_FOLLOWER'))
   if (!records || records.length === 0) return only(failed(partition, 'INVALID_RECORD', 'Produce request has no records'))
-  const minIsr = Number(broker.config.topicConfigValues(t.configs)['min.insync.replicas'])
+  // Only acks=all reads min.insync.replicas (the acks=1 path stays as light as it was).
+  const minIsr = acks === -1 ? Number(broker.config.topicConfigValues(t.configs)['min.insync.replicas']) : 1
   if (acks === -1) {
     // Kafka refuses before appending when the ISR is already too small: nothing is written.
     const isr = t.partitions[partition].isr.length
