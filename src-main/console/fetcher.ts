@@ -6,6 +6,9 @@ import type { Session } from './connections'
 import { ApiKey, RawPool, kafkaErrorName } from './raw-client'
 import { readRecordSet, type RawRecord } from './records'
 import type { Operation } from './operations'
+
+/** The most one fetch of a range read asks a partition for. */
+const READ_MAX_BYTES = 4 * 1024 * 1024
 import { topicMetadata } from './topics'
 
 export interface FetchResult {
@@ -131,7 +134,9 @@ export class Fetcher {
     while (records.length < limit && offset < end) {
       op?.check()
       const before = records.length
-      const r = (await this.fetch([{ partition, offset }], { maxRecords: limit - records.length })).get(partition)
+      // Big reads take bigger bites: 1 MiB per round trip made 100,000 rows ten sequential fetches.
+      const partitionMaxBytes = Math.min(READ_MAX_BYTES, Math.max(1024 * 1024, (limit - records.length) * 128))
+      const r = (await this.fetch([{ partition, offset }], { maxRecords: limit - records.length, partitionMaxBytes })).get(partition)
       op?.check()
       if (!r) break
       if (r.records.length === 0) {

@@ -4,10 +4,13 @@ import { randomUUID } from 'node:crypto'
 import {
   ContractError,
   toErrorShape,
+  type Decoded,
+  type DecodedTuple,
   type Decoding,
   type EventSink,
   type Message,
   type MessageFilter,
+  type MessageRow,
   type RequestOf,
   type ResponseOf,
 } from '../ipc/contract'
@@ -144,7 +147,8 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>, 
   const lastIncluded = new Map<number, number>()
   for (const m of messages) lastIncluded.set(m.partition, Math.max(lastIncluded.get(m.partition) ?? -1, m.offset))
   const res: ResponseOf<'messages.read'> = {
-    messages,
+    messages: req.asRows ? [] : messages,
+    ...(req.asRows ? { rows: messages.map(toRow) } : {}),
     partitions: parts.map((p) => ({
       partition: p,
       nextOffset: lastIncluded.has(p) ? lastIncluded.get(p)! + 1 : starts.get(p)!,
@@ -154,6 +158,18 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>, 
   }
   if (unavailable.length) res.unavailable = unavailable.sort((a, b) => a.partition - b.partition)
   return res
+}
+
+function toTuple(d: Decoded | null): DecodedTuple | null {
+  if (d === null) return null
+  if (d.schemaId !== undefined) return [d.format, d.text, d.size, d.error ?? null, d.schemaId]
+  if (d.error !== undefined) return [d.format, d.text, d.size, d.error]
+  return [d.format, d.text, d.size]
+}
+
+/** The compact form of a message for big reads (asRows). */
+export function toRow(m: Message): MessageRow {
+  return [m.partition, m.offset, m.timestamp, toTuple(m.key), toTuple(m.value), m.headers.map((h) => [h.key, h.value])]
 }
 
 // ---- filters ----

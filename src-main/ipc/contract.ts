@@ -428,10 +428,28 @@ export const ReadRequest = z.object({
   omitJson: z.boolean().optional(),
   /** Names the read so it reports `operation.progress` and can be stopped with `operations.cancel`. */
   opId: Id.optional(),
+  /**
+   * Answer with `rows` (one compact tuple per message, see MessageRow) instead of `messages`:
+   * about half the bytes of the objects, for reads of up to 100,000 messages.
+   */
+  asRows: z.boolean().optional(),
 })
 export type ReadRequest = z.infer<typeof ReadRequest>
 
+/** A decoded key/value as a tuple: format, text, size in bytes, then error and schema id when set. */
+export const DecodedTuple = z.union([
+  z.tuple([Decoding, z.string(), z.number().int()]),
+  z.tuple([Decoding, z.string(), z.number().int(), z.string().nullable()]),
+  z.tuple([Decoding, z.string(), z.number().int(), z.string().nullable(), z.number().int()]),
+])
+export type DecodedTuple = z.infer<typeof DecodedTuple>
+/** A message as a tuple: partition, offset, timestamp, key, value, headers as [key, value] pairs. */
+export const MessageRow = z.tuple([PartitionId, Offset, Timestamp, DecodedTuple.nullable(), DecodedTuple.nullable(), z.array(z.tuple([z.string(), z.string().nullable()]))])
+export type MessageRow = z.infer<typeof MessageRow>
+
 export const ReadResponse = z.object({
+  /** With `asRows`: the messages as tuples (and `messages` empty). */
+  rows: z.array(MessageRow).optional(),
   /** Merged by timestamp (ties by partition, offset) unless a single partition was read. */
   messages: z.array(Message),
   /** Per partition: where the next page starts and the log end. */

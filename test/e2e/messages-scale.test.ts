@@ -133,18 +133,23 @@ describe('messages table at 100,000 rows', () => {
 
   it('prints where the time of a 100,000-row read goes', async () => {
     const ctx = { sink: { emit: () => {} }, clientId: 'e2e-scale-profile' }
-    for (const omitJson of [false, true]) {
+    // Before: objects with the parsed JSON; then text only (omitJson); then tuples (asRows), as the page asks.
+    for (const [k, omitJson, asRows] of [['WithJson', false, false], ['Text', true, false], ['Rows', true, true]] as const) {
       const t0 = performance.now()
-      const r = await dispatch(e.serve.console.handlers, 'messages.read', { connectionId: 'embedded', topic: TOPIC, position: { type: 'latest' }, limit: TOTAL, omitJson }, ctx)
+      const r = await dispatch(e.serve.console.handlers, 'messages.read', { connectionId: 'embedded', topic: TOPIC, position: { type: 'latest' }, limit: TOTAL, omitJson, asRows }, ctx)
       const t1 = performance.now()
       expect(r.ok).toBe(true)
       const text = JSON.stringify({ id: 1, ok: true, result: (r as { value: unknown }).value })
       const t2 = performance.now()
-      const back = JSON.parse(text) as { result: { messages: { value: { text: string; json?: unknown } }[] } }
+      const back = JSON.parse(text) as { result: { messages: { value: { text: string; json?: unknown } }[]; rows?: [number, number, number, unknown, [string, string, number]][] } }
       const t3 = performance.now()
-      expect(back.result.messages.length).toBe(TOTAL)
-      expect(back.result.messages[0]!.value.json === undefined).toBe(omitJson)
-      const k = omitJson ? 'Text' : 'WithJson'
+      if (asRows) {
+        expect(back.result.rows!.length).toBe(TOTAL)
+        expect(JSON.parse(back.result.rows![TOTAL - 1]![4][1]).n).toBe(TOTAL - 1)
+      } else {
+        expect(back.result.messages.length).toBe(TOTAL)
+        expect(back.result.messages[0]!.value.json === undefined).toBe(omitJson)
+      }
       figures[`handler${k}Ms`] = (t1 - t0).toFixed(0)
       figures[`stringify${k}Ms`] = (t2 - t1).toFixed(0)
       figures[`parse${k}Ms`] = (t3 - t2).toFixed(0)

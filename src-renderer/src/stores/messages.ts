@@ -33,6 +33,27 @@ export function withParsedJson(m: Message): Message {
   return key === m.key && value === m.value ? m : { ...m, key, value }
 }
 
+type Row = NonNullable<ReadResponse['rows']>[number]
+type Tuple = NonNullable<Row[3]>
+
+function fromTuple(t: Tuple | null): Decoded | null {
+  if (t === null) return null
+  const d: Decoded = { format: t[0], text: t[1], size: t[2] }
+  if (t[3] !== undefined && t[3] !== null) d.error = t[3]
+  if (t[4] !== undefined) d.schemaId = t[4]
+  return d
+}
+
+/** Big reads come as tuples (asRows: half the bytes to send and parse); the table wants messages. */
+export function fromRows(topic: string, rows: Row[]): Message[] {
+  const out = new Array<Message>(rows.length)
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!
+    out[i] = { topic, partition: r[0], offset: r[1], timestamp: r[2], key: fromTuple(r[3]), value: fromTuple(r[4]), headers: r[5].length ? r[5].map(([key, value]) => ({ key, value })) : [] }
+  }
+  return out
+}
+
 function randomId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`
 }
@@ -181,12 +202,13 @@ export const useMessagesStore = defineStore('messages', () => {
         valueDecoding: query.valueDecoding,
         includeRaw: false,
         omitJson: true,
+        asRows: true,
         opId,
       })
       performance.measure('kafkadesk:read-answered', 'kafkadesk:read-start')
       if (stale()) return
       // Rows are never changed in place: no deep reactivity for 100,000 of them.
-      messages.value = markRaw(r.messages)
+      messages.value = markRaw(r.rows ? fromRows(t, r.rows) : r.messages)
       pages.value = r.partitions
       unavailable.value = r.unavailable ?? []
       selected.value = new Set()
