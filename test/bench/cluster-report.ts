@@ -32,7 +32,7 @@ export function renderCluster(res: ClusterResults): string {
   pair('  MB/s', (b) => b.produce?.mbPerSec, 1)
   pair('  p50 latency ms', (b) => b.produce?.p50Ms, 0)
   pair('  p99 latency ms', (b) => b.produce?.p99Ms, 0)
-  pair('  CPU of the broker processes, ms per MB (embedded: not its supervisor)', (b) => (b.produceCpuSec !== undefined && b.produce ? (b.produceCpuSec * 1000) / ((b.produce.records * s.recordSize) / 2 ** 20) : undefined), 1)
+  pair('  CPU of the cluster, ms per MB (embedded: brokers + supervisor)', (b) => (b.produceCpuSec !== undefined && b.produce ? (b.produceCpuSec * 1000) / ((b.produce.records * s.recordSize) / 2 ** 20) : undefined), 1)
   const single = res.singleAcks1?.recordsPerSec
   rows.push(['  embedded single broker, acks=1, records/s', num(single), '', '', ''])
   rows.push(['  embedded RF=3 acks=all ÷ single acks=1', e?.produce && single ? `${(e.produce.recordsPerSec / single).toFixed(2)}×` : '—', '', '', '≥ 0.5×'])
