@@ -1,5 +1,6 @@
 // Key/value decoding for display (string, JSON, hex, base64, number, Avro in Confluent's wire
-// format) and encoding of user input for produce.
+// format, MessagePack) and encoding of user input for produce.
+import { decode as decodeMsgpack, ExtData } from '@msgpack/msgpack'
 import type { Decoded, Decoding, Encoding, Payload } from '../ipc/contract'
 import { ContractError } from '../ipc/contract'
 import { decodeAvro, type AvroSchema } from './avro'
@@ -68,6 +69,13 @@ export function decode(buf: Buffer | null, decoding: Decoding, schemas?: SchemaL
     }
     case 'avro':
       return decodeConfluentAvro(buf, schemas)
+    case 'msgpack':
+      try {
+        const json = msgpackToJson(decodeMsgpack(buf, { useBigInt64: true }))
+        return { format: 'msgpack', text: JSON.stringify(json), json, size }
+      } catch (e) {
+        return failed(buf, 'msgpack', `not MessagePack: ${(e as Error).message}`)
+      }
     case 'auto': {
       if (size >= 5 && buf[0] === 0 && schemas) {
         const a = decodeConfluentAvro(buf, schemas)
@@ -87,6 +95,22 @@ export function decode(buf: Buffer | null, decoding: Decoding, schemas?: SchemaL
       return { format: 'string', text: s, size }
     }
   }
+}
+
+/**
+ * A decoded MessagePack value as JSON can show it: 64-bit integers beyond 2^53 as strings (so
+ * they are not rounded), binary as hex, timestamps as ISO dates, other extensions as their type
+ * and hex bytes.
+ */
+function msgpackToJson(v: unknown): unknown {
+  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')
+  if (v instanceof Date) return v.toISOString()
+  if (v instanceof ExtData) return { extType: v.type, hex: Buffer.from(v.data as Uint8Array).toString('hex') }
+  if (Array.isArray(v)) return v.map(msgpackToJson)
+  if (v instanceof Map) return Object.fromEntries([...v.entries()].map(([k, x]) => [String(k), msgpackToJson(x)]))
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, msgpackToJson(x)]))
+  return v
 }
 
 /** Confluent wire format: magic byte 0, int32 schema id, Avro binary. */

@@ -115,8 +115,11 @@ const ConnReq = z.object({ connectionId: ConnectionId })
 export const CompressionName = z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd'])
 export type CompressionName = z.infer<typeof CompressionName>
 
-/** How to turn key/value bytes into something to show. 'auto' tries json, then string, then hex. */
-export const Decoding = z.enum(['auto', 'string', 'json', 'hex', 'base64', 'number', 'avro'])
+/**
+ * How to turn key/value bytes into something to show. 'auto' tries json, then string, then hex
+ * ('msgpack' is never guessed: almost any bytes are some MessagePack value).
+ */
+export const Decoding = z.enum(['auto', 'string', 'json', 'hex', 'base64', 'number', 'avro', 'msgpack'])
 export type Decoding = z.infer<typeof Decoding>
 
 /** How to turn user input into bytes when producing. */
@@ -128,7 +131,7 @@ export const Decoded = z.object({
   format: Decoding,
   /** Display text. */
   text: z.string(),
-  /** Parsed JSON (json, avro). */
+  /** Parsed JSON (json, avro, msgpack). */
   json: z.unknown().optional(),
   /** Size of the raw bytes. */
   size: z.number().int(),

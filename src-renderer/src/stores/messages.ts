@@ -21,7 +21,7 @@ export function messageId(m: Pick<Message, 'partition' | 'offset'>): string {
  */
 export function withParsedJson(m: Message): Message {
   const parse = (d: Decoded | null): Decoded | null => {
-    if (!d || d.json !== undefined || (d.format !== 'json' && d.format !== 'avro')) return d
+    if (!d || d.json !== undefined || (d.format !== 'json' && d.format !== 'avro' && d.format !== 'msgpack')) return d
     try {
       return { ...d, json: JSON.parse(d.text) }
     } catch {
