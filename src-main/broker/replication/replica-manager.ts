@@ -11,6 +11,11 @@ import type { LeaderEpochCache, EpochEndOffset } from '../storage/leader-epoch-c
 import { LeaderState } from './leader-state'
 import { ReplicaFetcher, type FetchedPartition, type FollowedPartition, type FetcherEnv } from './replica-fetcher'
 import { assignEpochs, openEpochCache } from './epochs'
+import { checkpointKey, readHighWatermarks, writeHighWatermarks } from './high-watermark-checkpoint'
+import { dirname } from 'node:path'
+
+/** Kafka's replica.high.watermark.checkpoint.interval.ms default. */
+const HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = 5000
 
 /** What the replica manager needs from its broker (kept narrow so it can run against any host). */
 export interface ReplicaHost {
@@ -41,6 +46,8 @@ interface Hosted {
   log: PartitionLog
   epochs: LeaderEpochCache
   role: 'leader' | 'follower' | 'none'
+  /** The log's high watermark came from the checkpoint when it was opened. */
+  checkpointed: boolean
   leaderId: number
   leaderEpoch: number
   leader?: LeaderState
@@ -61,6 +68,11 @@ export class ReplicaManager {
   private readonly hosted = new Map<string, Hosted>()
   private readonly fetchers = new Map<number, ReplicaFetcher>()
   private isrTimer?: NodeJS.Timeout
+  private checkpointTimer?: NodeJS.Timeout
+  /** Checkpointed high watermarks by log dir, read once per start. */
+  private checkpoints = new Map<string, Map<string, number>>()
+  /** What the last checkpoint held, by log dir: it is rewritten only when something moved. */
+  private written = new Map<string, string>()
   private running = false
 
   constructor(private readonly host: ReplicaHost) {}
@@ -72,11 +84,17 @@ export class ReplicaManager {
     const lag = this.lagTimeMs()
     this.isrTimer = setInterval(() => this.shrinkIsrs(), Math.max(50, Math.floor(lag / 2)))
     this.isrTimer.unref()
+    this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS)
+    this.checkpointTimer.unref()
   }
 
   stop(): void {
+    if (this.running) this.checkpointHighWatermarks()
     this.running = false
     clearInterval(this.isrTimer)
+    clearInterval(this.checkpointTimer)
+    this.checkpoints.clear()
+    this.written.clear()
     for (const f of this.fetchers.values()) f.stop()
     this.fetchers.clear()
     for (const h of this.hosted.values()) this.failWaiting(h, 'NOT_LEADER_OR_FOLLOWER')
@@ -118,7 +136,9 @@ export class ReplicaManager {
       h = undefined
     }
     if (!h) {
-      h = { key, topic: t.name, partition: p.partition, log, epochs: openEpochCache(log), role: 'none', leaderId: -1, leaderEpoch: -1, alterInFlight: false, pendingFromEpoch: -1, waiting: [] }
+      const checkpointed = this.checkpointedHighWatermark(log, t.name, p.partition)
+      if (checkpointed !== undefined) log.highWatermark = Math.min(checkpointed, log.logEndOffset)
+      h = { key, topic: t.name, partition: p.partition, log, epochs: openEpochCache(log), role: 'none', checkpointed: checkpointed !== undefined, leaderId: -1, leaderEpoch: -1, alterInFlight: false, pendingFromEpoch: -1, waiting: [] }
       this.hosted.set(key, h)
     }
     const me = this.host.nodeId
@@ -163,7 +183,7 @@ export class ReplicaManager {
     this.failWaiting(h, 'NOT_LEADER_OR_FOLLOWER')
     // A log just opened knows no high watermark (its tail may be an old leader's uncommitted
     // records): until the leader tells it one, a follower exposes nothing to readers.
-    if (h.role === 'none') h.log.highWatermark = h.log.logStartOffset
+    if (h.role === 'none' && !h.checkpointed) h.log.highWatermark = h.log.logStartOffset
     h.role = 'follower'
     h.leader = undefined
     h.leaderId = p.leader
@@ -274,6 +294,44 @@ export class ReplicaManager {
         this.host.log(`ISR change of ${h.key} failed: ${e.message}`)
       },
     )
+  }
+
+  // ---- high watermark checkpoint ----
+
+  private checkpointedHighWatermark(log: PartitionLog, topic: string, partition: number): number | undefined {
+    const dir = dirname(log.dir)
+    let m = this.checkpoints.get(dir)
+    if (!m) this.checkpoints.set(dir, (m = readHighWatermarks(dir)))
+    return m.get(checkpointKey(topic, partition))
+  }
+
+  /** Writes each log dir's high watermarks when one moved (Kafka checkpoints them every 5 s). */
+  private checkpointHighWatermarks(): void {
+    const byDir = new Map<string, { topic: string; partition: number; highWatermark: number }[]>()
+    for (const h of this.hosted.values()) {
+      const dir = dirname(h.log.dir)
+      let list = byDir.get(dir)
+      if (!list) byDir.set(dir, (list = []))
+      list.push({ topic: h.topic, partition: h.partition, highWatermark: h.log.highWatermark })
+    }
+    for (const [dir, entries] of byDir) {
+      // A cheap fingerprint: tens of thousands of partitions are not serialised every interval for nothing.
+      let weighted = 0
+      let sum = 0
+      entries.forEach((e, i) => {
+        sum += e.highWatermark
+        weighted = (weighted + (e.highWatermark % 1_000_003) * ((i % 65_521) + 1)) % 2_147_483_647
+      })
+      const summary = `${entries.length}:${sum}:${weighted}`
+      if (this.written.get(dir) === summary) continue
+      try {
+        writeHighWatermarks(dir, entries)
+        this.written.set(dir, summary)
+      } catch (e) {
+        // Only a restart's view of the high watermark gets older; the next interval tries again.
+        this.host.log(`high watermark checkpoint in ${dir} not written: ${(e as Error).message}`)
+      }
+    }
   }
 
   // ---- acks=all ----
