@@ -252,6 +252,41 @@ describe('follower replication on three broker processes', () => {
     await eventually(async () => expect(await isr(topic, 0)).toEqual([1, 2, 3]), 20_000)
   }, 120_000)
 
+  it("keeps a Java consumer group reading when its group coordinator's broker is killed (__consumer_offsets is replicated)", async () => {
+    const topic = 'group-failover'
+    const group = 'group-failover'
+    await withAdmin((a) => a.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [2, 3, 1] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true }))
+    const before = Array.from({ length: 50 }, (_, i) => `a${i}`)
+    const after = Array.from({ length: 50 }, (_, i) => `b${i}`)
+    const producer = kafka([1, 2, 3]).producer({ idempotent: true, maxInFlightRequests: 1 })
+    await producer.connect()
+    await producer.send({ topic, acks: -1, messages: before.map((value) => ({ partition: 0, value })) })
+    // Exits once nothing new came for 10 s; a rebalance may hand some records over again, which is allowed.
+    const consumer = spawn('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-console-consumer'), '--bootstrap-server', address(2), '--topic', topic, '--group', group, '--from-beginning', '--timeout-ms', '10000'], { cwd: repoRoot })
+    const lines: string[] = []
+    consumer.stdout.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter((l) => l !== '')))
+    consumer.stderr.resume()
+    const exited = new Promise<number | null>((r) => consumer.once('exit', r))
+    let killed: number | undefined
+    try {
+      await eventually(async () => expect(lines.length).toBeGreaterThanOrEqual(50), 60_000, 100)
+      const c = await RawClient.connect(address(2))
+      const found = await c.request(10, 4, { keyType: 0, coordinatorKeys: [group] })
+      c.close()
+      killed = found.coordinators[0].nodeId as number
+      expect([1, 2, 3]).toContain(killed)
+      process.kill(brokers.get(killed)!.pid, 'SIGKILL')
+      await producer.send({ topic, acks: -1, messages: after.map((value) => ({ partition: 0, value })) })
+      await exited
+    } finally {
+      consumer.kill('SIGKILL')
+      await producer.disconnect()
+      if (killed !== undefined) restart(killed)
+    }
+    expect([...new Set(lines)]).toEqual([...before, ...after])
+    await eventually(async () => expect(await isr(topic, 0)).toEqual([1, 2, 3]), 20_000)
+  }, 120_000)
+
   it('refuses acks=all with NOT_ENOUGH_REPLICAS while two brokers are down, then goes on, losing nothing acknowledged', async () => {
     const topic = 'two-down'
     await withAdmin((a) => a.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true }))
