@@ -20,6 +20,8 @@ export const useConnectionsStore = defineStore('connections', () => {
   const overview = ref<ClusterOverview | null>(null)
   const overviewLoading = ref(false)
   const overviewError = ref<string | null>(null)
+  /** When `overview` was read: a failed refresh keeps it, marked stale with this time. */
+  const overviewLoadedAt = ref<number | null>(null)
   let subscribed = false
 
   const active = computed(() => connections.value.find((c) => c.id === activeId.value) ?? null)
@@ -68,7 +70,10 @@ export const useConnectionsStore = defineStore('connections', () => {
   }
 
   function setActive(id: string) {
-    if (activeId.value !== id) overview.value = null
+    if (activeId.value !== id) {
+      overview.value = null
+      overviewLoadedAt.value = null
+    }
     activeId.value = id
     localStorage.setItem(ACTIVE_KEY, id)
   }
@@ -123,6 +128,7 @@ export const useConnectionsStore = defineStore('connections', () => {
     overviewError.value = null
     try {
       overview.value = await api().call('cluster.overview', { connectionId: activeId.value })
+      overviewLoadedAt.value = Date.now()
     } catch (e) {
       overviewError.value = toApiError(e).message
     } finally {
@@ -132,7 +138,7 @@ export const useConnectionsStore = defineStore('connections', () => {
 
   return {
     connections, loaded, loading, loadError, activeId, active, isEmbeddedActive, activeReady, embedded, embeddedBusy, secrets,
-    overview, overviewLoading, overviewError,
+    overview, overviewLoading, overviewError, overviewLoadedAt,
     load, setActive, save, remove, test, open, startEmbedded, stopEmbedded, brokerAction, setFaults, loadOverview,
   }
 })
