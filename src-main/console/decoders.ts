@@ -69,6 +69,9 @@ export function decode(buf: Buffer | null, decoding: Decoding, schemas?: SchemaL
     }
     case 'avro':
       return decodeConfluentAvro(buf, schemas)
+    case 'protobuf':
+      // Needs a message type: decoded by the .proto registry (protobuf.ts) before reaching here.
+      return failed(buf, 'protobuf', 'choose the Protobuf message type to decode with')
     case 'msgpack':
       try {
         const json = msgpackToJson(decodeMsgpack(buf, { useBigInt64: true }))

@@ -18,6 +18,8 @@ import { Throughput } from './throughput'
 import { addPartitions, createTopic, deleteTopics, describeTopic, listTopics, offsetRange, purgeTopic } from './topics'
 import { describeLogDirs } from './log-dirs'
 import { Operations } from './operations'
+import { protoRegistry } from './protobuf'
+import { join } from 'node:path'
 
 export interface ConsoleOptions {
   /** The user's data dir: connections, secrets (web mode), lag history, embedded cluster data. */
@@ -97,6 +99,7 @@ export function createConsole(opts: ConsoleOptions): ConsoleApp {
   const throughput = new Throughput(session, broadcast, opts.throughputIntervalMs)
   const searches = new Searches()
   const operations = new Operations()
+  const protos = protoRegistry(join(opts.dataDir, 'protos'))
   const tails = new Tails()
 
   const openSessions = async () => {
@@ -173,6 +176,9 @@ export function createConsole(opts: ConsoleOptions): ConsoleApp {
     'messages.tailStop': async (req) => ({ stopped: tails.stop(req.tailId) }),
     'messages.export': (req, ctx) => exportRequest(session, req, { ops: operations, sink: ctx.sink }),
     'operations.cancel': async (req) => ({ cancelled: operations.cancel(req.opId) }),
+    'protobuf.list': async () => protos.list(),
+    'protobuf.add': async (req) => protos.add(req.name, req.content),
+    'protobuf.delete': async (req) => protos.remove(req.name),
 
     'produce.send': async (req) => produceSend(await session(req.connectionId), req),
     'produce.batch': async (req) => produceBatch(await session(req.connectionId), req),

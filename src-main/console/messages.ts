@@ -19,6 +19,7 @@ import { confluentSchemaId, decode } from './decoders'
 import { Fetcher } from './fetcher'
 import { RawPool } from './raw-client'
 import type { Operation, Operations } from './operations'
+import { protoRegistry } from './protobuf'
 import type { RawRecord } from './records'
 import { offsetsForTimestamp, partitionOffsets, topicMetadata } from './topics'
 
@@ -28,6 +29,8 @@ export interface DecodeOptions {
   includeRaw?: boolean
   /** Leave the parsed JSON out of JSON keys/values (the text carries it). */
   omitJson?: boolean
+  keyProtobufType?: string
+  valueProtobufType?: string
 }
 
 /** Loads the registry schemas a set of records refers to (Avro decoding is synchronous). */
@@ -55,8 +58,8 @@ export function toMessage(s: Session, topic: string, partition: number, r: RawRe
     partition,
     offset: r.offset,
     timestamp: r.timestamp,
-    key: decode(r.key, o.keyDecoding, schemas, !o.omitJson),
-    value: decode(r.value, o.valueDecoding, schemas, !o.omitJson),
+    key: o.keyDecoding === 'protobuf' ? (r.key && protoRegistry().decode(r.key, o.keyProtobufType, !o.omitJson)) : decode(r.key, o.keyDecoding, schemas, !o.omitJson),
+    value: o.valueDecoding === 'protobuf' ? (r.value && protoRegistry().decode(r.value, o.valueProtobufType, !o.omitJson)) : decode(r.value, o.valueDecoding, schemas, !o.omitJson),
     headers: r.headers.map((h) => ({ key: h.key, value: h.value ? h.value.toString('utf8') : null })),
   }
   if (o.includeRaw) {

@@ -117,9 +117,10 @@ export type CompressionName = z.infer<typeof CompressionName>
 
 /**
  * How to turn key/value bytes into something to show. 'auto' tries json, then string, then hex
- * ('msgpack' is never guessed: almost any bytes are some MessagePack value).
+ * ('msgpack' is never guessed: almost any bytes are some MessagePack value; 'protobuf' decodes
+ * with a message type from the .proto files the user added, named in the read request).
  */
-export const Decoding = z.enum(['auto', 'string', 'json', 'hex', 'base64', 'number', 'avro', 'msgpack'])
+export const Decoding = z.enum(['auto', 'string', 'json', 'hex', 'base64', 'number', 'avro', 'msgpack', 'protobuf'])
 export type Decoding = z.infer<typeof Decoding>
 
 /** How to turn user input into bytes when producing. */
@@ -436,6 +437,9 @@ export const ReadRequest = z.object({
    * about half the bytes of the objects, for reads of up to 100,000 messages.
    */
   asRows: z.boolean().optional(),
+  /** With 'protobuf' decoding: the fully qualified message type, e.g. "fleet.v1.GpsFix". */
+  keyProtobufType: z.string().max(500).optional(),
+  valueProtobufType: z.string().max(500).optional(),
 })
 export type ReadRequest = z.infer<typeof ReadRequest>
 
@@ -461,6 +465,8 @@ export const ReadResponse = z.object({
   unavailable: z.array(z.object({ partition: PartitionId, leader: z.number().int(), reason: z.string() })).optional(),
 })
 export type ReadResponse = z.infer<typeof ReadResponse>
+
+export const ProtoFiles = z.object({ files: z.array(z.object({ name: z.string(), types: z.array(z.string()) })) })
 
 export const MessageFilter = z.object({
   /** Substring (or regex when `regex`) matched against the decoded key text. */
@@ -908,6 +914,11 @@ export const channels = {
   'messages.tailStart': channel(TailRequest, z.object({ tailId: z.string() })),
   'messages.tailStop': channel(z.object({ tailId: Id }), z.object({ stopped: z.boolean() })),
   'messages.export': channel(ExportRequest, ExportResponse),
+  /** The .proto files added for Protobuf decoding, with the message types each declares. */
+  'protobuf.list': channel(Empty, ProtoFiles),
+  /** Adds or replaces a .proto file; refused (VALIDATION) unless all files parse and resolve together. */
+  'protobuf.add': channel(z.object({ name: z.string().min(1).max(200), content: z.string().min(1).max(1_000_000) }).strict(), ProtoFiles),
+  'protobuf.delete': channel(z.object({ name: z.string().min(1).max(200) }).strict(), ProtoFiles),
   /** Stops a read or export started with this opId; it answers CANCELLED. */
   'operations.cancel': channel(z.object({ opId: Id }).strict(), z.object({ cancelled: z.boolean() })),
 

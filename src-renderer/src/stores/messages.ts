@@ -21,7 +21,7 @@ export function messageId(m: Pick<Message, 'partition' | 'offset'>): string {
  */
 export function withParsedJson(m: Message): Message {
   const parse = (d: Decoded | null): Decoded | null => {
-    if (!d || d.json !== undefined || (d.format !== 'json' && d.format !== 'avro' && d.format !== 'msgpack')) return d
+    if (!d || d.json !== undefined || (d.format !== 'json' && d.format !== 'avro' && d.format !== 'msgpack' && d.format !== 'protobuf')) return d
     try {
       return { ...d, json: JSON.parse(d.text) }
     } catch {
@@ -75,6 +75,8 @@ export const useMessagesStore = defineStore('messages', () => {
     limit: 100,
     keyDecoding: 'auto' as Decoding,
     valueDecoding: 'auto' as Decoding,
+    /** Message type for 'protobuf' values, from the added .proto files. */
+    valueProtobufType: '',
   })
   const query = reactive(defaultQuery())
   const messages = shallowRef<Message[]>([])
@@ -204,6 +206,7 @@ export const useMessagesStore = defineStore('messages', () => {
         omitJson: true,
         asRows: true,
         opId,
+        ...(query.valueDecoding === 'protobuf' && query.valueProtobufType ? { valueProtobufType: query.valueProtobufType } : {}),
       })
       performance.measure('kafkadesk:read-answered', 'kafkadesk:read-start')
       if (stale()) return
