@@ -51,6 +51,7 @@ export class MetadataLog {
   /** After a snapshot failed (a full disk), the next try waits for this many records since the snapshot. */
   private snapshotRetryAt = SNAPSHOT_EVERY
   nextOffset = 0
+  private loaded = false
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, '__cluster_metadata')
@@ -77,7 +78,10 @@ export class MetadataLog {
     this.nextOffset = snapOffset + 1
     this.sinceSnapshot = 0
     this.bytesSinceSnapshot = 0
-    if (!existsSync(this.logFile)) return out
+    if (!existsSync(this.logFile)) {
+      this.loaded = true
+      return out
+    }
     restrict(this.logFile, METADATA_FILE_MODE)
     const buf = readFileSync(this.logFile)
     let pos = 0
@@ -93,6 +97,7 @@ export class MetadataLog {
       }
     }
     this.size = pos
+    this.loaded = true
     this.bytesSinceSnapshot = pos
     // Cut the torn tail now, so the next batch is not written after it (where a later start would stop reading).
     if (pos < buf.length) this.cut()
@@ -103,7 +108,9 @@ export class MetadataLog {
     if (this.fd < 0) {
       try {
         this.fd = openSync(this.logFile, constants.O_RDWR | constants.O_CREAT, METADATA_FILE_MODE)
-        this.size = Math.min(this.size, fstatSync(this.fd).size)
+        // without a load() first, the next batch goes after what the file holds
+        const onDisk = fstatSync(this.fd).size
+        this.size = this.loaded ? Math.min(this.size, onDisk) : onDisk
       } catch (e) {
         throw toStorageError(e, this.logFile, 'open')
       }
