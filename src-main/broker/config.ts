@@ -96,6 +96,7 @@ export const brokerConfigDefs: ConfigDef[] = [
   { name: 'compression.type', type: 'STRING', default: 'producer', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'], doc: 'Default topic compression.' },
   { name: 'offsets.topic.num.partitions', type: 'INT', default: '50', min: 1, doc: 'Partitions of __consumer_offsets.', readOnly: true },
   { name: 'offsets.topic.replication.factor', type: 'SHORT', default: '3', min: 1, doc: 'Replication factor of __consumer_offsets (at most the live brokers when it is created).', readOnly: true },
+  { name: 'offsets.commit.timeout.ms', type: 'INT', default: '5000', min: 1, doc: 'How long an offset commit waits for the replicas of its __consumer_offsets partition before it fails.', readOnly: true },
   { name: 'offsets.retention.minutes', type: 'INT', default: '10080', min: 1, doc: 'How long committed offsets of an empty group are kept.', readOnly: true },
   { name: 'offsets.retention.check.interval.ms', type: 'LONG', default: '600000', min: 1, doc: 'How often committed offsets are checked for expiration.', readOnly: true },
   { name: 'offset.metadata.max.bytes', type: 'INT', default: '4096', doc: 'Largest metadata string allowed with a committed offset.', readOnly: true },

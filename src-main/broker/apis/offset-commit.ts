@@ -65,6 +65,14 @@ export default defineApi({
       const [ti, pi] = slots[i]!
       codes[ti]![pi] = code
     })
-    return respond()
+    if (!results.includes(ErrorCode.NONE)) return respond()
+    // Answered only once the commit is on the ISR of its __consumer_offsets partition.
+    return cc.awaitReplication(groupId).then((code) => {
+      results.forEach((c, i) => {
+        const [ti, pi] = slots[i]!
+        if (c === ErrorCode.NONE) codes[ti]![pi] = code
+      })
+      return respond()
+    })
   },
 })

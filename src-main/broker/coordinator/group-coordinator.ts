@@ -58,7 +58,10 @@ function commitAppendError(error: string): number {
     case 'INVALID_FETCH_SIZE':
       return ErrorCode.INVALID_COMMIT_OFFSET_SIZE
     case 'NOT_LEADER_OR_FOLLOWER':
+    case 'KAFKA_STORAGE_ERROR':
       return ErrorCode.NOT_COORDINATOR
+    case 'NOT_ENOUGH_REPLICAS':
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE
     default:
       return ErrorCode.UNKNOWN_SERVER_ERROR
   }
@@ -304,13 +307,49 @@ export class GroupCoordinator {
       errors.push(ErrorCode.NONE)
     }
     if (records.length === 0) return errors
-    const res = this.append(g.groupId, records)
+    // Commits are written with acks=all: below min.insync.replicas nothing is written (Kafka's check before append).
+    const res = this.belowMinIsr(g.groupId) ?? this.append(g.groupId, records)
     if (res.error) {
       const code = commitAppendError(res.error)
       return errors.map((c) => (c === ErrorCode.NONE ? code : c))
     }
     for (const { e, o } of accepted) g.setOffset(e.topic, e.partition, o)
     return errors
+  }
+
+  private belowMinIsr(groupId: string): { error: string; message: string } | undefined {
+    const t = this.topic()
+    const p = t?.partitions[partitionForGroup(groupId, t.partitions.length)]
+    if (!t || !p) return undefined
+    const minIsr = Number(this.broker.config.topicConfigValues(t.configs)['min.insync.replicas'])
+    if (p.isr.length >= minIsr) return undefined
+    return { error: 'NOT_ENOUGH_REPLICAS', message: `ISR ${p.isr.length} of ${GROUP_METADATA_TOPIC}-${p.partition} is below min.insync.replicas ${minIsr}` }
+  }
+
+  /**
+   * Resolves once everything written so far to the group's __consumer_offsets partition is on
+   * every in-sync replica (Kafka writes coordinator records with acks=all, bounded by
+   * offsets.commit.timeout.ms), so a commit that was answered survives a failover. Returns the
+   * code a client gets: NONE, NOT_COORDINATOR once leadership moved, COORDINATOR_NOT_AVAILABLE
+   * when the ISR is too small or replication timed out (Kafka's normalization of those errors).
+   */
+  async awaitReplication(groupId: string): Promise<number> {
+    const t = this.topic()
+    if (!t) return ErrorCode.NOT_COORDINATOR
+    const p = partitionForGroup(groupId, t.partitions.length)
+    const log = this.broker.partitionLog(GROUP_METADATA_TOPIC, p)
+    if (!log) return ErrorCode.NOT_COORDINATOR
+    const minIsr = Number(this.broker.config.topicConfigValues(t.configs)['min.insync.replicas'])
+    const error = await this.broker.replicas.waitForIsr(GROUP_METADATA_TOPIC, p, log.logEndOffset, minIsr, this.broker.config.int('offsets.commit.timeout.ms'))
+    switch (error) {
+      case 'NONE':
+        return ErrorCode.NONE
+      case 'NOT_LEADER_OR_FOLLOWER':
+      case 'KAFKA_STORAGE_ERROR':
+        return ErrorCode.NOT_COORDINATOR
+      default:
+        return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    }
   }
 
   /** Tombstones for offsets (OffsetDelete, expiration). */
