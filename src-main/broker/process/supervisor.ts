@@ -7,13 +7,12 @@
 import { join } from 'node:path'
 import { noFaults, validateFaults, type Faults } from '../server/faults'
 import type { ClientActivity } from '../broker'
-import { QuorumController } from '../controller/quorum-controller'
+import { DEFAULT_INITIAL_REGISTRATION_TIMEOUT_MS, QuorumController } from '../controller/quorum-controller'
 import { ControllerServer } from './controller-server'
 import { ControlServer, assertNoLiveSupervisor } from './control-server'
 import { nodeSpawner, type BrokerChild, type BrokerSpawner } from './spawner'
 import type { ClusterOptions } from '../cluster'
 
-const READY_TIMEOUT_MS = 30_000
 
 /** One broker process as the supervisor sees it; the same shape the console uses for in-process brokers. */
 export class BrokerProcess {
@@ -62,7 +61,10 @@ export class BrokerProcess {
       }),
     )
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`broker ${this.nodeId} not ready after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS)
+      // A broker opening tens of thousands of partition logs is busy, not dead: it gets Kafka's
+      // initial.broker.registration.timeout.ms (60 s) to be ready, as a KRaft broker gets to register.
+      const readyMs = Number(c.options.configs?.['initial.broker.registration.timeout.ms'] ?? DEFAULT_INITIAL_REGISTRATION_TIMEOUT_MS)
+      const timer = setTimeout(() => reject(new Error(`broker ${this.nodeId} not ready after ${readyMs} ms`)), readyMs)
       void this.exited!.then(() => {
         clearTimeout(timer)
         reject(new Error(`broker ${this.nodeId} exited before it was ready`))
