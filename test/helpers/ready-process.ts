@@ -14,8 +14,8 @@ export interface ReadyProcess {
   readyMs: number
   /** What the process logged so far (its last MiB). */
   stderr(): string
-  /** Sends the signal (SIGTERM by default; SIGKILL after 30 s) and resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>
+  /** Sends the signal (SIGTERM by default; SIGKILL after `graceMs`, 30 s) and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>
 }
 
 export interface ReadyOptions {
@@ -43,11 +43,11 @@ export async function spawnReady(cmd: string, args: string[], opts: ReadyOptions
   const killOnExit = (): void => void child.kill('SIGKILL')
   process.once('exit', killOnExit)
 
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', graceMs = 30_000): Promise<number | null> => {
     process.removeListener('exit', killOnExit)
     if (child.exitCode === null && child.signalCode === null) {
       child.kill(signal)
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
       await exited
       clearTimeout(timer)
     }
