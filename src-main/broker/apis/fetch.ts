@@ -1,6 +1,6 @@
 import { defineApi } from './registry'
 import { ErrorCode } from '../errors'
-import type { Broker } from '../broker'
+import type { BrokerServices } from './broker-services'
 
 const READ_COMMITTED = 1
 /** Kafka's CONSUMER_REPLICA_ID: an ordinary consumer. */
@@ -71,7 +71,7 @@ type PartitionAnswer = ReturnType<typeof emptyPartition>
  * follower truncates to it). A follower's fetch offset moves its position on the leader (replica
  * manager), which may advance the high watermark or let it rejoin the ISR.
  */
-function prepare(broker: Broker, w: Wanted, f: Fetcher): PartitionAnswer {
+function prepare(broker: BrokerServices, w: Wanted, f: Fetcher): PartitionAnswer {
   const base = emptyPartition(w, f.readCommitted)
   const t = w.topic !== null ? broker.topic(w.topic) : undefined
   const p = t?.partitions[w.partition]
@@ -122,7 +122,7 @@ function prepare(broker: Broker, w: Wanted, f: Fetcher): PartitionAnswer {
 }
 
 /** Reads what the fetcher may see: followers up to the log end offset, consumers up to the high watermark (or the LSO). */
-function readPartition(broker: Broker, w: Wanted, answer: PartitionAnswer, f: Fetcher, budget: number, first: boolean): PartitionAnswer {
+function readPartition(broker: BrokerServices, w: Wanted, answer: PartitionAnswer, f: Fetcher, budget: number, first: boolean): PartitionAnswer {
   if (answer.errorCode !== ErrorCode.NONE || answer.divergingEpoch) return answer
   // A long-polling fetch may outlive this broker's leadership: it then ends as Kafka's does.
   const stillServes = f.anyReplica || broker.isLeader(w.topic!, w.partition)

@@ -1,8 +1,8 @@
-import type { Broker } from '../broker'
+import type { BrokerServices } from './broker-services'
 import type { RequestHeader } from '../protocol/header'
 
 export interface RequestContext {
-  broker: Broker
+  broker: BrokerServices
   header: RequestHeader
   apiVersion: number
   clientId: string | null

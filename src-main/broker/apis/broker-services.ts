@@ -1,0 +1,31 @@
+// The services of one broker that API handlers use, and nothing more: handlers depend on this
+// seam rather than on the concrete Broker (its sockets, processes and start-up), so a handler can
+// be read, changed and tested against any host that offers these.
+import type { BrokerConfig } from '../broker-config'
+import type { MetadataStore, TopicMetadata } from '../controller/metadata'
+import type { GroupCoordinator } from '../coordinator/group-coordinator'
+import type { ReplicaManager } from '../replication/replica-manager'
+import type { PartitionLog } from '../storage/partition-log'
+
+export interface BrokerServices {
+  readonly nodeId: number
+  /** Where this broker keeps its partition logs (DescribeLogDirs). */
+  readonly logDir: string
+  /** True once the broker is stopping: long polls end. */
+  readonly stopped: boolean
+  /** The cluster metadata this broker has replayed. */
+  readonly metadata: MetadataStore
+  readonly config: BrokerConfig
+  readonly groupCoordinator: GroupCoordinator
+  readonly replicas: ReplicaManager
+  topic(name: string): TopicMetadata | undefined
+  /** The local log of a partition this broker hosts (undefined when it hosts none). */
+  partitionLog(topic: string, partition: number): PartitionLog | undefined
+  isLeader(topic: string, partition: number): boolean
+  /** Wakes long-polling fetches after an append. */
+  notifyAppend(): void
+  /** Resolves on the next append, or after `ms`. */
+  waitForAppend(ms: number): Promise<void>
+  apiVersionList(): { apiKey: number; minVersion: number; maxVersion: number }[]
+  log(line: string): void
+}
