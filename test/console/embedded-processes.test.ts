@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { startHarness, uniqueName, waitFor, type Harness } from './setup'
 import { targetKind, repoRoot, run } from '../interop/target'
 import type { EmbeddedStatus } from '../../src-main/ipc/contract'
+import { alive } from '../helpers/pid'
 
 let h: Harness
 const embedded = targetKind() === 'embedded'
@@ -21,15 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop()
 })
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 type BrokerRow = EmbeddedStatus['brokers'][number]
 

@@ -16,6 +16,7 @@ import { clusterStatus, controlBroker } from '../../src-main/broker/process/cont
 import { cliEntry } from '../../src-main/broker/process/spawner'
 import { RawClient } from '../../src-main/console/raw-client'
 import { targetKind } from '../interop/target'
+import { alive } from '../helpers/pid'
 
 /** utilityProcess.fork's surface over child_process.fork (the built CLI runs `broker-process` as the app's entry does). */
 function utilityFork(_modulePath: string, args: string[] = []): UtilityProcess {
@@ -31,15 +32,6 @@ function utilityFork(_modulePath: string, args: string[] = []): UtilityProcess {
   u.postMessage = (m) => void (child.connected && child.send(m as object))
   u.kill = () => child.kill('SIGTERM')
   return u as unknown as UtilityProcess
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }
 
 const embedded = targetKind() === 'embedded'

@@ -8,15 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { Kafka, logLevel } from 'kafkajs'
 import { go, startE2E, type E2E } from './harness'
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+import { alive } from '../helpers/pid'
 
 describe('broker cards of the embedded cluster (real broker processes, headless Chromium)', () => {
   let e: E2E

@@ -12,6 +12,7 @@ import { localMetadataView } from '../../../src-main/broker/controller/local-cha
 import { setFileIo, type FileIo } from '../../../src-main/broker/storage/file-io'
 import { KafkaError } from '../../../src-main/broker/errors'
 import type { PartitionAssignment } from '../../../src-main/broker/controller/metadata'
+import { errno, prng } from '../../helpers/seeded'
 
 const dirs: string[] = []
 const controllers: QuorumController[] = []
@@ -36,24 +37,6 @@ afterEach(() => {
   closeAll()
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
-
-/** mulberry32: a small seeded PRNG so a failing round can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function errno(code: string): NodeJS.ErrnoException {
-  const e: NodeJS.ErrnoException = new Error(`${code}: injected`)
-  e.code = code
-  return e
-}
 
 /** A disk that, while `full`, takes a random part of one write and then refuses with ENOSPC. */
 class FullDisk implements FileIo {

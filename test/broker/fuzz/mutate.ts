@@ -4,17 +4,8 @@
 import { encodeRequest } from './wire-client'
 import { buildBatch } from '../../../src-main/broker/records/record'
 
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The fuzzer's seeded PRNG. */
+export { prng as rng } from '../../helpers/seeded'
 
 export interface ApiRange {
   apiKey: number

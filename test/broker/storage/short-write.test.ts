@@ -10,26 +10,9 @@ import { PartitionLog } from '../../../src-main/broker/storage/partition-log.js'
 import { logConfigFrom } from '../../../src-main/broker/storage/log-config.js'
 import { setFileIo, type FileIo } from '../../../src-main/broker/storage/file-io.js'
 import { batchOf, recordsIn, tempDir } from './helpers.js'
+import { errno, prng } from '../../helpers/seeded'
 
 const config = logConfigFrom({ 'segment.bytes': 2500, 'index.interval.bytes': 150, 'retention.ms': -1 })
-
-/** mulberry32: a small seeded PRNG so a failing round can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function errno(code: string): NodeJS.ErrnoException {
-  const e: NodeJS.ErrnoException = new Error(`${code}: injected`)
-  e.code = code
-  return e
-}
 
 /** Real writes and truncates, with faults drawn from `rnd` while `faulty` is on. */
 class FaultyIo implements FileIo {
