@@ -4,11 +4,11 @@
 // again without a restart; SIGTERM on the full disk exits cleanly; and after a restart every
 // acknowledged record is there, at its acknowledged offset, and nothing that was refused.
 // Needs root for the mount (CI runs as root); a failed mount fails the test.
-import { spawnSync } from 'node:child_process'
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs'
 import { startEmbedded, type EmbeddedProcess } from '../helpers/embedded'
 import { pyCall } from './python-driver'
 import { kcat } from './target'
@@ -16,22 +16,14 @@ import { kcat } from './target'
 const mnt = mkdtempSync(join(tmpdir(), 'kafkadesk-full-'))
 const dataDir = join(mnt, 'data')
 const filler = join(mnt, 'filler')
-let mounted = false
+let tmpfs: Tmpfs | undefined
 let broker: EmbeddedProcess | undefined
 
 afterAll(async () => {
   await broker?.stop('SIGKILL')
-  if (mounted) spawnSync('umount', [mnt])
+  tmpfs?.unmount()
   rmSync(mnt, { recursive: true, force: true })
 })
-
-function mountTmpfs(): void {
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m,mode=0700', 'tmpfs', mnt], { encoding: 'utf8' })
-  if (r.status !== 0) {
-    throw new Error(`this test needs a tiny tmpfs and could not mount one (run as root, as CI does): mount exited ${r.status ?? r.signal}: ${(r.stderr || r.error?.message || '').trim()}`)
-  }
-  mounted = true
-}
 
 /** Appends to the filler file until only about `leaveBytes` are free (0: until the disk refuses). */
 function fill(leaveBytes: number): void {
@@ -78,7 +70,7 @@ const asMap = (acked: Produced['acked']): Map<string, string> => new Map(acked.m
 
 describe('a full disk', () => {
   it('refuses produce with KAFKA_STORAGE_ERROR, keeps every acked record and produces again once space returns', async () => {
-    mountTmpfs()
+    tmpfs = mountTmpfs(mnt, '8m')
     mkdirSync(dataDir)
     broker = await startEmbedded(dataDir)
     const topic = 'full-disk'

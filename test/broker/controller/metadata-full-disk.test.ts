@@ -3,11 +3,11 @@
 // KAFKA_STORAGE_ERROR instead of crashing the supervisor; the cluster keeps serving (metadata,
 // reads with kcat); once space returns topics are created again; and after a restart every
 // acknowledged topic is there and no refused one is. Needs root for the mount (CI runs as root).
-import { spawnSync } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { mountTmpfs, type Tmpfs } from '../../helpers/tmpfs'
 import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { startEmbedded, type EmbeddedProcess } from '../../helpers/embedded'
 import { kcat } from '../../interop/target'
@@ -16,7 +16,7 @@ import { alive, brokerPid } from '../fuzz/process-memory'
 const mnt = mkdtempSync(join(tmpdir(), 'kafkadesk-mdfull-'))
 const dataDir = join(mnt, 'data')
 const filler = join(mnt, 'filler')
-let mounted = false
+let tmpfs: Tmpfs | undefined
 let cluster: EmbeddedProcess | undefined
 
 afterAll(async () => {
@@ -25,17 +25,9 @@ afterAll(async () => {
   // the broker processes exit once their supervisor is gone; until then they hold the mount
   const t0 = Date.now()
   while (pids.some(alive) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50))
-  if (mounted) spawnSync('umount', [mnt])
+  tmpfs?.unmount()
   rmSync(mnt, { recursive: true, force: true })
 })
-
-function mountTmpfs(): void {
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0700', 'tmpfs', mnt], { encoding: 'utf8' })
-  if (r.status !== 0) {
-    throw new Error(`this test needs a tiny tmpfs and could not mount one (run as root, as CI does): mount exited ${r.status ?? r.signal}: ${(r.stderr || r.error?.message || '').trim()}`)
-  }
-  mounted = true
-}
 
 /** Appends to the filler file until the disk refuses. */
 function fill(): void {
@@ -81,7 +73,7 @@ async function create(a: Admin, topic: string): Promise<string | null> {
 
 describe('the metadata log on a full disk', () => {
   it('answers CreateTopics KAFKA_STORAGE_ERROR, keeps serving, creates again once space returns and keeps exactly the acknowledged topics', async () => {
-    mountTmpfs()
+    tmpfs = mountTmpfs(mnt, '4m')
     cluster = await startEmbedded(dataDir)
     const broker = brokerPid(cluster)
     await withAdmin(cluster, (a) => a.createTopics({ topics: [{ topic: 'before', numPartitions: 1 }] }))
