@@ -56,7 +56,8 @@ describe('topic figures, purge, offset range and log dirs', () => {
   it('shows each broker\'s log dir with the replicas it holds and their sizes', async () => {
     const r = await h.call('brokers.logDirs', { connectionId: h.connectionId })
     expect(r.unavailable).toEqual([])
-    expect(r.brokers.length).toBe(3)
+    // The embedded cluster here has three brokers; the real-Kafka target is a single node.
+    expect(r.brokers.length).toBe(h.kind === 'kafka' ? 1 : 3)
     const held = r.brokers.flatMap((b) => b.logDirs.flatMap((d) => d.partitions.filter((p) => p.topic === topic)))
     expect(held.map((p) => p.partition).sort()).toEqual([0, 1, 2])
     expect(held.every((p) => p.sizeBytes > 0)).toBe(true)
