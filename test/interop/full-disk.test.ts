@@ -4,11 +4,11 @@
 // again without a restart; SIGTERM on the full disk exits cleanly; and after a restart every
 // acknowledged record is there, at its acknowledged offset, and nothing that was refused.
 // Needs root for the mount (CI runs as root); a failed mount fails the test.
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs'
+import { fillDisk, mountTmpfs, type Tmpfs } from '../helpers/tmpfs'
 import { startEmbedded, type EmbeddedProcess } from '../helpers/embedded'
 import { pyCall } from './python-driver'
 import { kcat } from './target'
@@ -24,28 +24,6 @@ afterAll(async () => {
   tmpfs?.unmount()
   rmSync(mnt, { recursive: true, force: true })
 })
-
-/** Appends to the filler file until only about `leaveBytes` are free (0: until the disk refuses). */
-function fill(leaveBytes: number): void {
-  const fd = openSync(filler, 'a')
-  try {
-    for (const chunk of [1 << 16, 4096]) {
-      const buf = Buffer.alloc(chunk, 0x5a)
-      for (;;) {
-        const { bavail, bsize } = statfsSync(mnt)
-        if (bavail * bsize - chunk < leaveBytes) break
-        try {
-          writeSync(fd, buf)
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'ENOSPC') break
-          throw e
-        }
-      }
-    }
-  } finally {
-    closeSync(fd)
-  }
-}
 
 interface Produced {
   acked: Array<[number, number, string]>
@@ -77,7 +55,7 @@ describe('a full disk', () => {
     await pyCall('confluent_client.py', 'create', broker.bootstrap, { topic, partitions: 3 })
 
     // fill the disk up to ~1.5 MiB, then produce until the broker refuses
-    fill(1.5 * 1024 * 1024)
+    fillDisk(filler, mnt, 1.5 * 1024 * 1024)
     const first = await produce(broker.bootstrap, topic, 'a', 20_000, 30)
     expect(Object.keys(first.errors)).toEqual(['KAFKA_STORAGE_ERROR'])
     expect(first.acked.length).toBeGreaterThan(500)
@@ -91,7 +69,7 @@ describe('a full disk', () => {
     expect(second.acked).toHaveLength(300)
 
     // full again, then SIGTERM while full: a clean exit, no crash in the shutdown
-    fill(0)
+    fillDisk(filler, mnt)
     const third = await produce(broker.bootstrap, topic, 'c', 20_000, 20)
     expect(Object.keys(third.errors)).toEqual(['KAFKA_STORAGE_ERROR'])
     expect(await broker.stop('SIGTERM')).toBe(0)

@@ -3,11 +3,11 @@
 // KAFKA_STORAGE_ERROR instead of crashing the supervisor; the cluster keeps serving (metadata,
 // reads with kcat); once space returns topics are created again; and after a restart every
 // acknowledged topic is there and no refused one is. Needs root for the mount (CI runs as root).
-import { closeSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs'
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { mountTmpfs, type Tmpfs } from '../../helpers/tmpfs'
+import { fillDisk, mountTmpfs, type Tmpfs } from '../../helpers/tmpfs'
 import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { startEmbedded, type EmbeddedProcess } from '../../helpers/embedded'
 import { kcat } from '../../interop/target'
@@ -28,26 +28,6 @@ afterAll(async () => {
   tmpfs?.unmount()
   rmSync(mnt, { recursive: true, force: true })
 })
-
-/** Appends to the filler file until the disk refuses. */
-function fill(): void {
-  const fd = openSync(filler, 'a')
-  try {
-    for (const chunk of [1 << 16, 4096, 512]) {
-      const buf = Buffer.alloc(chunk, 0x5a)
-      for (;;) {
-        try {
-          writeSync(fd, buf)
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'ENOSPC') break
-          throw e
-        }
-      }
-    }
-  } finally {
-    closeSync(fd)
-  }
-}
 
 async function withAdmin<T>(c: EmbeddedProcess, fn: (a: Admin) => Promise<T>): Promise<T> {
   const kafka = new Kafka({ clientId: 'metadata-full-disk', brokers: [`${c.host}:${c.port}`], logLevel: logLevel.NOTHING, retry: { retries: 0 } })
@@ -79,7 +59,7 @@ describe('the metadata log on a full disk', () => {
     await withAdmin(cluster, (a) => a.createTopics({ topics: [{ topic: 'before', numPartitions: 1 }] }))
     await kcat(['-b', `${cluster.host}:${cluster.port}`, '-P', '-t', 'before', '-p', '0'], { input: 'kept\n', timeoutMs: 30_000 })
 
-    fill()
+    fillDisk(filler, mnt)
     const acked: string[] = []
     const refused: string[] = []
     const others: string[] = []
