@@ -61,6 +61,8 @@ function commitAppendError(error: string): number {
     case 'KAFKA_STORAGE_ERROR':
       return ErrorCode.NOT_COORDINATOR
     case 'NOT_ENOUGH_REPLICAS':
+    case 'NOT_ENOUGH_REPLICAS_AFTER_APPEND':
+    case 'REQUEST_TIMED_OUT':
       return ErrorCode.COORDINATOR_NOT_AVAILABLE
     default:
       return ErrorCode.UNKNOWN_SERVER_ERROR
@@ -321,7 +323,7 @@ export class GroupCoordinator {
     const t = this.topic()
     const p = t?.partitions[partitionForGroup(groupId, t.partitions.length)]
     if (!t || !p) return undefined
-    const minIsr = Number(this.broker.config.topicConfigValues(t.configs)['min.insync.replicas'])
+    const minIsr = this.minInsyncReplicas(t)
     if (p.isr.length >= minIsr) return undefined
     return { error: 'NOT_ENOUGH_REPLICAS', message: `ISR ${p.isr.length} of ${GROUP_METADATA_TOPIC}-${p.partition} is below min.insync.replicas ${minIsr}` }
   }
@@ -339,17 +341,12 @@ export class GroupCoordinator {
     const p = partitionForGroup(groupId, t.partitions.length)
     const log = this.broker.partitionLog(GROUP_METADATA_TOPIC, p)
     if (!log) return ErrorCode.NOT_COORDINATOR
-    const minIsr = Number(this.broker.config.topicConfigValues(t.configs)['min.insync.replicas'])
-    const error = await this.broker.replicas.waitForIsr(GROUP_METADATA_TOPIC, p, log.logEndOffset, minIsr, this.broker.config.int('offsets.commit.timeout.ms'))
-    switch (error) {
-      case 'NONE':
-        return ErrorCode.NONE
-      case 'NOT_LEADER_OR_FOLLOWER':
-      case 'KAFKA_STORAGE_ERROR':
-        return ErrorCode.NOT_COORDINATOR
-      default:
-        return ErrorCode.COORDINATOR_NOT_AVAILABLE
-    }
+    const error = await this.broker.replicas.waitForIsr(GROUP_METADATA_TOPIC, p, log.logEndOffset, this.minInsyncReplicas(t), this.broker.config.int('offsets.commit.timeout.ms'))
+    return error === 'NONE' ? ErrorCode.NONE : commitAppendError(error)
+  }
+
+  private minInsyncReplicas(t: TopicMetadata): number {
+    return Number(this.broker.config.topicConfigValues(t.configs)['min.insync.replicas'])
   }
 
   /** Tombstones for offsets (OffsetDelete, expiration). */
