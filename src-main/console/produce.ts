@@ -8,7 +8,7 @@ import type { ProduceMessage, ProduceResult, RequestOf } from '../ipc/contract'
 import { kafkajsCompression } from './codecs'
 import type { Session } from './connections'
 import { encode } from './decoders'
-import { readSelection } from './messages'
+import { readSelection } from './messages/selection'
 import { topicMetadata, topicNotFound } from './topics'
 
 // kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports.

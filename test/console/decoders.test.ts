@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { decode, encode } from '../../src-main/console/decoders'
 import { decodeAvro } from '../../src-main/console/avro'
-import { exportMessages } from '../../src-main/console/messages'
+import { exportMessages } from '../../src-main/console/messages/export'
 import { fillTemplate } from '../../src-main/console/produce'
 import { parseDuration, parseResetCsv } from '../../src-main/console/offsets'
 import { readRecordSet } from '../../src-main/console/records'

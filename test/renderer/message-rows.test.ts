@@ -2,7 +2,7 @@
 // detail pane show, and gives the detail its parsed JSON back (omitJson). A row made on the
 // server from a message comes back as the same message.
 import { describe, expect, it } from 'vitest'
-import { toRow } from '../../src-main/console/messages'
+import { toRow } from '../../src-main/console/messages/message'
 import type { Message } from '../../src-main/ipc/contract'
 import { fromRows, withParsedJson } from '../../src-renderer/src/stores/messages'
 
