@@ -1,0 +1,94 @@
+/** Saved connections, their test result, and how secrets are kept. */
+import { z } from 'zod'
+import { Id, NodeId } from './common'
+
+export const SaslMechanism = z.enum(['plain', 'scram-sha-256', 'scram-sha-512'])
+
+export const ConnectionInput = z.object({
+  /** Omit to create a new connection. */
+  id: Id.optional(),
+  name: z.string().min(1).max(200),
+  bootstrapServers: z
+    .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port'))
+    .min(1, 'at least one bootstrap server'),
+  clientId: z.string().min(1).max(200).optional(),
+  sasl: z
+    .object({
+      mechanism: SaslMechanism,
+      username: z.string().min(1),
+      /** Omit to keep the stored password. */
+      password: z.string().optional(),
+    })
+    .optional(),
+  tls: z
+    .object({
+      enabled: z.boolean(),
+      /** PEM text. */
+      ca: z.string().optional(),
+      cert: z.string().optional(),
+      /** PEM text; stored as a secret. */
+      key: z.string().optional(),
+      /** Skip certificate verification. Insecure: the UI must show the returned warning. */
+      skipVerify: z.boolean().optional(),
+    })
+    .optional(),
+  schemaRegistry: z
+    .object({ url: z.string().url(), username: z.string().optional(), password: z.string().optional() })
+    .optional(),
+  connectionTimeoutMs: z.number().int().min(100).max(120_000).optional(),
+  requestTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+})
+export type ConnectionInput = z.infer<typeof ConnectionInput>
+
+export const ConnectionInfo = z.object({
+  id: Id,
+  name: z.string(),
+  kind: z.enum(['embedded', 'remote']),
+  bootstrapServers: z.array(z.string()),
+  clientId: z.string().optional(),
+  sasl: z.object({ mechanism: SaslMechanism, username: z.string(), hasPassword: z.boolean() }).optional(),
+  tls: z.object({ enabled: z.boolean(), hasCa: z.boolean(), hasCert: z.boolean(), hasKey: z.boolean(), skipVerify: z.boolean() }).optional(),
+  schemaRegistry: z.object({ url: z.string(), username: z.string().optional(), hasPassword: z.boolean() }).optional(),
+  connectionTimeoutMs: z.number().int().optional(),
+  requestTimeoutMs: z.number().int().optional(),
+  open: z.boolean(),
+  /** E.g. the skip-verify warning. */
+  warnings: z.array(z.string()),
+})
+export type ConnectionInfo = z.infer<typeof ConnectionInfo>
+
+export const Diagnosis = z.enum([
+  'OK',
+  'UNREACHABLE',
+  'TIMEOUT',
+  'TLS_FAILURE',
+  'AUTH_FAILURE',
+  'ADVERTISED_LISTENER_MISMATCH',
+  'UNKNOWN',
+])
+export type Diagnosis = z.infer<typeof Diagnosis>
+
+export const ConnectionTestResult = z.object({
+  ok: z.boolean(),
+  diagnosis: Diagnosis,
+  /** A human explanation with a hint at the fix. */
+  message: z.string(),
+  latencyMs: z.number(),
+  clusterId: z.string().nullable().optional(),
+  controllerId: z.number().int().nullable().optional(),
+  /** Brokers as advertised in metadata and whether each was reachable from here. */
+  brokers: z.array(z.object({ nodeId: NodeId, host: z.string(), port: z.number().int(), reachable: z.boolean(), error: z.string().optional() })),
+  warnings: z.array(z.string()),
+})
+export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>
+
+export const SecretsStatus = z.object({
+  backend: z.enum(['electron-safe-storage', 'file-0600', 'memory']),
+  /** True when secrets are encrypted at rest (safeStorage); false for the 0600 file. */
+  encrypted: z.boolean(),
+  /** Where secrets live (web mode: the file path). */
+  location: z.string().optional(),
+  /** Human statement of how secrets are protected. */
+  note: z.string(),
+})
+export type SecretsStatus = z.infer<typeof SecretsStatus>

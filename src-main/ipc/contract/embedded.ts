@@ -1,0 +1,50 @@
+/** The embedded cluster: its status, its brokers' injected faults and the clients seen by each broker. */
+import { z } from 'zod'
+import { EMBEDDED_CONNECTION_ID, NodeId, Timestamp } from './common'
+
+export const BrokerRunState = z.enum(['running', 'stopped', 'killed'])
+/** Injected faults of one embedded broker (see the broker's server/faults.ts). */
+export const BrokerFaults = z.object({
+  latencyMs: z.number().min(0).max(60_000),
+  dropRate: z.number().min(0).max(1),
+  paused: z.boolean(),
+  /** The network-partition fault (`kafkadesk broker isolate`): serving clients, cut off from the controller and its peers. */
+  isolated: z.boolean().optional(),
+})
+export type BrokerFaults = z.infer<typeof BrokerFaults>
+
+export const EmbeddedStatus = z.object({
+  state: z.enum(['stopped', 'starting', 'running', 'stopping', 'error']),
+  connectionId: z.literal(EMBEDDED_CONNECTION_ID),
+  bootstrap: z.string().nullable(),
+  dataDir: z.string().nullable(),
+  brokers: z.array(
+    z.object({
+      nodeId: NodeId,
+      host: z.string(),
+      port: z.number().int(),
+      state: BrokerRunState,
+      faults: BrokerFaults.optional(),
+      /** The broker's OS process while it runs (each broker is its own process). */
+      pid: z.number().int().nullable().optional(),
+      /** Not registered and unfenced at the controller: clients are not told about it and it leads nothing. */
+      fenced: z.boolean().optional(),
+      /** Under the network-partition fault: serving clients, cut off from the controller and its peers. */
+      isolated: z.boolean().optional(),
+      /** Partitions it leads, and of those the ones with another live in-sync replica (they move at once if it dies). */
+      leaderOf: z.number().int().optional(),
+      movableLeaders: z.number().int().optional(),
+    }),
+  ),
+  error: z.string().optional(),
+})
+export type EmbeddedStatus = z.infer<typeof EmbeddedStatus>
+
+export const ClientActivity = z.object({
+  nodeId: NodeId,
+  clientId: z.string().nullable(),
+  address: z.string(),
+  lastSeen: Timestamp,
+  /** API name → request count. */
+  requests: z.record(z.string(), z.number().int()),
+})
