@@ -9,7 +9,7 @@
  * lose the entries the append added and every in-memory field is restored, then a StorageError
  * is thrown. Only then may the caller acknowledge, so nothing acknowledged can be torn on disk.
  */
-import { existsSync, statSync, readSync, unlinkSync } from 'node:fs'
+import { existsSync, rmSync, statSync, readSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LOG_OVERHEAD, baseOffset as batchBaseOffset, lastOffsetDelta,
@@ -384,5 +384,7 @@ export class LogSegment {
     if (existsSync(this.logPath)) unlinkSync(this.logPath)
     this.offsetIndex.delete()
     this.timeIndex.delete()
+    // the aborted-transaction index (storage/transaction-index.ts), when the segment has one
+    rmSync(this.logPath.replace(/\.log$/, '.txnindex'), { force: true })
   }
 }

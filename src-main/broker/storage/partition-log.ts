@@ -12,10 +12,11 @@ import {
   forEachBatch, readBatchHeader, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch,
   validateBatch, validateBatchHeader, baseOffset as batchBaseOffset,
 } from '../records/batch.js'
-import { decodeRecords } from '../records/record.js'
+import { controlRecordType, decodeRecords } from '../records/record.js'
 import { defaultLogConfig, hasDeletePolicy, type LogConfig } from './log-config.js'
 import { LogSegment } from './log-segment.js'
-import { ProducerStateManager, type ProducerBatchMetadata } from './producer-state.js'
+import { ProducerStateManager, type ProducerBatchMetadata, type ProducerHeader } from './producer-state.js'
+import { TransactionIndex, txnIndexPath, type AbortedTxn } from './transaction-index.js'
 import { StorageError, toStorageError } from './storage-error.js'
 
 export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown'
@@ -105,6 +106,8 @@ export class PartitionLog {
   highWatermark = 0
   autoHighWatermark = true
   readonly producerState = new ProducerStateManager()
+  /** Aborted-transaction indexes (.txnindex) by segment base offset, opened on use. */
+  private readonly txnIndexes = new Map<number, TransactionIndex>()
   /** Bytes dropped from a torn or corrupt tail when the log was opened. */
   recoveredBytes = 0
   private closed = false
@@ -166,6 +169,8 @@ export class PartitionLog {
     this.logStartOffset = Math.max(checkpoint, this.segments[0]!.baseOffset)
     this.leo = Math.max(this.active.nextOffset, this.logStartOffset)
     this.highWatermark = this.leo
+    // a crash may have left index entries for markers the recovered log no longer holds
+    if (!clean) this.txnIndex(this.active.baseOffset).truncateTo(this.leo)
     this.loadProducerState()
     this.leoAtOpen = this.leo
   }
@@ -203,7 +208,7 @@ export class PartitionLog {
       seg.scan(start, {}, (b) => {
         if (b.baseOffset < fromOffset) return
         const h = readBatchHeader(b.buf, b.off)
-        if (h.producerId >= 0) this.producerState.update(h, h.baseOffset, h.lastOffset, h.maxTimestamp)
+        if (h.producerId >= 0) this.trackProducer(h, b.buf.subarray(b.off, b.off + b.size), h.baseOffset, h.lastOffset, h.maxTimestamp, seg.baseOffset)
       })
     }
   }
@@ -266,7 +271,7 @@ export class PartitionLog {
     }
     h.baseOffset = base
     h.lastOffset = last
-    this.producerState.update(h, base, last, maxTs)
+    this.trackProducer(h, batch, base, last, maxTs, this.active.baseOffset)
     this.leo = last + 1
     if (this.autoHighWatermark) this.highWatermark = this.leo
     return { baseOffset: base, lastOffset: last, logAppendTime: appendTime, maxTimestamp: maxTs, logStartOffset: this.logStartOffset }
@@ -306,7 +311,7 @@ export class PartitionLog {
         error = { error: 'KAFKA_STORAGE_ERROR', message: `storage error: ${se.message}` }
         return false
       }
-      if (h.producerId >= 0) this.producerState.update(h, h.baseOffset, h.lastOffset, h.maxTimestamp)
+      if (h.producerId >= 0) this.trackProducer(h, batch, h.baseOffset, h.lastOffset, h.maxTimestamp, this.active.baseOffset)
       if (firstOffset < 0) firstOffset = h.baseOffset
       lastOffset = h.lastOffset
       this.leo = h.lastOffset + 1
@@ -352,6 +357,55 @@ export class PartitionLog {
       // a snapshot only shortens recovery: without it the state is rebuilt from an older one and the log
       this.logLine(`producer state snapshot in ${this.dir} not written: ${(e as Error).message}`)
     }
+  }
+
+  // ---- transactions ----
+
+  private txnIndex(segmentBase: number): TransactionIndex {
+    let idx = this.txnIndexes.get(segmentBase)
+    if (!idx) this.txnIndexes.set(segmentBase, (idx = new TransactionIndex(txnIndexPath(this.dir, segmentBase))))
+    return idx
+  }
+
+  /**
+   * Producer state after a batch; a marker that aborts a transaction with data in this partition
+   * is added to the aborted-transaction index of the segment it was written to, with the LSO
+   * once it is written (Kafka's AbortedTxn).
+   */
+  private trackProducer(h: ProducerHeader, batch: Buffer, base: number, last: number, maxTs: number, segmentBase: number): void {
+    let marker: { type: 'COMMIT' | 'ABORT'; coordinatorEpoch: number } | undefined
+    if (h.control) {
+      const r = decodeRecords(batch)[0]
+      const type = controlRecordType(r?.key ?? null)
+      if (type) marker = { type, coordinatorEpoch: r?.value && r.value.length >= 6 ? r.value.readInt32BE(2) : -1 }
+    }
+    const completed = this.producerState.update(h, base, last, maxTs, marker)
+    if (completed?.isAborted) {
+      const lastStableOffset = this.producerState.firstUnstableOffset() ?? completed.lastOffset + 1
+      this.txnIndex(segmentBase).append({ producerId: completed.producerId, firstOffset: completed.firstOffset, lastOffset: completed.lastOffset, lastStableOffset })
+    }
+  }
+
+  /**
+   * Aborted transactions a read_committed fetch from `fetchOffset` must be told about, for data
+   * up to `upperBoundOffset` (exclusive): those whose data overlaps that range (Kafka's
+   * collectAbortedTransactions over this and the following segments' indexes).
+   */
+  collectAbortedTransactions(fetchOffset: number, upperBoundOffset: number): AbortedTxn[] {
+    this.ensureOpen()
+    const out: AbortedTxn[] = []
+    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
+      const { found, complete } = this.txnIndex(this.segments[i]!.baseOffset).collect(fetchOffset, upperBoundOffset)
+      out.push(...found)
+      if (complete) break
+    }
+    return out
+  }
+
+  /** Every aborted transaction still indexed, oldest first (tools, tests). */
+  abortedTransactions(): AbortedTxn[] {
+    this.ensureOpen()
+    return this.segments.flatMap((s) => [...this.txnIndex(s.baseOffset).all()])
   }
 
   // ---- read ----
@@ -550,6 +604,8 @@ export class PartitionLog {
     }
     this.leo = this.active.nextOffset
     if (this.highWatermark > this.leo) this.highWatermark = this.leo
+    this.txnIndexes.clear()
+    for (const seg of this.segments) this.txnIndex(seg.baseOffset).truncateTo(offset)
     this.loadProducerState()
   }
 
@@ -558,6 +614,8 @@ export class PartitionLog {
     this.ensureOpen()
     for (const s of this.segments) s.delete()
     this.segments = [LogSegment.create(this.dir, offset, this.config['index.interval.bytes'], this.now())]
+    this.txnIndexes.clear()
+    this.txnIndex(offset).truncateTo(offset)
     this.logStartOffset = offset
     this.leo = offset
     this.highWatermark = offset

@@ -2,11 +2,13 @@
  * Idempotent/transactional producer state of one partition (Kafka's ProducerStateManager):
  * per producerId the epoch, the last 5 batches' sequence ranges, and the first offset of an
  * ongoing transaction. Rebuilt from batch headers, and snapshotted to `<offset>.snapshot`
- * files (JSON) at segment roll and clean shutdown so opening a big log needs no full rescan.
+ * files in Kafka's format (producer-snapshot.ts) at segment roll and clean shutdown so opening a
+ * big log needs no full rescan.
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { lastSequence, NO_SEQUENCE, type BatchHeader } from '../records/batch.js'
+import { decodeProducerSnapshot, encodeProducerSnapshot } from './producer-snapshot.js'
 
 export const NUM_BATCHES_TO_RETAIN = 5
 
@@ -35,6 +37,15 @@ export type ProducerHeader = Pick<BatchHeader, 'producerId' | 'producerEpoch' | 
 export type ProducerCheck =
   | { error: 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER'; message: string }
   | { error?: undefined; duplicate: ProducerBatchMetadata }
+
+/** A transaction ended by a marker in this partition (Kafka's CompletedTxn). */
+export interface CompletedTxn {
+  producerId: number
+  firstOffset: number
+  /** Offset of the marker. */
+  lastOffset: number
+  isAborted: boolean
+}
 
 const INT32_MAX = 0x7fffffff
 
@@ -86,9 +97,13 @@ export class ProducerStateManager {
     return null
   }
 
-  /** Records an appended batch (also used when replaying the log and for follower appends). */
-  update(h: ProducerHeader, baseOffset: number, lastOffset: number, timestamp: number): void {
-    if (h.producerId < 0) return
+  /**
+   * Records an appended batch (also used when replaying the log and for follower appends). A
+   * marker (control batch, with its type read from its record) ends the producer's ongoing
+   * transaction here and returns it, so an abort can go to the aborted-transaction index.
+   */
+  update(h: ProducerHeader, baseOffset: number, lastOffset: number, timestamp: number, marker?: { type: 'COMMIT' | 'ABORT'; coordinatorEpoch: number }): CompletedTxn | undefined {
+    if (h.producerId < 0) return undefined
     let e = this.producers.get(h.producerId)
     if (!e) {
       e = { producerId: h.producerId, producerEpoch: h.producerEpoch, coordinatorEpoch: -1, currentTxnFirstOffset: -1, lastTimestamp: timestamp, lastDataOffset: lastOffset, batches: [] }
@@ -101,14 +116,18 @@ export class ProducerStateManager {
     e.lastTimestamp = timestamp
     e.lastDataOffset = lastOffset
     if (h.control) {
+      const first = e.currentTxnFirstOffset
       e.currentTxnFirstOffset = -1
-      return
+      if (!marker) return undefined
+      e.coordinatorEpoch = marker.coordinatorEpoch
+      return first >= 0 ? { producerId: h.producerId, firstOffset: first, lastOffset, isAborted: marker.type === 'ABORT' } : undefined
     }
     if (h.baseSequence !== NO_SEQUENCE) {
       e.batches.push({ firstSeq: h.baseSequence, lastSeq: lastSequence(h.baseSequence, h.lastOffsetDelta), baseOffset, lastOffset, timestamp })
       if (e.batches.length > NUM_BATCHES_TO_RETAIN) e.batches.shift()
     }
     if (h.transactional && e.currentTxnFirstOffset < 0) e.currentTxnFirstOffset = baseOffset
+    return undefined
   }
 
   /** Drops producers whose last write is below the new log start offset. */
@@ -161,7 +180,7 @@ export class ProducerStateManager {
   /** Writes the state as of `offset` (the log end offset it reflects); keeps the newest `keep`. */
   writeSnapshot(dir: string, offset: number, keep = 2): void {
     const file = ProducerStateManager.snapshotFile(dir, offset)
-    const body = JSON.stringify({ version: 1, offset, producers: [...this.producers.values()] })
+    const body = encodeProducerSnapshot([...this.producers.values()])
     try {
       writeFileSync(`${file}.tmp`, body, { mode: 0o600 })
     } catch (e) {
@@ -185,11 +204,10 @@ export class ProducerStateManager {
     const offsets = ProducerStateManager.listSnapshots(dir).filter((o) => o <= maxOffset).reverse()
     for (const o of offsets) {
       try {
-        const data = JSON.parse(readFileSync(ProducerStateManager.snapshotFile(dir, o), 'utf8')) as { version: number; producers: ProducerStateEntry[] }
-        if (data.version !== 1 || !Array.isArray(data.producers)) continue
-        for (const p of data.producers) this.producers.set(p.producerId, p)
+        for (const p of decodeProducerSnapshot(readFileSync(ProducerStateManager.snapshotFile(dir, o)))) this.producers.set(p.producerId, p)
         return o
       } catch {
+        this.producers.clear()
         // unreadable snapshot: try an older one
       }
     }
