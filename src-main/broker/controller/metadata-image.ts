@@ -2,6 +2,7 @@
 // The controller keeps one to decide, every broker keeps one to serve: both are built by the
 // same apply(), so a broker sees exactly what the controller wrote, in the same order.
 import type { BrokerEndpoint, MetadataRecord } from './records'
+import { SecurityImage } from '../security/security-image'
 
 export type { BrokerEndpoint } from './records'
 
@@ -52,6 +53,8 @@ export class MetadataImage {
   protected readonly brokerNodeConfigs: Record<string, Record<string, string>> = {}
   readonly features = new Map<string, number>()
   nextProducerId = 0
+  /** SCRAM credentials and ACLs. */
+  readonly security = new SecurityImage()
 
   topicById(id: string): TopicMetadata | undefined {
     return this.topicsById.get(id)
@@ -116,7 +119,7 @@ export class MetadataImage {
         return { allTopics: true }
       }
       case 'RegisterBroker':
-        this.registrations.set(r.brokerId, { nodeId: r.brokerId, host: r.host, port: r.port, rack: r.rack, epoch: r.brokerEpoch, fenced: r.fenced, pid: r.pid })
+        this.registrations.set(r.brokerId, { nodeId: r.brokerId, host: r.host, port: r.port, rack: r.rack, epoch: r.brokerEpoch, fenced: r.fenced, pid: r.pid, ...(r.listeners ? { listeners: r.listeners } : {}) })
         this.syncLive(r.brokerId)
         return { brokers: true }
       case 'UnregisterBroker':
@@ -133,12 +136,18 @@ export class MetadataImage {
       case 'ProducerIds':
         this.nextProducerId = Math.max(this.nextProducerId, r.nextProducerId)
         return null
+      case 'UserScramCredential':
+      case 'RemoveUserScramCredential':
+      case 'AccessControlEntry':
+      case 'RemoveAccessControlEntry':
+        this.security.apply(r)
+        return null
     }
   }
 
   private syncLive(id: number): void {
     const reg = this.registrations.get(id)
-    if (reg && !reg.fenced) this.brokers.set(id, { nodeId: id, host: reg.host, port: reg.port, rack: reg.rack })
+    if (reg && !reg.fenced) this.brokers.set(id, { nodeId: id, host: reg.host, port: reg.port, rack: reg.rack, ...(reg.listeners ? { listeners: reg.listeners } : {}) })
     else this.brokers.delete(id)
   }
 
@@ -147,7 +156,7 @@ export class MetadataImage {
     const out: MetadataRecord[] = [{ type: 'Cluster', clusterId: this.clusterId }]
     for (const [name, featureLevel] of this.features) out.push({ type: 'FeatureLevel', name, featureLevel })
     for (const reg of this.registrations.values()) {
-      out.push({ type: 'RegisterBroker', brokerId: reg.nodeId, brokerEpoch: reg.epoch, host: reg.host, port: reg.port, rack: reg.rack, fenced: reg.fenced, pid: reg.pid })
+      out.push({ type: 'RegisterBroker', brokerId: reg.nodeId, brokerEpoch: reg.epoch, host: reg.host, port: reg.port, rack: reg.rack, fenced: reg.fenced, pid: reg.pid, ...(reg.listeners ? { listeners: reg.listeners } : {}) })
     }
     for (const t of this.topics.values()) {
       out.push({ type: 'Topic', name: t.name, topicId: t.topicId, internal: t.internal })
@@ -159,6 +168,7 @@ export class MetadataImage {
       for (const [name, value] of Object.entries(cfgs)) out.push({ type: 'Config', resourceType: 4, resourceName: node, name, value })
     }
     out.push({ type: 'ProducerIds', brokerId: -1, brokerEpoch: -1, nextProducerId: this.nextProducerId })
+    out.push(...this.security.toRecords())
     return out
   }
 }

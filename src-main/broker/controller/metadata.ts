@@ -144,3 +144,8 @@ export class MetadataStore extends MetadataImage {
     this.controller.execute({ op: 'reassign', topic, partition, replicas })
   }
 }
+  /** AlterUserScramCredentials, CreateAcls, DeleteAcls at the controller (security/security-commands.ts). Throws KafkaError. */
+  securityCommand(cmd: import('../security/security-commands').SecurityCommand): unknown {
+    return this.controller.execute(cmd)
+  }
+

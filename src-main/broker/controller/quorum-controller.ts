@@ -13,6 +13,7 @@ import { MetadataLog, legacyRecords, retireLegacyFile } from './metadata-log'
 import { StorageError } from '../storage/storage-error'
 import type { LoggedRecord, MetadataRecord } from './records'
 import { FEATURES } from './features'
+import { executeSecurityCommand, type SecurityCommand } from '../security/security-commands'
 
 /** Kafka hands producer ids to brokers in blocks of 1000 (AllocateProducerIds). */
 export const PRODUCER_ID_BLOCK = 1000
@@ -48,6 +49,8 @@ export type MetadataCommand =
   | { op: 'controlledShutdown'; brokerId: number; brokerEpoch: number }
   | { op: 'electLeaders'; electionType: 0 | 1; partitions: { topic: string; partition: number }[] | null }
   | { op: 'reassign'; topic: string; partition: number; replicas: number[] | null }
+  /** AlterUserScramCredentials, CreateAcls, DeleteAcls (security/security-commands.ts). */
+  | SecurityCommand
 
 export interface ElectionResult {
   topic: string
@@ -217,6 +220,10 @@ export class QuorumController {
         return this.electLeaders(cmd.electionType, cmd.partitions)
       case 'reassign':
         return this.reassign(cmd.topic, cmd.partition, cmd.replicas)
+      case 'alterScram':
+      case 'createAcls':
+      case 'deleteAcls':
+        return executeSecurityCommand(this.image.security, cmd, (recs) => void this.commit(recs))
     }
   }
 
@@ -243,7 +250,7 @@ export class QuorumController {
     if (prev && !prev.fenced) recs.push(...this.fenceRecords(id))
     this.commit(recs)
     const epoch = this.mdlog.nextOffset
-    this.commit([{ type: 'RegisterBroker', brokerId: id, brokerEpoch: epoch, host: endpoint.host, port: endpoint.port, rack: endpoint.rack, fenced: false, ...(pid ? { pid } : {}) }])
+    this.commit([{ type: 'RegisterBroker', brokerId: id, brokerEpoch: epoch, host: endpoint.host, port: endpoint.port, rack: endpoint.rack, fenced: false, ...(pid ? { pid } : {}), ...(endpoint.listeners ? { listeners: endpoint.listeners } : {}) }])
     this.commit(this.electOffline())
     if (session) this.sessions.set(id, { epoch, deadline: Date.now() + Math.max(this.sessionTimeoutMs(), this.initialRegistrationTimeoutMs()) })
     this.lastContact.set(id, Date.now())

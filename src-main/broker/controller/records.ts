@@ -3,11 +3,17 @@
 // readable file beats Kafka's binary encoding. Partition changes carry the full new state
 // (not KRaft's optional deltas) so replaying a record never depends on guessing defaults.
 
+import type { ListenerEndpoint } from '../server/listeners'
+import type { SecurityRecord } from '../security/security-records'
+
 export interface BrokerEndpoint {
   nodeId: number
+  /** The inter-broker listener's advertised address (what followers fetch from). */
   host: string
   port: number
   rack: string | null
+  /** Every listener of the broker with its advertised address (KRaft's BrokerRegistration endpoints); absent means one PLAINTEXT listener at host:port. */
+  listeners?: ListenerEndpoint[]
 }
 
 export type MetadataRecord =
@@ -43,12 +49,14 @@ export type MetadataRecord =
     }
   /** resourceType as Kafka's ConfigResource: 2 topic, 4 broker (name '' is the cluster default). value null deletes. */
   | { type: 'Config'; resourceType: 2 | 4; resourceName: string; name: string; value: string | null }
-  | { type: 'RegisterBroker'; brokerId: number; brokerEpoch: number; host: string; port: number; rack: string | null; fenced: boolean; pid?: number }
+  | { type: 'RegisterBroker'; brokerId: number; brokerEpoch: number; host: string; port: number; rack: string | null; fenced: boolean; pid?: number; listeners?: ListenerEndpoint[] }
   | { type: 'UnregisterBroker'; brokerId: number; brokerEpoch: number }
   | { type: 'FenceBroker'; id: number; epoch: number }
   | { type: 'UnfenceBroker'; id: number; epoch: number }
   /** The next producer id the controller hands out: every id below it is taken (KRaft's ProducerIdsRecord). */
   | { type: 'ProducerIds'; brokerId: number; brokerEpoch: number; nextProducerId: number }
+  /** SCRAM credentials and ACLs (security/security-records.ts). */
+  | SecurityRecord
 
 export interface LoggedRecord {
   offset: number
