@@ -54,7 +54,7 @@ function emptyPartition(w: Wanted, readCommitted: boolean) {
     logStartOffset: -1,
     // Left out (a tagged field) unless the fetcher's log diverged from this one.
     divergingEpoch: undefined as { epoch: number; endOffset: number } | undefined,
-    abortedTransactions: readCommitted ? [] : null,
+    abortedTransactions: (readCommitted ? [] : null) as { producerId: number; firstOffset: number }[] | null,
     preferredReadReplica: -1,
     records: [] as Buffer[],
     bytes: 0,
@@ -136,6 +136,10 @@ function readPartition(broker: BrokerServices, w: Wanted, answer: PartitionAnswe
   const read = log.read(w.fetchOffset, maxBytes, { minOneBatch: first, maxOffset: limit })
   out.records = read.records
   out.bytes = read.size
+  // read_committed: the aborted transactions whose data this answer may hold, so the consumer drops it.
+  if (f.readCommitted && !isFollower(f) && read.size > 0) {
+    out.abortedTransactions = log.collectAbortedTransactions(w.fetchOffset, limit).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }))
+  }
   return out
 }
 
