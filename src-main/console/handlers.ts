@@ -2,6 +2,7 @@
 // bind, plus broadcast event subscription (cluster events, lag and throughput samples go to
 // every window/socket; tail and search events go to the caller's own sink).
 import { ContractError, type EventName, type EventOf, type EventSink, type Handlers } from '../ipc/contract'
+import { embeddedHandlers } from '../ipc/embedded-control'
 import { clusterOverview } from './cluster'
 import { ConnectionManager } from './connections'
 import { diagnose } from './diagnose'
@@ -152,14 +153,8 @@ export function createConsole(opts: ConsoleOptions): ConsoleApp {
     },
     'secrets.status': async () => secrets.status(),
 
-    'embedded.status': async () => embedded.status(),
-    'embedded.start': (req) => embedded.start(req.brokers),
-    'embedded.stop': () => embedded.stop(),
-    'embedded.broker.start': (req) => embedded.startBroker(req.nodeId),
-    'embedded.broker.stop': (req) => embedded.stopBroker(req.nodeId),
-    'embedded.broker.kill': (req) => embedded.killBroker(req.nodeId),
-    'embedded.broker.faults': ({ nodeId, ...faults }) => embedded.setFaults(nodeId, faults),
-    'embedded.activity': async (req) => ({ clients: await embedded.activity(req.nodeId) }),
+    // The same embedded.* channels as the Electron shell's, over the cluster run in this process.
+    ...embeddedHandlers(embedded),
 
     'cluster.overview': async (req) => clusterOverview(await session(req.connectionId)),
 
