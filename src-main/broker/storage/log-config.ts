@@ -12,6 +12,11 @@ export interface LogConfig {
   'max.message.bytes': number
   /** 'delete', 'compact' or 'compact,delete'. */
   'cleanup.policy': string
+  // the log cleaner (compacted topics)
+  'delete.retention.ms': number
+  'min.cleanable.dirty.ratio': number
+  'min.compaction.lag.ms': number
+  'max.compaction.lag.ms': number
 }
 
 export const defaultLogConfig: Readonly<LogConfig> = Object.freeze({
@@ -25,6 +30,10 @@ export const defaultLogConfig: Readonly<LogConfig> = Object.freeze({
   'message.timestamp.after.max.ms': 3600000,
   'max.message.bytes': 1048588,
   'cleanup.policy': 'delete',
+  'delete.retention.ms': 86400000,
+  'min.cleanable.dirty.ratio': 0.5,
+  'min.compaction.lag.ms': 0,
+  'max.compaction.lag.ms': Number.MAX_SAFE_INTEGER,
 })
 
 /**
@@ -50,6 +59,10 @@ export function logConfigFrom(values: Partial<Record<keyof LogConfig, string | n
   num('message.timestamp.before.max.ms')
   num('message.timestamp.after.max.ms')
   num('max.message.bytes')
+  num('delete.retention.ms')
+  num('min.cleanable.dirty.ratio')
+  num('min.compaction.lag.ms')
+  num('max.compaction.lag.ms')
   const tt = v['message.timestamp.type']
   if (tt !== undefined) {
     if (tt !== 'CreateTime' && tt !== 'LogAppendTime') throw new Error(`invalid value for message.timestamp.type: ${String(tt)}`)
@@ -57,9 +70,16 @@ export function logConfigFrom(values: Partial<Record<keyof LogConfig, string | n
   }
   const cp = v['cleanup.policy']
   if (cp !== undefined) out['cleanup.policy'] = String(cp)
+  // Kafka rolls the active segment of a compacted log after max.compaction.lag.ms at the latest
+  // (KIP-354's maxSegmentMs), so no record waits in it longer than that to be compacted
+  if (hasCompactPolicy(out)) out['segment.ms'] = Math.min(out['segment.ms'], out['max.compaction.lag.ms'])
   return out
 }
 
 export function hasDeletePolicy(c: LogConfig): boolean {
   return c['cleanup.policy'].split(',').some((p) => p.trim() === 'delete')
+}
+
+export function hasCompactPolicy(c: LogConfig): boolean {
+  return c['cleanup.policy'].split(',').some((p) => p.trim() === 'compact')
 }

@@ -18,6 +18,7 @@ import { LogSegment } from './log-segment.js'
 import { ProducerStateManager, type ProducerBatchMetadata, type ProducerHeader } from './producer-state.js'
 import { TransactionIndex, txnIndexPath, type AbortedTxn } from './transaction-index.js'
 import { StorageError, toStorageError } from './storage-error.js'
+import { completeCleanerSwaps } from './cleaner/segment-swap.js'
 
 export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown'
 export const LOG_START_OFFSET_FILE = 'log-start-offset'
@@ -151,6 +152,8 @@ export class PartitionLog {
     const clean = existsSync(marker)
     if (clean) unlinkSync(marker)
     const checkpoint = this.readLogStartOffset()
+    // a cleaning interrupted by a crash is finished or undone before the segments are listed
+    for (const line of completeCleanerSwaps(this.dir)) this.logLine(`${this.dir}: ${line}`)
     const bases: number[] = []
     for (const f of readdirSync(this.dir)) {
       const m = LOG_FILE_RE.exec(f)
@@ -630,6 +633,29 @@ export class PartitionLog {
     let n = 0
     for (const s of this.segments) n += s.size
     return n
+  }
+
+  /** The segments, oldest first; the last one is active. The log cleaner reads them (storage/cleaner). */
+  get segmentList(): readonly LogSegment[] {
+    return this.segments
+  }
+
+  /**
+   * The log cleaner's swap: `old`, consecutive inactive segments of this log, are replaced by the
+   * segment `install()` returns (it commits the cleaned files and opens them). Returns false, doing
+   * nothing, when the log changed while it was being cleaned (closed, segments deleted by retention
+   * or truncated away): the cleaned files are then dropped by the cleaner.
+   */
+  replaceSegments(old: readonly LogSegment[], install: () => LogSegment): boolean {
+    if (this.closed || old.length === 0) return false
+    const i = this.segments.indexOf(old[0]!)
+    if (i < 0 || i + old.length >= this.segments.length) return false
+    for (let k = 1; k < old.length; k++) if (this.segments[i + k] !== old[k]) return false
+    const fresh = install()
+    this.segments.splice(i, old.length, fresh)
+    // the group's aborted-transaction indexes were merged into the new segment's
+    for (const s of old) this.txnIndexes.delete(s.baseOffset)
+    return true
   }
 
   /** Base offsets of the segments, oldest first. */

@@ -1,0 +1,439 @@
+/**
+ * One cleaning of one compacted log (Kafka's Cleaner.doClean):
+ *
+ *  1. the cleanable range: from the first dirty offset (the cleaner checkpoint) to the first
+ *     uncleanable offset — the active segment's base, the last stable offset (which is at most
+ *     the high watermark), and the first segment younger than min.compaction.lag.ms;
+ *  2. the offset map: the latest offset of every key in that range (transaction markers and
+ *     records of aborted transactions do not count); if the map fills up, cleaning stops at the
+ *     record that did not fit and the rest waits for the next cleaning;
+ *  3. every segment from the start of the log up to the end of the map is rewritten, in groups
+ *     of at most segment.bytes, keeping a record only if no later record has its key, dropping
+ *     tombstones and empty transactions' markers whose delete horizon has passed (a retained one
+ *     gets a horizon of now + delete.retention.ms, KIP-534) and records of aborted transactions.
+ *     The active segment is never touched. Kept records keep their offsets; a batch whose
+ *     records all go but which is its producer's last batch stays as an empty batch so the
+ *     producer's sequence and epoch survive (Kafka's RETAIN_EMPTY).
+ *  4. each group replaces its old segments atomically (segment-swap.ts).
+ *
+ * It runs on the event loop in slices of at most `sliceMs` and yields in between, so produce
+ * and fetch go on while a log is cleaned; the log can change meanwhile (appends, rolls,
+ * retention, truncation, deletion): the swap then finds its old segments gone and the group's
+ * work is dropped.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { readBatchHeader, type BatchHeader } from '../../records/batch.js'
+import { deleteHorizonOf, rebuildBatch, recordSpans, recordsData, type RecordSpan } from '../../records/batch-rewrite.js'
+import { controlRecordType } from '../../records/record.js'
+import { writeFully } from '../file-io.js'
+import { LogSegment, type ScannedBatch } from '../log-segment.js'
+import type { PartitionLog } from '../partition-log.js'
+import { OffsetMap } from './offset-map.js'
+import { CLEANED_SUFFIX, commitCleaned, deleteSegmentFiles, discardCleaned, finishSwap, segmentPath } from './segment-swap.js'
+
+/** Points of a cleaning where a test may stop it as a crash would (see segment-swap.ts). */
+export type CleanStep = 'cleaned-written' | 'swap-committed' | 'old-deleted' | 'swapped'
+
+export class CleaningAborted extends Error {}
+
+export interface CleanOptions {
+  now: number
+  /** The cleaner checkpoint of this log (undefined: never cleaned). */
+  checkpoint?: number
+  mapCapacity: number
+  /** Longest stretch of work before yielding to the event loop; Infinity runs in one go. */
+  sliceMs?: number
+  /** log.cleaner.io.max.bytes.per.second: reading faster than this sleeps at the next yield. */
+  maxBytesPerSecond?: number
+  /** Checked at every yield: true stops the cleaning (CleaningAborted). */
+  shouldAbort?: () => boolean
+  /** Test hook, called at each step of a group's swap. */
+  onStep?: (step: CleanStep, groupBase: number) => void
+}
+
+export interface CleanableRange {
+  firstDirtyOffset: number
+  firstUncleanableOffset: number
+  cleanBytes: number
+  dirtyBytes: number
+  /** dirty / (clean + dirty); 0 for an empty log. */
+  dirtyRatio: number
+  /** max.compaction.lag.ms has passed for the oldest dirty record. */
+  needCompactionNow: boolean
+}
+
+export interface CleanResult {
+  /** The new first dirty offset (the cleaner checkpoint). */
+  endOffset: number
+  bytesRead: number
+  bytesWritten: number
+  recordsRead: number
+  recordsKept: number
+  groups: number
+  /** Largest delete horizon written or kept, -1 if none: the log needs cleaning again once it passes. */
+  latestDeleteHorizon: number
+  /** A group was dropped because the log changed under the cleaner. */
+  interrupted: boolean
+}
+
+export function isCompacted(log: PartitionLog): boolean {
+  return log.config['cleanup.policy'].split(',').some((p) => p.trim() === 'compact')
+}
+
+/** Where cleaning would start and stop now, and how dirty the log is (Kafka's cleanableOffsets). */
+export function cleanableRange(log: PartitionLog, checkpoint: number | undefined, now: number): CleanableRange {
+  const segs = log.segmentList
+  const active = segs[segs.length - 1]!
+  let firstDirty = checkpoint ?? log.logStartOffset
+  // a checkpoint below the log start (retention, DeleteRecords) or past the end (truncation) is stale
+  if (firstDirty < log.logStartOffset || firstDirty > log.logEndOffset) firstDirty = log.logStartOffset
+  let uncleanable = Math.min(active.baseOffset, log.lastStableOffset)
+  const minLag = log.config['min.compaction.lag.ms']
+  let firstDirtyTimestamp = -1
+  for (let i = 0; i < segs.length - 1; i++) {
+    const s = segs[i]!
+    if (s.nextOffset <= firstDirty || s.size === 0) continue
+    if (firstDirtyTimestamp < 0) firstDirtyTimestamp = s.firstBatchTimestamp >= 0 ? s.firstBatchTimestamp : s.largestTimestamp()
+    if (minLag > 0 && s.largestTimestamp() > now - minLag) {
+      uncleanable = Math.min(uncleanable, s.baseOffset)
+      break
+    }
+  }
+  uncleanable = Math.max(uncleanable, firstDirty)
+  let cleanBytes = 0
+  let dirtyBytes = 0
+  for (let i = 0; i < segs.length - 1; i++) {
+    const s = segs[i]!
+    if (s.nextOffset <= firstDirty) cleanBytes += s.size
+    else if (s.baseOffset < uncleanable) dirtyBytes += s.size
+  }
+  const total = cleanBytes + dirtyBytes
+  const maxLag = log.config['max.compaction.lag.ms']
+  const needCompactionNow = dirtyBytes > 0 && firstDirtyTimestamp >= 0 && maxLag < Number.MAX_SAFE_INTEGER && firstDirtyTimestamp < now - maxLag
+  return { firstDirtyOffset: firstDirty, firstUncleanableOffset: uncleanable, cleanBytes, dirtyBytes, dirtyRatio: total === 0 ? 0 : dirtyBytes / total, needCompactionNow }
+}
+
+/** Yields to the event loop once `sliceMs` of work have passed, and keeps the read rate under its limit. */
+class Slicer {
+  private started = performance.now()
+  private readonly t0 = performance.now()
+  bytes = 0
+
+  constructor(
+    private readonly sliceMs: number,
+    private readonly shouldAbort: () => boolean,
+    private readonly maxBytesPerSecond = Number.MAX_VALUE,
+  ) {}
+
+  get expired(): boolean {
+    return performance.now() - this.started >= this.sliceMs
+  }
+
+  async yield(): Promise<void> {
+    const ahead = (this.bytes / this.maxBytesPerSecond) * 1000 - (performance.now() - this.t0)
+    if (ahead >= 1) await new Promise<void>((r) => setTimeout(r, Math.min(ahead, 1000)))
+    else await new Promise<void>((r) => setImmediate(r))
+    if (this.shouldAbort()) throw new CleaningAborted('cleaning aborted')
+    this.started = performance.now()
+  }
+}
+
+/** Visits the batches of a segment from `from` with whole batches in hand, yielding between slices. */
+async function scanSegment(seg: LogSegment, from: number, full: boolean, slicer: Slicer, fn: (b: ScannedBatch) => boolean | void): Promise<void> {
+  let pos = from
+  for (;;) {
+    let paused = false
+    let stopped = false
+    const res = seg.scan(pos, { full }, (b) => {
+      if (slicer.expired) {
+        pos = b.position
+        paused = true
+        return false
+      }
+      slicer.bytes += b.size
+      if (fn(b) === false) {
+        stopped = true
+        return false
+      }
+    })
+    if (stopped) return
+    if (!paused) {
+      if (res.stop !== 'eof') throw new Error(`segment ${seg.logPath} cannot be read past position ${res.end} (${res.stop})`)
+      return
+    }
+    await slicer.yield()
+  }
+}
+
+/** Outcome of the transactions in the log: per producer, its markers (offset, aborted) in order. */
+class TransactionOutcomes {
+  private readonly markers = new Map<number, { offset: number; aborted: boolean }[]>()
+
+  add(producerId: number, offset: number, aborted: boolean): void {
+    let l = this.markers.get(producerId)
+    if (!l) this.markers.set(producerId, (l = []))
+    l.push({ offset, aborted })
+  }
+
+  /** True when the transactional batch ending at `lastOffset` was aborted (its producer's next marker is an ABORT). */
+  aborted(producerId: number, lastOffset: number): boolean {
+    const l = this.markers.get(producerId)
+    if (!l) return false
+    let lo = 0
+    let hi = l.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (l[mid]!.offset > lastOffset) hi = mid
+      else lo = mid + 1
+    }
+    return lo < l.length && l[lo]!.aborted
+  }
+}
+
+/** The batch's records, or null when they cannot be read (a corrupt batch is kept as it is). */
+function spansOf(b: ScannedBatch, h: BatchHeader): { batch: Buffer; rd: ReturnType<typeof recordsData>; spans: RecordSpan[] } | null {
+  const batch = b.buf.subarray(b.off, b.off + b.size)
+  try {
+    const rd = recordsData(batch, h)
+    return { batch, rd, spans: recordSpans(h, rd) }
+  } catch {
+    return null
+  }
+}
+
+/** Buffered sequential writer of the `.cleaned` file. */
+class CleanedWriter {
+  private readonly fd: number
+  private buf = Buffer.allocUnsafe(1 << 20)
+  private used = 0
+  position = 0
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w', 0o600)
+  }
+
+  write(bytes: Buffer): void {
+    if (this.used + bytes.length > this.buf.length) this.drain()
+    if (bytes.length > this.buf.length) {
+      writeFully(this.fd, bytes, this.position, this.path)
+      this.position += bytes.length
+      return
+    }
+    bytes.copy(this.buf, this.used)
+    this.used += bytes.length
+  }
+
+  private drain(): void {
+    if (this.used === 0) return
+    writeFully(this.fd, this.buf.subarray(0, this.used), this.position, this.path)
+    this.position += this.used
+    this.used = 0
+  }
+
+  finish(): void {
+    this.drain()
+    fsyncSync(this.fd)
+    closeSync(this.fd)
+  }
+
+  abandon(): void {
+    try {
+      closeSync(this.fd)
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** Groups the segments to clean so each group fits one segment (segment.bytes, 32-bit relative offsets). */
+function groupSegments(segs: readonly LogSegment[], maxBytes: number): LogSegment[][] {
+  const groups: LogSegment[][] = []
+  let cur: LogSegment[] = []
+  let size = 0
+  for (const s of segs) {
+    const fits = cur.length > 0 && size + s.size <= maxBytes && s.nextOffset - 1 - cur[0]!.baseOffset <= 0x7fffffff
+    if (!fits && cur.length > 0) {
+      groups.push(cur)
+      cur = []
+      size = 0
+    }
+    cur.push(s)
+    size += s.size
+  }
+  if (cur.length > 0) groups.push(cur)
+  return groups
+}
+
+/** Cleans `log` once (see the file comment). Throws CleaningAborted when asked to stop. */
+export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<CleanResult> {
+  const now = opts.now
+  const slicer = new Slicer(opts.sliceMs ?? 10, opts.shouldAbort ?? (() => false), opts.maxBytesPerSecond)
+  const range = cleanableRange(log, opts.checkpoint, now)
+  const result: CleanResult = { endOffset: range.firstDirtyOffset, bytesRead: 0, bytesWritten: 0, recordsRead: 0, recordsKept: 0, groups: 0, latestDeleteHorizon: -1, interrupted: false }
+  const segs = log.segmentList.slice(0, -1) // never the active segment
+
+  // transaction outcomes, from the markers of the whole log (a transaction ends in a later segment than it starts)
+  const outcomes = new TransactionOutcomes()
+  for (const seg of log.segmentList) {
+    await scanSegment(seg, 0, false, slicer, (b) => {
+      const h = readBatchHeader(b.buf, b.off)
+      if (!h.control) return
+      const r = spansOf({ ...b, buf: seg.read(b.position, b.size), off: 0 }, h)
+      const type = r && r.spans[0]?.key ? controlRecordType(r.spans[0].key) : null
+      if (type) outcomes.add(h.producerId, h.baseOffset, type === 'ABORT')
+    })
+  }
+
+  // 2. the offset map of the dirty range
+  const map = new OffsetMap(opts.mapCapacity)
+  let endOffset = range.firstUncleanableOffset
+  let mapFull = false
+  for (const seg of segs) {
+    if (mapFull || seg.baseOffset >= range.firstUncleanableOffset) break
+    if (seg.nextOffset <= range.firstDirtyOffset) continue
+    await scanSegment(seg, 0, true, slicer, (b) => {
+      if (b.lastOffset < range.firstDirtyOffset) return
+      if (b.baseOffset >= range.firstUncleanableOffset) return false
+      const h = readBatchHeader(b.buf, b.off)
+      if (h.control || (h.transactional && outcomes.aborted(h.producerId, h.lastOffset))) return
+      const r = spansOf(b, h)
+      if (!r) return
+      for (const s of r.spans) {
+        const offset = h.baseOffset + s.offsetDelta
+        if (offset < range.firstDirtyOffset || offset >= range.firstUncleanableOffset || !s.key) continue
+        if (!map.put(s.key, offset)) {
+          endOffset = offset
+          mapFull = true
+          return false
+        }
+      }
+    })
+  }
+  result.endOffset = Math.max(endOffset, range.firstDirtyOffset)
+
+  // 3. rewrite every segment up to the end of the map
+  const lastBatchOfProducer = new Map<number, number>()
+  for (const [pid, e] of log.producerState.producers) lastBatchOfProducer.set(pid, e.lastDataOffset)
+  const toClean = segs.filter((s) => s.baseOffset < result.endOffset)
+  const txnHasData = new Map<number, boolean>()
+  const deleteRetentionMs = log.config['delete.retention.ms']
+  const noteHorizon = (hz: number): void => {
+    if (hz > result.latestDeleteHorizon) result.latestDeleteHorizon = hz
+  }
+  for (const group of groupSegments(toClean, log.config['segment.bytes'])) {
+    const base = group[0]!.baseOffset
+    const out = new CleanedWriter(segmentPath(log.dir, base, '.log', CLEANED_SUFFIX))
+    try {
+      for (const seg of group) {
+        await scanSegment(seg, 0, true, slicer, (b) => {
+          result.bytesRead += b.size
+          const h = readBatchHeader(b.buf, b.off)
+          const kept = filterBatch(b, h)
+          if (kept) {
+            out.write(kept)
+            result.bytesWritten += kept.length
+          }
+        })
+      }
+      out.finish()
+    } catch (e) {
+      out.abandon()
+      discardCleaned(log.dir, base)
+      throw e
+    }
+    // the group's aborted-transaction index entries go with it (a superset is harmless: their data is gone)
+    const txn = group.map((s) => segmentPath(log.dir, s.baseOffset, '.txnindex')).filter((p) => existsSync(p)).map((p) => readFileSync(p))
+    if (txn.length > 0) writeFileSync(segmentPath(log.dir, base, '.txnindex', CLEANED_SUFFIX), Buffer.concat(txn), { mode: 0o600 })
+    opts.onStep?.('cleaned-written', base)
+    if (opts.shouldAbort?.()) {
+      discardCleaned(log.dir, base)
+      throw new CleaningAborted('cleaning aborted')
+    }
+    const swapped = log.replaceSegments(group, () => {
+      commitCleaned(log.dir, base)
+      opts.onStep?.('swap-committed', base)
+      for (const s of group) {
+        s.close()
+        deleteSegmentFiles(log.dir, s.baseOffset)
+      }
+      opts.onStep?.('old-deleted', base)
+      finishSwap(log.dir, base)
+      opts.onStep?.('swapped', base)
+      return LogSegment.open(log.dir, base, log.config['index.interval.bytes'], true, now).segment
+    })
+    if (!swapped) {
+      discardCleaned(log.dir, base)
+      result.interrupted = true
+      return result
+    }
+    result.groups++
+  }
+  return result
+
+  /** The bytes to keep of one batch: itself, a rewritten batch, or null to drop it. */
+  function filterBatch(b: ScannedBatch, h: BatchHeader): Buffer | null {
+    const original = b.buf.subarray(b.off, b.off + b.size)
+    const horizon = deleteHorizonOf(h)
+    const lastOfProducer = h.producerId >= 0 && lastBatchOfProducer.get(h.producerId) === h.lastOffset
+    if (h.baseOffset >= result.endOffset) {
+      // not compared with the map (beyond its end): kept as it is
+      if (h.transactional && !h.control) txnHasData.set(h.producerId, true)
+      return original
+    }
+    if (h.control) {
+      const hadData = txnHasData.get(h.producerId) ?? false
+      txnHasData.delete(h.producerId)
+      if (hadData) return original
+      // the marker of a transaction with nothing left: kept until its delete horizon passes
+      if (horizon >= 0 && horizon <= now) return lastOfProducer ? emptyOf(b, h) : null
+      if (horizon >= 0) {
+        noteHorizon(horizon)
+        return original
+      }
+      const r = spansOf(b, h)
+      if (!r) return original
+      const hz = now + deleteRetentionMs
+      noteHorizon(hz)
+      return rebuildBatch(r.batch, h, r.rd, r.spans, hz)
+    }
+    const aborted = h.transactional && outcomes.aborted(h.producerId, h.lastOffset)
+    const r = spansOf(b, h)
+    if (!r) return original
+    result.recordsRead += r.spans.length
+    const kept: RecordSpan[] = []
+    let tombstones = false
+    if (!aborted) {
+      for (const s of r.spans) {
+        const offset = h.baseOffset + s.offsetDelta
+        if (offset >= result.endOffset) {
+          kept.push(s)
+          if (s.nullValue) tombstones = true
+          continue
+        }
+        if (!s.key) continue // compacted topics keep only keyed records (Kafka counts these as invalid)
+        const latest = map.get(s.key)
+        if (latest > offset) continue
+        if (s.nullValue) {
+          if (horizon >= 0 && horizon <= now) continue
+          tombstones = true
+        }
+        kept.push(s)
+      }
+    }
+    result.recordsKept += kept.length
+    if (kept.length > 0 && h.transactional) txnHasData.set(h.producerId, true)
+    if (kept.length === 0) return lastOfProducer ? emptyOf(b, h) : null
+    const needHorizon = tombstones && horizon < 0
+    if (horizon >= 0 && tombstones) noteHorizon(horizon)
+    if (kept.length === r.spans.length && !needHorizon) return original
+    const hz = needHorizon ? now + deleteRetentionMs : horizon
+    if (needHorizon) noteHorizon(hz)
+    return rebuildBatch(r.batch, h, r.rd, kept, hz)
+  }
+
+  function emptyOf(b: ScannedBatch, h: BatchHeader): Buffer {
+    const batch = b.buf.subarray(b.off, b.off + b.size)
+    return rebuildBatch(batch, h, { data: Buffer.alloc(0), start: 0 }, [], -1)
+  }
+}
+
