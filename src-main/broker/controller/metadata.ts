@@ -14,6 +14,8 @@ export type { BrokerEndpoint, PartitionAssignment, TopicMetadata } from './metad
 export interface ControllerChannel {
   /** Runs a command at the controller; returns its result once the view has replayed the records it wrote. Throws KafkaError. */
   execute(cmd: MetadataCommand): unknown
+  /** The same without blocking, where the channel can (a broker process registering at start). */
+  executeAsync?(cmd: MetadataCommand): Promise<unknown>
   alterPartition(req: AlterPartitionRequest): Promise<AlterPartitionResult>
 }
 
@@ -60,6 +62,24 @@ export class MetadataStore extends MetadataImage {
     for (const t of topics) for (const fn of this.listeners) fn(t)
   }
 
+  /**
+   * Replaces the view with a snapshot of the controller's image (a view too far behind to catch
+   * up record by record): topics the snapshot lacks are gone, registrations are rebuilt.
+   */
+  resetTo(snapshot: LoggedRecord[]): void {
+    const kept = new Set<string>()
+    for (const e of snapshot) if (e.record.type === 'Topic') kept.add(e.record.name)
+    const gone = [...this.topics.values()].filter((t) => !kept.has(t.name))
+    for (const t of gone) {
+      this.topics.delete(t.name)
+      this.topicsById.delete(t.topicId)
+    }
+    this.registrations.clear()
+    this.brokers.clear()
+    this.replay(snapshot, true)
+    for (const t of gone) for (const fn of this.listeners) fn(t.name)
+  }
+
   /** Called with a topic's name on every change of it: created, deleted, partitions, leaders, ISR, configs. */
   onTopicChange(fn: (topic: string) => void): void {
     this.listeners.push(fn)
@@ -77,6 +97,12 @@ export class MetadataStore extends MetadataImage {
   /** Registers (or re-registers) a broker with the controller and unfences it; returns its broker epoch. */
   registerBroker(b: BrokerEndpoint, opts: { pid?: number; session?: boolean } = this.registration): number {
     return this.controller.execute({ op: 'registerBroker', endpoint: b, pid: opts.pid, session: opts.session ?? false }) as number
+  }
+
+  /** registerBroker without blocking the event loop when the channel allows it (a broker process at start). */
+  async registerBrokerAsync(b: BrokerEndpoint, opts: { pid?: number; session?: boolean } = this.registration): Promise<number> {
+    const cmd: MetadataCommand = { op: 'registerBroker', endpoint: b, pid: opts.pid, session: opts.session ?? false }
+    return (this.controller.executeAsync ? await this.controller.executeAsync(cmd) : this.controller.execute(cmd)) as number
   }
 
   /** Controlled shutdown: the broker is fenced, leaves every ISR and its partitions get new leaders. */
@@ -129,6 +155,11 @@ export class MetadataStore extends MetadataImage {
     return this.producerIds.next++
   }
 
+  /** AlterUserScramCredentials, CreateAcls, DeleteAcls at the controller (security/security-commands.ts). Throws KafkaError. */
+  securityCommand(cmd: import('../security/security-commands').SecurityCommand): unknown {
+    return this.controller.execute(cmd)
+  }
+
   /** KRaft's AlterPartition (ISR changes by a partition leader), decided by the controller (alter-partition.ts). */
   async alterPartition(req: AlterPartitionRequest): Promise<AlterPartitionResult> {
     return this.controller.alterPartition(req)
@@ -144,8 +175,3 @@ export class MetadataStore extends MetadataImage {
     this.controller.execute({ op: 'reassign', topic, partition, replicas })
   }
 }
-  /** AlterUserScramCredentials, CreateAcls, DeleteAcls at the controller (security/security-commands.ts). Throws KafkaError. */
-  securityCommand(cmd: import('../security/security-commands').SecurityCommand): unknown {
-    return this.controller.execute(cmd)
-  }
-

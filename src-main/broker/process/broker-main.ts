@@ -79,6 +79,8 @@ export async function brokerProcess(args: string[]): Promise<void> {
     }
   }
   parent.send({ t: 'ready', port: broker.port, pid: process.pid })
+  // The worker for synchronous admin writes boots after ready, off the start's critical path.
+  setImmediate(() => client.warm())
 
   const sendActivity = () => parent.send({ t: 'activity', list: [...broker.activity.values()] })
   const activity = setInterval(sendActivity, 1000)

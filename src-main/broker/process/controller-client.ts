@@ -14,12 +14,13 @@ import type { QuorumInfo } from './quorum-info'
 export class ControllerClient implements ControllerChannel {
   readonly view = new MetadataStore()
   private socket?: Socket
-  private sync?: SyncCaller
+  private syncCaller?: SyncCaller
   private nextId = 1
   private readonly pending = new Map<number, (m: Record<string, unknown>) => void>()
   private heartbeatTimer?: NodeJS.Timeout
-  /** Network-partition fault: no heartbeats reach the controller while set. */
-  isolated = false
+  private cut = false
+  /** Metadata records that arrived while a catch-up after a heal was under way, applied after it. */
+  private held: LoggedRecord[][] | null = null
   /** Called when the controller answers a heartbeat with an error (fenced, stale epoch). */
   onSessionLost?: (error: string) => void
 
@@ -27,6 +28,27 @@ export class ControllerClient implements ControllerChannel {
     private readonly host: string,
     private readonly port: number,
   ) {}
+
+  /**
+   * Network-partition fault: while set, nothing passes between this broker and the controller,
+   * as if every packet were dropped. The metadata stream is discarded, heartbeats are not sent
+   * (the controller fences the broker once broker.session.timeout.ms passes; the connection
+   * stays open, as a partition does not close it), and calls fail as timed out. The broker keeps
+   * serving clients from the image it had. On heal it catches up on what it missed.
+   */
+  get isolated(): boolean {
+    return this.cut
+  }
+
+  set isolated(on: boolean) {
+    if (this.cut === on) return
+    this.cut = on
+    if (on) {
+      const calls = [...this.pending.values()]
+      this.pending.clear()
+      for (const fn of calls) fn({ error: { code: 'REQUEST_TIMED_OUT', message: 'the broker is cut off from the controller' } })
+    } else void this.catchUp()
+  }
 
   /** Connects, loads the current image and follows the log. */
   async connect(): Promise<MetadataStore> {
@@ -39,9 +61,12 @@ export class ControllerClient implements ControllerChannel {
     })
     const snapshot = await new Promise<LoggedRecord[]>((resolve) => {
       onLines(socket, (m) => {
+        if (this.cut) return
         if (m.t === 'snapshot') resolve(m.entries as LoggedRecord[])
-        else if (m.t === 'records') this.view.replay(m.entries as LoggedRecord[])
-        else if (typeof m.id === 'number') {
+        else if (m.t === 'records') {
+          if (this.held) this.held.push(m.entries as LoggedRecord[])
+          else this.view.replay(m.entries as LoggedRecord[])
+        } else if (typeof m.id === 'number') {
           const fn = this.pending.get(m.id)
           this.pending.delete(m.id)
           fn?.(m)
@@ -49,9 +74,23 @@ export class ControllerClient implements ControllerChannel {
       })
       sendLine(socket, { t: 'subscribe' })
     })
-    this.sync = new SyncCaller(this.host, this.port)
     this.view.connect(this, snapshot)
     return this.view
+  }
+
+  /**
+   * The connection synchronous writes use, with its worker thread. Started on first use, or by
+   * warm() once the broker is ready: a worker takes tens of milliseconds to boot, which a
+   * broker's start should not wait for (it registers over the main connection).
+   */
+  private get sync(): SyncCaller {
+    this.syncCaller ??= new SyncCaller(this.host, this.port)
+    return this.syncCaller
+  }
+
+  /** Boots the synchronous caller's worker ahead of the first admin write. */
+  warm(): void {
+    void this.sync
   }
 
   /** Starts the broker's session: heartbeats every `intervalMs`, fencing when this connection closes. */
@@ -59,16 +98,18 @@ export class ControllerClient implements ControllerChannel {
     sendLine(this.socket!, { t: 'session', brokerId, epoch })
     clearInterval(this.heartbeatTimer)
     this.heartbeatTimer = setInterval(() => {
-      if (this.isolated) return
+      if (this.cut) return
       // The replayed offset rides along, as in KRaft's BrokerHeartbeat (DescribeQuorum's observers).
       void this.call({ t: 'heartbeat', brokerId, epoch, offset: this.view.offset }).then((m) => {
-        if (m.error && !this.isolated) this.onSessionLost?.(m.error as string)
+        const e = m.error as WireError | string | null | undefined
+        if (e && !this.cut && typeof e === 'string') this.onSessionLost?.(e)
       })
     }, intervalMs)
     this.heartbeatTimer.unref()
   }
 
   private call(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (this.cut) return Promise.resolve({ error: { code: 'REQUEST_TIMED_OUT', message: 'the broker is cut off from the controller' } })
     const id = this.nextId++
     return new Promise((resolve) => {
       this.pending.set(id, resolve)
@@ -76,10 +117,37 @@ export class ControllerClient implements ControllerChannel {
     })
   }
 
-  execute(cmd: MetadataCommand): unknown {
-    const reply = this.sync!.call({ t: 'exec', cmd, from: this.view.offset })
-    if (reply.snapshot) this.view.replay(reply.snapshot as LoggedRecord[], true)
+  /** After a heal: the records written while cut off (or a snapshot when too many), then the stream again. */
+  private async catchUp(): Promise<void> {
+    this.held = []
+    const m = await this.call({ t: 'catchUp', from: this.view.offset })
+    const held = this.held
+    this.held = null
+    if (this.cut) return
+    this.applyReply(m)
+    for (const entries of held) this.view.replay(entries)
+  }
+
+  private applyReply(reply: Record<string, unknown>): void {
+    if (reply.snapshot) this.view.resetTo(reply.snapshot as LoggedRecord[])
     if (reply.entries) this.view.replay(reply.entries as LoggedRecord[])
+  }
+
+  execute(cmd: MetadataCommand): unknown {
+    if (this.cut) throw new KafkaError('REQUEST_TIMED_OUT', 'the broker is cut off from the controller')
+    const reply = this.sync.call({ t: 'exec', cmd, from: this.view.offset })
+    this.applyReply(reply)
+    if (reply.error) {
+      const e = reply.error as WireError
+      throw new KafkaError(e.code as ErrorName, e.message)
+    }
+    return reply.result
+  }
+
+  /** The same over the main connection, without blocking the event loop (registration at start). */
+  async executeAsync(cmd: MetadataCommand): Promise<unknown> {
+    const reply = await this.call({ t: 'exec', cmd, from: this.view.offset })
+    this.applyReply(reply)
     if (reply.error) {
       const e = reply.error as WireError
       throw new KafkaError(e.code as ErrorName, e.message)
@@ -88,7 +156,6 @@ export class ControllerClient implements ControllerChannel {
   }
 
   async alterPartition(req: AlterPartitionRequest): Promise<AlterPartitionResult> {
-    if (this.isolated) return { error: 'REQUEST_TIMED_OUT', message: 'the broker is cut off from the controller' }
     const m = await this.call({ t: 'alterPartition', req })
     if (m.error) return { error: (m.error as WireError).code, message: (m.error as WireError).message }
     return m.result as AlterPartitionResult
@@ -96,7 +163,6 @@ export class ControllerClient implements ControllerChannel {
 
   /** The quorum as the controller sees it (DescribeQuorum); refused while cut off from the controller. */
   async describeQuorum(): Promise<QuorumInfo> {
-    if (this.isolated) throw new KafkaError('REQUEST_TIMED_OUT', 'the broker is cut off from the controller')
     const m = await this.call({ t: 'describeQuorum' })
     if (m.error) throw new KafkaError((m.error as WireError).code as ErrorName, (m.error as WireError).message)
     return m.result as QuorumInfo
@@ -104,7 +170,7 @@ export class ControllerClient implements ControllerChannel {
 
   close(): void {
     clearInterval(this.heartbeatTimer)
-    this.sync?.close()
+    this.syncCaller?.close()
     this.socket?.destroy()
   }
 }

@@ -5,6 +5,7 @@
 //   {id, t:'heartbeat', brokerId, epoch, offset}  → {id, error}  (offset: the last metadata record the broker replayed)
 //   {id, t:'alterPartition', req}         → {id, result}
 //   {id, t:'describeQuorum'}              → {id, result: QuorumInfo}
+//   {id, t:'catchUp', from}               → {id, entries} | {id, snapshot}  (a broker healed from a network partition)
 // Errors are {id, error: {code, message}} with Kafka's error names.
 import { createServer, type Server, type Socket } from 'node:net'
 import { KafkaError } from '../errors'
@@ -68,6 +69,12 @@ export class ControllerServer {
     return this.recent.filter((e) => e.offset > from)
   }
 
+  /** What a view at `from` lacks: the records after it, or the whole image when they are no longer kept. */
+  private catchUp(from: number): { entries: LoggedRecord[] } | { snapshot: LoggedRecord[] } {
+    const entries = this.since(from)
+    return entries ? { entries } : { snapshot: this.controller.image.toRecords().map((record) => ({ offset: this.controller.image.offset, record })) }
+  }
+
   private accept(socket: Socket): void {
     socket.setNoDelay(true)
     this.sockets.add(socket)
@@ -94,10 +101,12 @@ export class ControllerServer {
             break
           case 'exec': {
             const result = this.controller.execute(m.cmd as MetadataCommand)
-            const entries = this.since(m.from as number)
-            sendLine(socket, entries ? { id, result, entries } : { id, result, snapshot: this.controller.image.toRecords().map((record) => ({ offset: this.controller.image.offset, record })) })
+            sendLine(socket, { id, result, ...this.catchUp(m.from as number) })
             break
           }
+          case 'catchUp':
+            sendLine(socket, { id, ...this.catchUp(m.from as number) })
+            break
           case 'heartbeat': {
             const error = this.controller.heartbeat(m.brokerId as number, m.epoch as number)
             if (!error) this.observe(m.brokerId as number, m.offset)

@@ -20,11 +20,31 @@ export type BrokerSpawner = (args: string[], log: (line: string) => void) => Bro
 
 /** The bundled `kafkadesk` CLI: this file when running from the bundle, else the build output next to the sources. */
 export function cliEntry(): string {
+  return builtEntry('kafkadesk.js')
+}
+
+/**
+ * The broker process's own bundle (broker-entry.ts), built next to the CLI: it loads the broker
+ * alone, not the console and its libraries, which halves a broker process's start.
+ */
+export function brokerEntry(): string {
+  return builtEntry('broker-process.cjs')
+}
+
+function builtEntry(file: string): string {
   const self = fileURLToPath(import.meta.url)
-  if (self.endsWith('kafkadesk.js')) return self
-  const built = resolve(dirname(self), '..', '..', '..', 'out', 'cli', 'kafkadesk.js')
+  const dir = self.endsWith('.js') ? dirname(self) : resolve(dirname(self), '..', '..', '..', 'out', 'cli')
+  const built = resolve(dir, file)
   if (!existsSync(built)) throw new Error(`broker processes run the bundled CLI; build it first (npm run build:cli): ${built} is missing`)
   return built
+}
+
+/**
+ * Node options for broker processes, from KAFKADESK_BROKER_NODE_OPTIONS (space-separated), for
+ * profiling a broker (`--cpu-prof --cpu-prof-dir=DIR`); NODE_OPTIONS refuses such flags.
+ */
+function brokerExecArgv(): string[] {
+  return (process.env.KAFKADESK_BROKER_NODE_OPTIONS ?? '').split(' ').filter((a) => a !== '')
 }
 
 /** Splits a stream's text into lines for `log`. */
@@ -40,11 +60,11 @@ export function lineSplitter(log: (line: string) => void): (d: string) => void {
   }
 }
 
-export const nodeSpawner: BrokerSpawner = (args, log) => forkBroker(cliEntry(), args, log)
+export const nodeSpawner: BrokerSpawner = (args, log) => forkBroker(brokerEntry(), args, log)
 
 /** child_process.fork of `entry broker-process ARGS` (an entry that dispatches `broker-process` to broker-main.ts). */
 export function forkBroker(entry: string, args: string[], log: (line: string) => void): BrokerChild {
-  const child = fork(entry, ['broker-process', ...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] })
+  const child = fork(entry, ['broker-process', ...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: brokerExecArgv() })
   child.stderr!.setEncoding('utf8').on('data', lineSplitter(log))
   return {
     pid: child.pid,
