@@ -13,6 +13,7 @@ import { StorageError } from './storage/storage-error'
 import { logConfigFrom } from './storage/log-config'
 import { GroupCoordinator } from './coordinator/group-coordinator'
 import { ReplicaManager } from './replication/replica-manager'
+import { LogCleaner } from './storage/cleaner/log-cleaner'
 
 export interface BrokerOptions {
   nodeId: number
@@ -49,6 +50,8 @@ export class Broker {
   readonly groupCoordinator: GroupCoordinator
   /** Leader and follower duties of the partitions this broker hosts (replication/). */
   readonly replicas: ReplicaManager
+  /** Compacts the logs of compacted topics in the background (storage/cleaner). */
+  readonly cleaner: LogCleaner
   /** Open partition logs by topic, then partition (a topic change touches only its own). */
   private readonly logs = new Map<string, Map<number, PartitionLog>>()
   private readonly connections = new Set<Connection>()
@@ -81,6 +84,7 @@ export class Broker {
       notify: () => this.notifyAppend(),
       log: (line) => this.log(line),
     })
+    this.cleaner = new LogCleaner({ logDir: this.logDir, logs: () => this.partitionLogs(), config: (name) => this.config.get(name), log: (line) => this.log(line) })
     // the data is the user's alone (Kafka leaves this to the umask; a desktop tool should not)
     mkdirSync(this.logDir, { recursive: true, mode: DIR_MODE })
     chmodSync(this.logDir, DIR_MODE)
@@ -116,6 +120,7 @@ export class Broker {
     this.groupCoordinator.start()
     this.retentionTimer = setInterval(() => this.enforceRetention(), 30_000)
     this.retentionTimer.unref()
+    this.cleaner.start()
     this.log(`listening on ${this.host}:${this.port}`)
   }
 
@@ -133,6 +138,7 @@ export class Broker {
     if (this.stopped) return
     this.stopped = true
     clearInterval(this.retentionTimer)
+    await this.cleaner.stop()
     this.groupCoordinator.stop()
     this.replicas.stop()
     this.metadata.unregisterBroker(this.nodeId)
@@ -249,6 +255,11 @@ export class Broker {
     if (!logs) this.logs.set(topic, (logs = new Map()))
     logs.set(partition, log)
     return log
+  }
+
+  /** Every open partition log of this broker (the log cleaner walks them). */
+  *partitionLogs(): Generator<{ topic: string; partition: number; log: PartitionLog }> {
+    for (const [topic, logs] of this.logs) for (const [partition, log] of logs) yield { topic, partition, log }
   }
 
   isLeader(topic: string, partition: number): boolean {

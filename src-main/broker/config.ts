@@ -118,6 +118,18 @@ export const brokerConfigDefs: ConfigDef[] = [
   { name: 'replica.fetch.response.max.bytes', type: 'INT', default: '10485760', min: 0, doc: 'Bytes a follower fetches per request.', readOnly: true },
   { name: 'replica.fetch.backoff.ms', type: 'INT', default: '1000', min: 0, doc: 'Pause of a follower after a fetch error.', readOnly: true },
   { name: 'replica.socket.timeout.ms', type: 'INT', default: '30000', doc: 'Socket timeout of follower fetches.', readOnly: true },
+  // the log cleaner (storage/cleaner): one cleaner on the broker's event loop, working in 10 ms slices
+  { name: 'log.cleaner.enable', type: 'BOOLEAN', default: 'true', doc: 'Run the log cleaner, which compacts topics with cleanup.policy=compact.', readOnly: true },
+  { name: 'log.cleaner.backoff.ms', type: 'LONG', default: '15000', min: 0, doc: 'Pause of the log cleaner when no log needs cleaning.' },
+  { name: 'log.cleaner.threads', type: 'INT', default: '1', min: 0, doc: 'Cleaner threads; the embedded broker runs one cleaner on its event loop, and this only divides the dedupe buffer as in Kafka.' },
+  { name: 'log.cleaner.dedupe.buffer.size', type: 'LONG', default: '134217728', doc: 'Memory budget of the cleaner\'s key map: it holds this many bytes / 24 keys (times the load factor) per cleaning.' },
+  { name: 'log.cleaner.io.buffer.load.factor', type: 'DOUBLE', default: '0.9', doc: 'How full the cleaner\'s key map may get.' },
+  { name: 'log.cleaner.io.buffer.size', type: 'INT', default: '524288', min: 0, doc: 'I/O buffer of the cleaner; inert here (the embedded cleaner reads 256 KiB chunks and writes 1 MiB buffers).' },
+  { name: 'log.cleaner.io.max.bytes.per.second', type: 'DOUBLE', default: '1.7976931348623157E308', doc: 'Most bytes per second the cleaner reads.' },
+  { name: 'log.cleaner.delete.retention.ms', type: 'LONG', default: '86400000', min: 0, doc: 'Default delete.retention.ms of topics.' },
+  { name: 'log.cleaner.min.cleanable.ratio', type: 'DOUBLE', default: '0.5', min: 0, max: 1, doc: 'Default min.cleanable.dirty.ratio of topics.' },
+  { name: 'log.cleaner.min.compaction.lag.ms', type: 'LONG', default: '0', min: 0, doc: 'Default min.compaction.lag.ms of topics.' },
+  { name: 'log.cleaner.max.compaction.lag.ms', type: 'LONG', default: LONG_MAX, min: 1, doc: 'Default max.compaction.lag.ms of topics.' },
 ]
 
 export const topicConfigByName = new Map(topicConfigDefs.map((d) => [d.name, d]))
