@@ -6,13 +6,14 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import type { ConnectionOptions } from 'node:tls'
 import kafkajs from 'kafkajs'
-import type { Admin, Kafka as KafkaClient, KafkaConfig, Producer, SASLOptions } from 'kafkajs'
+import type { Admin, Kafka as KafkaClient, KafkaConfig, SASLOptions } from 'kafkajs'
 import { ContractError, EMBEDDED_CONNECTION_ID, type ConnectionInfo, type ConnectionInput, type EventSink } from '../ipc/contract'
 import { RawPool, type RawAuth } from './raw-client'
 import type { SecretStore } from './secrets'
 import { registerCompressionCodecs } from './codecs'
 import { SchemaRegistry } from './schema-registry'
 import { fetchMetadata } from './metadata'
+import { Producers } from './producers'
 
 // kafkajs is CommonJS: Node's ESM loader cannot see all of its named exports.
 const { Kafka, logLevel } = kafkajs
@@ -79,7 +80,8 @@ export class Session {
   readonly admin: Admin
   readonly raw: RawPool
   readonly registry?: SchemaRegistry
-  private producerP?: Promise<Producer>
+  /** kafkajs producers, lent per send (see producers.ts). */
+  readonly producers: Producers
   private brokersCache?: { at: number; brokers: Map<number, string>; controller: number | null; clusterId: string | null }
 
   constructor(
@@ -89,30 +91,12 @@ export class Session {
     this.kafka = new Kafka(kafkaConfigFor(config))
     this.admin = this.kafka.admin()
     this.raw = new RawPool(rawAuthFor(config))
+    this.producers = new Producers(this.kafka)
     if (config.schemaRegistry) this.registry = new SchemaRegistry(config.schemaRegistry.url, config.schemaRegistry.username, config.registryPassword)
   }
 
   async connect(): Promise<void> {
     await this.admin.connect()
-  }
-
-  producer(): Promise<Producer> {
-    if (!this.producerP) {
-      const p = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: false })
-      this.producerP = p.connect().then(() => p)
-      this.producerP.catch(() => (this.producerP = undefined))
-    }
-    return this.producerP
-  }
-
-  /**
-   * Drops the producer: kafkajs keeps every topic it ever produced to in its metadata set, and
-   * once one of them is deleted, each later send fails. A fresh producer forgets them.
-   */
-  async resetProducer(): Promise<void> {
-    const p = this.producerP
-    this.producerP = undefined
-    await p?.then((pr) => pr.disconnect()).catch(() => {})
   }
 
   /** Brokers (nodeId → host:port), controller and cluster id; cached for a few seconds. */
@@ -154,9 +138,7 @@ export class Session {
 
   async close(): Promise<void> {
     this.raw.close()
-    const p = this.producerP
-    this.producerP = undefined
-    await Promise.allSettled([this.admin.disconnect(), p?.then((pr) => pr.disconnect())])
+    await Promise.allSettled([this.admin.disconnect(), this.producers.close()])
   }
 }
 

@@ -3,8 +3,8 @@
 // is Java-compatible murmur2 for keyed messages.
 import { randomUUID } from 'node:crypto'
 import kafkajs from 'kafkajs'
-import type { Message as KafkaMessage, RecordMetadata } from 'kafkajs'
-import type { ProduceMessage, ProduceResult, RequestOf } from '../ipc/contract'
+import type { CompressionTypes, Message as KafkaMessage, Producer, RecordMetadata } from 'kafkajs'
+import { ContractError, type ProduceMessage, type ProduceResult, type RequestOf } from '../ipc/contract'
 import { kafkajsCompression } from './codecs'
 import type { Session } from './connections'
 import { encode } from './decoders'
@@ -44,6 +44,8 @@ function summarize(topic: string, meta: RecordMetadata[], produced: number, star
  * Sends messages (in chunks, so huge batches stay within request limits) and tallies per
  * partition. Partitions are chosen here with kafkajs' Java-compatible default partitioner
  * (murmur2 of the key; round-robin without key), so the counts per partition are known.
+ * acks=all goes through the idempotent producer; acks 0 and 1 send each partition in its own
+ * request (see producers.ts): neither can write a record twice when one partition is refused.
  */
 async function send(s: Session, topic: string, messages: KafkaMessage[], compression: RequestOf<'produce.send'>['compression'], acks: number): Promise<ProduceResult> {
   const started = performance.now()
@@ -55,31 +57,68 @@ async function send(s: Session, topic: string, messages: KafkaMessage[], compres
     if (m.partition === undefined) m.partition = partitioner({ topic, partitionMetadata, message: m })
     counts.set(m.partition, (counts.get(m.partition) ?? 0) + 1)
   }
+  const idempotent = acks === -1
+  const codec = kafkajsCompression(compression)
   const meta: RecordMetadata[] = []
   const CHUNK = 5_000
-  let i = 0
-  for (let attempt = 0; ; attempt++) {
-    const producer = await s.producer()
-    try {
-      for (; i < messages.length; i += CHUNK) {
-        const r = await producer.send({ topic, messages: messages.slice(i, i + CHUNK), acks, compression: kafkajsCompression(compression) })
-        meta.push(...r)
+  try {
+    await s.producers.use(topic, idempotent, async (producer) => {
+      for (let i = 0; i < messages.length; i += CHUNK) {
+        const chunk = messages.slice(i, i + CHUNK)
+        if (idempotent) meta.push(...(await producer.send({ topic, messages: chunk, acks, compression: codec })))
+        else meta.push(...(await sendByPartition(producer, topic, chunk, acks, codec)))
       }
-      break
-    } catch (e) {
-      // The topic exists (metadata above): a stale producer (see Session.resetProducer) — retry once.
-      if (attempt === 0 && /UNKNOWN_TOPIC|does not host this topic|not found/i.test(`${(e as { type?: string }).type} ${(e as Error).message}`)) {
-        await s.resetProducer()
-        continue
-      }
-      topicNotFound(e, topic)
-    }
+    })
+  } catch (e) {
+    produceFailed(e, topic)
   }
   const res = summarize(topic, meta, messages.length, started)
   for (const p of counts.keys()) if (!res.partitions.some((x) => x.partition === p)) res.partitions.push({ partition: p, baseOffset: null, count: 0 })
   res.partitions.sort((a, b) => a.partition - b.partition)
   for (const p of res.partitions) p.count = counts.get(p.partition) ?? 0
   return res
+}
+
+/**
+ * One request per partition, all at once: kafkajs retries a refused request whole, and a
+ * request holding one partition is refused whole, so a retry never repeats a written partition.
+ */
+async function sendByPartition(producer: Producer, topic: string, messages: KafkaMessage[], acks: number, compression: CompressionTypes | undefined): Promise<RecordMetadata[]> {
+  const byPartition = new Map<number, KafkaMessage[]>()
+  for (const m of messages) {
+    const list = byPartition.get(m.partition!)
+    if (list) list.push(m)
+    else byPartition.set(m.partition!, [m])
+  }
+  const sent = await Promise.allSettled([...byPartition.values()].map((ms) => producer.send({ topic, messages: ms, acks, compression })))
+  const failed = [...byPartition.keys()].filter((_, i) => sent[i]!.status === 'rejected')
+  if (failed.length) {
+    const first = sent.find((r) => r.status === 'rejected') as PromiseRejectedResult
+    const written = [...byPartition.keys()].filter((_, i) => sent[i]!.status === 'fulfilled')
+    produceFailed(first.reason, topic, `partition ${failed.join(', ')} refused${written.length ? `; partition ${written.join(', ')} written` : ''}`)
+  }
+  return sent.flatMap((r) => (r.status === 'fulfilled' ? r.value : []))
+}
+
+/** kafkajs wraps the last error of its retries (as `cause`, maybe twice); the broker's error is inside. */
+function unwrapRetries(e: unknown): unknown {
+  let err = e as { name?: string; cause?: unknown } | undefined
+  while (err && (err.name === 'KafkaJSNumberOfRetriesExceeded' || err.name === 'KafkaJSNonRetriableError') && err.cause && err.cause !== err) err = err.cause as typeof err
+  return err
+}
+
+/** Throws what a failed send means: topic not found, or Kafka's error (after retries) by name. */
+function produceFailed(e: unknown, topic: string, partitionNote?: string): never {
+  if (e instanceof ContractError) throw e
+  const err = unwrapRetries(e) as { type?: string; message?: string }
+  try {
+    topicNotFound(err, topic)
+  } catch (x) {
+    if (x instanceof ContractError) throw x
+  }
+  if (typeof err?.type === 'string' && /^[A-Z][A-Z0-9_]+$/.test(err.type) && err.type !== 'UNKNOWN')
+    throw new ContractError(`KAFKA_${err.type}`, `producing to ${topic}: ${err.message}${partitionNote ? ` (${partitionNote})` : ''}`)
+  throw err
 }
 
 export async function produceSend(s: Session, req: RequestOf<'produce.send'>): Promise<ProduceResult> {

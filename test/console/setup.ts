@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { dispatch, EMBEDDED_CONNECTION_ID, type ChannelName, type EventName, type EventOf, type HandlerContext, type RequestInputOf, type ResponseOf } from '../../src-main/ipc/contract'
 import { createConsole, type ConsoleApp } from '../../src-main/console/handlers'
 import { MemorySecrets } from '../../src-main/console/secrets'
-import { startTarget, targetKind, type Target, type TargetKind } from '../interop/target'
+import { startCluster, startTarget, targetKind, type ClusterTarget, type Target, type TargetKind } from '../interop/target'
 
 export interface Events {
   list: { event: EventName; payload: unknown }[]
@@ -27,15 +27,26 @@ export interface Harness {
   ctx: HandlerContext
   /** Calls a channel through dispatch() (validation included); throws the ErrorShape on failure. */
   call<C extends ChannelName>(channel: C, req: RequestInputOf<C>): Promise<ResponseOf<C>>
+  /** Takes one broker away (embedded: embedded.broker.stop; a Kafka cluster target: kill -9). */
+  stopBroker(nodeId: number): Promise<void>
   /** Like call, but returns the Result. */
   tryCall<C extends ChannelName>(channel: C, req: unknown): Promise<{ ok: true; value: ResponseOf<C> } | { ok: false; error: { code: string; message: string; field?: string } }>
   stop(): Promise<void>
 }
 
-export async function startHarness(opts: { brokers?: number; lagIntervalMs?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Brokers of the embedded cluster (default 1). */
+  brokers?: number
+  /** Nodes of the real-Kafka target (default 1: a single node; more start a Kafka cluster). */
+  kafkaBrokers?: number
+  lagIntervalMs?: number
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kafkadesk-console-'))
   const kind = targetKind()
-  let target: Target | undefined
+  let target: Pick<Target, 'bootstrap' | 'stop'> | undefined
+  let cluster: ClusterTarget | undefined
   const app = createConsole({
     dataDir,
     secrets: new MemorySecrets(),
@@ -59,7 +70,8 @@ export async function startHarness(opts: { brokers?: number; lagIntervalMs?: num
   let connectionId: string
   let bootstrap: string
   if (kind === 'kafka') {
-    target = await startTarget()
+    if ((opts.kafkaBrokers ?? 1) > 1) target = cluster = await startCluster({ brokers: opts.kafkaBrokers!, kind: 'kafka' })
+    else target = await startTarget()
     bootstrap = target.bootstrap
     const saved = await call('connections.save', { name: 'kafka under test', bootstrapServers: bootstrap.split(',') })
     connectionId = saved.connection.id
@@ -78,6 +90,11 @@ export async function startHarness(opts: { brokers?: number; lagIntervalMs?: num
     ctx,
     call,
     tryCall,
+    async stopBroker(nodeId) {
+      if (kind === 'embedded') await call('embedded.broker.stop', { nodeId })
+      else if (cluster) await cluster.kill(nodeId)
+      else throw new Error('stopBroker: the single-node Kafka target has no broker to spare (use kafkaBrokers)')
+    },
     async stop() {
       await app.shutdown()
       await target?.stop()
