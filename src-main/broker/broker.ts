@@ -12,6 +12,7 @@ import { fileHandles } from './storage/file-handles'
 import { StorageError } from './storage/storage-error'
 import { logConfigFrom } from './storage/log-config'
 import { GroupCoordinator } from './coordinator/group-coordinator'
+import { TransactionCoordinator } from './coordinator/transaction-coordinator'
 import { ReplicaManager } from './replication/replica-manager'
 import { LogCleaner } from './storage/cleaner/log-cleaner'
 
@@ -48,6 +49,7 @@ export class Broker {
   readonly apis = new Map<number, ApiDefinition>()
   readonly activity = new Map<string, ClientActivity>()
   readonly groupCoordinator: GroupCoordinator
+  readonly transactionCoordinator: TransactionCoordinator
   /** Leader and follower duties of the partitions this broker hosts (replication/). */
   readonly replicas: ReplicaManager
   /** Compacts the logs of compacted topics in the background (storage/cleaner). */
@@ -72,6 +74,7 @@ export class Broker {
     this.logLine = opts.log ?? ((l) => process.stderr.write(`${l}\n`))
     for (const api of apiDefinitions) this.apis.set(api.key, api)
     this.groupCoordinator = new GroupCoordinator(this)
+    this.transactionCoordinator = new TransactionCoordinator(this)
     this.replicas = new ReplicaManager({
       nodeId: this.nodeId,
       topics: () => this.metadata.topics.values(),
@@ -118,6 +121,7 @@ export class Broker {
     this.metadata.registerBroker({ nodeId: this.nodeId, host: this.host, port: this.port, rack: null })
     this.replicas.start()
     this.groupCoordinator.start()
+    this.transactionCoordinator.start()
     this.retentionTimer = setInterval(() => this.enforceRetention(), 30_000)
     this.retentionTimer.unref()
     this.cleaner.start()
@@ -140,6 +144,7 @@ export class Broker {
     clearInterval(this.retentionTimer)
     await this.cleaner.stop()
     this.groupCoordinator.stop()
+    this.transactionCoordinator.stop()
     this.replicas.stop()
     this.metadata.unregisterBroker(this.nodeId)
     for (const c of [...this.connections]) c.close()

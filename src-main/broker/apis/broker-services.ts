@@ -4,6 +4,7 @@
 import type { BrokerConfig } from '../broker-config'
 import type { MetadataStore, TopicMetadata } from '../controller/metadata'
 import type { GroupCoordinator } from '../coordinator/group-coordinator'
+import type { TransactionCoordinator } from '../coordinator/transaction-coordinator'
 import type { ReplicaManager } from '../replication/replica-manager'
 import type { PartitionLog } from '../storage/partition-log'
 
@@ -17,6 +18,7 @@ export interface BrokerServices {
   readonly metadata: MetadataStore
   readonly config: BrokerConfig
   readonly groupCoordinator: GroupCoordinator
+  readonly transactionCoordinator: TransactionCoordinator
   readonly replicas: ReplicaManager
   topic(name: string): TopicMetadata | undefined
   /** The local log of a partition this broker hosts (undefined when it hosts none). */

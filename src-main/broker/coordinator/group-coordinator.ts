@@ -69,8 +69,17 @@ function commitAppendError(error: string): number {
   }
 }
 
+/** Offsets a transaction committed (TxnOffsetCommit) that count only once it commits. */
+interface PendingTxnOffset {
+  topic: string
+  partition: number
+  offset: CommittedOffset
+}
+
 export class GroupCoordinator {
   readonly groups = new Map<string, Group>()
+  /** group id → producer id → `partition:topic` → offset awaiting the transaction's marker. */
+  private readonly pendingTxnOffsets = new Map<string, Map<number, Map<string, PendingTxnOffset>>>()
   private readonly loaded = new Set<number>()
   private retentionTimer?: NodeJS.Timeout
   private running = false
@@ -93,6 +102,7 @@ export class GroupCoordinator {
     clearInterval(this.retentionTimer)
     for (const g of this.groups.values()) if (!g.is('Dead')) g.markDead(ErrorCode.NOT_COORDINATOR)
     this.groups.clear()
+    this.pendingTxnOffsets.clear()
     this.loaded.clear()
   }
 
@@ -117,6 +127,7 @@ export class GroupCoordinator {
         if (!g.is('Dead')) g.markDead(ErrorCode.NOT_COORDINATOR)
         this.groups.delete(id)
       }
+      for (const id of [...this.pendingTxnOffsets.keys()]) if (this.partitionFor(id) === p) this.pendingTxnOffsets.delete(id)
     }
     for (const p of led) if (!this.loaded.has(p)) this.loadPartition(p)
   }
@@ -127,7 +138,7 @@ export class GroupCoordinator {
     const started = Date.now()
     const offsets = new Map<string, Map<string, CommittedOffset | null>>()
     const metas = new Map<string, GroupMetadataRecord | null>()
-    loadPartition(
+    const open = loadPartition(
       log,
       (r) => {
         if (r.kind === 'offset') {
@@ -174,6 +185,10 @@ export class GroupCoordinator {
       }
       this.groups.set(id, g)
       count++
+    }
+    // offsets of transactions still open: they wait for their producer's marker
+    for (const [producerId, recs] of open) {
+      for (const r of recs) if (r.kind === 'offset' && r.value) this.addPending(r.group, producerId, r.topic, r.partition, r.value)
     }
     this.loaded.add(partition)
     if (count > 0) this.log(`loaded ${count} group(s) from ${GROUP_METADATA_TOPIC}-${partition} in ${Date.now() - started} ms`)
@@ -253,12 +268,12 @@ export class GroupCoordinator {
 
   // ---- persistence ----
 
-  private append(groupId: string, records: BuildRecord[]): { error?: string; message?: string } {
+  private append(groupId: string, records: BuildRecord[], producer?: { producerId: number; producerEpoch: number }): { error?: string; message?: string } {
     const t = this.topic()
     const p = partitionForGroup(groupId, t?.partitions.length ?? 1)
     const log = t ? this.broker.partitionLog(GROUP_METADATA_TOPIC, p) : undefined
     if (!t || !log || t.partitions[p]?.leader !== this.broker.nodeId) return { error: 'NOT_LEADER_OR_FOLLOWER', message: 'not the leader of the group partition' }
-    const res = appendRecords(log, records, t.partitions[p]!.leaderEpoch)
+    const res = appendRecords(log, records, t.partitions[p]!.leaderEpoch, Date.now(), producer)
     if (!res.error) this.broker.notifyAppend()
     else this.log(`writing ${records.length} record(s) of group ${groupId} failed: ${res.error} ${res.message ?? ''}`)
     return res
@@ -317,6 +332,66 @@ export class GroupCoordinator {
     }
     for (const { e, o } of accepted) g.setOffset(e.topic, e.partition, o)
     return errors
+  }
+
+  private addPending(groupId: string, producerId: number, topic: string, partition: number, offset: CommittedOffset): void {
+    let byProducer = this.pendingTxnOffsets.get(groupId)
+    if (!byProducer) this.pendingTxnOffsets.set(groupId, (byProducer = new Map()))
+    let offsets = byProducer.get(producerId)
+    if (!offsets) byProducer.set(producerId, (offsets = new Map()))
+    offsets.set(`${partition}:${topic}`, { topic, partition, offset })
+  }
+
+  /**
+   * TxnOffsetCommit: writes the offsets in a transactional batch of the producer; they stay
+   * pending (invisible to OffsetFetch, which answers UNSTABLE_OFFSET_COMMIT to require_stable
+   * readers) until the transaction's marker reaches this partition. Returns one code per entry.
+   */
+  commitTxnOffsets(g: Group, entries: OffsetCommitEntry[], producerId: number, producerEpoch: number, now = Date.now()): number[] {
+    const maxMetadata = this.broker.config.int('offset.metadata.max.bytes')
+    const errors: number[] = []
+    const records: BuildRecord[] = []
+    const accepted: { e: OffsetCommitEntry; o: CommittedOffset }[] = []
+    for (const e of entries) {
+      const metadata = e.metadata ?? ''
+      if (metadata.length > maxMetadata) {
+        errors.push(ErrorCode.OFFSET_METADATA_TOO_LARGE)
+        continue
+      }
+      const o: CommittedOffset = { offset: e.offset, leaderEpoch: e.leaderEpoch, metadata, commitTimestamp: now, expireTimestamp: null }
+      records.push({ key: offsetKey(g.groupId, e.topic, e.partition), value: offsetValue(o) })
+      accepted.push({ e, o })
+      errors.push(ErrorCode.NONE)
+    }
+    if (records.length === 0) return errors
+    const res = this.belowMinIsr(g.groupId) ?? this.append(g.groupId, records, { producerId, producerEpoch })
+    if (res.error) {
+      // a stale epoch is the fenced producer of Kafka's answer
+      const code = res.error === 'INVALID_PRODUCER_EPOCH' ? ErrorCode.PRODUCER_FENCED : commitAppendError(res.error)
+      return errors.map((c) => (c === ErrorCode.NONE ? code : c))
+    }
+    for (const { e, o } of accepted) this.addPending(g.groupId, producerId, e.topic, e.partition, o)
+    return errors
+  }
+
+  /** A transaction marker reached __consumer_offsets-`partition`: its pending offsets count (COMMIT) or are dropped (ABORT). */
+  completeTransaction(partition: number, producerId: number, commit: boolean): void {
+    for (const [groupId, byProducer] of this.pendingTxnOffsets) {
+      if (this.partitionFor(groupId) !== partition) continue
+      const offsets = byProducer.get(producerId)
+      if (!offsets) continue
+      byProducer.delete(producerId)
+      if (byProducer.size === 0) this.pendingTxnOffsets.delete(groupId)
+      if (!commit) continue
+      const g = this.getOrCreate(groupId)
+      for (const p of offsets.values()) g.setOffset(p.topic, p.partition, p.offset)
+    }
+  }
+
+  /** True while a transaction holds an uncommitted offset of the group for the partition (KIP-447). */
+  hasPendingOffset(groupId: string, topic: string, partition: number): boolean {
+    for (const offsets of this.pendingTxnOffsets.get(groupId)?.values() ?? []) if (offsets.has(`${partition}:${topic}`)) return true
+    return false
   }
 
   private belowMinIsr(groupId: string): { error: string; message: string } | undefined {

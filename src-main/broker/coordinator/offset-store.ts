@@ -8,7 +8,7 @@ import { compile } from '../protocol/codec'
 import { Reader } from '../protocol/reader'
 import { Writer } from '../protocol/writer'
 import { GroupMetadataKey, GroupMetadataValue, OffsetCommitKey, OffsetCommitValue } from '../protocol/messages/consumer-offsets'
-import { buildBatch, decodeRecords, type BuildRecord } from '../records/record'
+import { buildBatch, controlRecordType, decodeRecords, type BuildRecord } from '../records/record'
 import { splitBatches, readBatchHeader } from '../records/batch'
 import type { PartitionLog } from '../storage/partition-log'
 import type { CommittedOffset } from './group'
@@ -100,16 +100,26 @@ export function decodeRecord(key: Buffer, value: Buffer | null): LoadedRecord | 
   return undefined
 }
 
-/** Appends records to a __consumer_offsets partition; returns the append error, if any. */
-export function appendRecords(log: PartitionLog, records: BuildRecord[], leaderEpoch: number, now = Date.now()): { error?: string; message?: string } {
+/**
+ * Appends records to a __consumer_offsets partition; returns the append error, if any.
+ * TxnOffsetCommit passes the producer: its offsets go in a transactional batch of that producer
+ * (no sequence), and only its COMMIT marker makes them count.
+ */
+export function appendRecords(log: PartitionLog, records: BuildRecord[], leaderEpoch: number, now = Date.now(), producer?: { producerId: number; producerEpoch: number }): { error?: string; message?: string } {
   if (records.length === 0) return {}
-  const batch = buildBatch({ records, timestamp: now })
+  const batch = buildBatch({ records, timestamp: now, ...(producer ? { producerId: producer.producerId, producerEpoch: producer.producerEpoch, transactional: true } : {}) })
   const res = log.append(batch, { origin: 'coordinator', leaderEpoch, now })
   return res.error !== undefined ? { error: res.error, message: res.message } : {}
 }
 
-/** Reads a whole __consumer_offsets partition in order, calling `fn` for each record it understands. */
-export function loadPartition(log: PartitionLog, fn: (r: LoadedRecord) => void, onError?: (e: Error) => void): void {
+/**
+ * Reads a whole __consumer_offsets partition in order, calling `fn` for each record it
+ * understands. Records of transactional batches (TxnOffsetCommit) count only once their
+ * producer's COMMIT marker follows, and are dropped at an ABORT; those of transactions still
+ * open at the end are returned by producer id.
+ */
+export function loadPartition(log: PartitionLog, fn: (r: LoadedRecord) => void, onError?: (e: Error) => void): Map<number, LoadedRecord[]> {
+  const open = new Map<number, LoadedRecord[]>()
   let offset = log.logStartOffset
   const end = log.logEndOffset
   while (offset < end) {
@@ -121,12 +131,23 @@ export function loadPartition(log: PartitionLog, fn: (r: LoadedRecord) => void, 
       for (const b of batches) {
         const h = readBatchHeader(b)
         next = Math.max(next, h.lastOffset + 1)
-        if (h.control) continue
         try {
+          if (h.control) {
+            const type = controlRecordType(decodeRecords(b, h)[0]?.key ?? null)
+            const held = open.get(h.producerId)
+            open.delete(h.producerId)
+            if (type === 'COMMIT') for (const rec of held ?? []) fn(rec)
+            continue
+          }
           for (const r of decodeRecords(b, h)) {
             if (r.key === null) continue
             const rec = decodeRecord(r.key, r.value)
-            if (rec) fn(rec)
+            if (!rec) continue
+            if (h.transactional) {
+              let held = open.get(h.producerId)
+              if (!held) open.set(h.producerId, (held = []))
+              held.push(rec)
+            } else fn(rec)
           }
         } catch (e) {
           onError?.(e as Error)
@@ -136,4 +157,5 @@ export function loadPartition(log: PartitionLog, fn: (r: LoadedRecord) => void, 
     if (next <= offset) break
     offset = next
   }
+  return open
 }

@@ -82,6 +82,8 @@ export class ProducerStateManager {
     }
     if (h.control) return null
     const firstSeq = h.baseSequence
+    // coordinator writes (TxnOffsetCommit's offsets) carry no sequence: only the epoch is checked
+    if (firstSeq === NO_SEQUENCE) return null
     if (h.producerEpoch === e.producerEpoch) {
       const lastSeq = lastSequence(firstSeq, h.lastOffsetDelta)
       for (const b of e.batches) if (b.firstSeq === firstSeq && b.lastSeq === lastSeq) return { duplicate: b }
