@@ -176,7 +176,7 @@ function defaultOf(field: FieldSpec, op: TypeOp): () => any {
   return () => d
 }
 
-function compileStruct(fields: FieldSpec[], version: number, flexible: boolean): TypeOp {
+function compileStruct(fields: readonly FieldSpec[], version: number, flexible: boolean): TypeOp {
   const regular: FieldOp[] = []
   const tagged: (FieldOp & { tag: number })[] = []
   const absent: FieldOp[] = []

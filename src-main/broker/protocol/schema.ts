@@ -7,24 +7,64 @@
  * Version ranges use Kafka's notation: "3+", "0-4", "5", "none".
  */
 export interface FieldSpec {
-  name: string
-  type: string
-  versions: string
-  nullableVersions?: string
+  readonly name: string
+  readonly type: string
+  readonly versions: string
+  readonly nullableVersions?: string
   /** Present only as a tagged field in these (flexible) versions. */
-  taggedVersions?: string
-  tag?: number
-  default?: unknown
-  fields?: FieldSpec[]
+  readonly taggedVersions?: string
+  readonly tag?: number
+  readonly default?: unknown
+  readonly fields?: readonly FieldSpec[]
 }
 
 export interface MessageSpec {
-  apiKey: number
-  type: 'request' | 'response' | 'header' | 'data'
-  name: string
-  validVersions: string
-  flexibleVersions: string
-  fields: FieldSpec[]
+  readonly apiKey: number
+  readonly type: 'request' | 'response' | 'header' | 'data'
+  readonly name: string
+  readonly validVersions: string
+  readonly flexibleVersions: string
+  readonly fields: readonly FieldSpec[]
+}
+
+/**
+ * One API's request and response, declared together so its valid and flexible versions are
+ * stated once (Kafka's JSON specs repeat them in both files; they always agree).
+ */
+export interface ApiMessagesSpec {
+  readonly apiKey: number
+  /** Kafka's API name, e.g. 'Heartbeat': the messages are named HeartbeatRequest and HeartbeatResponse. */
+  readonly name: string
+  readonly validVersions: string
+  readonly flexibleVersions: string
+  readonly request: readonly FieldSpec[]
+  readonly response: readonly FieldSpec[]
+}
+
+/** A message declared with its literal field list kept in its type (see protocol/types.ts). */
+export interface DeclaredMessage<K extends number, T extends 'request' | 'response', N extends string, F extends readonly FieldSpec[]> extends MessageSpec {
+  readonly apiKey: K
+  readonly type: T
+  readonly name: N
+  readonly fields: F
+}
+
+/**
+ * Declares an API's request and response. The `const` type parameter keeps every field's name,
+ * type and versions as literal types, from which the request and response TypeScript types are
+ * inferred (protocol/types.ts); nothing is generated.
+ */
+export function defineApiMessages<const A extends ApiMessagesSpec>(
+  api: A,
+): {
+  request: DeclaredMessage<A['apiKey'], 'request', `${A['name']}Request`, A['request']>
+  response: DeclaredMessage<A['apiKey'], 'response', `${A['name']}Response`, A['response']>
+} {
+  const common = { apiKey: api.apiKey, validVersions: api.validVersions, flexibleVersions: api.flexibleVersions }
+  return {
+    request: { ...common, type: 'request', name: `${api.name}Request`, fields: api.request },
+    response: { ...common, type: 'response', name: `${api.name}Response`, fields: api.response },
+  }
 }
 
 export interface VersionRange {

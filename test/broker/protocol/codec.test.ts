@@ -143,7 +143,7 @@ describe('truncated frames', () => {
 })
 
 /** A value exercising every field present at version v, with non-default values. */
-function sample(fields: FieldSpec[], v: number, depth = 0): Record<string, unknown> {
+function sample(fields: readonly FieldSpec[], v: number, depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const f of fields) {
     if (!inRange(parseVersions(f.versions), v)) continue

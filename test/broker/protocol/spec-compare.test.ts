@@ -34,7 +34,7 @@ function normalDefault(f: { type: string }, d: unknown): unknown {
 }
 
 function compareFields(
-  ours: FieldSpec[],
+  ours: readonly FieldSpec[],
   theirs: KafkaField[],
   v: number,
   flexible: boolean,

@@ -1,28 +1,19 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // AddOffsetsToTxn (key 25): fields per version as in Kafka 4.1's message specs.
-export const AddOffsetsToTxnRequest: MessageSpec = {
+export const { request: AddOffsetsToTxnRequest, response: AddOffsetsToTxnResponse } = defineApiMessages({
   apiKey: 25,
-  type: 'request',
-  name: 'AddOffsetsToTxnRequest',
+  name: 'AddOffsetsToTxn',
   validVersions: '0-4',
   flexibleVersions: '3+',
-  fields: [
+  request: [
     { name: 'transactionalId', type: 'string', versions: '0+' },
     { name: 'producerId', type: 'int64', versions: '0+' },
     { name: 'producerEpoch', type: 'int16', versions: '0+' },
     { name: 'groupId', type: 'string', versions: '0+' },
   ],
-}
-
-export const AddOffsetsToTxnResponse: MessageSpec = {
-  apiKey: 25,
-  type: 'response',
-  name: 'AddOffsetsToTxnResponse',
-  validVersions: '0-4',
-  flexibleVersions: '3+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
   ],
-}
+})

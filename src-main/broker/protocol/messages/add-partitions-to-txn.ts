@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // AddPartitionsToTxn (key 24): fields per version as in Kafka 4.1's message specs.
-export const AddPartitionsToTxnRequest: MessageSpec = {
+export const { request: AddPartitionsToTxnRequest, response: AddPartitionsToTxnResponse } = defineApiMessages({
   apiKey: 24,
-  type: 'request',
-  name: 'AddPartitionsToTxnRequest',
+  name: 'AddPartitionsToTxn',
   validVersions: '0-5',
   flexibleVersions: '3+',
-  fields: [
+  request: [
     {
       name: 'transactions',
       type: '[]AddPartitionsToTxnTransaction',
@@ -41,15 +40,7 @@ export const AddPartitionsToTxnRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const AddPartitionsToTxnResponse: MessageSpec = {
-  apiKey: 24,
-  type: 'response',
-  name: 'AddPartitionsToTxnResponse',
-  validVersions: '0-5',
-  flexibleVersions: '3+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'errorCode', type: 'int16', versions: '4+' },
     {
@@ -95,4 +86,4 @@ export const AddPartitionsToTxnResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

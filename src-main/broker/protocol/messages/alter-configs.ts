@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // AlterConfigs (key 33): fields per version as in Kafka 4.1's message specs.
-export const AlterConfigsRequest: MessageSpec = {
+export const { request: AlterConfigsRequest, response: AlterConfigsResponse } = defineApiMessages({
   apiKey: 33,
-  type: 'request',
-  name: 'AlterConfigsRequest',
+  name: 'AlterConfigs',
   validVersions: '0-2',
   flexibleVersions: '2+',
-  fields: [
+  request: [
     {
       name: 'resources',
       type: '[]AlterConfigsResource',
@@ -28,15 +27,7 @@ export const AlterConfigsRequest: MessageSpec = {
     },
     { name: 'validateOnly', type: 'bool', versions: '0+' },
   ],
-}
-
-export const AlterConfigsResponse: MessageSpec = {
-  apiKey: 33,
-  type: 'response',
-  name: 'AlterConfigsResponse',
-  validVersions: '0-2',
-  flexibleVersions: '2+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'responses',
@@ -50,4 +41,4 @@ export const AlterConfigsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // AlterPartitionReassignments (key 45): fields per version as in Kafka 4.1's message specs.
-export const AlterPartitionReassignmentsRequest: MessageSpec = {
+export const { request: AlterPartitionReassignmentsRequest, response: AlterPartitionReassignmentsResponse } = defineApiMessages({
   apiKey: 45,
-  type: 'request',
-  name: 'AlterPartitionReassignmentsRequest',
+  name: 'AlterPartitionReassignments',
   validVersions: '0-1',
   flexibleVersions: '0+',
-  fields: [
+  request: [
     { name: 'timeoutMs', type: 'int32', versions: '0+', default: 60000 },
     { name: 'allowReplicationFactorChange', type: 'bool', versions: '1+', default: true },
     {
@@ -28,15 +27,7 @@ export const AlterPartitionReassignmentsRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const AlterPartitionReassignmentsResponse: MessageSpec = {
-  apiKey: 45,
-  type: 'response',
-  name: 'AlterPartitionReassignmentsResponse',
-  validVersions: '0-1',
-  flexibleVersions: '0+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'allowReplicationFactorChange', type: 'bool', versions: '1+', default: true },
     { name: 'errorCode', type: 'int16', versions: '0+' },
@@ -60,4 +51,4 @@ export const AlterPartitionReassignmentsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

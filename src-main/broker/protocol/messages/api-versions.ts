@@ -1,25 +1,16 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // ApiVersions (key 18), from Kafka's ApiVersionsRequest/Response specs (KIP-511, KIP-584).
-export const ApiVersionsRequest: MessageSpec = {
+export const { request: ApiVersionsRequest, response: ApiVersionsResponse } = defineApiMessages({
   apiKey: 18,
-  type: 'request',
-  name: 'ApiVersionsRequest',
+  name: 'ApiVersions',
   validVersions: '0-4',
   flexibleVersions: '3+',
-  fields: [
+  request: [
     { name: 'clientSoftwareName', type: 'string', versions: '3+' },
     { name: 'clientSoftwareVersion', type: 'string', versions: '3+' },
   ],
-}
-
-export const ApiVersionsResponse: MessageSpec = {
-  apiKey: 18,
-  type: 'response',
-  name: 'ApiVersionsResponse',
-  validVersions: '0-4',
-  flexibleVersions: '3+',
-  fields: [
+  response: [
     { name: 'errorCode', type: 'int16', versions: '0+' },
     {
       name: 'apiKeys',
@@ -59,4 +50,4 @@ export const ApiVersionsResponse: MessageSpec = {
     },
     { name: 'zkMigrationReady', type: 'bool', versions: '3+', tag: 3, taggedVersions: '3+', default: false },
   ],
-}
+})

@@ -1,25 +1,16 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // ConsumerGroupDescribe (key 69): fields per version as in Kafka 4.1's message specs.
-export const ConsumerGroupDescribeRequest: MessageSpec = {
+export const { request: ConsumerGroupDescribeRequest, response: ConsumerGroupDescribeResponse } = defineApiMessages({
   apiKey: 69,
-  type: 'request',
-  name: 'ConsumerGroupDescribeRequest',
+  name: 'ConsumerGroupDescribe',
   validVersions: '0-1',
   flexibleVersions: '0+',
-  fields: [
+  request: [
     { name: 'groupIds', type: '[]string', versions: '0+' },
     { name: 'includeAuthorizedOperations', type: 'bool', versions: '0+' },
   ],
-}
-
-export const ConsumerGroupDescribeResponse: MessageSpec = {
-  apiKey: 69,
-  type: 'response',
-  name: 'ConsumerGroupDescribeResponse',
-  validVersions: '0-1',
-  flexibleVersions: '0+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'groups',
@@ -87,4 +78,4 @@ export const ConsumerGroupDescribeResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // ConsumerGroupHeartbeat (key 68): fields per version as in Kafka 4.1's message specs.
-export const ConsumerGroupHeartbeatRequest: MessageSpec = {
+export const { request: ConsumerGroupHeartbeatRequest, response: ConsumerGroupHeartbeatResponse } = defineApiMessages({
   apiKey: 68,
-  type: 'request',
-  name: 'ConsumerGroupHeartbeatRequest',
+  name: 'ConsumerGroupHeartbeat',
   validVersions: '0-1',
   flexibleVersions: '0+',
-  fields: [
+  request: [
     { name: 'groupId', type: 'string', versions: '0+' },
     { name: 'memberId', type: 'string', versions: '0+' },
     { name: 'memberEpoch', type: 'int32', versions: '0+' },
@@ -28,15 +27,7 @@ export const ConsumerGroupHeartbeatRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const ConsumerGroupHeartbeatResponse: MessageSpec = {
-  apiKey: 68,
-  type: 'response',
-  name: 'ConsumerGroupHeartbeatResponse',
-  validVersions: '0-1',
-  flexibleVersions: '0+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
@@ -61,4 +52,4 @@ export const ConsumerGroupHeartbeatResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

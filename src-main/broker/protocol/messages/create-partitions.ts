@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // CreatePartitions (key 37): fields per version as in Kafka 4.1's message specs.
-export const CreatePartitionsRequest: MessageSpec = {
+export const { request: CreatePartitionsRequest, response: CreatePartitionsResponse } = defineApiMessages({
   apiKey: 37,
-  type: 'request',
-  name: 'CreatePartitionsRequest',
+  name: 'CreatePartitions',
   validVersions: '0-3',
   flexibleVersions: '2+',
-  fields: [
+  request: [
     {
       name: 'topics',
       type: '[]CreatePartitionsTopic',
@@ -29,15 +28,7 @@ export const CreatePartitionsRequest: MessageSpec = {
     { name: 'timeoutMs', type: 'int32', versions: '0+' },
     { name: 'validateOnly', type: 'bool', versions: '0+' },
   ],
-}
-
-export const CreatePartitionsResponse: MessageSpec = {
-  apiKey: 37,
-  type: 'response',
-  name: 'CreatePartitionsResponse',
-  validVersions: '0-3',
-  flexibleVersions: '2+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'results',
@@ -50,4 +41,4 @@ export const CreatePartitionsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // CreateTopics (key 19): fields per version as in Kafka 4.1's message specs.
 // v0-1 (dropped by Kafka 4.x, still used by older clients) follow the Kafka 3.9 specs.
-export const CreateTopicsRequest: MessageSpec = {
+export const { request: CreateTopicsRequest, response: CreateTopicsResponse } = defineApiMessages({
   apiKey: 19,
-  type: 'request',
-  name: 'CreateTopicsRequest',
+  name: 'CreateTopics',
   validVersions: '0-7',
   flexibleVersions: '5+',
-  fields: [
+  request: [
     {
       name: 'topics',
       type: '[]CreatableTopic',
@@ -40,15 +39,7 @@ export const CreateTopicsRequest: MessageSpec = {
     { name: 'timeoutMs', type: 'int32', versions: '0+', default: 60000 },
     { name: 'validateOnly', type: 'bool', versions: '1+', default: false },
   ],
-}
-
-export const CreateTopicsResponse: MessageSpec = {
-  apiKey: 19,
-  type: 'response',
-  name: 'CreateTopicsResponse',
-  validVersions: '0-7',
-  flexibleVersions: '5+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
     {
       name: 'topics',
@@ -78,4 +69,4 @@ export const CreateTopicsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,24 +1,15 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DeleteGroups (key 42): fields per version as in Kafka 4.1's message specs.
-export const DeleteGroupsRequest: MessageSpec = {
+export const { request: DeleteGroupsRequest, response: DeleteGroupsResponse } = defineApiMessages({
   apiKey: 42,
-  type: 'request',
-  name: 'DeleteGroupsRequest',
+  name: 'DeleteGroups',
   validVersions: '0-2',
   flexibleVersions: '2+',
-  fields: [
+  request: [
     { name: 'groupsNames', type: '[]string', versions: '0+' },
   ],
-}
-
-export const DeleteGroupsResponse: MessageSpec = {
-  apiKey: 42,
-  type: 'response',
-  name: 'DeleteGroupsResponse',
-  validVersions: '0-2',
-  flexibleVersions: '2+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'results',
@@ -30,4 +21,4 @@ export const DeleteGroupsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

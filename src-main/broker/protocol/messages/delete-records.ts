@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DeleteRecords (key 21): fields per version as in Kafka 4.1's message specs.
-export const DeleteRecordsRequest: MessageSpec = {
+export const { request: DeleteRecordsRequest, response: DeleteRecordsResponse } = defineApiMessages({
   apiKey: 21,
-  type: 'request',
-  name: 'DeleteRecordsRequest',
+  name: 'DeleteRecords',
   validVersions: '0-2',
   flexibleVersions: '2+',
-  fields: [
+  request: [
     {
       name: 'topics',
       type: '[]DeleteRecordsTopic',
@@ -27,15 +26,7 @@ export const DeleteRecordsRequest: MessageSpec = {
     },
     { name: 'timeoutMs', type: 'int32', versions: '0+' },
   ],
-}
-
-export const DeleteRecordsResponse: MessageSpec = {
-  apiKey: 21,
-  type: 'response',
-  name: 'DeleteRecordsResponse',
-  validVersions: '0-2',
-  flexibleVersions: '2+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'topics',
@@ -56,4 +47,4 @@ export const DeleteRecordsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

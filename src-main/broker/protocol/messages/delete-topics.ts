@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DeleteTopics (key 20): fields per version as in Kafka 4.1's message specs.
 // v0 (dropped by Kafka 4.x, still used by older clients) follow the Kafka 3.9 specs.
-export const DeleteTopicsRequest: MessageSpec = {
+export const { request: DeleteTopicsRequest, response: DeleteTopicsResponse } = defineApiMessages({
   apiKey: 20,
-  type: 'request',
-  name: 'DeleteTopicsRequest',
+  name: 'DeleteTopics',
   validVersions: '0-6',
   flexibleVersions: '4+',
-  fields: [
+  request: [
     {
       name: 'topics',
       type: '[]DeleteTopicState',
@@ -21,15 +20,7 @@ export const DeleteTopicsRequest: MessageSpec = {
     { name: 'topicNames', type: '[]string', versions: '0-5' },
     { name: 'timeoutMs', type: 'int32', versions: '0+' },
   ],
-}
-
-export const DeleteTopicsResponse: MessageSpec = {
-  apiKey: 20,
-  type: 'response',
-  name: 'DeleteTopicsResponse',
-  validVersions: '0-6',
-  flexibleVersions: '4+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
     {
       name: 'responses',
@@ -43,4 +34,4 @@ export const DeleteTopicsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

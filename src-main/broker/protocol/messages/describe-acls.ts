@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DescribeAcls (key 29): fields per version as in Kafka 4.1's message specs.
 // v0 (dropped by Kafka 4.x, still used by older clients) follow the Kafka 3.9 specs.
-export const DescribeAclsRequest: MessageSpec = {
+export const { request: DescribeAclsRequest, response: DescribeAclsResponse } = defineApiMessages({
   apiKey: 29,
-  type: 'request',
-  name: 'DescribeAclsRequest',
+  name: 'DescribeAcls',
   validVersions: '0-3',
   flexibleVersions: '2+',
-  fields: [
+  request: [
     { name: 'resourceTypeFilter', type: 'int8', versions: '0+' },
     { name: 'resourceNameFilter', type: 'string', versions: '0+', nullableVersions: '0+' },
     { name: 'patternTypeFilter', type: 'int8', versions: '1+', default: 3 },
@@ -17,15 +16,7 @@ export const DescribeAclsRequest: MessageSpec = {
     { name: 'operation', type: 'int8', versions: '0+' },
     { name: 'permissionType', type: 'int8', versions: '0+' },
   ],
-}
-
-export const DescribeAclsResponse: MessageSpec = {
-  apiKey: 29,
-  type: 'response',
-  name: 'DescribeAclsResponse',
-  validVersions: '0-3',
-  flexibleVersions: '2+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
@@ -51,4 +42,4 @@ export const DescribeAclsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,26 +1,17 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DescribeCluster (key 60): fields per version as in Kafka 4.1's message specs.
-export const DescribeClusterRequest: MessageSpec = {
+export const { request: DescribeClusterRequest, response: DescribeClusterResponse } = defineApiMessages({
   apiKey: 60,
-  type: 'request',
-  name: 'DescribeClusterRequest',
+  name: 'DescribeCluster',
   validVersions: '0-2',
   flexibleVersions: '0+',
-  fields: [
+  request: [
     { name: 'includeClusterAuthorizedOperations', type: 'bool', versions: '0+' },
     { name: 'endpointType', type: 'int8', versions: '1+', default: 1 },
     { name: 'includeFencedBrokers', type: 'bool', versions: '2+' },
   ],
-}
-
-export const DescribeClusterResponse: MessageSpec = {
-  apiKey: 60,
-  type: 'response',
-  name: 'DescribeClusterResponse',
-  validVersions: '0-2',
-  flexibleVersions: '0+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
@@ -41,4 +32,4 @@ export const DescribeClusterResponse: MessageSpec = {
     },
     { name: 'clusterAuthorizedOperations', type: 'int32', versions: '0+', default: -2147483648 },
   ],
-}
+})

@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DescribeConfigs (key 32): fields per version as in Kafka 4.1's message specs.
 // v0 (dropped by Kafka 4.x, still used by older clients) follow the Kafka 3.9 specs.
-export const DescribeConfigsRequest: MessageSpec = {
+export const { request: DescribeConfigsRequest, response: DescribeConfigsResponse } = defineApiMessages({
   apiKey: 32,
-  type: 'request',
-  name: 'DescribeConfigsRequest',
+  name: 'DescribeConfigs',
   validVersions: '0-4',
   flexibleVersions: '4+',
-  fields: [
+  request: [
     {
       name: 'resources',
       type: '[]DescribeConfigsResource',
@@ -22,15 +21,7 @@ export const DescribeConfigsRequest: MessageSpec = {
     { name: 'includeSynonyms', type: 'bool', versions: '1+', default: false },
     { name: 'includeDocumentation', type: 'bool', versions: '3+', default: false },
   ],
-}
-
-export const DescribeConfigsResponse: MessageSpec = {
-  apiKey: 32,
-  type: 'response',
-  name: 'DescribeConfigsResponse',
-  validVersions: '0-4',
-  flexibleVersions: '4+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'results',
@@ -69,4 +60,4 @@ export const DescribeConfigsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,25 +1,16 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DescribeGroups (key 15): fields per version as in Kafka 4.1's message specs.
-export const DescribeGroupsRequest: MessageSpec = {
+export const { request: DescribeGroupsRequest, response: DescribeGroupsResponse } = defineApiMessages({
   apiKey: 15,
-  type: 'request',
-  name: 'DescribeGroupsRequest',
+  name: 'DescribeGroups',
   validVersions: '0-6',
   flexibleVersions: '5+',
-  fields: [
+  request: [
     { name: 'groups', type: '[]string', versions: '0+' },
     { name: 'includeAuthorizedOperations', type: 'bool', versions: '3+' },
   ],
-}
-
-export const DescribeGroupsResponse: MessageSpec = {
-  apiKey: 15,
-  type: 'response',
-  name: 'DescribeGroupsResponse',
-  validVersions: '0-6',
-  flexibleVersions: '5+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
     {
       name: 'groups',
@@ -49,4 +40,4 @@ export const DescribeGroupsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

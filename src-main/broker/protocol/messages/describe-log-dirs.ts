@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DescribeLogDirs (key 35): fields per version as in Kafka 4.1's message specs.
 // v0 (dropped by Kafka 4.x, still used by older clients) follow the Kafka 3.9 specs.
-export const DescribeLogDirsRequest: MessageSpec = {
+export const { request: DescribeLogDirsRequest, response: DescribeLogDirsResponse } = defineApiMessages({
   apiKey: 35,
-  type: 'request',
-  name: 'DescribeLogDirsRequest',
+  name: 'DescribeLogDirs',
   validVersions: '0-4',
   flexibleVersions: '2+',
-  fields: [
+  request: [
     {
       name: 'topics',
       type: '[]DescribableLogDirTopic',
@@ -20,15 +19,7 @@ export const DescribeLogDirsRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const DescribeLogDirsResponse: MessageSpec = {
-  apiKey: 35,
-  type: 'response',
-  name: 'DescribeLogDirsResponse',
-  validVersions: '0-4',
-  flexibleVersions: '2+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'errorCode', type: 'int16', versions: '3+' },
     {
@@ -62,4 +53,4 @@ export const DescribeLogDirsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

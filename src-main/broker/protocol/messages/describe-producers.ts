@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DescribeProducers (key 61): fields per version as in Kafka 4.1's message specs.
-export const DescribeProducersRequest: MessageSpec = {
+export const { request: DescribeProducersRequest, response: DescribeProducersResponse } = defineApiMessages({
   apiKey: 61,
-  type: 'request',
-  name: 'DescribeProducersRequest',
+  name: 'DescribeProducers',
   validVersions: '0',
   flexibleVersions: '0+',
-  fields: [
+  request: [
     {
       name: 'topics',
       type: '[]TopicRequest',
@@ -18,15 +17,7 @@ export const DescribeProducersRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const DescribeProducersResponse: MessageSpec = {
-  apiKey: 61,
-  type: 'response',
-  name: 'DescribeProducersResponse',
-  validVersions: '0',
-  flexibleVersions: '0+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'topics',
@@ -60,4 +51,4 @@ export const DescribeProducersResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

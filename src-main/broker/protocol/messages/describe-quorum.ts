@@ -1,15 +1,22 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DescribeQuorum (key 55): fields per version as in Kafka 4.1's message specs (KIP-595; v1 adds
 // the replicas' fetch timestamps, KIP-836; v2 directory ids, error messages and the voters'
 // endpoints, KIP-853).
-export const DescribeQuorumRequest: MessageSpec = {
+const ReplicaState = [
+  { name: 'replicaId', type: 'int32', versions: '0+' },
+  { name: 'replicaDirectoryId', type: 'uuid', versions: '2+' },
+  { name: 'logEndOffset', type: 'int64', versions: '0+' },
+  { name: 'lastFetchTimestamp', type: 'int64', versions: '1+', default: -1 },
+  { name: 'lastCaughtUpTimestamp', type: 'int64', versions: '1+', default: -1 },
+] as const
+
+export const { request: DescribeQuorumRequest, response: DescribeQuorumResponse } = defineApiMessages({
   apiKey: 55,
-  type: 'request',
-  name: 'DescribeQuorumRequest',
+  name: 'DescribeQuorum',
   validVersions: '0-2',
   flexibleVersions: '0+',
-  fields: [
+  request: [
     {
       name: 'topics',
       type: '[]TopicData',
@@ -20,23 +27,7 @@ export const DescribeQuorumRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-const ReplicaState = [
-  { name: 'replicaId', type: 'int32', versions: '0+' },
-  { name: 'replicaDirectoryId', type: 'uuid', versions: '2+' },
-  { name: 'logEndOffset', type: 'int64', versions: '0+' },
-  { name: 'lastFetchTimestamp', type: 'int64', versions: '1+', default: -1 },
-  { name: 'lastCaughtUpTimestamp', type: 'int64', versions: '1+', default: -1 },
-]
-
-export const DescribeQuorumResponse: MessageSpec = {
-  apiKey: 55,
-  type: 'response',
-  name: 'DescribeQuorumResponse',
-  validVersions: '0-2',
-  flexibleVersions: '0+',
-  fields: [
+  response: [
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'errorMessage', type: 'string', versions: '2+', nullableVersions: '2+' },
     {
@@ -81,4 +72,4 @@ export const DescribeQuorumResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DescribeTopicPartitions (key 75): fields per version as in Kafka 4.1's message specs.
-export const DescribeTopicPartitionsRequest: MessageSpec = {
+export const { request: DescribeTopicPartitionsRequest, response: DescribeTopicPartitionsResponse } = defineApiMessages({
   apiKey: 75,
-  type: 'request',
-  name: 'DescribeTopicPartitionsRequest',
+  name: 'DescribeTopicPartitions',
   validVersions: '0',
   flexibleVersions: '0+',
-  fields: [
+  request: [
     {
       name: 'topics',
       type: '[]TopicRequest',
@@ -28,15 +27,7 @@ export const DescribeTopicPartitionsRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const DescribeTopicPartitionsResponse: MessageSpec = {
-  apiKey: 75,
-  type: 'response',
-  name: 'DescribeTopicPartitionsResponse',
-  validVersions: '0',
-  flexibleVersions: '0+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'topics',
@@ -77,4 +68,4 @@ export const DescribeTopicPartitionsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

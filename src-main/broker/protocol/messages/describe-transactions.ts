@@ -1,24 +1,15 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DescribeTransactions (key 65): fields per version as in Kafka 4.1's message specs.
-export const DescribeTransactionsRequest: MessageSpec = {
+export const { request: DescribeTransactionsRequest, response: DescribeTransactionsResponse } = defineApiMessages({
   apiKey: 65,
-  type: 'request',
-  name: 'DescribeTransactionsRequest',
+  name: 'DescribeTransactions',
   validVersions: '0',
   flexibleVersions: '0+',
-  fields: [
+  request: [
     { name: 'transactionalIds', type: '[]string', versions: '0+' },
   ],
-}
-
-export const DescribeTransactionsResponse: MessageSpec = {
-  apiKey: 65,
-  type: 'response',
-  name: 'DescribeTransactionsResponse',
-  validVersions: '0',
-  flexibleVersions: '0+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'transactionStates',
@@ -44,4 +35,4 @@ export const DescribeTransactionsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // ElectLeaders (key 43): fields per version as in Kafka 4.1's message specs.
-export const ElectLeadersRequest: MessageSpec = {
+export const { request: ElectLeadersRequest, response: ElectLeadersResponse } = defineApiMessages({
   apiKey: 43,
-  type: 'request',
-  name: 'ElectLeadersRequest',
+  name: 'ElectLeaders',
   validVersions: '0-2',
   flexibleVersions: '2+',
-  fields: [
+  request: [
     { name: 'electionType', type: 'int8', versions: '1+' },
     {
       name: 'topicPartitions',
@@ -21,15 +20,7 @@ export const ElectLeadersRequest: MessageSpec = {
     },
     { name: 'timeoutMs', type: 'int32', versions: '0+', default: 60000 },
   ],
-}
-
-export const ElectLeadersResponse: MessageSpec = {
-  apiKey: 43,
-  type: 'response',
-  name: 'ElectLeadersResponse',
-  validVersions: '0-2',
-  flexibleVersions: '2+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'errorCode', type: 'int16', versions: '1+' },
     {
@@ -51,4 +42,4 @@ export const ElectLeadersResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

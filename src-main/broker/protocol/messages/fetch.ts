@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // Fetch (key 1): fields per version as in Kafka 4.1's message specs.
 // v0-3 (dropped by Kafka 4.x, still used by older clients) follow the Kafka 3.9 specs.
-export const FetchRequest: MessageSpec = {
+export const { request: FetchRequest, response: FetchResponse } = defineApiMessages({
   apiKey: 1,
-  type: 'request',
-  name: 'FetchRequest',
+  name: 'Fetch',
   validVersions: '0-18',
   flexibleVersions: '12+',
-  fields: [
+  request: [
     { name: 'clusterId', type: 'string', versions: '12+', nullableVersions: '12+', tag: 0, taggedVersions: '12+', default: null },
     { name: 'replicaId', type: 'int32', versions: '0-14', default: -1 },
     {
@@ -64,15 +63,7 @@ export const FetchRequest: MessageSpec = {
     },
     { name: 'rackId', type: 'string', versions: '11+', default: '' },
   ],
-}
-
-export const FetchResponse: MessageSpec = {
-  apiKey: 1,
-  type: 'response',
-  name: 'FetchResponse',
-  validVersions: '0-18',
-  flexibleVersions: '12+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
     { name: 'errorCode', type: 'int16', versions: '7+' },
     { name: 'sessionId', type: 'int32', versions: '7+', default: 0 },
@@ -156,4 +147,4 @@ export const FetchResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

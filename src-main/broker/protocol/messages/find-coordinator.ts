@@ -1,26 +1,17 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // FindCoordinator (key 10): fields per version as in Kafka 4.1's message specs.
-export const FindCoordinatorRequest: MessageSpec = {
+export const { request: FindCoordinatorRequest, response: FindCoordinatorResponse } = defineApiMessages({
   apiKey: 10,
-  type: 'request',
-  name: 'FindCoordinatorRequest',
+  name: 'FindCoordinator',
   validVersions: '0-6',
   flexibleVersions: '3+',
-  fields: [
+  request: [
     { name: 'key', type: 'string', versions: '0-3' },
     { name: 'keyType', type: 'int8', versions: '1+', default: 0 },
     { name: 'coordinatorKeys', type: '[]string', versions: '4+' },
   ],
-}
-
-export const FindCoordinatorResponse: MessageSpec = {
-  apiKey: 10,
-  type: 'response',
-  name: 'FindCoordinatorResponse',
-  validVersions: '0-6',
-  flexibleVersions: '3+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
     { name: 'errorCode', type: 'int16', versions: '0-3' },
     { name: 'errorMessage', type: 'string', versions: '1-3', nullableVersions: '1-3' },
@@ -41,4 +32,4 @@ export const FindCoordinatorResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // IncrementalAlterConfigs (key 44): fields per version as in Kafka 4.1's message specs.
-export const IncrementalAlterConfigsRequest: MessageSpec = {
+export const { request: IncrementalAlterConfigsRequest, response: IncrementalAlterConfigsResponse } = defineApiMessages({
   apiKey: 44,
-  type: 'request',
-  name: 'IncrementalAlterConfigsRequest',
+  name: 'IncrementalAlterConfigs',
   validVersions: '0-1',
   flexibleVersions: '1+',
-  fields: [
+  request: [
     {
       name: 'resources',
       type: '[]AlterConfigsResource',
@@ -29,15 +28,7 @@ export const IncrementalAlterConfigsRequest: MessageSpec = {
     },
     { name: 'validateOnly', type: 'bool', versions: '0+' },
   ],
-}
-
-export const IncrementalAlterConfigsResponse: MessageSpec = {
-  apiKey: 44,
-  type: 'response',
-  name: 'IncrementalAlterConfigsResponse',
-  validVersions: '0-1',
-  flexibleVersions: '1+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'responses',
@@ -51,4 +42,4 @@ export const IncrementalAlterConfigsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // JoinGroup (key 11): fields per version as in Kafka 4.1's message specs.
-export const JoinGroupRequest: MessageSpec = {
+export const { request: JoinGroupRequest, response: JoinGroupResponse } = defineApiMessages({
   apiKey: 11,
-  type: 'request',
-  name: 'JoinGroupRequest',
+  name: 'JoinGroup',
   validVersions: '0-9',
   flexibleVersions: '6+',
-  fields: [
+  request: [
     { name: 'groupId', type: 'string', versions: '0+' },
     { name: 'sessionTimeoutMs', type: 'int32', versions: '0+' },
     { name: 'rebalanceTimeoutMs', type: 'int32', versions: '1+', default: -1 },
@@ -25,15 +24,7 @@ export const JoinGroupRequest: MessageSpec = {
     },
     { name: 'reason', type: 'string', versions: '8+', nullableVersions: '8+', default: null },
   ],
-}
-
-export const JoinGroupResponse: MessageSpec = {
-  apiKey: 11,
-  type: 'response',
-  name: 'JoinGroupResponse',
-  validVersions: '0-9',
-  flexibleVersions: '6+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'generationId', type: 'int32', versions: '0+', default: -1 },
@@ -53,4 +44,4 @@ export const JoinGroupResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // LeaveGroup (key 13): fields per version as in Kafka 4.1's message specs.
-export const LeaveGroupRequest: MessageSpec = {
+export const { request: LeaveGroupRequest, response: LeaveGroupResponse } = defineApiMessages({
   apiKey: 13,
-  type: 'request',
-  name: 'LeaveGroupRequest',
+  name: 'LeaveGroup',
   validVersions: '0-5',
   flexibleVersions: '4+',
-  fields: [
+  request: [
     { name: 'groupId', type: 'string', versions: '0+' },
     { name: 'memberId', type: 'string', versions: '0-2' },
     {
@@ -21,15 +20,7 @@ export const LeaveGroupRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const LeaveGroupResponse: MessageSpec = {
-  apiKey: 13,
-  type: 'response',
-  name: 'LeaveGroupResponse',
-  validVersions: '0-5',
-  flexibleVersions: '4+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
     {
@@ -43,4 +34,4 @@ export const LeaveGroupResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

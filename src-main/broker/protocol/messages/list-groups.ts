@@ -1,25 +1,16 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // ListGroups (key 16): fields per version as in Kafka 4.1's message specs.
-export const ListGroupsRequest: MessageSpec = {
+export const { request: ListGroupsRequest, response: ListGroupsResponse } = defineApiMessages({
   apiKey: 16,
-  type: 'request',
-  name: 'ListGroupsRequest',
+  name: 'ListGroups',
   validVersions: '0-5',
   flexibleVersions: '3+',
-  fields: [
+  request: [
     { name: 'statesFilter', type: '[]string', versions: '4+' },
     { name: 'typesFilter', type: '[]string', versions: '5+' },
   ],
-}
-
-export const ListGroupsResponse: MessageSpec = {
-  apiKey: 16,
-  type: 'response',
-  name: 'ListGroupsResponse',
-  validVersions: '0-5',
-  flexibleVersions: '3+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
     {
@@ -34,4 +25,4 @@ export const ListGroupsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

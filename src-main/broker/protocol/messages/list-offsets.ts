@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // ListOffsets (key 2): fields per version as in Kafka 4.1's message specs.
 // v0 (dropped by Kafka 4.x, still used by older clients) follow the Kafka 3.9 specs.
-export const ListOffsetsRequest: MessageSpec = {
+export const { request: ListOffsetsRequest, response: ListOffsetsResponse } = defineApiMessages({
   apiKey: 2,
-  type: 'request',
-  name: 'ListOffsetsRequest',
+  name: 'ListOffsets',
   validVersions: '0-10',
   flexibleVersions: '6+',
-  fields: [
+  request: [
     { name: 'replicaId', type: 'int32', versions: '0+' },
     { name: 'isolationLevel', type: 'int8', versions: '2+' },
     {
@@ -32,15 +31,7 @@ export const ListOffsetsRequest: MessageSpec = {
     },
     { name: 'timeoutMs', type: 'int32', versions: '10+' },
   ],
-}
-
-export const ListOffsetsResponse: MessageSpec = {
-  apiKey: 2,
-  type: 'response',
-  name: 'ListOffsetsResponse',
-  validVersions: '0-10',
-  flexibleVersions: '6+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
     {
       name: 'topics',
@@ -64,4 +55,4 @@ export const ListOffsetsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

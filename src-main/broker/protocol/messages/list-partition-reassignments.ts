@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // ListPartitionReassignments (key 46): fields per version as in Kafka 4.1's message specs.
-export const ListPartitionReassignmentsRequest: MessageSpec = {
+export const { request: ListPartitionReassignmentsRequest, response: ListPartitionReassignmentsResponse } = defineApiMessages({
   apiKey: 46,
-  type: 'request',
-  name: 'ListPartitionReassignmentsRequest',
+  name: 'ListPartitionReassignments',
   validVersions: '0',
   flexibleVersions: '0+',
-  fields: [
+  request: [
     { name: 'timeoutMs', type: 'int32', versions: '0+', default: 60000 },
     {
       name: 'topics',
@@ -20,15 +19,7 @@ export const ListPartitionReassignmentsRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const ListPartitionReassignmentsResponse: MessageSpec = {
-  apiKey: 46,
-  type: 'response',
-  name: 'ListPartitionReassignmentsResponse',
-  validVersions: '0',
-  flexibleVersions: '0+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
@@ -52,4 +43,4 @@ export const ListPartitionReassignmentsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,27 +1,18 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // ListTransactions (key 66): fields per version as in Kafka 4.1's message specs.
-export const ListTransactionsRequest: MessageSpec = {
+export const { request: ListTransactionsRequest, response: ListTransactionsResponse } = defineApiMessages({
   apiKey: 66,
-  type: 'request',
-  name: 'ListTransactionsRequest',
+  name: 'ListTransactions',
   validVersions: '0-2',
   flexibleVersions: '0+',
-  fields: [
+  request: [
     { name: 'stateFilters', type: '[]string', versions: '0+' },
     { name: 'producerIdFilters', type: '[]int64', versions: '0+' },
     { name: 'durationFilter', type: 'int64', versions: '1+', default: -1 },
     { name: 'transactionalIdPattern', type: 'string', versions: '2+', nullableVersions: '2+', default: null },
   ],
-}
-
-export const ListTransactionsResponse: MessageSpec = {
-  apiKey: 66,
-  type: 'response',
-  name: 'ListTransactionsResponse',
-  validVersions: '0-2',
-  flexibleVersions: '0+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'unknownStateFilters', type: '[]string', versions: '0+' },
@@ -36,4 +27,4 @@ export const ListTransactionsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

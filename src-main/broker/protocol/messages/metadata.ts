@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // Metadata (key 3): fields per version as in Kafka 4.1's message specs.
-export const MetadataRequest: MessageSpec = {
+export const { request: MetadataRequest, response: MetadataResponse } = defineApiMessages({
   apiKey: 3,
-  type: 'request',
-  name: 'MetadataRequest',
+  name: 'Metadata',
   validVersions: '0-13',
   flexibleVersions: '9+',
-  fields: [
+  request: [
     {
       name: 'topics',
       type: '[]MetadataRequestTopic',
@@ -22,15 +21,7 @@ export const MetadataRequest: MessageSpec = {
     { name: 'includeClusterAuthorizedOperations', type: 'bool', versions: '8-10' },
     { name: 'includeTopicAuthorizedOperations', type: 'bool', versions: '8+' },
   ],
-}
-
-export const MetadataResponse: MessageSpec = {
-  apiKey: 3,
-  type: 'response',
-  name: 'MetadataResponse',
-  validVersions: '0-13',
-  flexibleVersions: '9+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
     {
       name: 'brokers',
@@ -74,4 +65,4 @@ export const MetadataResponse: MessageSpec = {
     { name: 'clusterAuthorizedOperations', type: 'int32', versions: '8-10', default: -2147483648 },
     { name: 'errorCode', type: 'int16', versions: '13+' },
   ],
-}
+})

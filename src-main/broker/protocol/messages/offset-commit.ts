@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // OffsetCommit (key 8): fields per version as in Kafka 4.1's message specs.
 // v0-1 (dropped by Kafka 4.x, still used by older clients) follow the Kafka 3.9 specs.
-export const OffsetCommitRequest: MessageSpec = {
+export const { request: OffsetCommitRequest, response: OffsetCommitResponse } = defineApiMessages({
   apiKey: 8,
-  type: 'request',
-  name: 'OffsetCommitRequest',
+  name: 'OffsetCommit',
   validVersions: '0-10',
   flexibleVersions: '8+',
-  fields: [
+  request: [
     { name: 'groupId', type: 'string', versions: '0+' },
     { name: 'generationIdOrMemberEpoch', type: 'int32', versions: '1+', default: -1 },
     { name: 'memberId', type: 'string', versions: '1+' },
@@ -36,15 +35,7 @@ export const OffsetCommitRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const OffsetCommitResponse: MessageSpec = {
-  apiKey: 8,
-  type: 'response',
-  name: 'OffsetCommitResponse',
-  validVersions: '0-10',
-  flexibleVersions: '8+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
     {
       name: 'topics',
@@ -65,4 +56,4 @@ export const OffsetCommitResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

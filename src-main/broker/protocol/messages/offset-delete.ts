@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // OffsetDelete (key 47): fields per version as in Kafka 4.1's message specs.
-export const OffsetDeleteRequest: MessageSpec = {
+export const { request: OffsetDeleteRequest, response: OffsetDeleteResponse } = defineApiMessages({
   apiKey: 47,
-  type: 'request',
-  name: 'OffsetDeleteRequest',
+  name: 'OffsetDelete',
   validVersions: '0',
   flexibleVersions: 'none',
-  fields: [
+  request: [
     { name: 'groupId', type: 'string', versions: '0+' },
     {
       name: 'topics',
@@ -26,15 +25,7 @@ export const OffsetDeleteRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const OffsetDeleteResponse: MessageSpec = {
-  apiKey: 47,
-  type: 'response',
-  name: 'OffsetDeleteResponse',
-  validVersions: '0',
-  flexibleVersions: 'none',
-  fields: [
+  response: [
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
@@ -55,4 +46,4 @@ export const OffsetDeleteResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

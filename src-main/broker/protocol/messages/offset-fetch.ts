@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // OffsetFetch (key 9): fields per version as in Kafka 4.1's message specs.
 // v0 (dropped by Kafka 4.x, still used by older clients) follow the Kafka 3.9 specs.
-export const OffsetFetchRequest: MessageSpec = {
+export const { request: OffsetFetchRequest, response: OffsetFetchResponse } = defineApiMessages({
   apiKey: 9,
-  type: 'request',
-  name: 'OffsetFetchRequest',
+  name: 'OffsetFetch',
   validVersions: '0-10',
   flexibleVersions: '6+',
-  fields: [
+  request: [
     { name: 'groupId', type: 'string', versions: '0-7' },
     {
       name: 'topics',
@@ -43,15 +42,7 @@ export const OffsetFetchRequest: MessageSpec = {
     },
     { name: 'requireStable', type: 'bool', versions: '7+', default: false },
   ],
-}
-
-export const OffsetFetchResponse: MessageSpec = {
-  apiKey: 9,
-  type: 'response',
-  name: 'OffsetFetchResponse',
-  validVersions: '0-10',
-  flexibleVersions: '6+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
     {
       name: 'topics',
@@ -105,4 +96,4 @@ export const OffsetFetchResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // OffsetForLeaderEpoch (key 23): fields per version as in Kafka 4.1's message specs.
 // v0-1 (dropped by Kafka 4.x, still used by older clients) follow the Kafka 3.9 specs.
-export const OffsetForLeaderEpochRequest: MessageSpec = {
+export const { request: OffsetForLeaderEpochRequest, response: OffsetForLeaderEpochResponse } = defineApiMessages({
   apiKey: 23,
-  type: 'request',
-  name: 'OffsetForLeaderEpochRequest',
+  name: 'OffsetForLeaderEpoch',
   validVersions: '0-4',
   flexibleVersions: '4+',
-  fields: [
+  request: [
     { name: 'replicaId', type: 'int32', versions: '3+', default: -2 },
     {
       name: 'topics',
@@ -29,15 +28,7 @@ export const OffsetForLeaderEpochRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const OffsetForLeaderEpochResponse: MessageSpec = {
-  apiKey: 23,
-  type: 'response',
-  name: 'OffsetForLeaderEpochResponse',
-  validVersions: '0-4',
-  flexibleVersions: '4+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
     {
       name: 'topics',
@@ -59,4 +50,4 @@ export const OffsetForLeaderEpochResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

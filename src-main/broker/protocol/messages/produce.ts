@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // Produce (key 0): fields per version as in Kafka 4.1's message specs.
 // v0-2 (dropped by Kafka 4.x, still used by older clients) follow the Kafka 3.9 specs.
-export const ProduceRequest: MessageSpec = {
+export const { request: ProduceRequest, response: ProduceResponse } = defineApiMessages({
   apiKey: 0,
-  type: 'request',
-  name: 'ProduceRequest',
+  name: 'Produce',
   validVersions: '0-13',
   flexibleVersions: '9+',
-  fields: [
+  request: [
     { name: 'transactionalId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
     { name: 'acks', type: 'int16', versions: '0+' },
     { name: 'timeoutMs', type: 'int32', versions: '0+' },
@@ -31,15 +30,7 @@ export const ProduceRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const ProduceResponse: MessageSpec = {
-  apiKey: 0,
-  type: 'response',
-  name: 'ProduceResponse',
-  validVersions: '0-13',
-  flexibleVersions: '9+',
-  fields: [
+  response: [
     {
       name: 'responses',
       type: '[]TopicProduceResponse',
@@ -97,4 +88,4 @@ export const ProduceResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // SyncGroup (key 14): fields per version as in Kafka 4.1's message specs.
-export const SyncGroupRequest: MessageSpec = {
+export const { request: SyncGroupRequest, response: SyncGroupResponse } = defineApiMessages({
   apiKey: 14,
-  type: 'request',
-  name: 'SyncGroupRequest',
+  name: 'SyncGroup',
   validVersions: '0-5',
   flexibleVersions: '4+',
-  fields: [
+  request: [
     { name: 'groupId', type: 'string', versions: '0+' },
     { name: 'generationId', type: 'int32', versions: '0+' },
     { name: 'memberId', type: 'string', versions: '0+' },
@@ -24,19 +23,11 @@ export const SyncGroupRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const SyncGroupResponse: MessageSpec = {
-  apiKey: 14,
-  type: 'response',
-  name: 'SyncGroupResponse',
-  validVersions: '0-5',
-  flexibleVersions: '4+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'protocolType', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
     { name: 'protocolName', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
     { name: 'assignment', type: 'bytes', versions: '0+' },
   ],
-}
+})

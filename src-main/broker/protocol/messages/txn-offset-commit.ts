@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // TxnOffsetCommit (key 28): fields per version as in Kafka 4.1's message specs.
-export const TxnOffsetCommitRequest: MessageSpec = {
+export const { request: TxnOffsetCommitRequest, response: TxnOffsetCommitResponse } = defineApiMessages({
   apiKey: 28,
-  type: 'request',
-  name: 'TxnOffsetCommitRequest',
+  name: 'TxnOffsetCommit',
   validVersions: '0-5',
   flexibleVersions: '3+',
-  fields: [
+  request: [
     { name: 'transactionalId', type: 'string', versions: '0+' },
     { name: 'groupId', type: 'string', versions: '0+' },
     { name: 'producerId', type: 'int64', versions: '0+' },
@@ -35,15 +34,7 @@ export const TxnOffsetCommitRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const TxnOffsetCommitResponse: MessageSpec = {
-  apiKey: 28,
-  type: 'response',
-  name: 'TxnOffsetCommitResponse',
-  validVersions: '0-5',
-  flexibleVersions: '3+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'topics',
@@ -63,4 +54,4 @@ export const TxnOffsetCommitResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

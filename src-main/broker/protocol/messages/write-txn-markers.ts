@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // WriteTxnMarkers (key 27): fields per version as in Kafka 4.1's message specs.
 // v0 (dropped by Kafka 4.x, still used by older clients) follow the Kafka 3.9 specs.
-export const WriteTxnMarkersRequest: MessageSpec = {
+export const { request: WriteTxnMarkersRequest, response: WriteTxnMarkersResponse } = defineApiMessages({
   apiKey: 27,
-  type: 'request',
-  name: 'WriteTxnMarkersRequest',
+  name: 'WriteTxnMarkers',
   validVersions: '0-1',
   flexibleVersions: '1+',
-  fields: [
+  request: [
     {
       name: 'markers',
       type: '[]WritableTxnMarker',
@@ -30,15 +29,7 @@ export const WriteTxnMarkersRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const WriteTxnMarkersResponse: MessageSpec = {
-  apiKey: 27,
-  type: 'response',
-  name: 'WriteTxnMarkersResponse',
-  validVersions: '0-1',
-  flexibleVersions: '1+',
-  fields: [
+  response: [
     {
       name: 'markers',
       type: '[]WritableTxnMarkerResult',
@@ -65,4 +56,4 @@ export const WriteTxnMarkersResponse: MessageSpec = {
       ],
     },
   ],
-}
+})
