@@ -104,8 +104,12 @@ export class LogCleaner {
         }
       }
       if (this.stopping) break
-      if (!cleaned) await this.sleep(this.num('log.cleaner.backoff.ms', 15000))
-      else await new Promise<void>((r) => setImmediate(r))
+      if (!cleaned) {
+        // the backoff is read again every second, so a dynamic change applies without waiting out the old one
+        const from = Date.now()
+        let left: number
+        while (!this.stopping && (left = this.num('log.cleaner.backoff.ms', 15000) - (Date.now() - from)) > 0) await this.sleep(Math.min(left, 1000))
+      } else await new Promise<void>((r) => setImmediate(r))
     }
   }
 
