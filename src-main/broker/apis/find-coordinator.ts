@@ -1,5 +1,6 @@
 import { defineApi, type RequestContext } from './registry'
 import { ErrorCode } from '../errors'
+import { endpointOn } from '../server/listeners'
 
 const GROUP = 0
 const TRANSACTION = 1
@@ -10,9 +11,17 @@ function lookup(ctx: RequestContext, key: string, keyType: number) {
     if (key === '') return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'The group id must not be empty' }
     const c = ctx.broker.groupCoordinator.coordinatorFor(key)
     if (!c) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The coordinator is not available.' }
+    // The coordinator's address on the listener the client came in on.
+    const b = ctx.broker.metadata.brokers.get(c.nodeId)
+    const ep = b ? endpointOn(b, ctx.security?.listenerName) : undefined
+    return { key, ...c, ...(ep ? { host: ep.host, port: ep.port } : {}), errorCode: ErrorCode.NONE, errorMessage: null }
+  }
+  if (keyType === TRANSACTION) {
+    if (key === '') return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'The transactional id must not be empty' }
+    const c = ctx.broker.transactionCoordinator.coordinatorFor(key)
+    if (!c) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The coordinator is not available.' }
     return { key, ...c, errorCode: ErrorCode.NONE, errorMessage: null }
   }
-  if (keyType === TRANSACTION) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The transaction coordinator is not available.' }
   return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unknown coordinator key type ${keyType}` }
 }
 

@@ -31,6 +31,14 @@ import alterPartitionReassignments from './alter-partition-reassignments'
 import listPartitionReassignments from './list-partition-reassignments'
 import offsetForLeaderEpoch from './offset-for-leader-epoch'
 import describeQuorum from './describe-quorum'
+import addPartitionsToTxn from './add-partitions-to-txn'
+import addOffsetsToTxn from './add-offsets-to-txn'
+import endTxn from './end-txn'
+import writeTxnMarkers from './write-txn-markers'
+import txnOffsetCommit from './txn-offset-commit'
+import describeProducers from './describe-producers'
+import describeTransactions from './describe-transactions'
+import listTransactions from './list-transactions'
 
 /** Every API this broker serves; ApiVersions answers from this list. */
-export const apiDefinitions: ApiDefinition[] = [produce, fetch, listOffsets, metadata, apiVersions, initProducerId, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, describeAcls, findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch, listGroups, describeGroups, deleteGroups, offsetDelete, electLeaders, alterPartitionReassignments, listPartitionReassignments, describeQuorum, offsetForLeaderEpoch]
+export const apiDefinitions: ApiDefinition[] = [produce, fetch, listOffsets, metadata, apiVersions, initProducerId, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, describeAcls, findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch, listGroups, describeGroups, deleteGroups, offsetDelete, electLeaders, alterPartitionReassignments, listPartitionReassignments, describeQuorum, offsetForLeaderEpoch, addPartitionsToTxn, addOffsetsToTxn, endTxn, writeTxnMarkers, txnOffsetCommit, describeProducers, describeTransactions, listTransactions]

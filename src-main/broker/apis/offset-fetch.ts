@@ -9,7 +9,7 @@ interface FetchedPartition {
   errorCode: number
 }
 
-function fetchGroup(ctx: RequestContext, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null) {
+function fetchGroup(ctx: RequestContext, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, requireStable = false) {
   const cc = ctx.broker.groupCoordinator
   const err = groupId ? cc.check(groupId) : ErrorCode.INVALID_GROUP_ID
   const out: { name: string; partitions: FetchedPartition[] }[] = []
@@ -30,6 +30,8 @@ function fetchGroup(ctx: RequestContext, groupId: string, topics: { name: string
       out.push({
         name: t.name,
         partitions: t.partitionIndexes.map((p) => {
+          // KIP-447: a read_committed consumer waits while a transaction holds an offset of this partition
+          if (requireStable && cc.hasPendingOffset(groupId, t.name, p)) return { partitionIndex: p, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT }
           const o = g?.offset(t.name, p)
           return o
             ? { partitionIndex: p, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE }
@@ -52,11 +54,11 @@ export default defineApi({
     if (v >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: (req.groups as { groupId: string; topics: { name: string; partitionIndexes: number[] }[] | null }[]).map((g) => ({ groupId: g.groupId, ...fetchGroup(ctx, g.groupId, g.topics) })),
+        groups: (req.groups as { groupId: string; topics: { name: string; partitionIndexes: number[] }[] | null }[]).map((g) => ({ groupId: g.groupId, ...fetchGroup(ctx, g.groupId, g.topics, req.requireStable === true) })),
       }
     }
     // v0-1 cannot ask for all topics; v2+ may send null.
-    const r = fetchGroup(ctx, req.groupId, req.topics)
+    const r = fetchGroup(ctx, req.groupId, req.topics, v >= 7 && req.requireStable === true)
     return { throttleTimeMs: 0, topics: r.topics, errorCode: r.errorCode }
   },
 })

@@ -1,0 +1,32 @@
+import { defineApi } from './registry'
+
+interface DescribeTransactionsRequest {
+  transactionalIds: string[]
+}
+
+/** kafka-transactions describe: the coordinator's view of each transactional id it owns. */
+export default defineApi({
+  key: 65,
+  name: 'DescribeTransactions',
+  minVersion: 0,
+  maxVersion: 0,
+  handle(req: DescribeTransactionsRequest, ctx) {
+    return {
+      throttleTimeMs: 0,
+      transactionStates: req.transactionalIds.map((id) => {
+        const { errorCode, m } = ctx.broker.transactionCoordinator.describe(id)
+        if (!m) return { errorCode, transactionalId: id, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1, topics: [] }
+        return {
+          errorCode,
+          transactionalId: id,
+          transactionState: m.state,
+          transactionTimeoutMs: m.txnTimeoutMs,
+          transactionStartTimeMs: m.txnStartTimestamp,
+          producerId: m.producerId,
+          producerEpoch: m.producerEpoch,
+          topics: [...m.partitions].map(([topic, ps]) => ({ topic, partitions: [...ps].sort((a, b) => a - b) })),
+        }
+      }),
+    }
+  },
+})
