@@ -1,5 +1,6 @@
 import type { BrokerServices } from './broker-services'
 import type { RequestHeader } from '../protocol/header'
+import { apiName, declaredVersions, type ApiKeyNumber, type ApiRequest, type ApiResponseInput } from '../protocol/api'
 
 export interface RequestContext {
   broker: BrokerServices
@@ -20,9 +21,44 @@ export interface ApiDefinition {
   name: string
   minVersion: number
   maxVersion: number
+  /** Untyped here: the connection decodes `request` with this API's codec (see defineApi). */
   handle(request: any, ctx: RequestContext): unknown | Promise<unknown>
 }
 
-export function defineApi(def: ApiDefinition): ApiDefinition {
-  return def
+/** A handler's answer: the response body, or undefined when Kafka sends none. */
+export type ApiAnswer<K extends ApiKeyNumber> = ApiResponseInput<K> | undefined
+
+/** A typed handler of API K: its request and response types come from the API's declarations. */
+export interface ApiHandler<K extends ApiKeyNumber> {
+  /**
+   * Only when this broker serves fewer versions than are declared (say why where it is set):
+   * by default it serves every declared version.
+   */
+  minVersion?: number
+  maxVersion?: number
+  handle(request: ApiRequest<K>, ctx: RequestContext): ApiAnswer<K> | Promise<ApiAnswer<K>>
+}
+
+/** An API whose key, name and versions are stated by hand (the form before typed handlers). */
+export function defineApi(def: ApiDefinition): ApiDefinition
+/** An API served by a typed handler; its name and versions are read from its declarations. */
+export function defineApi<K extends ApiKeyNumber>(key: K, handler: ApiHandler<K>): ApiDefinition
+export function defineApi<K extends ApiKeyNumber>(keyOrDef: K | ApiDefinition, handler?: ApiHandler<K>): ApiDefinition {
+  if (typeof keyOrDef !== 'number') return keyOrDef
+  if (!handler) throw new Error(`API key ${keyOrDef}: no handler`)
+  const declared = declaredVersions(keyOrDef)
+  const minVersion = handler.minVersion ?? declared.min
+  const maxVersion = handler.maxVersion ?? declared.max
+  const name = apiName(keyOrDef)
+  if (minVersion < declared.min || maxVersion > declared.max || minVersion > maxVersion) {
+    throw new Error(`${name}: versions ${minVersion}-${maxVersion} are not within the declared ${declared.min}-${declared.max}`)
+  }
+  return {
+    key: keyOrDef,
+    name,
+    minVersion,
+    maxVersion,
+    // The connection decoded the request with this API's codec at a version in range.
+    handle: (request, ctx) => handler.handle(request as ApiRequest<K>, ctx),
+  }
 }

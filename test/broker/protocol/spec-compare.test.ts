@@ -42,7 +42,7 @@ function compareFields(
   errors: string[],
   versionsOf: (s: string) => string = (s) => s,
 ): void {
-  const present = <T extends { versions: string }>(fs: T[], map: (s: string) => string) =>
+  const present = <T extends { versions: string }>(fs: readonly T[], map: (s: string) => string) =>
     fs.filter((f) => inRange(parseVersions(map(f.versions)), v))
   const o = present(ours, (s) => s)
   const t = present(theirs, versionsOf)

@@ -45,8 +45,16 @@ import { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from '.
 import { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './consumer-group-describe'
 import { DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse } from './describe-topic-partitions'
 
-/** Every declared request/response pair, by API key. */
-export const messages: Record<number, { request: MessageSpec; response: MessageSpec }> = {
+export interface ApiMessagePair {
+  request: MessageSpec
+  response: MessageSpec
+}
+
+/**
+ * Every declared request/response pair, by API key, with each declaration's own type kept (the
+ * request and response types of an API are inferred from it: protocol/api.ts).
+ */
+export const apiMessages = {
   0: { request: ProduceRequest, response: ProduceResponse },
   1: { request: FetchRequest, response: FetchResponse },
   2: { request: ListOffsetsRequest, response: ListOffsetsResponse },
@@ -92,4 +100,7 @@ export const messages: Record<number, { request: MessageSpec; response: MessageS
   68: { request: ConsumerGroupHeartbeatRequest, response: ConsumerGroupHeartbeatResponse },
   69: { request: ConsumerGroupDescribeRequest, response: ConsumerGroupDescribeResponse },
   75: { request: DescribeTopicPartitionsRequest, response: DescribeTopicPartitionsResponse },
-}
+} satisfies Record<number, ApiMessagePair>
+
+/** The same pairs, for a lookup by a key known only at run time. */
+export const messages: Readonly<Record<number, ApiMessagePair>> = apiMessages
