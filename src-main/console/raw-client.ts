@@ -8,6 +8,7 @@ import { connect as netConnect, type Socket } from 'node:net'
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls'
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto'
 import { codecFor } from '../broker/protocol/codecs'
+import { ApiKey, declaredVersions, type ApiKeyNumber, type ApiRequestInput, type ApiResponse } from '../broker/protocol/api'
 import { isFlexible } from '../broker/protocol/codec'
 import { writeRequestHeader } from '../broker/protocol/header'
 import { Reader } from '../broker/protocol/reader'
@@ -15,22 +16,8 @@ import { Writer } from '../broker/protocol/writer'
 import { ContractError } from '../ipc/contract'
 import { errorName } from '../broker/errors'
 
-export const ApiKey = {
-  Fetch: 1,
-  ListOffsets: 2,
-  Metadata: 3,
-  OffsetCommit: 8,
-  FindCoordinator: 10,
-  CreateTopics: 19,
-  DeleteRecords: 21,
-  SaslHandshake: 17,
-  ApiVersions: 18,
-  DescribeConfigs: 32,
-  DescribeLogDirs: 35,
-  SaslAuthenticate: 36,
-  IncrementalAlterConfigs: 44,
-  OffsetDelete: 47,
-} as const
+/** Kafka's API keys by name (the protocol's table, shared with the broker). */
+export { ApiKey }
 
 export interface RawAuth {
   tls?: ConnectionOptions
@@ -53,7 +40,8 @@ export function checkError(code: number | undefined, message?: string | null, wh
 interface Pending {
   apiKey: number
   version: number
-  resolve: (v: any) => void
+  /** Settles the request with the decoded response body. */
+  resolve: (v: unknown) => void
   reject: (e: Error) => void
   timer: NodeJS.Timeout
 }
@@ -137,9 +125,7 @@ export class RawClient {
   version(apiKey: number, max: number, min = 0): number {
     const b = this.versions.get(apiKey)
     if (!b) throw new ContractError('UNSUPPORTED', `the broker does not support API key ${apiKey}`)
-    const ours = codecFor(apiKey).request.spec.validVersions
-    const oursMax = Number(String(ours).split('-').pop())
-    const v = Math.min(b.max, max, oursMax)
+    const v = Math.min(b.max, max, declaredVersions(apiKey).max)
     if (v < Math.max(b.min, min)) throw new ContractError('UNSUPPORTED', `no common version of API key ${apiKey} (broker ${b.min}-${b.max})`)
     return v
   }
@@ -185,8 +171,11 @@ export class RawClient {
     if (serverFinal !== `v=${expected}`) throw new ContractError('AUTH', 'SCRAM: server signature mismatch')
   }
 
-  /** Sends one request and resolves with the decoded response body. */
-  request(apiKey: number, version: number, body: Record<string, unknown>, timeoutMs = this.opts.requestTimeoutMs ?? 30_000): Promise<any> {
+  /**
+   * Sends one request and resolves with the decoded response body, typed from the API's
+   * declarations; with a literal version the body may hold only the fields that version carries.
+   */
+  request<K extends ApiKeyNumber, V extends number>(apiKey: K, version: V, body: ApiRequestInput<K, V>, timeoutMs = this.opts.requestTimeoutMs ?? 30_000): Promise<ApiResponse<K>> {
     if (this.closedError) return Promise.reject(this.closedError)
     const codec = codecFor(apiKey)
     const correlationId = ++this.correlationId
@@ -197,12 +186,13 @@ export class RawClient {
     codec.request.at(version).encode(w, body)
     const chunks = w.finish()
     chunks[0]!.writeInt32BE(w.length - 4, 0)
-    return new Promise((resolve, reject) => {
+    return new Promise<ApiResponse<K>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlationId)
         reject(new ContractError('TIMEOUT', `request (API key ${apiKey}) timed out after ${timeoutMs} ms`))
       }, timeoutMs)
-      this.pending.set(correlationId, { apiKey, version, resolve, reject, timer })
+      // handleFrame decodes the answer with this API's response codec.
+      this.pending.set(correlationId, { apiKey, version, resolve: resolve as (v: unknown) => void, reject, timer })
       for (const c of chunks) this.socket.write(c)
     })
   }

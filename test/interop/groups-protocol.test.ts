@@ -178,7 +178,7 @@ describe('group coordinator on the wire', () => {
     // multi-group OffsetFetch (v8): the good commits are there, nothing else changed
     const f = await c.request(9, 8, { groups: [{ groupId: group, topics: null }, { groupId: `${group}-none`, topics: [{ name: topic, partitionIndexes: [0] }] }], requireStable: false })
     const g0 = f.groups[0]
-    const parts = g0.topics.find((t: any) => t.name === topic).partitions.sort((a: any, b: any) => a.partitionIndex - b.partitionIndex)
+    const parts = g0.topics.find((t: any) => t.name === topic)!.partitions.sort((a: any, b: any) => a.partitionIndex - b.partitionIndex)
     expect(parts.map((p: any) => [p.partitionIndex, p.committedOffset, p.metadata.length])).toEqual([[0, 5, 2], [1, 9, 4096]])
     expect(f.groups[1].topics[0].partitions[0].committedOffset).toBe(-1)
     // commits with a generation for a group that does not exist
@@ -193,7 +193,7 @@ describe('group coordinator on the wire', () => {
     const group = uniqueTopic('members')
     const c = await coordinator(group)
     const join = (memberId: string, instance: string | null = null) =>
-      c.request(11, 7, { groupId: group, sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 20_000, memberId, groupInstanceId: instance, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }], reason: null })
+      c.request(11, 7, { groupId: group, sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 20_000, memberId, groupInstanceId: instance, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }] })
     const first = await join('')
     expect(first.errorCode).toBe(E.MEMBER_ID_REQUIRED)
     expect(first.memberId).toMatch(/^groups-wire-/)
@@ -261,8 +261,8 @@ describe('group coordinator on the wire', () => {
     const t = md.topics[0]
     expect(t.isInternal).toBe(true)
     const partition = Math.abs(javaHash(group)) % t.partitions.length
-    const leader = t.partitions.find((p: any) => p.partitionIndex === partition).leaderId
-    const b = md.brokers.find((x: any) => x.nodeId === leader)
+    const leader = t.partitions.find((p: any) => p.partitionIndex === partition)!.leaderId
+    const b = md.brokers.find((x: any) => x.nodeId === leader)!
     const fc = await openWire(`${b.host}:${b.port}`)
     const fetched = await retry(
       () => fc.request(1, 4, { replicaId: -1, maxWaitMs: 100, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, topics: [{ topic: '__consumer_offsets', partitions: [{ partition, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }] }),

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { Kafka, ConfigResourceTypes, logLevel, type Admin } from 'kafkajs'
 import { EmbeddedCluster } from '../../../src-main/broker/cluster'
 import { RawClient } from '../../../src-main/console/raw-client'
+import type { ApiRequestInput } from '../../../src-main/broker/protocol/api'
 
 const TOPIC = 2
 const BROKER = 4
@@ -101,7 +102,7 @@ describe('CreateTopics', () => {
     const [t, m] = res.topics
     expect(t).toMatchObject({ name: 'ct-v7', errorCode: 0, errorMessage: null, numPartitions: 1, replicationFactor: 1 })
     expect(t.topicId).toEqual(Buffer.from(cluster.metadata.topics.get('ct-v7')!.topicId, 'base64'))
-    const cfg = Object.fromEntries(t.configs.map((c: any) => [c.name, c]))
+    const cfg = Object.fromEntries((t.configs ?? []).map((c: any) => [c.name, c]))
     expect(cfg['retention.ms']).toMatchObject({ value: '1000', configSource: 1, readOnly: false, isSensitive: false })
     expect(cfg['segment.bytes']).toMatchObject({ value: '1073741824', configSource: 5 })
     expect(cfg['cleanup.policy']).toMatchObject({ value: 'delete', configSource: 5 })
@@ -253,7 +254,7 @@ describe('DescribeConfigs / AlterConfigs / IncrementalAlterConfigs', () => {
 
   it('IncrementalAlterConfigs: SET, DELETE, APPEND, SUBTRACT and validateOnly', async () => {
     await admin.createTopics({ topics: [{ topic: 'iac-a' }] })
-    const alter = (resources: unknown[], validateOnly = false) => raw.request(44, 1, { resources, validateOnly })
+    const alter = (resources: ApiRequestInput<44>['resources'], validateOnly = false) => raw.request(44, 1, { resources, validateOnly })
     let r = await alter([{ resourceType: TOPIC, resourceName: 'iac-a', configs: [{ name: 'cleanup.policy', configOperation: 2, value: 'compact' }, { name: 'retention.ms', configOperation: 0, value: '1234' }] }])
     expect(r.responses[0]).toMatchObject({ errorCode: 0, resourceName: 'iac-a' })
     expect(cluster.metadata.topics.get('iac-a')!.configs).toEqual({ 'cleanup.policy': 'delete,compact', 'retention.ms': '1234' })

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
 import { EmbeddedCluster } from '../../../src-main/broker/cluster'
 import { RawClient } from '../../../src-main/console/raw-client'
+import type { ApiKeyNumber, ApiRequestInput } from '../../../src-main/broker/protocol/api'
 import { ErrorCode } from '../../../src-main/broker/errors'
 
 const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-fetch-'))
@@ -32,7 +33,7 @@ function address(id: number): string {
   return `${b.host}:${b.port}`
 }
 
-async function call<T = any>(id: number, apiKey: number, version: number, body: Record<string, unknown>): Promise<T> {
+async function call<T = any, K extends ApiKeyNumber = ApiKeyNumber>(id: number, apiKey: K, version: number, body: ApiRequestInput<K>): Promise<T> {
   const c = await RawClient.connect(address(id))
   try {
     return (await c.request(apiKey, version, body)) as T
