@@ -22,6 +22,7 @@ import { Throughput } from './throughput'
 import { addPartitions, createTopic, deleteTopics, describeTopic, listTopics, offsetRange, purgeTopic } from './topics'
 import { describeLogDirs } from './log-dirs'
 import { Operations } from './operations'
+import { withinDeadline } from './view-deadline'
 import { protoRegistry } from './protobuf'
 import { join } from 'node:path'
 
@@ -182,8 +183,15 @@ export function createConsole(opts: ConsoleOptions): ConsoleApp {
     'produce.batch': async (req) => produceBatch(await session(req.connectionId), req),
     'produce.republish': async (req) => republish(await session(req.source.connectionId), await session(req.target.connectionId), req),
 
-    'groups.list': async (req) => listGroups(await session(req.connectionId), req),
-    'groups.describe': async (req) => describeGroup(await session(req.connectionId), req.groupId),
+    // Through kafkajs, whose retries against silent brokers take minutes: bounded (view-deadline.ts).
+    'groups.list': async (req) => {
+      const s = await session(req.connectionId)
+      return withinDeadline(s, 'the group list', listGroups(s, req))
+    },
+    'groups.describe': async (req) => {
+      const s = await session(req.connectionId)
+      return withinDeadline(s, `group ${req.groupId}`, describeGroup(s, req.groupId))
+    },
     'groups.lagHistory': async (req) => ({
       groupId: req.groupId,
       intervalMs: lagInterval || LAG_INTERVAL_MS,
@@ -192,8 +200,8 @@ export function createConsole(opts: ConsoleOptions): ConsoleApp {
     'groups.delete': async (req) => deleteGroups(await session(req.connectionId), req.groupIds),
     'groups.deleteOffsets': async (req) => deleteOffsets(await session(req.connectionId), req),
 
-    'offsets.resetPreview': async (req) => planReset(await session(req.connectionId), req, false),
-    'offsets.resetExecute': async (req) => planReset(await session(req.connectionId), req, true),
+    'offsets.resetPreview': async (req, ctx) => planReset(await session(req.connectionId), req, false, { ops: operations, sink: ctx.sink }),
+    'offsets.resetExecute': async (req, ctx) => planReset(await session(req.connectionId), req, true, { ops: operations, sink: ctx.sink }),
 
     'configs.describe': async (req) => describeConfigs(await session(req.connectionId), req.resource),
     'configs.alterPreview': async (req) => alterConfigs(await session(req.connectionId), req, false),

@@ -8,6 +8,7 @@ import type { Session } from './connections'
 import { committedOffsets, findCoordinator } from './groups'
 import { ApiKey, checkError, kafkaErrorName } from './raw-client'
 import { listOffsets, partitionOffsets, topicMetadata } from './topics'
+import { NO_OPERATION, type OpContext, type Operation } from './operations'
 
 /** ISO-8601 duration (PnDTnHnMnS) in ms. */
 export function parseDuration(d: string): number {
@@ -120,7 +121,22 @@ async function fileTargets(s: Session, lines: CsvLine[]) {
   return { ok, problems, ends }
 }
 
-export async function planReset(s: Session, req: ResetRequest, execute: boolean): Promise<ResetPlan> {
+/**
+ * Previews (or executes) a reset. Named by an opId, it reports progress in steps (one per topic
+ * whose offsets are looked up, one for the commit) and stops on operations.cancel at the next
+ * step. The commit is one OffsetCommit request, which the coordinator writes as one batch: once
+ * it is sent the reset is done whole; before, nothing was changed.
+ */
+export async function planReset(s: Session, req: ResetRequest, execute: boolean, opCtx?: OpContext): Promise<ResetPlan> {
+  const op = opCtx ? opCtx.ops.start(req.opId, opCtx.sink, 0) : NO_OPERATION
+  try {
+    return await runReset(s, req, execute, op)
+  } finally {
+    op.end()
+  }
+}
+
+async function runReset(s: Session, req: ResetRequest, execute: boolean, op: Operation): Promise<ResetPlan> {
   const { groups } = await s.admin.describeGroups([req.groupId])
   const state = groups[0]?.state ?? 'Dead'
   const committed = await committedOffsets(s, req.groupId)
@@ -154,13 +170,16 @@ export async function planReset(s: Session, req: ResetRequest, execute: boolean)
 
   const topics = [...new Set(targets.map((t) => t.topic))]
   const ends = fromFile?.ends ?? new Map<string, Ends>()
-  for (const t of topics) if (!ends.has(t)) ends.set(t, await partitionOffsets(s, t))
   const byTime = new Map<string, Map<number, number>>()
-  if (req.reset.mode === 'datetime' || req.reset.mode === 'duration') {
-    const ts = req.reset.mode === 'datetime' ? Date.parse(req.reset.datetime) : Date.now() - parseDuration(req.reset.duration)
-    for (const t of topics) {
-      byTime.set(t, await listOffsets(s, t, ts))
-    }
+  const ts = req.reset.mode === 'datetime' ? Date.parse(req.reset.datetime) : req.reset.mode === 'duration' ? Date.now() - parseDuration(req.reset.duration) : undefined
+  // One step per topic, and one for the commit when executing.
+  op.advance(0, topics.length + (execute ? 1 : 0))
+  for (const t of topics) {
+    op.check()
+    if (!ends.has(t)) ends.set(t, await partitionOffsets(s, t))
+    if (ts !== undefined) byTime.set(t, await listOffsets(s, t, ts))
+    op.check()
+    op.advance(1)
   }
 
   const partitions: ResetPlan['partitions'] = []
@@ -213,7 +232,9 @@ export async function planReset(s: Session, req: ResetRequest, execute: boolean)
   if (fromFile) plan.problems = problems
   if (!execute) return plan
   if (reason) throw new ContractError('REFUSED', reason)
+  op.check() // the last moment a cancel leaves the group as it was
   await commitOffsets(s, req.groupId, partitions)
+  op.advance(1)
   plan.executed = true
   return plan
 }

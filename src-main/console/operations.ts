@@ -1,10 +1,17 @@
-// Long operations the user may watch and stop: reading many messages, exporting a selection.
+// Long operations the user may watch and stop: reading many messages, exporting a selection,
+// resetting a group's offsets.
 // The caller names the operation (opId); progress goes to the caller's own sink as
 // `operation.progress` at most every PROGRESS_MS, and `operations.cancel` stops it at the next
 // fetch, answering the call with CANCELLED. Without an opId an operation runs as before.
 import { ContractError, type EventSink } from '../ipc/contract'
 
 const PROGRESS_MS = 100
+
+/** Where a named operation (opId) reports progress and is registered for cancel. */
+export interface OpContext {
+  ops: Operations
+  sink: EventSink
+}
 
 export interface Operation {
   readonly signal: AbortSignal | undefined
@@ -15,13 +22,14 @@ export interface Operation {
   end(): void
 }
 
-const NONE: Operation = { signal: undefined, check() {}, advance() {}, end() {} }
+/** What runs without an opId: nothing reported, nothing to cancel. */
+export const NO_OPERATION: Operation = { signal: undefined, check() {}, advance() {}, end() {} }
 
 export class Operations {
   private running = new Map<string, AbortController>()
 
   start(opId: string | undefined, sink: EventSink | undefined, total: number): Operation {
-    if (!opId) return NONE
+    if (!opId) return NO_OPERATION
     if (this.running.has(opId)) throw new ContractError('CONFLICT', `operation ${opId} is already running`, 'opId')
     const ctl = new AbortController()
     this.running.set(opId, ctl)

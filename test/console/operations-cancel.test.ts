@@ -1,6 +1,7 @@
-// Long reads and exports named by an opId report operation.progress to their caller and stop on
-// operations.cancel, answering CANCELLED — through the console's handlers on the embedded
-// cluster, its leader slowed by the latency fault so that the operation takes several fetches.
+// Long reads, exports and offset resets named by an opId report operation.progress to their
+// caller and stop on operations.cancel, answering CANCELLED — through the console's handlers on
+// the embedded cluster, its leader slowed by the latency fault so that the operation takes
+// several round trips.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startHarness, uniqueName, waitFor, type Harness } from './setup'
 
@@ -56,4 +57,42 @@ describe.runIf(process.env.KAFKADESK_TARGET !== 'kafka')('long operations', () =
       await h.call('embedded.broker.faults', { nodeId: 1, latencyMs: 0 })
     }
   }, 60_000)
+
+  it('an offset reset reports progress; cancelled before its commit it changes nothing, else it completes', async () => {
+    const groupId = uniqueName('reset-ops')
+    const topics = Array.from({ length: 6 }, (_, i) => uniqueName(`reset-t${i}`))
+    for (const t of topics) {
+      await h.call('topics.create', { connectionId: h.connectionId, topic: t, partitions: 1, replicationFactor: 1 })
+      await h.call('produce.send', { connectionId: h.connectionId, topic: t, messages: Array.from({ length: 10 }, (_, i) => ({ value: { format: 'string' as const, data: `v${i}` } })) })
+    }
+    const request = { connectionId: h.connectionId, groupId, topics: topics.map((topic) => ({ topic })) }
+    await h.call('offsets.resetExecute', { ...request, reset: { mode: 'offset', offset: 4 } })
+    const committed = async () => (await h.call('groups.describe', { connectionId: h.connectionId, groupId })).offsets.map((o) => o.committedOffset)
+    expect(await committed()).toEqual(topics.map(() => 4))
+
+    // Every topic's offsets are now several slow round trips away.
+    await h.call('embedded.broker.faults', { nodeId: 1, latencyMs: 400 })
+    try {
+      const opId = uniqueName('reset')
+      const reset = h.tryCall('offsets.resetExecute', { ...request, reset: { mode: 'earliest' }, opId })
+      await waitFor(() => progressOf(opId).some((p) => p.done > 0), 30_000, 'reset progress')
+      expect((await h.call('operations.cancel', { opId })).cancelled).toBe(true)
+      const r = await reset
+      expect(r.ok === false && r.error.code).toBe('CANCELLED')
+      const last = progressOf(opId).at(-1)!
+      console.log(`reset cancelled at step ${last.done} of ${last.total}`)
+      // One step per topic and one for the commit, which was never sent.
+      expect(last).toMatchObject({ finished: true, cancelled: true, total: topics.length + 1 })
+      expect(last.done).toBeLessThan(topics.length + 1)
+    } finally {
+      await h.call('embedded.broker.faults', { nodeId: 1, latencyMs: 0 })
+    }
+    expect(await committed()).toEqual(topics.map(() => 4))
+
+    const opId = uniqueName('reset-full')
+    const plan = await h.call('offsets.resetExecute', { ...request, reset: { mode: 'earliest' }, opId })
+    expect(plan.executed).toBe(true)
+    expect(progressOf(opId).at(-1)).toMatchObject({ finished: true, cancelled: false, done: topics.length + 1, total: topics.length + 1 })
+    expect(await committed()).toEqual(topics.map(() => 0))
+  }, 90_000)
 })

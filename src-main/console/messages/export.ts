@@ -3,7 +3,7 @@
 import type { Message, RequestOf, ResponseOf } from '../../ipc/contract'
 import type { Session } from '../connections'
 import { loadSchemas, toMessage } from './message'
-import type { OpContext } from './read'
+import type { OpContext } from '../operations'
 import { readSelection } from './selection'
 
 function csvCell(v: string | number | null | undefined): string {

@@ -1,20 +1,15 @@
 // Reading messages: by partition + offset, from a timestamp, latest N or earliest, several
 // partitions merged by timestamp; a partition whose leader is down is named, not fatal.
-import { ContractError, toErrorShape, type EventSink, type RequestOf, type ResponseOf } from '../../ipc/contract'
+import { ContractError, toErrorShape, type RequestOf, type ResponseOf } from '../../ipc/contract'
 import type { Session } from '../connections'
 import { Fetcher } from '../fetcher'
-import type { Operations } from '../operations'
+import type { OpContext } from '../operations'
 import type { RawRecord } from '../records'
 import { offsetsForTimestamp, partitionOffsets, topicMetadata } from '../topics'
 import { byTime, loadSchemas, toMessage, toRow } from './message'
 
 type Unavailable = NonNullable<ResponseOf<'messages.read'>['unavailable']>[number]
 
-/** Where a named read (opId) reports progress and is registered for cancel. */
-export interface OpContext {
-  ops: Operations
-  sink: EventSink
-}
 
 export async function readMessages(s: Session, req: RequestOf<'messages.read'>, opCtx?: OpContext): Promise<ResponseOf<'messages.read'>> {
   // A partition whose leader is down is reported, not fatal: the others are still readable.

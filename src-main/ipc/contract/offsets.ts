@@ -1,6 +1,6 @@
 /** Resetting a group's committed offsets: the modes, the request and the plan. */
 import { z } from 'zod'
-import { ConnectionId, GroupId, Offset, PartitionId, TopicName } from './common'
+import { ConnectionId, GroupId, Id, Offset, PartitionId, TopicName } from './common'
 
 export const ResetMode = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('earliest') }),
@@ -24,6 +24,11 @@ export const ResetRequest = z.object({
   topics: z.array(z.object({ topic: TopicName, partitions: z.array(PartitionId).optional() })).optional(),
   allTopics: z.boolean().default(false),
   reset: ResetMode,
+  /**
+   * Names the reset so it reports `operation.progress` and can be stopped with
+   * `operations.cancel` until its commit is sent (the commit is one request: all or nothing).
+   */
+  opId: Id.optional(),
 })
 export type ResetRequest = z.infer<typeof ResetRequest>
 

@@ -103,18 +103,20 @@ export const useGroupsStore = defineStore('groups', () => {
     history.value = r.samples
   }
 
-  function resetRequest(groupId: string, topics: string[] | null, reset: ResetMode) {
+  function resetRequest(groupId: string, topics: string[] | null, reset: ResetMode, opId?: string) {
+    const named = opId ? { opId } : {}
     return topics && topics.length > 0
-      ? { connectionId: conn.activeId, groupId, topics: topics.map((topic) => ({ topic })), reset }
-      : { connectionId: conn.activeId, groupId, allTopics: true, reset }
+      ? { connectionId: conn.activeId, groupId, topics: topics.map((topic) => ({ topic })), reset, ...named }
+      : { connectionId: conn.activeId, groupId, allTopics: true, reset, ...named }
   }
 
   function resetPreview(groupId: string, topics: string[] | null, reset: ResetMode): Promise<ResetPlan> {
     return api().call('offsets.resetPreview', resetRequest(groupId, topics, reset))
   }
 
-  function resetExecute(groupId: string, topics: string[] | null, reset: ResetMode): Promise<ResetPlan> {
-    return api().call('offsets.resetExecute', resetRequest(groupId, topics, reset))
+  /** Named by `opId`, the reset reports operation.progress and can be cancelled until it commits. */
+  function resetExecute(groupId: string, topics: string[] | null, reset: ResetMode, opId?: string): Promise<ResetPlan> {
+    return api().call('offsets.resetExecute', resetRequest(groupId, topics, reset, opId))
   }
 
   async function remove(groupId: string) {

@@ -5,6 +5,7 @@ import { toApiError } from '../api/errors'
 import type { Decoded, Decoding, Message, MessageFilter, ReadPosition, ReadResponse, SearchProgress } from '../api/types'
 import { useConnectionsStore } from './connections'
 import { useUiStore } from './ui'
+import { randomId } from '../lib/random-id'
 
 export type ReadMode = 'latest' | 'earliest' | 'offset' | 'timestamp'
 
@@ -54,9 +55,6 @@ export function fromRows(topic: string, rows: Row[]): Message[] {
   return out
 }
 
-function randomId(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`
-}
 
 export const useMessagesStore = defineStore('messages', () => {
   const conn = useConnectionsStore()
