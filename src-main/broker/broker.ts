@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
 import { chmodSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { Connection } from './server/connection'
@@ -15,6 +15,10 @@ import { GroupCoordinator } from './coordinator/group-coordinator'
 import { TransactionCoordinator } from './coordinator/transaction-coordinator'
 import { ReplicaManager } from './replication/replica-manager'
 import { LogCleaner } from './storage/cleaner/log-cleaner'
+import { BrokerListeners, authorizerFor } from './server/broker-listeners'
+import type { ConnectionSecurity } from './security/connection-security'
+import type { Authorizer } from './security/authorizer'
+import type { BrokerEndpoint } from './controller/metadata'
 
 export interface BrokerOptions {
   nodeId: number
@@ -57,7 +61,10 @@ export class Broker {
   /** Open partition logs by topic, then partition (a topic change touches only its own). */
   private readonly logs = new Map<string, Map<number, PartitionLog>>()
   private readonly connections = new Set<Connection>()
-  private server?: Server
+  /** Kafka's listeners (server/listeners.ts): one socket server each, TLS and SASL as configured. */
+  private readonly listeners: BrokerListeners
+  /** The ACL authorizer when authorizer.class.name is set (security/authorizer.ts). */
+  readonly authorizer?: Authorizer
   private waiters = new Set<Waiter>()
   private faultState: Faults = { ...noFaults }
   private resumeWaiters: (() => void)[] = []
@@ -73,6 +80,15 @@ export class Broker {
     this.config = new BrokerConfig(opts.metadata, { 'log.dirs': opts.logDir, ...opts.staticConfigs }, opts.nodeId)
     this.logLine = opts.log ?? ((l) => process.stderr.write(`${l}\n`))
     for (const api of apiDefinitions) this.apis.set(api.key, api)
+    this.listeners = new BrokerListeners({
+      nodeId: this.nodeId,
+      host: this.host,
+      staticConfigs: this.config.staticConfigs,
+      security: this.metadata.security,
+      accept: (socket: Socket, security: ConnectionSecurity) => this.connections.add(new Connection(socket, this, security)),
+      log: (l) => this.log(l),
+    })
+    this.authorizer = authorizerFor(this.config.staticConfigs, this.metadata.security)
     this.groupCoordinator = new GroupCoordinator(this)
     this.transactionCoordinator = new TransactionCoordinator(this)
     this.replicas = new ReplicaManager({
@@ -104,21 +120,9 @@ export class Broker {
     this.stopped = false
     fileHandles.maxOpen = this.config.int('log.open.files.max')
     this.openLogs()
-    const server = createServer((socket: Socket) => {
-      const c = new Connection(socket, this)
-      this.connections.add(c)
-    })
-    this.server = server
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(this.port, this.host, () => {
-        server.off('error', reject)
-        resolve()
-      })
-    })
-    const addr = server.address()
-    if (addr && typeof addr === 'object') this.port = addr.port
-    this.metadata.registerBroker({ nodeId: this.nodeId, host: this.host, port: this.port, rack: null })
+    await this.listeners.start(this.port)
+    this.port = this.listeners.interBrokerPort
+    await this.metadata.registerBrokerAsync(this.endpoint())
     this.replicas.start()
     this.groupCoordinator.start()
     this.transactionCoordinator.start()
@@ -126,6 +130,11 @@ export class Broker {
     this.retentionTimer.unref()
     this.cleaner.start()
     this.log(`listening on ${this.host}:${this.port}`)
+  }
+
+  /** What this broker registers with the controller: its inter-broker address and every listener's advertised endpoint. */
+  endpoint(): BrokerEndpoint {
+    return { nodeId: this.nodeId, host: this.host, port: this.port, rack: null, listeners: this.listeners.endpoints() }
   }
 
   /** Stops cleanly: connections closed, logs flushed and marked clean. */
@@ -148,7 +157,7 @@ export class Broker {
     this.replicas.stop()
     this.metadata.unregisterBroker(this.nodeId)
     for (const c of [...this.connections]) c.close()
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+    await this.listeners.stop()
     for (const w of this.waiters) w()
     this.faultState = { ...noFaults }
     for (const r of this.resumeWaiters.splice(0)) r()

@@ -7,6 +7,7 @@ import type { GroupCoordinator } from '../coordinator/group-coordinator'
 import type { TransactionCoordinator } from '../coordinator/transaction-coordinator'
 import type { ReplicaManager } from '../replication/replica-manager'
 import type { PartitionLog } from '../storage/partition-log'
+import type { Authorizer } from '../security/authorizer'
 
 export interface BrokerServices {
   readonly nodeId: number
@@ -20,6 +21,8 @@ export interface BrokerServices {
   readonly groupCoordinator: GroupCoordinator
   readonly transactionCoordinator: TransactionCoordinator
   readonly replicas: ReplicaManager
+  /** The ACL authorizer, when authorizer.class.name configures one (security/authorizer.ts). */
+  readonly authorizer?: Authorizer
   topic(name: string): TopicMetadata | undefined
   /** The local log of a partition this broker hosts (undefined when it hosts none). */
   partitionLog(topic: string, partition: number): PartitionLog | undefined

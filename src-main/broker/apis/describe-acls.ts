@@ -1,17 +1,54 @@
 import { defineApi } from './registry'
 import { ErrorCode } from '../errors'
+import { filterMatches, invalidFilter, PatternType, type AclBinding } from '../security/acl'
+
+interface DescribeAclsRequest {
+  resourceTypeFilter: number
+  resourceNameFilter: string | null
+  patternTypeFilter: number
+  principalFilter: string | null
+  hostFilter: string | null
+  operation: number
+  permissionType: number
+}
 
 /**
- * The embedded cluster runs without an authorizer, and Kafka answers DescribeAcls that way with
- * SECURITY_DISABLED. The API is still listed: kafka-python infers the broker release from the
- * APIs it sees, and DescribeAcls v2 is how it recognises a broker newer than 2.5.
+ * DescribeAcls: the ACLs matching the filter, grouped by resource pattern. Without an authorizer
+ * (authorizer.class.name unset) Kafka answers SECURITY_DISABLED. The API is listed either way:
+ * kafka-python infers the broker release from the APIs it sees, and DescribeAcls v2 is how it
+ * recognises a broker newer than 2.5.
  */
 export default defineApi({
   key: 29,
   name: 'DescribeAcls',
   minVersion: 0,
   maxVersion: 3,
-  handle() {
-    return { throttleTimeMs: 0, errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.', resources: [] }
+  handle(req: DescribeAclsRequest, ctx) {
+    if (!ctx.broker.authorizer) return { throttleTimeMs: 0, errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.', resources: [] }
+    const filter = {
+      resourceType: req.resourceTypeFilter,
+      resourceName: req.resourceNameFilter,
+      patternType: ctx.apiVersion >= 1 ? req.patternTypeFilter : PatternType.LITERAL,
+      principal: req.principalFilter,
+      host: req.hostFilter,
+      operation: req.operation,
+      permissionType: req.permissionType,
+    }
+    const bad = invalidFilter(filter)
+    if (bad) return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: bad, resources: [] }
+    const byResource = new Map<string, { resourceType: number; resourceName: string; patternType: number; acls: AclBinding[] }>()
+    for (const a of ctx.broker.metadata.security.acls.values()) {
+      if (!filterMatches(filter, a)) continue
+      const key = JSON.stringify([a.resourceType, a.resourceName, a.patternType])
+      let r = byResource.get(key)
+      if (!r) byResource.set(key, (r = { resourceType: a.resourceType, resourceName: a.resourceName, patternType: a.patternType, acls: [] }))
+      r.acls.push(a)
+    }
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      resources: [...byResource.values()].map((r) => ({ ...r, acls: r.acls.map((a) => ({ principal: a.principal, host: a.host, operation: a.operation, permissionType: a.permissionType })) })),
+    }
   },
 })

@@ -1,3 +1,4 @@
+import { endpointOn } from '../server/listeners'
 import { defineApi } from './registry'
 import { ErrorCode } from '../errors'
 
@@ -40,7 +41,10 @@ export default defineApi({
       brokers: [...md.registrations.values()]
         .filter((b) => !b.fenced || (ctx.apiVersion >= 2 && req.includeFencedBrokers === true))
         .sort((a, b) => a.nodeId - b.nodeId)
-        .map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack, isFenced: b.fenced })),
+        .flatMap((b) => {
+          const ep = endpointOn(b, ctx.security?.listenerName)
+          return ep ? [{ brokerId: b.nodeId, host: ep.host, port: ep.port, rack: b.rack, isFenced: b.fenced }] : []
+        }),
       clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : NO_OPERATIONS,
     }
   },

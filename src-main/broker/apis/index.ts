@@ -39,6 +39,12 @@ import txnOffsetCommit from './txn-offset-commit'
 import describeProducers from './describe-producers'
 import describeTransactions from './describe-transactions'
 import listTransactions from './list-transactions'
+import saslHandshake from './sasl-handshake'
+import saslAuthenticate from './sasl-authenticate'
+import createAcls from './create-acls'
+import deleteAcls from './delete-acls'
+import describeUserScramCredentials from './describe-user-scram-credentials'
+import alterUserScramCredentials from './alter-user-scram-credentials'
 
 /** Every API this broker serves; ApiVersions answers from this list. */
-export const apiDefinitions: ApiDefinition[] = [produce, fetch, listOffsets, metadata, apiVersions, initProducerId, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, describeAcls, findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch, listGroups, describeGroups, deleteGroups, offsetDelete, electLeaders, alterPartitionReassignments, listPartitionReassignments, describeQuorum, offsetForLeaderEpoch, addPartitionsToTxn, addOffsetsToTxn, endTxn, writeTxnMarkers, txnOffsetCommit, describeProducers, describeTransactions, listTransactions]
+export const apiDefinitions: ApiDefinition[] = [produce, fetch, listOffsets, metadata, apiVersions, initProducerId, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, describeAcls, findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch, listGroups, describeGroups, deleteGroups, offsetDelete, electLeaders, alterPartitionReassignments, listPartitionReassignments, describeQuorum, offsetForLeaderEpoch, addPartitionsToTxn, addOffsetsToTxn, endTxn, writeTxnMarkers, txnOffsetCommit, describeProducers, describeTransactions, listTransactions, saslHandshake, saslAuthenticate, createAcls, deleteAcls, describeUserScramCredentials, alterUserScramCredentials]

@@ -2,6 +2,7 @@ import { defineApi, type RequestContext } from './registry'
 import { ErrorCode, KafkaError } from '../errors'
 import { createTopic, partitionLimits } from '../controller/topics'
 import type { TopicMetadata } from '../controller/metadata'
+import { endpointOn } from '../server/listeners'
 
 const NO_OPERATIONS = -2147483648
 
@@ -78,7 +79,11 @@ export default defineApi({
     }
     return {
       throttleTimeMs: 0,
-      brokers: [...md.brokers.values()].map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
+      // Each listener's clients see every broker's address on that same listener.
+      brokers: [...md.brokers.values()].flatMap((b) => {
+        const ep = endpointOn(b, ctx.security?.listenerName)
+        return ep ? [{ nodeId: b.nodeId, host: ep.host, port: ep.port, rack: b.rack }] : []
+      }),
       clusterId: md.clusterId,
       controllerId: md.controllerId,
       topics,

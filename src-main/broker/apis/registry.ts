@@ -1,6 +1,7 @@
 import type { BrokerServices } from './broker-services'
 import type { RequestHeader } from '../protocol/header'
 import { apiName, declaredVersions, type ApiKeyNumber, type ApiRequest, type ApiResponseInput } from '../protocol/api'
+import type { ConnectionSecurity } from '../security/connection-security'
 
 export interface RequestContext {
   broker: BrokerServices
@@ -9,6 +10,8 @@ export interface RequestContext {
   clientId: string | null
   /** host:port of the client, for DescribeGroups and logs. */
   clientAddress: string
+  /** The connection's listener, principal and SASL state (absent for requests not from a client connection). */
+  security?: ConnectionSecurity
 }
 
 /**

@@ -9,6 +9,9 @@ import { codecFor } from '../protocol/codecs'
 import type { ApiDefinition, RequestContext } from '../apis/registry'
 import type { Broker } from '../broker'
 import { ErrorCode } from '../errors'
+import type { ConnectionSecurity } from '../security/connection-security'
+import { SaslAuthenticationError } from '../security/sasl-server'
+import { authorizeRequest } from '../security/api-authorization'
 
 const API_VERSIONS = 18
 
@@ -29,12 +32,15 @@ export class Connection {
   constructor(
     private readonly socket: Socket,
     private readonly broker: Broker,
+    /** The listener's security state for this connection (principal, SASL exchange); absent on a bare PLAINTEXT connection. */
+    private readonly security?: ConnectionSecurity,
   ) {
     this.address = `${socket.remoteAddress}:${socket.remotePort}`
     // An API key the broker does not serve closes the connection anyway (see process): say so
-    // on the frame's first bytes instead of after buffering all of it.
+    // on the frame's first bytes instead of after buffering all of it. A raw SASL token (after a
+    // v0 SaslHandshake) has no API key.
     this.decoder = new FrameDecoder(broker.config.int('socket.request.max.bytes'), (apiKey) =>
-      broker.apis.has(apiKey) ? null : `unknown API key ${apiKey}`,
+      broker.apis.has(apiKey) || this.security?.expectsRawToken ? null : `unknown API key ${apiKey}`,
     )
     socket.setNoDelay(true)
     socket.on('data', (d) => this.onData(d))
@@ -121,10 +127,19 @@ export class Connection {
   }
 
   private process(frame: Buffer): Promise<void> | undefined {
+    if (this.security?.expectsRawToken) {
+      this.rawSaslToken(frame)
+      return undefined
+    }
     const r = new Reader(frame)
     const header = readRequestHeader(r)
     const api = this.broker.apis.get(header.apiKey)
     if (!api) throw new ProtocolError(`unknown API key ${header.apiKey} from client ${header.clientId}`)
+    const refused = this.security?.refuses(header.apiKey, api.name)
+    if (refused) {
+      this.fail(refused)
+      return undefined
+    }
     if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
       if (header.apiKey === API_VERSIONS) {
         this.unsupportedApiVersions(header)
@@ -135,9 +150,9 @@ export class Connection {
     const codec = codecFor(header.apiKey)
     if (isFlexible(codec.request.spec, header.apiVersion)) skipHeaderTags(r)
     const request = codec.request.decode(r, header.apiVersion)
-    const ctx: RequestContext = { broker: this.broker, header, apiVersion: header.apiVersion, clientId: header.clientId, clientAddress: this.address }
+    const ctx: RequestContext = { broker: this.broker, header, apiVersion: header.apiVersion, clientId: header.clientId, clientAddress: this.address, security: this.security }
     this.broker.recordActivity(ctx)
-    const response = api.handle(request, ctx)
+    const response = this.broker.authorizer ? authorizeRequest(this.broker.authorizer, api, request, ctx) : api.handle(request, ctx)
     if (response instanceof Promise) {
       return response.then((body) => {
         if (body !== undefined && !this.closed) this.send(header, api, body)
@@ -168,6 +183,37 @@ export class Connection {
     writeResponseHeader(w, header.correlationId, flexible ? 1 : 0)
     codec.response.at(header.apiVersion).encode(w, body)
     this.write(w)
+    // Kafka answers a failed or refused SASL exchange, then closes the connection.
+    const closing = this.security?.closeAfterResponse
+    if (closing) this.endAfterWrite(closing)
+  }
+
+  /** A raw SASL token (SaslHandshake v0): answered with a raw size-prefixed token; a failure closes the connection, as Kafka does. */
+  private rawSaslToken(frame: Buffer): void {
+    let challenge: Buffer
+    try {
+      challenge = this.security!.authenticateRaw(frame)
+    } catch (e) {
+      if (!(e instanceof SaslAuthenticationError)) throw e
+      this.fail(`authentication failed: ${e.message}`)
+      return
+    }
+    const w = new Writer()
+    w.int32(0)
+    w.bytes(challenge)
+    this.write(w)
+  }
+
+  /** Closes once what was written has left (destroy() would drop the response telling the client why). */
+  private endAfterWrite(reason: string): void {
+    this.broker.log(`closing connection from ${this.address}: ${reason}`)
+    this.queue = []
+    this.closed = true
+    this.socket.end()
+    this.socket.once('close', () => {
+      this.closed = false
+      this.close()
+    })
   }
 
   private write(w: Writer): void {

@@ -44,6 +44,10 @@ import { ListTransactionsRequest, ListTransactionsResponse } from './list-transa
 import { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from './consumer-group-heartbeat'
 import { ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse } from './consumer-group-describe'
 import { DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse } from './describe-topic-partitions'
+import { CreateAclsRequest, CreateAclsResponse } from './create-acls'
+import { DeleteAclsRequest, DeleteAclsResponse } from './delete-acls'
+import { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse } from './describe-user-scram-credentials'
+import { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './alter-user-scram-credentials'
 
 export interface ApiMessagePair {
   request: MessageSpec
@@ -81,6 +85,8 @@ export const apiMessages = {
   27: { request: WriteTxnMarkersRequest, response: WriteTxnMarkersResponse },
   28: { request: TxnOffsetCommitRequest, response: TxnOffsetCommitResponse },
   29: { request: DescribeAclsRequest, response: DescribeAclsResponse },
+  30: { request: CreateAclsRequest, response: CreateAclsResponse },
+  31: { request: DeleteAclsRequest, response: DeleteAclsResponse },
   32: { request: DescribeConfigsRequest, response: DescribeConfigsResponse },
   33: { request: AlterConfigsRequest, response: AlterConfigsResponse },
   35: { request: DescribeLogDirsRequest, response: DescribeLogDirsResponse },
@@ -92,6 +98,8 @@ export const apiMessages = {
   45: { request: AlterPartitionReassignmentsRequest, response: AlterPartitionReassignmentsResponse },
   46: { request: ListPartitionReassignmentsRequest, response: ListPartitionReassignmentsResponse },
   47: { request: OffsetDeleteRequest, response: OffsetDeleteResponse },
+  50: { request: DescribeUserScramCredentialsRequest, response: DescribeUserScramCredentialsResponse },
+  51: { request: AlterUserScramCredentialsRequest, response: AlterUserScramCredentialsResponse },
   55: { request: DescribeQuorumRequest, response: DescribeQuorumResponse },
   60: { request: DescribeClusterRequest, response: DescribeClusterResponse },
   61: { request: DescribeProducersRequest, response: DescribeProducersResponse },

@@ -1,0 +1,54 @@
+import type { MessageSpec } from '../schema'
+
+// AlterUserScramCredentials (key 51): fields as in Kafka 4.1's message specs.
+export const AlterUserScramCredentialsRequest: MessageSpec = {
+  apiKey: 51,
+  type: 'request',
+  name: 'AlterUserScramCredentialsRequest',
+  validVersions: '0',
+  flexibleVersions: '0+',
+  fields: [
+    {
+      name: 'deletions',
+      type: '[]ScramCredentialDeletion',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        { name: 'mechanism', type: 'int8', versions: '0+' },
+      ],
+    },
+    {
+      name: 'upsertions',
+      type: '[]ScramCredentialUpsertion',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        { name: 'mechanism', type: 'int8', versions: '0+' },
+        { name: 'iterations', type: 'int32', versions: '0+' },
+        { name: 'salt', type: 'bytes', versions: '0+' },
+        { name: 'saltedPassword', type: 'bytes', versions: '0+' },
+      ],
+    },
+  ],
+}
+
+export const AlterUserScramCredentialsResponse: MessageSpec = {
+  apiKey: 51,
+  type: 'response',
+  name: 'AlterUserScramCredentialsResponse',
+  validVersions: '0',
+  flexibleVersions: '0+',
+  fields: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+    {
+      name: 'results',
+      type: '[]AlterUserScramCredentialsResult',
+      versions: '0+',
+      fields: [
+        { name: 'user', type: 'string', versions: '0+' },
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+      ],
+    },
+  ],
+}
