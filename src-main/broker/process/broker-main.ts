@@ -72,7 +72,7 @@ export async function brokerProcess(args: string[]): Promise<void> {
   client.onSessionLost = (error) => {
     log(`[broker ${nodeId}] controller refused a heartbeat (${error}): registering again`)
     try {
-      const again = view.registerBroker({ nodeId, host: broker.host, port: broker.port, rack: null })
+      const again = view.registerBroker(broker.endpoint())
       client.startSession(nodeId, again, interval)
     } catch (e) {
       log(`[broker ${nodeId}] registration failed: ${(e as Error).message}`)
