@@ -27,7 +27,13 @@ export class BrokerConfig {
     readonly staticConfigs: Record<string, string>,
     /** The broker these values are for; per-broker dynamic configs apply only when known. */
     readonly nodeId?: number,
-  ) {}
+  ) {
+    // what a broker is, reported as Kafka reports the values of its server.properties
+    if (nodeId !== undefined) this.identity = { 'node.id': String(nodeId), 'broker.id': String(nodeId), 'process.roles': 'broker' }
+  }
+
+  /** Static values every embedded broker has (its id; the controller runs in the supervisor, so its role is broker). */
+  private readonly identity: Record<string, string> = {}
 
   /** Every layer that sets `name`, most specific first (Kafka's synonyms of a broker config). */
   layers(name: string, nodeId = this.nodeId): ConfigSynonym[] {
@@ -37,7 +43,7 @@ export class BrokerConfig {
     if (node !== undefined) out.push({ name, value: node, source: 'DYNAMIC_BROKER_CONFIG' })
     const dyn = this.metadata.brokerConfigs[name]
     if (dyn !== undefined) out.push({ name, value: dyn, source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' })
-    const st = this.staticConfigs[name]
+    const st = this.staticConfigs[name] ?? this.identity[name]
     if (st !== undefined) out.push({ name, value: st, source: 'STATIC_BROKER_CONFIG' })
     if (def && def.default !== null) out.push({ name, value: def.default, source: 'DEFAULT_CONFIG' })
     return out
@@ -72,8 +78,28 @@ export class BrokerConfig {
       if (own !== undefined) return { name: def.name, value: own, source: 'DYNAMIC_TOPIC_CONFIG', def }
       const b = def.brokerName ? this.resolve(def.brokerName, nodeId) : undefined
       if (b && b.source !== 'DEFAULT_CONFIG') return { name: def.name, value: b.value, source: b.source, def }
+      const coarse = this.coarseTimeDefault(def.name, nodeId)
+      if (coarse) return { name: def.name, value: coarse.value, source: coarse.source, def }
       return { name: def.name, value: def.default, source: 'DEFAULT_CONFIG', def }
     })
+  }
+
+  /**
+   * Kafka's coarser broker settings of retention.ms and segment.ms, used when log.retention.ms /
+   * log.roll.ms are not set: log.retention.minutes, then log.retention.hours; log.roll.hours. Only
+   * a value set on the broker counts (their defaults equal the topic defaults).
+   */
+  private coarseTimeDefault(topicConfig: string, nodeId: number | undefined): { value: string; source: ConfigSourceName } | undefined {
+    const units: Array<[string, number]> =
+      topicConfig === 'retention.ms' ? [['log.retention.minutes', 60_000], ['log.retention.hours', 3_600_000]] : topicConfig === 'segment.ms' ? [['log.roll.hours', 3_600_000]] : []
+    for (const [name, ms] of units) {
+      const top = this.layers(name, nodeId)[0]
+      if (top && top.source !== 'DEFAULT_CONFIG' && top.value !== null) {
+        const n = Number(top.value)
+        return { value: String(n < 0 ? -1 : n * ms), source: top.source }
+      }
+    }
+    return undefined
   }
 
   /** The synonyms of a topic config as DescribeConfigs reports them: the topic's own value, then the broker layers. */

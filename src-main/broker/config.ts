@@ -1,4 +1,5 @@
 import { KafkaError } from './errors'
+import { kafkaBrokerConfigs } from './config-catalog'
 
 /** Kafka's config types as DescribeConfigs (v3+) reports them. */
 export const ConfigType = { BOOLEAN: 1, STRING: 2, INT: 3, SHORT: 4, LONG: 5, DOUBLE: 6, LIST: 7, CLASS: 8, PASSWORD: 9 } as const
@@ -34,19 +35,19 @@ const LONG_MAX = '9223372036854775807'
 /** Topic-level configs with Kafka's names and defaults. */
 export const topicConfigDefs: ConfigDef[] = [
   { name: 'cleanup.policy', type: 'LIST', default: 'delete', brokerName: 'log.cleanup.policy', oneOf: ['delete', 'compact'], doc: 'How old log segments are handled: deleted after retention, or compacted to the latest value per key.' },
-  { name: 'compression.gzip.level', type: 'INT', default: '-1', brokerName: 'compression.gzip.level', min: -1, max: 9, doc: 'Compression level of gzip when compression.type is gzip.' },
-  { name: 'compression.lz4.level', type: 'INT', default: '9', brokerName: 'compression.lz4.level', min: 1, max: 17, doc: 'Compression level of lz4 when compression.type is lz4.' },
-  { name: 'compression.type', type: 'STRING', default: 'producer', brokerName: 'compression.type', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'], doc: 'Final compression of the topic; "producer" keeps what the producer sent.' },
-  { name: 'compression.zstd.level', type: 'INT', default: '3', brokerName: 'compression.zstd.level', min: -131072, max: 22, doc: 'Compression level of zstd when compression.type is zstd.' },
+  { name: 'compression.gzip.level', type: 'INT', default: '-1', brokerName: 'compression.gzip.level', min: -1, max: 9, doc: 'Compression level of gzip when compression.type is gzip. Inert on the embedded broker: batches are stored as the producer compressed them.' },
+  { name: 'compression.lz4.level', type: 'INT', default: '9', brokerName: 'compression.lz4.level', min: 1, max: 17, doc: 'Compression level of lz4 when compression.type is lz4. Inert on the embedded broker: batches are stored as the producer compressed them.' },
+  { name: 'compression.type', type: 'STRING', default: 'producer', brokerName: 'compression.type', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'], doc: 'Final compression of the topic; "producer" keeps what the producer sent. Inert on the embedded broker: batches are always stored as the producer sent them (as with "producer").' },
+  { name: 'compression.zstd.level', type: 'INT', default: '3', brokerName: 'compression.zstd.level', min: -131072, max: 22, doc: 'Compression level of zstd when compression.type is zstd. Inert on the embedded broker: batches are stored as the producer compressed them.' },
   { name: 'delete.retention.ms', type: 'LONG', default: '86400000', brokerName: 'log.cleaner.delete.retention.ms', min: 0, doc: 'How long delete tombstones are kept on compacted topics.' },
-  { name: 'file.delete.delay.ms', type: 'LONG', default: '60000', brokerName: 'log.segment.delete.delay.ms', min: 0, doc: 'Time to wait before deleting a file from the filesystem.' },
-  { name: 'flush.messages', type: 'LONG', default: LONG_MAX, brokerName: 'log.flush.interval.messages', min: 1, doc: 'Messages written before the log is forced to disk.' },
-  { name: 'flush.ms', type: 'LONG', default: LONG_MAX, brokerName: 'log.flush.interval.ms', min: 0, doc: 'Time after which the log is forced to disk.' },
-  { name: 'follower.replication.throttled.replicas', type: 'LIST', default: '', doc: 'Replicas whose log replication is throttled on the follower side.' },
+  { name: 'file.delete.delay.ms', type: 'LONG', default: '60000', brokerName: 'log.segment.delete.delay.ms', min: 0, doc: 'Time to wait before deleting a file from the filesystem. Inert on the embedded broker: reads copy bytes out, so deleted segment files are removed at once.' },
+  { name: 'flush.messages', type: 'LONG', default: LONG_MAX, brokerName: 'log.flush.interval.messages', min: 1, doc: 'Messages written before the log is forced to disk. Inert on the embedded broker: like Kafka by default, writing back is left to the OS.' },
+  { name: 'flush.ms', type: 'LONG', default: LONG_MAX, brokerName: 'log.flush.interval.ms', min: 0, doc: 'Time after which the log is forced to disk. Inert on the embedded broker: like Kafka by default, writing back is left to the OS.' },
+  { name: 'follower.replication.throttled.replicas', type: 'LIST', default: '', doc: 'Replicas whose log replication is throttled on the follower side. Inert on the embedded broker: accepted, stored and reported, but not acted on. Replication is not throttled.' },
   { name: 'index.interval.bytes', type: 'INT', default: '4096', brokerName: 'log.index.interval.bytes', min: 0, doc: 'Bytes between entries of the sparse offset index.' },
-  { name: 'leader.replication.throttled.replicas', type: 'LIST', default: '', doc: 'Replicas whose log replication is throttled on the leader side.' },
-  { name: 'local.retention.bytes', type: 'LONG', default: '-2', brokerName: 'log.local.retention.bytes', min: -2, doc: 'Local log size kept when tiered storage is on; -2 means retention.bytes.' },
-  { name: 'local.retention.ms', type: 'LONG', default: '-2', brokerName: 'log.local.retention.ms', min: -2, doc: 'Local log retention time when tiered storage is on; -2 means retention.ms.' },
+  { name: 'leader.replication.throttled.replicas', type: 'LIST', default: '', doc: 'Replicas whose log replication is throttled on the leader side. Inert on the embedded broker: accepted, stored and reported, but not acted on. Replication is not throttled.' },
+  { name: 'local.retention.bytes', type: 'LONG', default: '-2', brokerName: 'log.local.retention.bytes', min: -2, doc: 'Local log size kept when tiered storage is on; -2 means retention.bytes. Inert on the embedded broker: accepted, stored and reported, but not acted on. There is no tiered storage.' },
+  { name: 'local.retention.ms', type: 'LONG', default: '-2', brokerName: 'log.local.retention.ms', min: -2, doc: 'Local log retention time when tiered storage is on; -2 means retention.ms. Inert on the embedded broker: accepted, stored and reported, but not acted on. There is no tiered storage.' },
   { name: 'max.compaction.lag.ms', type: 'LONG', default: LONG_MAX, brokerName: 'log.cleaner.max.compaction.lag.ms', min: 1, doc: 'Maximum time a message stays ineligible for compaction.' },
   { name: 'max.message.bytes', type: 'INT', default: '1048588', brokerName: 'message.max.bytes', min: 0, doc: 'Largest record batch size allowed.' },
   { name: 'message.timestamp.after.max.ms', type: 'LONG', default: '3600000', brokerName: 'log.message.timestamp.after.max.ms', min: 0, doc: 'Allowed amount a message timestamp may be ahead of the broker clock.' },
@@ -55,21 +56,21 @@ export const topicConfigDefs: ConfigDef[] = [
   { name: 'min.cleanable.dirty.ratio', type: 'DOUBLE', default: '0.5', brokerName: 'log.cleaner.min.cleanable.ratio', min: 0, max: 1, doc: 'Dirty share of the log that triggers compaction.' },
   { name: 'min.compaction.lag.ms', type: 'LONG', default: '0', brokerName: 'log.cleaner.min.compaction.lag.ms', min: 0, doc: 'Minimum time a message stays uncompacted.' },
   { name: 'min.insync.replicas', type: 'INT', default: '1', brokerName: 'min.insync.replicas', min: 1, doc: 'Replicas that must acknowledge a write with acks=all.' },
-  { name: 'preallocate', type: 'BOOLEAN', default: 'false', brokerName: 'log.preallocate', doc: 'Preallocate segment files.' },
-  { name: 'remote.log.copy.disable', type: 'BOOLEAN', default: 'false', doc: 'Stop copying segments to remote storage.' },
-  { name: 'remote.log.delete.on.disable', type: 'BOOLEAN', default: 'false', doc: 'Delete remote data when tiered storage is disabled on the topic.' },
-  { name: 'remote.storage.enable', type: 'BOOLEAN', default: 'false', doc: 'Tiered storage for the topic.' },
+  { name: 'preallocate', type: 'BOOLEAN', default: 'false', brokerName: 'log.preallocate', doc: 'Preallocate segment files. Inert on the embedded broker: accepted, stored and reported, but not acted on.' },
+  { name: 'remote.log.copy.disable', type: 'BOOLEAN', default: 'false', doc: 'Stop copying segments to remote storage. Inert on the embedded broker: accepted, stored and reported, but not acted on. There is no tiered storage.' },
+  { name: 'remote.log.delete.on.disable', type: 'BOOLEAN', default: 'false', doc: 'Delete remote data when tiered storage is disabled on the topic. Inert on the embedded broker: accepted, stored and reported, but not acted on. There is no tiered storage.' },
+  { name: 'remote.storage.enable', type: 'BOOLEAN', default: 'false', doc: 'Tiered storage for the topic. Inert on the embedded broker: accepted, stored and reported, but not acted on. There is no tiered storage.' },
   { name: 'retention.bytes', type: 'LONG', default: '-1', brokerName: 'log.retention.bytes', doc: 'Maximum partition size before old segments are deleted; -1 means no limit.' },
   { name: 'retention.ms', type: 'LONG', default: '604800000', brokerName: 'log.retention.ms', min: -1, doc: 'How long a log segment is kept before deletion; -1 means forever.' },
   { name: 'segment.bytes', type: 'INT', default: '1073741824', brokerName: 'log.segment.bytes', min: 1048576, doc: 'Segment file size at which the log rolls.' },
-  { name: 'segment.index.bytes', type: 'INT', default: '10485760', brokerName: 'log.index.size.max.bytes', min: 4, doc: 'Size of the offset index per segment.' },
-  { name: 'segment.jitter.ms', type: 'LONG', default: '0', brokerName: 'log.roll.jitter.ms', min: 0, doc: 'Random jitter subtracted from segment.ms.' },
+  { name: 'segment.index.bytes', type: 'INT', default: '10485760', brokerName: 'log.index.size.max.bytes', min: 4, doc: 'Size of the offset index per segment. Inert on the embedded broker: its sparse indexes grow as needed.' },
+  { name: 'segment.jitter.ms', type: 'LONG', default: '0', brokerName: 'log.roll.jitter.ms', min: 0, doc: 'Random jitter subtracted from segment.ms. Inert on the embedded broker: accepted, stored and reported, but not acted on.' },
   { name: 'segment.ms', type: 'LONG', default: '604800000', brokerName: 'log.roll.ms', min: 1, doc: 'Time after which the log rolls even if the segment is not full.' },
   { name: 'unclean.leader.election.enable', type: 'BOOLEAN', default: 'false', brokerName: 'unclean.leader.election.enable', doc: 'Allow out-of-sync replicas to become leader.' },
 ]
 
-/** Broker-level configs this broker honours or reports. */
-export const brokerConfigDefs: ConfigDef[] = [
+/** Broker-level configs this broker acts on, with their documentation. */
+const actedOnBrokerConfigDefs: ConfigDef[] = [
   { name: 'auto.create.topics.enable', type: 'BOOLEAN', default: 'true', doc: 'Create a topic on first metadata request or produce for it.', readOnly: true },
   { name: 'num.partitions', type: 'INT', default: '1', min: 1, doc: 'Default partition count of auto-created topics.', readOnly: true },
   { name: 'default.replication.factor', type: 'INT', default: '1', min: 1, doc: 'Default replication factor of auto-created topics.', readOnly: true },
@@ -83,11 +84,13 @@ export const brokerConfigDefs: ConfigDef[] = [
   { name: 'max.connections.per.ip', type: 'INT', default: '2147483647', min: 0, doc: 'Most client connections a broker accepts from one IP address.', readOnly: true },
   { name: 'max.connections.per.ip.overrides', type: 'STRING', default: '', doc: 'Per-IP exceptions to max.connections.per.ip, as "ip:count,ip:count".', readOnly: true },
   { name: 'connections.max.idle.ms', type: 'LONG', default: '600000', min: -1, doc: 'Idle time after which a broker closes a client connection; -1 never closes.', readOnly: true },
-  { name: 'log.retention.ms', type: 'LONG', default: '604800000', min: -1, doc: 'Default retention time of topics.' },
-  { name: 'log.retention.hours', type: 'INT', default: '168', doc: 'Default retention time of topics, in hours.', readOnly: true },
+  { name: 'log.retention.ms', type: 'LONG', default: null, min: -1, doc: 'Default retention time of topics; when not set, log.retention.minutes, then log.retention.hours (7 days) apply.' },
+  { name: 'log.retention.minutes', type: 'INT', default: null, doc: 'Default retention time of topics in minutes, when log.retention.ms is not set.', readOnly: true },
+  { name: 'log.retention.hours', type: 'INT', default: '168', doc: 'Default retention time of topics in hours, when neither log.retention.ms nor log.retention.minutes is set.', readOnly: true },
   { name: 'log.retention.bytes', type: 'LONG', default: '-1', doc: 'Default retention size of partitions.' },
   { name: 'log.segment.bytes', type: 'INT', default: '1073741824', min: 1048576, doc: 'Default segment size.' },
-  { name: 'log.roll.ms', type: 'LONG', default: '604800000', min: 1, doc: 'Default segment roll time.' },
+  { name: 'log.roll.ms', type: 'LONG', default: null, min: 1, doc: 'Default segment roll time; when not set, log.roll.hours (7 days) applies.' },
+  { name: 'log.roll.hours', type: 'INT', default: '168', min: 1, doc: 'Default segment roll time in hours, when log.roll.ms is not set.', readOnly: true },
   { name: 'log.cleanup.policy', type: 'LIST', default: 'delete', oneOf: ['delete', 'compact'], doc: 'Default cleanup policy.' },
   { name: 'log.message.timestamp.type', type: 'STRING', default: 'CreateTime', oneOf: ['CreateTime', 'LogAppendTime'], doc: 'Default timestamp type.' },
   { name: 'log.dirs', type: 'STRING', default: null, doc: 'Directories holding the log data.', readOnly: true },
@@ -131,6 +134,46 @@ export const brokerConfigDefs: ConfigDef[] = [
   { name: 'log.cleaner.min.compaction.lag.ms', type: 'LONG', default: '0', min: 0, doc: 'Default min.compaction.lag.ms of topics.' },
   { name: 'log.cleaner.max.compaction.lag.ms', type: 'LONG', default: LONG_MAX, min: 1, doc: 'Default max.compaction.lag.ms of topics.' },
 ]
+
+/**
+ * Kafka configs the embedded cluster acts on outside the broker (the controller and the process
+ * supervisor read them when they start).
+ */
+const actedOnElsewhere: Record<string, string> = {
+  'broker.session.timeout.ms': 'A broker whose heartbeats stop for this long is fenced by the controller and its partitions get new leaders.',
+  'broker.heartbeat.interval.ms': 'How often a broker sends a heartbeat to the controller.',
+  'initial.broker.registration.timeout.ms': 'How long a starting broker may take to register with the controller before it is considered dead.',
+  'auto.leader.rebalance.enable': 'Move leadership back to the preferred replicas when the cluster is imbalanced.',
+  'leader.imbalance.check.interval.seconds': 'How often the controller checks whether leadership is imbalanced.',
+}
+
+/** The documentation of a Kafka broker config the embedded broker lists but does not act on. */
+function inertDoc(name: string, type: ConfigTypeName): string {
+  return `Apache Kafka's ${name} (${type}). Inert on the embedded broker: accepted, validated by type, stored and reported with Kafka's default, but not acted on.`
+}
+
+/**
+ * Every broker config Kafka 4.1 has (config-catalog.ts): those the broker acts on with their own
+ * definitions first, then the rest with Kafka's type, default and read-only flag and documentation
+ * that says they are inert. Nothing Kafka lists is missing, so DescribeConfigs lists them all and
+ * AlterConfigs accepts the dynamic ones instead of dropping them.
+ */
+export const brokerConfigDefs: ConfigDef[] = (() => {
+  const out = [...actedOnBrokerConfigDefs]
+  const have = new Set(out.map((d) => d.name))
+  for (const [name, type, kafkaDefault, flags] of kafkaBrokerConfigs) {
+    if (have.has(name)) continue
+    out.push({
+      name,
+      type,
+      default: kafkaDefault,
+      doc: actedOnElsewhere[name] ?? inertDoc(name, type),
+      readOnly: flags.includes('r'),
+      sensitive: flags.includes('s'),
+    })
+  }
+  return out
+})()
 
 export const topicConfigByName = new Map(topicConfigDefs.map((d) => [d.name, d]))
 export const brokerConfigByName = new Map(brokerConfigDefs.map((d) => [d.name, d]))

@@ -230,7 +230,8 @@ describe('DescribeConfigs / AlterConfigs / IncrementalAlterConfigs', () => {
   it('broker configs: this broker, cluster default, and wrong ids', async () => {
     const r = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configNames: ['log.retention.ms', 'delete.topic.enable'] }] })
     const c = Object.fromEntries(r.resources[0].configEntries.map((e) => [e.configName, e]))
-    expect(c['log.retention.ms']).toMatchObject({ configValue: '604800000', readOnly: false })
+    // unset by default, as in Kafka (log.retention.hours=168 gives topics their 7 days)
+    expect(c['log.retention.ms']).toMatchObject({ configValue: null, readOnly: false })
     expect(c['delete.topic.enable']).toMatchObject({ configValue: 'true', readOnly: true })
     await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configEntries: [{ name: 'log.retention.ms', value: '7200000' }] }] })
     const after = await raw.request(32, 4, {
