@@ -1,7 +1,7 @@
 // Transactional Java clients for test/interop/transactions.test.ts, run against the Kafka client
 // jars in .cache/kafka/libs. Each mode prints what it saw on stdout, one fact per line.
 //
-//   alternate  BOOTSTRAP TOPIC ROUNDS TXN_ID    commits even rounds, aborts odd ones (2 records each)
+//   alternate  BOOTSTRAP TOPIC ROUNDS TXN_ID [PREFIX]  commits even rounds, aborts odd ones (2 records each)
 //   consume    BOOTSTRAP TOPIC ISOLATION MS     prints every value readable with that isolation level
 //   zombie     BOOTSTRAP TOPIC TXN_ID           a producer fenced by a newer one with the same id
 //   ctp        BOOTSTRAP IN OUT GROUP TXN_ID CRASH_AFTER IDLE_MS
@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public class Transactions {
   public static void main(String[] a) throws Exception {
     switch (a[0]) {
-      case "alternate" -> alternate(a[1], a[2], Integer.parseInt(a[3]), a[4]);
+      case "alternate" -> alternate(a[1], a[2], Integer.parseInt(a[3]), a[4], a.length > 5 ? a[5] : "r");
       case "consume" -> consume(a[1], a[2], a[3], Long.parseLong(a[4]));
       case "zombie" -> zombie(a[1], a[2], a[3]);
       case "ctp" -> ctp(a[1], a[2], a[3], a[4], a[5], Integer.parseInt(a[6]), Long.parseLong(a[7]));
@@ -62,12 +62,12 @@ public class Transactions {
     return new KafkaConsumer<>(c);
   }
 
-  static void alternate(String bootstrap, String topic, int rounds, String txnId) {
+  static void alternate(String bootstrap, String topic, int rounds, String txnId, String prefix) {
     try (KafkaProducer<String, String> p = producer(bootstrap, txnId)) {
       p.initTransactions();
       for (int r = 0; r < rounds; r++) {
         p.beginTransaction();
-        for (int j = 0; j < 2; j++) p.send(new ProducerRecord<>(topic, "k" + j, "r" + r + "-" + j));
+        for (int j = 0; j < 2; j++) p.send(new ProducerRecord<>(topic, "k" + j, prefix + r + "-" + j));
         p.flush(); // the aborted records reach the log too
         if (r % 2 == 0) p.commitTransaction();
         else p.abortTransaction();
