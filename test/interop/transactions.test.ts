@@ -4,6 +4,7 @@
 //   the committed records, read_uncommitted ones all of them;
 // - a producer fenced by a newer one with the same transactional id: its open transaction is
 //   aborted and its commit fails;
+// - a transaction left open past its timeout is aborted by the coordinator;
 // - a consume-transform-produce loop (sendOffsetsToTransaction) halted as by kill -9 in the
 //   middle of a transaction and restarted: every input is in the output exactly once;
 // - kafka-transactions list and describe show the coordinator's state of those ids.
@@ -65,6 +66,16 @@ describe('transactions with the Java client', () => {
     expect(r.stdout).toMatch(/zombie failed.*(ProducerFencedException|InvalidProducerEpochException)/)
     expect(r.stdout).not.toContain('zombie committed')
     expect(await consume(topic, 'read_committed')).toEqual(['fresh-1'])
+  }, 120_000)
+
+  it('aborts a transaction left open past transaction.timeout.ms, so the last stable offset moves on', async () => {
+    const topic = uniqueTopic('txn-timeout')
+    await createTopic(topic, 1)
+    const r = await javaOk('Transactions', ['timeout', target.bootstrap, topic, uniqueTopic('txn-timeout-id')])
+    expect(r.stdout).toMatch(/commit failed.*(ProducerFencedException|InvalidProducerEpochException)/)
+    // the record written after the hanging transaction became readable once it was aborted
+    expect(await consume(topic, 'read_committed')).toEqual(['after'])
+    expect(await consume(topic, 'read_uncommitted')).toEqual(['after', 'hanging'])
   }, 120_000)
 
   it('consume-transform-produce killed mid-transaction and restarted reflects every input exactly once', async () => {

@@ -4,6 +4,7 @@
 //   alternate  BOOTSTRAP TOPIC ROUNDS TXN_ID [PREFIX]  commits even rounds, aborts odd ones (2 records each)
 //   consume    BOOTSTRAP TOPIC ISOLATION MS     prints every value readable with that isolation level
 //   zombie     BOOTSTRAP TOPIC TXN_ID           a producer fenced by a newer one with the same id
+//   timeout    BOOTSTRAP TOPIC TXN_ID           a transaction left open past transaction.timeout.ms (3 s)
 //   ctp        BOOTSTRAP IN OUT GROUP TXN_ID CRASH_AFTER IDLE_MS
 //              consume-transform-produce with sendOffsetsToTransaction; halts (as kill -9) after
 //              sending CRASH_AFTER records when that is > 0
@@ -32,13 +33,19 @@ public class Transactions {
       case "alternate" -> alternate(a[1], a[2], Integer.parseInt(a[3]), a[4], a.length > 5 ? a[5] : "r");
       case "consume" -> consume(a[1], a[2], a[3], Long.parseLong(a[4]));
       case "zombie" -> zombie(a[1], a[2], a[3]);
+      case "timeout" -> timeout(a[1], a[2], a[3]);
       case "ctp" -> ctp(a[1], a[2], a[3], a[4], a[5], Integer.parseInt(a[6]), Long.parseLong(a[7]));
       default -> throw new IllegalArgumentException("unknown mode " + a[0]);
     }
   }
 
   static KafkaProducer<String, String> producer(String bootstrap, String txnId) {
+    return producer(bootstrap, txnId, "60000");
+  }
+
+  static KafkaProducer<String, String> producer(String bootstrap, String txnId, String txnTimeoutMs) {
     Properties p = new Properties();
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, txnTimeoutMs);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, txnId);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -118,6 +125,34 @@ public class Transactions {
       System.out.println("zombie failed" + chain);
     } finally {
       old.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** The coordinator aborts the open transaction once it is older than its timeout: the producer is fenced, the LSO moves on. */
+  static void timeout(String bootstrap, String topic, String txnId) throws InterruptedException {
+    KafkaProducer<String, String> p = producer(bootstrap, txnId, "3000");
+    p.initTransactions();
+    p.beginTransaction();
+    p.send(new ProducerRecord<>(topic, "h", "hanging"));
+    p.flush();
+    Properties pp = new Properties();
+    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    try (KafkaProducer<String, String> q = new KafkaProducer<>(pp)) {
+      q.send(new ProducerRecord<>(topic, "a", "after"));
+    }
+    // transaction.abort.timed.out.transaction.cleanup.interval.ms is 10 s by default
+    Thread.sleep(16_000);
+    try {
+      p.commitTransaction();
+      System.out.println("timed out transaction committed");
+    } catch (Exception e) {
+      StringBuilder chain = new StringBuilder();
+      for (Throwable t = e; t != null; t = t.getCause()) chain.append(' ').append(t.getClass().getSimpleName());
+      System.out.println("commit failed" + chain);
+    } finally {
+      p.close(Duration.ofSeconds(5));
     }
   }
 
