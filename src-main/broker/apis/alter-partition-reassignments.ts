@@ -2,20 +2,11 @@
 // controller, which adds the target replicas, waits for them to join the ISR through follower
 // fetching and AlterPartition, then drops the replicas no longer wanted (quorum-controller.ts).
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError } from '../errors'
 
-interface Req {
-  timeoutMs: number
-  allowReplicationFactorChange?: boolean
-  topics: { name: string; partitions: { partitionIndex: number; replicas: number[] | null }[] }[]
-}
-
-export default defineApi({
-  key: 45,
-  name: 'AlterPartitionReassignments',
-  minVersion: 0,
-  maxVersion: 1,
-  handle(req: Req, ctx) {
+export default defineApi(ApiKey.AlterPartitionReassignments, {
+  handle(req, ctx) {
     const md = ctx.broker.metadata
     const allowRf = ctx.apiVersion >= 1 ? (req.allowReplicationFactorChange ?? true) : true
     const responses = req.topics.map((t) => ({

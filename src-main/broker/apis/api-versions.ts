@@ -1,12 +1,9 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import { FEATURES } from '../controller/features'
 
-export default defineApi({
-  key: 18,
-  name: 'ApiVersions',
-  minVersion: 0,
-  maxVersion: 4,
+export default defineApi(ApiKey.ApiVersions, {
   handle(_req, ctx) {
     const md = ctx.broker.metadata
     return {

@@ -1,4 +1,5 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError } from '../errors'
 import { checkClusterPartitions, clusterPartitionCount, partitionLimits, validateReplicaList, EXCESSIVE_PARTITIONS_MESSAGE } from '../controller/topics'
 import { initialIsr, type MetadataStore, type PartitionAssignment } from '../controller/metadata'
@@ -32,12 +33,8 @@ function plan(md: MetadataStore, t: CreatePartitionsTopic): PartitionAssignment[
   return md.assign(additional, rf, current)
 }
 
-export default defineApi({
-  key: 37,
-  name: 'CreatePartitions',
-  minVersion: 0,
-  maxVersion: 3,
-  handle(req: { topics: CreatePartitionsTopic[]; validateOnly: boolean }, ctx) {
+export default defineApi(ApiKey.CreatePartitions, {
+  handle(req, ctx) {
     const { broker } = ctx
     const md = broker.metadata
     const limits = partitionLimits(broker.config)

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError } from '../errors'
 import { ConfigSource } from '../config'
 import type { PartitionAssignment } from '../controller/metadata'
@@ -7,26 +8,14 @@ import {
   createTopic, checkClusterPartitions, clusterPartitionCount, partitionLimits, requestedPartitions, EXCESSIVE_PARTITIONS_MESSAGE,
 } from '../controller/topics'
 
-interface CreatableTopic {
-  name: string
-  numPartitions: number
-  replicationFactor: number
-  assignments: { partitionIndex: number; brokerIds: number[] }[]
-  configs: { name: string; value: string | null }[]
-}
-
 interface Planned {
   name: string
   partitions: PartitionAssignment[]
   configs: Record<string, string>
 }
 
-export default defineApi({
-  key: 19,
-  name: 'CreateTopics',
-  minVersion: 0,
-  maxVersion: 7,
-  handle(req: { topics: CreatableTopic[]; validateOnly?: boolean }, ctx) {
+export default defineApi(ApiKey.CreateTopics, {
+  handle(req, ctx) {
     const { broker } = ctx
     const md = broker.metadata
     const validateOnly = ctx.apiVersion >= 1 && !!req.validateOnly

@@ -1,17 +1,9 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 
-interface DeleteRecordsTopic {
-  name: string
-  partitions: { partitionIndex: number; offset: number }[]
-}
-
-export default defineApi({
-  key: 21,
-  name: 'DeleteRecords',
-  minVersion: 0,
-  maxVersion: 2,
-  handle(req: { topics: DeleteRecordsTopic[] }, ctx) {
+export default defineApi(ApiKey.DeleteRecords, {
+  handle(req, ctx) {
     const { broker } = ctx
     const topics = req.topics.map((rt) => {
       const t = broker.metadata.topics.get(rt.name)

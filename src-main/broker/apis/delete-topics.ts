@@ -1,15 +1,12 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError } from '../errors'
 import type { TopicMetadata } from '../controller/metadata'
 
 const ZERO_UUID = Buffer.alloc(16)
 
-export default defineApi({
-  key: 20,
-  name: 'DeleteTopics',
-  minVersion: 0,
-  maxVersion: 6,
-  handle(req: { topics?: { name: string | null; topicId: Buffer }[]; topicNames?: string[] }, ctx) {
+export default defineApi(ApiKey.DeleteTopics, {
+  handle(req, ctx) {
     const { broker } = ctx
     const md = broker.metadata
     const wanted = ctx.apiVersion >= 6 ? req.topics ?? [] : (req.topicNames ?? []).map((name) => ({ name, topicId: ZERO_UUID }))

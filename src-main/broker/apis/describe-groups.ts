@@ -1,18 +1,18 @@
 import { defineApi } from './registry'
+import { ApiKey, type ApiResponseInput } from '../protocol/api'
+import type { Element } from '../protocol/types'
 import { ErrorCode } from '../errors'
 
 const NO_OPERATIONS = -2147483648
 const EMPTY = Buffer.alloc(0)
 
-export default defineApi({
-  key: 15,
-  name: 'DescribeGroups',
-  minVersion: 0,
-  maxVersion: 6,
+type DescribedGroup = Element<NonNullable<ApiResponseInput<typeof ApiKey.DescribeGroups>['groups']>>
+
+export default defineApi(ApiKey.DescribeGroups, {
   handle(req, ctx) {
     const cc = ctx.broker.groupCoordinator
-    const groups = (req.groups as string[]).map((groupId) => {
-      const base = { errorCode: ErrorCode.NONE as number, errorMessage: null as string | null, groupId, groupState: '', protocolType: '', protocolData: '', members: [] as unknown[], authorizedOperations: NO_OPERATIONS }
+    const groups = req.groups.map((groupId): DescribedGroup => {
+      const base: DescribedGroup = { errorCode: ErrorCode.NONE, errorMessage: null, groupId, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: NO_OPERATIONS }
       const err = groupId ? cc.check(groupId) : ErrorCode.INVALID_GROUP_ID
       if (err !== ErrorCode.NONE) return { ...base, errorCode: err }
       const g = cc.group(groupId)

@@ -1,14 +1,11 @@
 import { statfsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 
-export default defineApi({
-  key: 35,
-  name: 'DescribeLogDirs',
-  minVersion: 0,
-  maxVersion: 4,
-  handle(req: { topics: { topic: string; partitions: number[] }[] | null }, ctx) {
+export default defineApi(ApiKey.DescribeLogDirs, {
+  handle(req, ctx) {
     const { broker } = ctx
     const wanted = req.topics === null ? null : new Map(req.topics.map((t) => [t.topic, new Set(t.partitions)]))
     const topics = []

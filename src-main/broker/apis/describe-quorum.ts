@@ -1,4 +1,5 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError } from '../errors'
 import { CONTROLLER_EPOCH, quorumSource, type QuorumInfo } from '../process/quorum-info'
 
@@ -8,10 +9,6 @@ const METADATA_TOPIC = '__cluster_metadata'
 const CONTROLLER_ID = 0
 /** How long a broker waits for the controller's answer before reporting REQUEST_TIMED_OUT. */
 const CONTROLLER_TIMEOUT_MS = 5000
-
-interface Request {
-  topics: { topicName: string; partitions: { partitionIndex: number }[] }[]
-}
 
 function answer(info: QuorumInfo) {
   return {
@@ -40,12 +37,8 @@ function answer(info: QuorumInfo) {
 }
 // Directory ids (v2) are left zero: the tools then print none, as for a quorum without KIP-853 directories.
 
-export default defineApi({
-  key: 55,
-  name: 'DescribeQuorum',
-  minVersion: 0,
-  maxVersion: 2,
-  async handle(req: Request, ctx) {
+export default defineApi(ApiKey.DescribeQuorum, {
+  async handle(req, ctx) {
     // As KafkaRaftClient: a request naming anything but exactly __cluster_metadata-0 gets
     // UNKNOWN_TOPIC_OR_PARTITION on every partition it names.
     const valid = req.topics.length === 1 && req.topics[0]!.topicName === METADATA_TOPIC && req.topics[0]!.partitions.length === 1 && req.topics[0]!.partitions[0]!.partitionIndex === 0

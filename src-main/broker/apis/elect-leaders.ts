@@ -2,20 +2,11 @@
 // controller, which elects the first replica when it is live and in sync (preferred), or any
 // live replica of a partition without a leader (unclean), bumping the leader epoch.
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, type ErrorName } from '../errors'
 
-interface ElectLeadersReq {
-  electionType?: number
-  topicPartitions: { topic: string; partitions: number[] }[] | null
-  timeoutMs: number
-}
-
-export default defineApi({
-  key: 43,
-  name: 'ElectLeaders',
-  minVersion: 0,
-  maxVersion: 2,
-  handle(req: ElectLeadersReq, ctx) {
+export default defineApi(ApiKey.ElectLeaders, {
+  handle(req, ctx) {
     const type = ctx.apiVersion >= 1 ? (req.electionType ?? 0) : 0
     if (type !== 0 && type !== 1) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, replicaElectionResults: [] }

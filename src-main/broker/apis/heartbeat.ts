@@ -1,11 +1,8 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 
-export default defineApi({
-  key: 12,
-  name: 'Heartbeat',
-  minVersion: 0,
-  maxVersion: 4,
+export default defineApi(ApiKey.Heartbeat, {
   handle(req, ctx) {
     const groupId: string = req.groupId
     if (!groupId) return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_GROUP_ID }

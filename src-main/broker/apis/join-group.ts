@@ -1,17 +1,14 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import { clientHost } from '../coordinator/group-coordinator'
-import type { JoinResult, Protocol } from '../coordinator/group'
+import type { JoinResult } from '../coordinator/group'
 
 function failed(memberId: string, errorCode: number): JoinResult {
   return { errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, memberId, members: [] }
 }
 
-export default defineApi({
-  key: 11,
-  name: 'JoinGroup',
-  minVersion: 0,
-  maxVersion: 9,
+export default defineApi(ApiKey.JoinGroup, {
   async handle(req, ctx) {
     const v = ctx.apiVersion
     // Before v7 the protocol name is not nullable.
@@ -36,7 +33,7 @@ export default defineApi({
       sessionTimeoutMs: req.sessionTimeoutMs,
       rebalanceTimeoutMs: v >= 1 ? req.rebalanceTimeoutMs : req.sessionTimeoutMs,
       protocolType: req.protocolType,
-      protocols: (req.protocols as Protocol[]).map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata) })),
+      protocols: req.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata) })),
       requireKnownMemberId: v >= 4,
       supportsSkipAssignment: v >= 9,
     })

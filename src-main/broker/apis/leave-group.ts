@@ -1,15 +1,12 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 
-export default defineApi({
-  key: 13,
-  name: 'LeaveGroup',
-  minVersion: 0,
-  maxVersion: 5,
+export default defineApi(ApiKey.LeaveGroup, {
   handle(req, ctx) {
     const v = ctx.apiVersion
     const members: { memberId: string; groupInstanceId: string | null }[] =
-      v >= 3 ? (req.members as { memberId: string; groupInstanceId: string | null }[]).map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId })) : [{ memberId: req.memberId, groupInstanceId: null }]
+      v >= 3 ? req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId })) : [{ memberId: req.memberId, groupInstanceId: null }]
     const failed = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, members: [] })
     const groupId: string = req.groupId
     if (!groupId) return failed(ErrorCode.INVALID_GROUP_ID)

@@ -1,19 +1,11 @@
 // ListPartitionReassignments (kafka-reassign-partitions --verify, --list): the partitions with
 // replicas being added or removed, from the broker's replay of the metadata log.
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 
-interface Req {
-  timeoutMs: number
-  topics: { name: string; partitionIndexes: number[] }[] | null
-}
-
-export default defineApi({
-  key: 46,
-  name: 'ListPartitionReassignments',
-  minVersion: 0,
-  maxVersion: 0,
-  handle(req: Req, ctx) {
+export default defineApi(ApiKey.ListPartitionReassignments, {
+  handle(req, ctx) {
     const md = ctx.broker.metadata
     const wanted = req.topics ?? [...md.topics.values()].map((t) => ({ name: t.name, partitionIndexes: t.partitions.map((p) => p.partition) }))
     const topics = []

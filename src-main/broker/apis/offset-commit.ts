@@ -1,24 +1,15 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import type { OffsetCommitEntry } from '../coordinator/group-coordinator'
 
-interface ReqPartition {
-  partitionIndex: number
-  committedOffset: number
-  committedLeaderEpoch: number
-  committedMetadata: string | null
-}
-
-export default defineApi({
-  key: 8,
-  name: 'OffsetCommit',
-  minVersion: 0,
+export default defineApi(ApiKey.OffsetCommit, {
   // v10 addresses topics by id; Kafka 4.1 clients use it only when offered, so it is not listed.
   maxVersion: 9,
   handle(req, ctx) {
     const v = ctx.apiVersion
     const { broker } = ctx
-    const topics = req.topics as { name: string; partitions: ReqPartition[] }[]
+    const topics = req.topics
     // Per partition, in request order: an error code, or undefined while still to be written.
     const codes = topics.map((t) => t.partitions.map((): number | undefined => undefined))
     const entries: OffsetCommitEntry[] = []

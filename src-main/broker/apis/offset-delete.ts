@@ -1,17 +1,14 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import { subscribedTopicsOf } from '../coordinator/group-coordinator'
 
-export default defineApi({
-  key: 47,
-  name: 'OffsetDelete',
-  minVersion: 0,
-  maxVersion: 0,
+export default defineApi(ApiKey.OffsetDelete, {
   handle(req, ctx) {
     const { broker } = ctx
     const cc = broker.groupCoordinator
     const groupId: string = req.groupId
-    const topics = req.topics as { name: string; partitions: { partitionIndex: number }[] }[]
+    const topics = req.topics
     const failed = (errorCode: number) => ({ errorCode, throttleTimeMs: 0, topics: [] })
     if (!groupId) return failed(ErrorCode.INVALID_GROUP_ID)
     const err = cc.check(groupId)

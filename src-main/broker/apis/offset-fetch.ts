@@ -1,4 +1,5 @@
 import { defineApi, type RequestContext } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 
 interface FetchedPartition {
@@ -43,10 +44,7 @@ function fetchGroup(ctx: RequestContext, groupId: string, topics: { name: string
   return { errorCode: ErrorCode.NONE, topics: out }
 }
 
-export default defineApi({
-  key: 9,
-  name: 'OffsetFetch',
-  minVersion: 0,
+export default defineApi(ApiKey.OffsetFetch, {
   // v10 addresses topics by id; not listed (Kafka 4.1 clients use it only when offered).
   maxVersion: 9,
   handle(req, ctx) {
@@ -54,7 +52,7 @@ export default defineApi({
     if (v >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: (req.groups as { groupId: string; topics: { name: string; partitionIndexes: number[] }[] | null }[]).map((g) => ({ groupId: g.groupId, ...fetchGroup(ctx, g.groupId, g.topics, req.requireStable === true) })),
+        groups: req.groups.map((g) => ({ groupId: g.groupId, ...fetchGroup(ctx, g.groupId, g.topics, req.requireStable === true) })),
       }
     }
     // v0-1 cannot ask for all topics; v2+ may send null.

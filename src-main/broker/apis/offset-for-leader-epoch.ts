@@ -3,22 +3,15 @@
 // its last fetched record: an end offset below its position means the log it read from was
 // truncated, and it resets instead of skipping or re-reading silently.
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import { checkLeaderEpoch } from './fetch'
 
-interface PartitionRequest {
-  partition: number
-  currentLeaderEpoch: number
-  leaderEpoch: number
-}
-
-export default defineApi({
-  key: 23,
-  name: 'OffsetForLeaderEpoch',
+export default defineApi(ApiKey.OffsetForLeaderEpoch, {
   // Kafka 4 serves v2-4 (KIP-896 removed v0-1); the Java consumer validates positions from v3.
   minVersion: 2,
   maxVersion: 4,
-  handle(req: { topics: { topic: string; partitions: PartitionRequest[] }[] }, ctx) {
+  handle(req, ctx) {
     const { broker } = ctx
     return {
       throttleTimeMs: 0,

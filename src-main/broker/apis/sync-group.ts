@@ -1,11 +1,8 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 
-export default defineApi({
-  key: 14,
-  name: 'SyncGroup',
-  minVersion: 0,
-  maxVersion: 5,
+export default defineApi(ApiKey.SyncGroup, {
   async handle(req, ctx) {
     const v = ctx.apiVersion
     const failed = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) })
@@ -22,7 +19,7 @@ export default defineApi({
       generationId: req.generationId,
       protocolType: v >= 5 ? req.protocolType : null,
       protocolName: v >= 5 ? req.protocolName : null,
-      assignments: (req.assignments as { memberId: string; assignment: Buffer }[]).map((a) => ({ memberId: a.memberId, assignment: Buffer.from(a.assignment) })),
+      assignments: req.assignments.map((a) => ({ memberId: a.memberId, assignment: Buffer.from(a.assignment) })),
     })
     return { throttleTimeMs: 0, ...r }
   },
