@@ -45,14 +45,14 @@ export async function startBroker(kind: BrokerKind, opts: StartOptions = {}): Pr
       ? [
           process.execPath,
           [
-            ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []),
             join(repoRoot, 'out', 'cli', 'kafkadesk.js'),
             ...['cluster', '--brokers', '1', '--port', '0', '--data-dir', dir],
           ],
         ]
       : ['bash', [join(repoRoot, 'scripts', 'kafka', 'start-broker.sh'), '--port', '0', '--dir', dir]]
 
-  const env = kind === 'kafka' ? { ...process.env, ...KAFKA_STOCK_JVM } : process.env
+  // The embedded broker runs in a child process of `kafkadesk cluster`: node flags reach it through the spawner.
+  const env = kind === 'kafka' ? { ...process.env, ...KAFKA_STOCK_JVM } : opts.cpuProfDir ? { ...process.env, KAFKADESK_BROKER_NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${opts.cpuProfDir}` } : process.env
   const p = await spawnReady(cmd, args, { label: kind, timeoutMs: kind === 'kafka' ? 150_000 : 30_000, cwd: repoRoot, env, scratchDir: dir })
   let pid: number
   try {
@@ -64,9 +64,16 @@ export async function startBroker(kind: BrokerKind, opts: StartOptions = {}): Pr
   return { kind, bootstrap: p.bootstrap, readyMs: p.readyMs, brokerPid: pid, stop: async () => void (await p.stop()) }
 }
 
-/** start-broker.sh runs the JVM (main class kafka.Kafka) as a background child of its bash. */
+/**
+ * start-broker.sh runs the JVM (main class kafka.Kafka) as a background child of its bash;
+ * `kafkadesk cluster` runs each broker in a child process (`broker-process`) under a supervisor.
+ */
 function brokerPid(kind: BrokerKind, pid: number): number {
-  if (kind === 'embedded') return pid
+  if (kind === 'embedded') {
+    const broker = childPids(pid).find((c) => cmdline(c).includes(' broker-process '))
+    if (broker === undefined) throw new Error(`no broker process among the children of kafkadesk cluster (pid ${pid})`)
+    return broker
+  }
   const jvm = childPids(pid).find((c) => cmdline(c).includes(' kafka.Kafka '))
   if (jvm === undefined) throw new Error(`no kafka.Kafka JVM among the children of start-broker.sh (pid ${pid})`)
   return jvm

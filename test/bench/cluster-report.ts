@@ -3,6 +3,7 @@
 import type { ClusterResults, ClusterSide } from './cluster'
 import { median } from './ready-time'
 import { num, ratio, table, type Row } from './report'
+import { renderCeiling } from './ceiling'
 
 export function renderCluster(res: ClusterResults): string {
   const e = res.embedded
@@ -56,5 +57,6 @@ export function renderCluster(res: ClusterResults): string {
   out += '\nKafka notices a dead broker when its heartbeats stop (broker.session.timeout.ms, default 9 s); the victim is never its active controller.'
   const errors = [...res.errors.map((x) => `cluster: ${x}`), ...[e, k].flatMap((b) => b?.errors.map((x) => `${b.kind} cluster: ${x}`) ?? [])]
   if (errors.length) out += `\n\nCould not run:\n${errors.map((x) => `  - ${x}`).join('\n')}`
+  if (res.ceiling) out += `\n\n${renderCeiling(res.ceiling)}`
   return out
 }

@@ -7,7 +7,8 @@
 //   - kafka-producer-perf-test into an RF=3 topic with acks=all at full speed: throughput, p99
 //   - the latency probe (java/LatencyProbe.java) at half the embedded RF=3 maximum: p50/p99
 //   - kill -9 of a leader → a new leader accepts produce (failover.ts), several rounds
-// and, for scale, the embedded single broker with acks=1 at full speed.
+// and, for scale, the embedded single broker with acks=1 at full speed, and one broker's own
+// ceiling with a librdkafka load generator (ceiling.ts).
 import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import kafkajs from 'kafkajs'
@@ -18,6 +19,7 @@ import { latencyProbe, type ProbeResult } from './latency-probe'
 import { cpuSeconds, readRss } from './memory'
 import { producerPerf, type ProducerPerfResult } from './producer-perf'
 import { median } from './ready-time'
+import { benchCeiling, type CeilingResults } from './ceiling'
 
 export const CLUSTER_BROKERS = 3
 const RECORDS = Number(process.env.BENCH_CLUSTER_RECORDS ?? 300_000)
@@ -51,6 +53,8 @@ export interface ClusterResults {
   singleAcks1?: ProducerPerfResult
   embedded?: ClusterSide
   kafka?: ClusterSide
+  /** One embedded broker's MB/s in and out with a load generator that is not the bottleneck. */
+  ceiling?: CeilingResults
   errors: string[]
 }
 
@@ -180,5 +184,6 @@ export async function benchCluster(log: (s: string) => void): Promise<ClusterRes
   // The same offered load for both: half the embedded RF=3 maximum.
   res.settings.probeRate = res.embedded.probe?.rate
   res.kafka = await benchSide('kafka', res.settings.probeRate, log)
+  res.ceiling = await benchCeiling(log)
   return res
 }

@@ -7,8 +7,10 @@
 //
 // Env (for development; the defaults are the benchmark):
 //   BENCH_RECORDS=N         records per full-speed produce run (default 400000)
-//   BENCH_ONLY=embedded|kafka|hostile|cluster (hostile: only the hostile-client section;
-//                           cluster: only the 3-broker section, cluster.ts)
+//   BENCH_ONLY=embedded|kafka|hostile|cluster|ceiling (hostile: only the hostile-client section;
+//                           cluster: only the 3-broker section, cluster.ts, with the ceiling;
+//                           ceiling: only one broker's ceiling, ceiling.ts)
+//   BENCH_CEILING_GENERATORS=N, BENCH_CEILING_RECORDS=N  kcat processes and records each (4, 150000)
 //   BENCH_CLUSTER_RECORDS=N records of the cluster section's produce run (default 300000)
 //   BENCH_FAILOVER_ROUNDS=N kill -9 rounds per cluster in the cluster section (default 3)
 //   BENCH_CPU_PROF=DIR      run the embedded broker's main run under node --cpu-prof
@@ -29,6 +31,7 @@ import { runMicro } from './micro'
 import { benchHostile, renderHostile, type HostileResult } from './hostile'
 import { benchCluster, type ClusterResults } from './cluster'
 import { renderCluster } from './cluster-report'
+import { benchCeiling, renderCeiling } from './ceiling'
 import { producerPerf } from './producer-perf'
 import { measureReadyTime } from './ready-time'
 import { render, writeJson, type BrokerResults, type ProduceRun, type Results } from './report'
@@ -172,6 +175,12 @@ async function benchBroker(kind: BrokerKind, halfLoad: number | undefined): Prom
 }
 
 async function main(): Promise<number> {
+  // BENCH_ONLY=ceiling: just one broker's ceiling with a librdkafka load generator (ceiling.ts).
+  if (process.env.BENCH_ONLY === 'ceiling') {
+    const ceiling = await benchCeiling(log)
+    process.stdout.write(`\n${renderCeiling(ceiling)}\n`)
+    return ceiling.errors.length > 0 ? 1 : 0
+  }
   // BENCH_ONLY=hostile: just the hostile-client section (hostile.ts).
   if (process.env.BENCH_ONLY === 'hostile') {
     const hostile = await benchHostile(log)
@@ -200,6 +209,7 @@ async function main(): Promise<number> {
   // In-process first, while nothing else competes for the CPU.
   log('micro-benchmarks')
   results.micro = runMicro()
+  results.micro.push(...(await (await import('./cleaner')).benchCleaner(log)))
 
   if (only !== 'kafka') results.brokers.embedded = await benchBroker('embedded', undefined)
   if (only !== 'embedded') results.brokers.kafka = await benchBroker('kafka', results.brokers.embedded?.halfLoadRecordsPerSec)
