@@ -83,6 +83,7 @@ export class Session {
   /** kafkajs producers, lent per send (see producers.ts). */
   readonly producers: Producers
   private brokersCache?: { at: number; brokers: Map<number, string>; controller: number | null; clusterId: string | null }
+  private readonly seenAddresses = new Map<string, number>()
 
   constructor(
     readonly id: string,
@@ -104,6 +105,7 @@ export class Session {
     if (this.brokersCache && Date.now() - this.brokersCache.at < maxAgeMs) return this.brokersCache
     const d = await fetchMetadata(this, [])
     const brokers = new Map(d.brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`]))
+    for (const [nodeId, address] of brokers) this.seenAddresses.set(address, nodeId)
     this.brokersCache = { at: Date.now(), brokers, controller: d.controllerId, clusterId: d.clusterId }
     return this.brokersCache
   }
@@ -112,6 +114,14 @@ export class Session {
   async candidateAddresses(): Promise<string[]> {
     const known = this.brokersCache ? [...this.brokersCache.brokers.entries()].sort((a, b) => a[0] - b[0]).map(([, a]) => a) : []
     return [...new Set([...known, ...this.config.bootstrapServers])]
+  }
+
+  /**
+   * The broker last seen at an address. A stopped broker drops out of the metadata, but a
+   * client's socket error still names its address; this turns that back into its id.
+   */
+  nodeIdAt(address: string): number | undefined {
+    return this.seenAddresses.get(address)
   }
 
   async brokerAddress(nodeId: number): Promise<string> {

@@ -237,9 +237,24 @@ async function reachableCoordinator(s: Session, groupId: string): Promise<number
   return coord.nodeId
 }
 
+/**
+ * kafkajs may still send to a broker that has just stopped (its metadata is older than ours):
+ * its "connect ECONNREFUSED host:port" becomes the broker's id and address in words.
+ */
+function namingTheBroker(s: Session, e: unknown): unknown {
+  const err = toErrorShape(e)
+  const at = /(?:ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH)\s+(\S+:\d+)/.exec(err.message)
+  if (err.code !== 'CONNECTION' || !at?.[1]) return e
+  const nodeId = s.nodeIdAt(at[1])
+  const who = nodeId === undefined ? `the broker at ${at[1]}` : `broker ${nodeId} at ${at[1]}`
+  return new ContractError('CONNECTION', `${who} does not answer (${socketReason(err.message)}); the view is refreshed once the cluster's metadata moves past it`)
+}
+
 export async function describeGroup(s: Session, groupId: string): Promise<GroupDescription> {
   const coordinator = await reachableCoordinator(s, groupId)
-  const { groups } = await s.admin.describeGroups([groupId])
+  const { groups } = await s.admin.describeGroups([groupId]).catch((e: unknown) => {
+    throw namingTheBroker(s, e)
+  })
   const g = groups[0]
   if (!g || (g.state === 'Dead' && g.members.length === 0 && !(await committedOffsets(s, groupId)).length))
     throw new ContractError('NOT_FOUND', `consumer group ${groupId} does not exist`, 'groupId')
