@@ -181,6 +181,7 @@ async function main(): Promise<number> {
     process.stdout.write(`\n${renderCeiling(ceiling)}\n`)
     return ceiling.errors.length > 0 ? 1 : 0
   }
+  if (process.env.BENCH_ONLY === 'transactions') return (await import('./transactions')).benchTransactionsMain(log)
   // BENCH_ONLY=hostile: just the hostile-client section (hostile.ts).
   if (process.env.BENCH_ONLY === 'hostile') {
     const hostile = await benchHostile(log)
