@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PartitionLog } from '../../../src-main/broker/storage/partition-log.js'
@@ -90,6 +90,12 @@ describe('log cleaner', () => {
     expect(log.sizeInBytes()).toBeLessThan(sizeBefore / 2)
     // record timestamps are kept
     for (const r of after) expect(r.timestamp).toBe(NOW - 5000)
+    // the cleaned segment came with its offset and time indexes, and no replaced file is left
+    const cleanedBases = log.segmentBaseOffsets().slice(0, -1)
+    const sizeOf = (ext: string) => cleanedBases.reduce((n, b) => n + statSync(join(log.dir, `${String(b).padStart(20, '0')}${ext}`)).size, 0)
+    expect(sizeOf('.index')).toBeGreaterThan(0)
+    expect(sizeOf('.timeindex')).toBeGreaterThan(0)
+    expect(readdirSync(log.dir).filter((f) => /\.(cleaned|swap|deleted)$/.test(f))).toEqual([])
     // the log reopens (indexes rebuilt from the cleaned files) with the same content
     log.close()
     const again = PartitionLog.open(log.dir, compact())
@@ -290,7 +296,7 @@ describe('log cleaner', () => {
         for (const r of got) last.set(r.key!, { offset: r.offset, value: r.value })
         expect(last).toEqual(latest(entries, offsets, 200))
         expect(got.filter((r) => r.offset >= active)).toEqual(before.filter((r) => r.offset >= active))
-        expect(readdirSync(log.dir).filter((f) => f.endsWith('.cleaned') || f.endsWith('.swap'))).toEqual([])
+        expect(readdirSync(log.dir).filter((f) => f.endsWith('.cleaned') || f.endsWith('.swap') || f.endsWith('.deleted'))).toEqual([])
         expect(reopened.logStartOffset).toBe(0)
         expect(reopened.logEndOffset).toBe(200)
         // and it cleans fine afterwards

@@ -21,15 +21,18 @@
  * retention, truncation, deletion): the swap then finds its old segments gone and the group's
  * work is dropped.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeFileSync } from 'node:fs'
-import { readBatchHeader, type BatchHeader } from '../../records/batch.js'
+import { closeSync, existsSync, fsync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { open as openAsync } from 'node:fs/promises'
+import { lastOffset as batchLastOffset, maxTimestamp as batchMaxTimestamp, readBatchHeader, type BatchHeader } from '../../records/batch.js'
 import { deleteHorizonOf, rebuildBatch, recordSpans, recordsData, type RecordSpan } from '../../records/batch-rewrite.js'
 import { controlRecordType } from '../../records/record.js'
 import { writeFully } from '../file-io.js'
 import { LogSegment, type ScannedBatch } from '../log-segment.js'
+import { OffsetIndex } from '../offset-index.js'
+import { TimeIndex } from '../time-index.js'
 import type { PartitionLog } from '../partition-log.js'
 import { OffsetMap } from './offset-map.js'
-import { CLEANED_SUFFIX, commitCleaned, deleteSegmentFiles, discardCleaned, finishSwap, segmentPath } from './segment-swap.js'
+import { CLEANED_SUFFIX, commitCleaned, deleteRetired, discardCleaned, finishSwap, fsyncDirAsync, retireSegmentFiles, segmentPath } from './segment-swap.js'
 
 /** Points of a cleaning where a test may stop it as a crash would (see segment-swap.ts). */
 export type CleanStep = 'cleaned-written' | 'swap-committed' | 'old-deleted' | 'swapped'
@@ -201,39 +204,85 @@ function spansOf(b: ScannedBatch, h: BatchHeader): { batch: Buffer; rd: ReturnTy
   }
 }
 
-/** Buffered sequential writer of the `.cleaned` file. */
+/**
+ * Buffered sequential writer of a group's `.log.cleaned`, building its `.index.cleaned` and
+ * `.timeindex.cleaned` as LogSegment does on append (an entry every index.interval.bytes, and the
+ * time index's closing entry), so the swapped-in segment opens from its indexes without a scan.
+ */
 class CleanedWriter {
   private readonly fd: number
   private buf = Buffer.allocUnsafe(1 << 20)
   private used = 0
-  position = 0
+  /** Bytes in the file (written or buffered). */
+  size = 0
+  private flushed = 0
+  private readonly offsetIndex: OffsetIndex
+  private readonly timeIndex: TimeIndex
+  private maxTimestamp = -1
+  private offsetOfMaxTimestamp = -1
+  private bytesSinceLastIndexEntry = 0
 
-  constructor(readonly path: string) {
-    this.fd = openSync(path, 'w', 0o600)
+  constructor(
+    private readonly dir: string,
+    private readonly base: number,
+    private readonly indexIntervalBytes: number,
+  ) {
+    this.fd = openSync(segmentPath(dir, base, '.log', CLEANED_SUFFIX), 'w', 0o600)
+    this.offsetIndex = new OffsetIndex(segmentPath(dir, base, '.index', CLEANED_SUFFIX), base)
+    this.timeIndex = new TimeIndex(segmentPath(dir, base, '.timeindex', CLEANED_SUFFIX), base)
+    this.offsetIndex.reset()
+    this.timeIndex.reset()
   }
 
-  write(bytes: Buffer): void {
-    if (this.used + bytes.length > this.buf.length) this.drain()
-    if (bytes.length > this.buf.length) {
-      writeFully(this.fd, bytes, this.position, this.path)
-      this.position += bytes.length
+  write(batch: Buffer): void {
+    const position = this.size
+    const last = batchLastOffset(batch)
+    const maxTs = batchMaxTimestamp(batch)
+    if (maxTs > this.maxTimestamp) {
+      this.maxTimestamp = maxTs
+      this.offsetOfMaxTimestamp = last
+    }
+    if (this.bytesSinceLastIndexEntry > this.indexIntervalBytes) {
+      this.offsetIndex.append(last, position)
+      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
+      this.bytesSinceLastIndexEntry = 0
+    }
+    this.bytesSinceLastIndexEntry += batch.length
+    this.size += batch.length
+    if (this.used + batch.length > this.buf.length) this.drain()
+    if (batch.length > this.buf.length) {
+      writeFully(this.fd, batch, this.flushed, segmentPath(this.dir, this.base, '.log', CLEANED_SUFFIX))
+      this.flushed += batch.length
       return
     }
-    bytes.copy(this.buf, this.used)
-    this.used += bytes.length
+    batch.copy(this.buf, this.used)
+    this.used += batch.length
   }
 
   private drain(): void {
     if (this.used === 0) return
-    writeFully(this.fd, this.buf.subarray(0, this.used), this.position, this.path)
-    this.position += this.used
+    writeFully(this.fd, this.buf.subarray(0, this.used), this.flushed, segmentPath(this.dir, this.base, '.log', CLEANED_SUFFIX))
+    this.flushed += this.used
     this.used = 0
   }
 
-  finish(): void {
+  /** Writes what is buffered and makes the files durable; the fsync of the log runs off the event loop. */
+  async finish(): Promise<void> {
     this.drain()
-    fsyncSync(this.fd)
+    await new Promise<void>((resolve, reject) => fsync(this.fd, (e) => (e ? reject(e) : resolve())))
     closeSync(this.fd)
+    this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
+    this.offsetIndex.close()
+    this.timeIndex.close()
+    // the index files are fsynced off the event loop too (a synchronous fsync waits on the disk)
+    for (const path of [this.offsetIndex.path, this.timeIndex.path]) {
+      const h = await openAsync(path, 'r+')
+      try {
+        await h.sync()
+      } finally {
+        await h.close()
+      }
+    }
   }
 
   abandon(): void {
@@ -242,6 +291,8 @@ class CleanedWriter {
     } catch {
       // already closed
     }
+    this.offsetIndex.close()
+    this.timeIndex.close()
   }
 }
 
@@ -322,7 +373,7 @@ export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<C
   }
   for (const group of groupSegments(toClean, log.config['segment.bytes'])) {
     const base = group[0]!.baseOffset
-    const out = new CleanedWriter(segmentPath(log.dir, base, '.log', CLEANED_SUFFIX))
+    const out = new CleanedWriter(log.dir, base, log.config['index.interval.bytes'])
     try {
       for (const seg of group) {
         await scanSegment(seg, 0, true, slicer, (b) => {
@@ -335,7 +386,7 @@ export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<C
           }
         })
       }
-      out.finish()
+      await out.finish()
     } catch (e) {
       out.abandon()
       discardCleaned(log.dir, base)
@@ -349,23 +400,27 @@ export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<C
       discardCleaned(log.dir, base)
       throw new CleaningAborted('cleaning aborted')
     }
+    // the swap itself is renames only, done in one go so no request sees the log half swapped
+    const retired: string[] = []
     const swapped = log.replaceSegments(group, () => {
       commitCleaned(log.dir, base)
       opts.onStep?.('swap-committed', base)
       for (const s of group) {
         s.close()
-        deleteSegmentFiles(log.dir, s.baseOffset)
+        retired.push(...retireSegmentFiles(log.dir, s.baseOffset))
       }
       opts.onStep?.('old-deleted', base)
       finishSwap(log.dir, base)
       opts.onStep?.('swapped', base)
-      return LogSegment.open(log.dir, base, log.config['index.interval.bytes'], true, now).segment
+      return LogSegment.open(log.dir, base, log.config['index.interval.bytes'], false, now).segment
     })
     if (!swapped) {
       discardCleaned(log.dir, base)
       result.interrupted = true
       return result
     }
+    await fsyncDirAsync(log.dir)
+    await deleteRetired(retired)
     result.groups++
   }
   return result
