@@ -60,7 +60,7 @@ export class Writer {
   }
   int64(v: number): void {
     this.ensure(8)
-    if (v >= 9223372036854775807) {
+    if (v >= 2 ** 63) {
       // Long.MAX_VALUE (a default in several specs) rounds to 2^63 as a JS number: saturate.
       this.buf.writeInt32BE(0x7fffffff, this.pos)
       this.buf.writeInt32BE(-1, this.pos + 4)
