@@ -127,6 +127,7 @@ export type KafkaTool =
   | 'kafka-leader-election'
   | 'kafka-reassign-partitions'
   | 'kafka-metadata-quorum'
+  | 'kafka-acls'
 
 /** Runs one of Apache Kafka's CLI tools (scripts/kafka wrappers; jars from scripts/kafka/fetch.sh). */
 export function kafkaTool(tool: KafkaTool, args: string[], opts: RunOptions = {}): Promise<RunResult> {

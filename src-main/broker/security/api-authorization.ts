@@ -85,7 +85,8 @@ export const API_RULES: Record<number, Rule> = {
       }),
     }
   },
-  // Fetch: a follower needs CLUSTER_ACTION; a consumer READ on each topic.
+  // Fetch: a follower needs CLUSTER_ACTION; a consumer READ on each topic. A refused partition
+  // carries empty records, as Kafka sends (librdkafka 2.0 cannot read a null there).
   1: (req, can, ctx) => {
     const replicaState = req['replicaState'] as Body | undefined
     const replicaId = Number(replicaState?.['replicaId'] ?? req['replicaId'] ?? -1)
@@ -102,7 +103,7 @@ export const API_RULES: Record<number, Rule> = {
           ...refused.map((t) => ({
             topic: t['topic'],
             topicId: t['topicId'],
-            partitions: list(t['partitions']).map((p) => ({ partitionIndex: p['partition'], errorCode: TOPIC_DENIED, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: null })),
+            partitions: list(t['partitions']).map((p) => ({ partitionIndex: p['partition'], errorCode: TOPIC_DENIED, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: [] })),
           })),
         ],
       }),

@@ -121,9 +121,9 @@ export class ScramServer implements SaslServer {
     if (at < 0) throw scramFailure(this.mechanism)
     const withoutProof = msg.slice(0, at)
     const attrs = attributes(withoutProof)
-    // Kafka checks that the echoed nonce ends with the server-first nonce: librdkafka sends its own
-    // nonce again in front of it, and Kafka (so this broker) accepts that.
-    if (!(attrs.get('r') ?? '').endsWith(this.nonce)) throw scramFailure(this.mechanism)
+    // The nonce must come back exactly. (librdkafka 2.0.x sends its own nonce again in front of
+    // it; Kafka 4.1 refuses that, and so does this broker.)
+    if (attrs.get('r') !== this.nonce) throw scramFailure(this.mechanism)
     if (attrs.get('c') !== Buffer.from(this.gs2Header, 'utf8').toString('base64')) throw scramFailure(this.mechanism)
     const proof = Buffer.from(msg.slice(at + 3), 'base64')
     const cred = this.credential!

@@ -84,10 +84,10 @@ function alterScram(image: SecurityImage, deletions: { name: string; mechanism: 
     if (!results.get(user)?.error) results.set(user, { user, error, message })
   }
   const users = [...new Set([...deletions.map((d) => d.name), ...upsertions.map((u) => u.name)])]
-  // A user may be named once per mechanism across both lists.
+  // A user may be named once in a request, across both lists and all mechanisms (as Kafka checks).
   const seen = new Map<string, number>()
-  for (const x of [...deletions, ...upsertions]) seen.set(`${x.name}\u0000${x.mechanism}`, (seen.get(`${x.name}\u0000${x.mechanism}`) ?? 0) + 1)
-  for (const [k, n] of seen) if (n > 1) fail(k.split('\u0000')[0]!, 'DUPLICATE_RESOURCE', 'A user credential cannot be altered twice in the same request')
+  for (const x of [...deletions, ...upsertions]) seen.set(x.name, (seen.get(x.name) ?? 0) + 1)
+  for (const [user, n] of seen) if (n > 1) fail(user, 'DUPLICATE_RESOURCE', 'A user credential cannot be altered twice in the same request')
   const recs: SecurityRecord[] = []
   const pending: Extract<SecurityRecord, { name: string }>[] = []
   for (const d of deletions) {
