@@ -18,6 +18,7 @@ export class ControllerClient implements ControllerChannel {
   private nextId = 1
   private readonly pending = new Map<number, (m: Record<string, unknown>) => void>()
   private heartbeatTimer?: NodeJS.Timeout
+  private session?: { brokerId: number; epoch: number; intervalMs: number }
   private cut = false
   /** Metadata records that arrived while a catch-up after a heal was under way, applied after it. */
   private held: LoggedRecord[][] | null = null
@@ -43,6 +44,7 @@ export class ControllerClient implements ControllerChannel {
   set isolated(on: boolean) {
     if (this.cut === on) return
     this.cut = on
+    this.syncCaller?.setCut(on)
     if (on) {
       const calls = [...this.pending.values()]
       this.pending.clear()
@@ -65,7 +67,7 @@ export class ControllerClient implements ControllerChannel {
         if (m.t === 'snapshot') resolve(m.entries as LoggedRecord[])
         else if (m.t === 'records') {
           if (this.held) this.held.push(m.entries as LoggedRecord[])
-          else this.view.replay(m.entries as LoggedRecord[])
+          else this.replay(m.entries as LoggedRecord[])
         } else if (typeof m.id === 'number') {
           const fn = this.pending.get(m.id)
           this.pending.delete(m.id)
@@ -79,24 +81,45 @@ export class ControllerClient implements ControllerChannel {
   }
 
   /**
-   * The connection synchronous writes use, with its worker thread. Started on first use, or by
-   * warm() once the broker is ready: a worker takes tens of milliseconds to boot, which a
-   * broker's start should not wait for (it registers over the main connection).
+   * The connection synchronous writes use, with its worker thread, which also sends the
+   * heartbeats once it runs. Started on first use, or by warm() once the broker is ready: a
+   * worker takes tens of milliseconds to boot, which a broker's start should not wait for (it
+   * registers over the main connection and heartbeats from its own thread until then).
    */
   private get sync(): SyncCaller {
-    this.syncCaller ??= new SyncCaller(this.host, this.port)
+    if (!this.syncCaller) {
+      const caller = new SyncCaller(this.host, this.port, (error) => {
+        if (!this.cut) this.onSessionLost?.(error)
+      })
+      caller.setCut(this.cut)
+      caller.progress(this.view.offset)
+      this.syncCaller = caller
+      if (this.session) {
+        // The worker takes the heartbeats over from this thread.
+        clearInterval(this.heartbeatTimer)
+        caller.heartbeat(this.session.brokerId, this.session.epoch, this.session.intervalMs)
+      }
+    }
     return this.syncCaller
   }
 
-  /** Boots the synchronous caller's worker ahead of the first admin write. */
+  /** Boots the synchronous caller's worker ahead of the first admin write; heartbeats move to it. */
   warm(): void {
     void this.sync
   }
 
-  /** Starts the broker's session: heartbeats every `intervalMs`, fencing when this connection closes. */
+  /**
+   * Starts the broker's session: heartbeats every `intervalMs` (from the worker thread once it
+   * runs, so a busy event loop does not delay them), fencing when this connection closes.
+   */
   startSession(brokerId: number, epoch: number, intervalMs: number): void {
     sendLine(this.socket!, { t: 'session', brokerId, epoch })
+    this.session = { brokerId, epoch, intervalMs }
     clearInterval(this.heartbeatTimer)
+    if (this.syncCaller) {
+      this.syncCaller.heartbeat(brokerId, epoch, intervalMs)
+      return
+    }
     this.heartbeatTimer = setInterval(() => {
       if (this.cut) return
       // The replayed offset rides along, as in KRaft's BrokerHeartbeat (DescribeQuorum's observers).
@@ -125,12 +148,19 @@ export class ControllerClient implements ControllerChannel {
     this.held = null
     if (this.cut) return
     this.applyReply(m)
-    for (const entries of held) this.view.replay(entries)
+    for (const entries of held) this.replay(entries)
   }
 
   private applyReply(reply: Record<string, unknown>): void {
     if (reply.snapshot) this.view.resetTo(reply.snapshot as LoggedRecord[])
-    if (reply.entries) this.view.replay(reply.entries as LoggedRecord[])
+    if (reply.entries) this.replay(reply.entries as LoggedRecord[])
+    this.syncCaller?.progress(this.view.offset)
+  }
+
+  /** Applies streamed records; the heartbeating worker learns the new offset. */
+  private replay(entries: LoggedRecord[]): void {
+    this.view.replay(entries)
+    this.syncCaller?.progress(this.view.offset)
   }
 
   execute(cmd: MetadataCommand): unknown {
