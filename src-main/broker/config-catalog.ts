@@ -5,6 +5,7 @@
  * value is never shown). These are facts about Kafka's configuration, kept as data so the
  * embedded broker lists, accepts and validates every name Kafka does; config.ts adds the
  * documentation, saying for each one whether the embedded broker acts on it or holds it inert.
+ * Written by scripts/kafka/config-reference.ts from a live broker.
  */
 import type { ConfigTypeName } from './config'
 
