@@ -7,7 +7,7 @@
 // - a transaction left open past its timeout is aborted by the coordinator;
 // - a consume-transform-produce loop (sendOffsetsToTransaction) halted as by kill -9 in the
 //   middle of a transaction and restarted: every input is in the output exactly once;
-// - kafka-transactions list and describe show the coordinator's state of those ids.
+// - kafka-transactions list, describe, describe-producers and find-hanging show the coordinator's state of those ids.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compileJava, java, javaOk } from './java-client'
 import { kafkaTool, run, repoRoot, startTarget, uniqueTopic, type Target } from './target'
@@ -115,6 +115,21 @@ describe('transactions with the Java client', () => {
     expect(d?.TransactionalId).toBe(ctpId)
     expect(d?.TransactionState).toBe('CompleteCommit')
     expect(Number(d?.ProducerEpoch)).toBeGreaterThanOrEqual(1)
+    // DescribeProducers: the alternating producer's state on the partitions it wrote (its keys go to one or two)
+    const states: Record<string, string>[] = []
+    for (const partition of ['0', '1', '2']) {
+      const producers = await transactionsCommand(['describe-producers', '--topic', altTopic, '--partition', partition])
+      expect(producers.code, producers.stderr).toBe(0)
+      states.push(...rows(producers.stdout))
+    }
+    expect(states.length).toBeGreaterThan(0)
+    expect(new Set(states.map((s) => s.ProducerId)).size).toBe(1)
+    for (const s of states) expect(s.CurrentTransactionStartOffset).toBe('None')
+    // find-hanging (DescribeProducers on every partition of the broker, then the coordinators): none hang
+    const hanging = await transactionsCommand(['find-hanging', '--broker-id', '1'])
+    expect(hanging.code, hanging.stderr).toBe(0)
+    expect(hanging.stdout).toContain('Topic')
+    expect(rows(hanging.stdout)).toEqual([])
     const unknown = await transactionsCommand(['describe', '--transactional-id', 'no-such-transactional-id'])
     expect(unknown.code).not.toBe(0)
     expect(unknown.stderr + unknown.stdout).toMatch(/could not be found/)
