@@ -467,8 +467,13 @@ export class ReplicaManager {
       if (!('error' in log.deleteRecordsBefore(d.logStartOffset))) h.epochs.truncateFromStart(log.logStartOffset)
     }
     const hw = Math.min(d.highWatermark, log.logEndOffset)
-    if (hw >= 0 && hw !== log.highWatermark) log.highWatermark = hw
-    this.host.notify()
+    // Only readers of this replica (consumers fetching from a follower, KIP-392) wait on it, and
+    // they see up to the high watermark: waking every long-polling fetch on this broker after
+    // each fetched batch, the peers' follower fetches included, was work for nothing.
+    if (hw >= 0 && hw !== log.highWatermark) {
+      log.highWatermark = hw
+      this.host.notify()
+    }
   }
 
   private handleOutOfRange(h: Hosted, d: FetchedPartition, fetchOffset: number): void {
