@@ -550,7 +550,8 @@ export class PartitionLog {
     const retentionMs = this.config['retention.ms']
     const retentionBytes = this.config['retention.bytes']
     let n = 0
-    const deletable = (seg: LogSegment): boolean => seg.size > 0 && seg.nextOffset <= this.highWatermark
+    // an inactive segment the log cleaner emptied is deletable too (its file time says how old it is)
+    const deletable = (seg: LogSegment): boolean => (seg.size > 0 || seg !== this.active) && seg.nextOffset <= this.highWatermark
     if (retentionMs >= 0) {
       while (n < this.segments.length && deletable(this.segments[n]!) && now - this.segments[n]!.largestTimestamp() > retentionMs) n++
     }

@@ -41,12 +41,12 @@ function readAll(log: PartitionLog): Rec[] {
 }
 
 /** Appends one batch per entry; `null` values are tombstones. Returns the offset of each write. */
-function write(log: PartitionLog, entries: Array<[string, string | null]>, opts: { compression?: CompressionName; perBatch?: number; ts?: number } = {}): number[] {
+function write(log: PartitionLog, entries: Array<[string, string | null]>, opts: { compression?: CompressionName; perBatch?: number; ts?: number; now?: number } = {}): number[] {
   const offsets: number[] = []
   const per = opts.perBatch ?? 1
   for (let i = 0; i < entries.length; i += per) {
     const chunk = entries.slice(i, i + per)
-    const res = log.append(buildBatch({ compression: opts.compression, timestamp: opts.ts ?? NOW - 5000, records: chunk.map(([key, value]) => ({ key, value })) }), { now: NOW })
+    const res = log.append(buildBatch({ compression: opts.compression, timestamp: opts.ts ?? NOW - 5000, records: chunk.map(([key, value]) => ({ key, value })) }), { now: opts.now ?? NOW })
     if (res.error) throw new Error(res.message)
     for (let k = 0; k < chunk.length; k++) offsets.push(res.baseOffset + k)
   }
@@ -305,6 +305,25 @@ describe('log cleaner', () => {
         reopened.close()
       })
     }
+  })
+
+  it('leaves a compact,delete log under retention when cleaning empties segments (they keep their file time, as in Kafka)', async () => {
+    const now = Date.now()
+    const log = PartitionLog.open(tempDir(), compact({ 'cleanup.policy': 'compact,delete', 'retention.ms': 60_000 }))
+    write(log, workload(200, 5), { perBatch: 2, ts: now - 5000, now })
+    log.roll()
+    const mtimes = log.segmentList.slice(0, -1).map((s) => statSync(s.logPath).mtimeMs)
+    log.append(buildBatch({ timestamp: now, records: [{ key: 'tail', value: 'x' }] }), { now })
+    await cleanLog(log, { now, mapCapacity: 100 })
+    const cleaned = log.segmentList.slice(0, -1)
+    expect(cleaned.some((s) => s.size === 0)).toBe(true) // the early groups lost every record
+    for (const s of cleaned) expect(statSync(s.logPath).mtimeMs).toBeLessThanOrEqual(Math.max(...mtimes))
+    expect(log.enforceRetention(now + 30_000)).toBe(0)
+    // past retention everything goes, the emptied segments included (the active one holding the tail too)
+    expect(log.enforceRetention(now + 3_600_000)).toBe(cleaned.length + 1)
+    expect(log.logStartOffset).toBe(201)
+    expect(readAll(log)).toEqual([])
+    log.close()
   })
 
   it('drops its work when the log changes under it (retention deleted the segments it was cleaning)', async () => {

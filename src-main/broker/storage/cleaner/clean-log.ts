@@ -21,7 +21,7 @@
  * retention, truncation, deletion): the swap then finds its old segments gone and the group's
  * work is dropped.
  */
-import { closeSync, existsSync, fsync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, fsync, openSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { open as openAsync } from 'node:fs/promises'
 import { lastOffset as batchLastOffset, maxTimestamp as batchMaxTimestamp, readBatchHeader, type BatchHeader } from '../../records/batch.js'
 import { deleteHorizonOf, rebuildBatch, recordSpans, recordsData, type RecordSpan } from '../../records/batch-rewrite.js'
@@ -395,6 +395,10 @@ export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<C
     // the group's aborted-transaction index entries go with it (a superset is harmless: their data is gone)
     const txn = group.map((s) => segmentPath(log.dir, s.baseOffset, '.txnindex')).filter((p) => existsSync(p)).map((p) => readFileSync(p))
     if (txn.length > 0) writeFileSync(segmentPath(log.dir, base, '.txnindex', CLEANED_SUFFIX), Buffer.concat(txn), { mode: 0o600 })
+    // as Kafka does, the cleaned file keeps the newest file time of the group: retention of a
+    // compact,delete log dates a segment with no records left by it
+    const mtime = Math.max(...group.map((s) => statSync(s.logPath).mtimeMs))
+    utimesSync(segmentPath(log.dir, base, '.log', CLEANED_SUFFIX), mtime / 1000, mtime / 1000)
     opts.onStep?.('cleaned-written', base)
     if (opts.shouldAbort?.()) {
       discardCleaned(log.dir, base)
