@@ -1,6 +1,6 @@
 // A record as the console shows it: decoded key and value (with the registry schemas they name
 // loaded first), the compact row form of big reads, and the order merged partitions are shown in.
-import type { Decoded, DecodedTuple, Decoding, Message, MessageRow } from '../../ipc/contract'
+import type { Decoded, DecodedColumn, DecodedTuple, Decoding, Message, MessageColumns, MessageRow } from '../../ipc/contract'
 import type { Session } from '../connections'
 import { confluentSchemaId, decode } from '../decoders'
 import { protoRegistry } from '../protobuf'
@@ -34,15 +34,24 @@ export async function loadSchemas(s: Session, records: Iterable<RawRecord>, o: D
   if (ids.size) await s.registry.load(ids)
 }
 
-export function toMessage(s: Session, topic: string, partition: number, r: RawRecord, o: DecodeOptions): Message {
+/** A record's key and value decoded as `o` says (Protobuf through the .proto registry). */
+function decodeKeyValue(s: Session, r: RawRecord, o: DecodeOptions, keepJson: boolean): { key: Decoded | null; value: Decoded | null } {
   const schemas = s.registry ? (id: number) => s.registry!.get(id) : undefined
+  return {
+    key: o.keyDecoding === 'protobuf' ? r.key && protoRegistry().decode(r.key, o.keyProtobufType, keepJson) : decode(r.key, o.keyDecoding, schemas, keepJson),
+    value: o.valueDecoding === 'protobuf' ? r.value && protoRegistry().decode(r.value, o.valueProtobufType, keepJson) : decode(r.value, o.valueDecoding, schemas, keepJson),
+  }
+}
+
+export function toMessage(s: Session, topic: string, partition: number, r: RawRecord, o: DecodeOptions): Message {
+  const { key, value } = decodeKeyValue(s, r, o, !o.omitJson)
   const m: Message = {
     topic,
     partition,
     offset: r.offset,
     timestamp: r.timestamp,
-    key: o.keyDecoding === 'protobuf' ? (r.key && protoRegistry().decode(r.key, o.keyProtobufType, !o.omitJson)) : decode(r.key, o.keyDecoding, schemas, !o.omitJson),
-    value: o.valueDecoding === 'protobuf' ? (r.value && protoRegistry().decode(r.value, o.valueProtobufType, !o.omitJson)) : decode(r.value, o.valueDecoding, schemas, !o.omitJson),
+    key,
+    value,
     headers: r.headers.map((h) => ({ key: h.key, value: h.value ? h.value.toString('utf8') : null })),
   }
   if (o.includeRaw) {
@@ -50,6 +59,16 @@ export function toMessage(s: Session, topic: string, partition: number, r: RawRe
     m.valueBase64 = r.value ? r.value.toString('base64') : null
   }
   return m
+}
+
+/**
+ * The compact row of a record (asRows), made straight from it: a 100,000-row read made a
+ * Message object per record only to turn it into this tuple. Rows carry text, never parsed JSON.
+ */
+export function recordToRow(s: Session, partition: number, r: RawRecord, o: DecodeOptions): MessageRow {
+  const { key, value } = decodeKeyValue(s, r, o, false)
+  const headers: [string, string | null][] = r.headers.length ? r.headers.map((h) => [h.key, h.value ? h.value.toString('utf8') : null]) : []
+  return [partition, r.offset, r.timestamp, toTuple(key), toTuple(value), headers]
 }
 
 export const byTime = (a: { timestamp: number; partition: number; offset: number }, b: { timestamp: number; partition: number; offset: number }) =>
@@ -65,4 +84,56 @@ function toTuple(d: Decoded | null): DecodedTuple | null {
 /** The compact form of a message for big reads (asRows). */
 export function toRow(m: Message): MessageRow {
   return [m.partition, m.offset, m.timestamp, toTuple(m.key), toTuple(m.value), m.headers.map((h) => [h.key, h.value])]
+}
+
+/** Builds one DecodedColumn a decoded key or value at a time. */
+class ColumnBuilder {
+  readonly col: DecodedColumn = { formats: [], format: [], text: [], size: [], errors: [], schemaIds: [] }
+  private readonly formatIndex = new Map<Decoding, number>()
+
+  add(d: Decoded | null): void {
+    const c = this.col
+    const row = c.text.length
+    if (d === null) {
+      c.format.push(-1)
+      c.text.push('')
+      c.size.push(0)
+      return
+    }
+    let f = this.formatIndex.get(d.format)
+    if (f === undefined) {
+      f = c.formats.push(d.format) - 1
+      this.formatIndex.set(d.format, f)
+    }
+    c.format.push(f)
+    c.text.push(d.text)
+    c.size.push(d.size)
+    if (d.error !== undefined) c.errors.push([row, d.error])
+    if (d.schemaId !== undefined) c.schemaIds.push([row, d.schemaId])
+  }
+}
+
+/**
+ * Records as columns (asColumns), made straight from them: no Message, Decoded or tuple per
+ * record. Columns carry text, never parsed JSON.
+ */
+export function recordsToColumns(s: Session, records: { partition: number; rec: RawRecord }[], o: DecodeOptions): MessageColumns {
+  const n = records.length
+  const partition = new Array<number>(n)
+  const offset = new Array<number>(n)
+  const timestamp = new Array<number>(n)
+  const keys = new ColumnBuilder()
+  const values = new ColumnBuilder()
+  const headers: MessageColumns['headers'] = []
+  for (let i = 0; i < n; i++) {
+    const { partition: p, rec } = records[i]!
+    partition[i] = p
+    offset[i] = rec.offset
+    timestamp[i] = rec.timestamp
+    const { key, value } = decodeKeyValue(s, rec, o, false)
+    keys.add(key)
+    values.add(value)
+    if (rec.headers.length) headers.push([i, rec.headers.map((h) => [h.key, h.value ? h.value.toString('utf8') : null])])
+  }
+  return { partition, offset, timestamp, key: keys.col, value: values.col, headers }
 }

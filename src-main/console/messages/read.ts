@@ -6,7 +6,7 @@ import { Fetcher } from '../fetcher'
 import type { OpContext } from '../operations'
 import type { RawRecord } from '../records'
 import { offsetsForTimestamp, partitionOffsets, topicMetadata } from '../topics'
-import { byTime, loadSchemas, toMessage, toRow } from './message'
+import { byTime, loadSchemas, recordToRow, recordsToColumns, toMessage } from './message'
 
 type Unavailable = NonNullable<ResponseOf<'messages.read'>['unavailable']>[number]
 
@@ -71,25 +71,29 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>, 
   if (parts.length > 1) all.sort(byTime)
   if (all.length > req.limit) all = pos.type === 'latest' ? all.slice(all.length - req.limit) : all.slice(0, req.limit)
   await loadSchemas(s, all.map((x) => x.rec), req)
-  const messages = all.map((x) => toMessage(s, req.topic, x.partition, x.rec, req))
-  if (req.omitJson)
-    for (const m of messages) {
-      // Avro keeps its decoded value in `json` too; its text is that value as JSON.
-      if (m.key?.json !== undefined) m.key = { ...m.key, json: undefined }
-      if (m.value?.json !== undefined) m.value = { ...m.value, json: undefined }
-    }
   const lastIncluded = new Map<number, number>()
-  for (const m of messages) lastIncluded.set(m.partition, Math.max(lastIncluded.get(m.partition) ?? -1, m.offset))
-  const res: ResponseOf<'messages.read'> = {
-    messages: req.asRows ? [] : messages,
-    ...(req.asRows ? { rows: messages.map(toRow) } : {}),
-    partitions: parts.map((p) => ({
-      partition: p,
-      nextOffset: lastIncluded.has(p) ? lastIncluded.get(p)! + 1 : starts.get(p)!,
-      earliestOffset: offsets.get(p)!.low,
-      latestOffset: offsets.get(p)!.high,
-    })),
+  for (const x of all) lastIncluded.set(x.partition, Math.max(lastIncluded.get(x.partition) ?? -1, x.offset))
+  let res: ResponseOf<'messages.read'>
+  if (req.asColumns) {
+    res = { messages: [], columns: recordsToColumns(s, all, req), partitions: [] }
+  } else if (req.asRows) {
+    res = { messages: [], rows: all.map((x) => recordToRow(s, x.partition, x.rec, req)), partitions: [] }
+  } else {
+    const messages = all.map((x) => toMessage(s, req.topic, x.partition, x.rec, req))
+    if (req.omitJson)
+      for (const m of messages) {
+        // Avro keeps its decoded value in `json` too; its text is that value as JSON.
+        if (m.key?.json !== undefined) m.key = { ...m.key, json: undefined }
+        if (m.value?.json !== undefined) m.value = { ...m.value, json: undefined }
+      }
+    res = { messages, partitions: [] }
   }
+  res.partitions = parts.map((p) => ({
+    partition: p,
+    nextOffset: lastIncluded.has(p) ? lastIncluded.get(p)! + 1 : starts.get(p)!,
+    earliestOffset: offsets.get(p)!.low,
+    latestOffset: offsets.get(p)!.high,
+  }))
   if (unavailable.length) res.unavailable = unavailable.sort((a, b) => a.partition - b.partition)
   return res
 }
