@@ -31,6 +31,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  // an external cluster (KAFKADESK_BOOTSTRAP) gets its cleaner backoff back
+  if (target) await kafkaTool('kafka-configs', ['--bootstrap-server', target.bootstrap, '--entity-type', 'brokers', '--entity-default', '--alter', '--delete-config', 'log.cleaner.backoff.ms']).catch(() => undefined)
   await producer?.disconnect()
   await admin?.disconnect()
   await target?.stop()
