@@ -61,9 +61,9 @@ export async function describeConfigs(s: Session, resource: ConfigResource): Pro
   const res = r.results[0]
   if (res.errorCode === 3) throw new ContractError('NOT_FOUND', `topic ${resource.name} does not exist`, 'resource.name')
   checkError(res.errorCode, res.errorMessage, `describe configs of ${resource.type} ${resource.name}`)
-  const entries: ConfigEntry[] = res.configs.map((e: any) => {
+  const entries: ConfigEntry[] = res.configs.map((e) => {
     const src = source(e.configSource)
-    const synonyms = (e.synonyms ?? []).map((x: any) => ({ name: x.name, value: x.value ?? null, source: source(x.source) }))
+    const synonyms = (e.synonyms ?? []).map((x) => ({ name: x.name, value: x.value ?? null, source: source(x.source) }))
     // The default is what the entry falls back to: the next synonym below its current source.
     const below = synonyms.filter((x: { source: string }) => x.source !== src)
     const def = src === 'DEFAULT_CONFIG' ? (e.value ?? null) : fallback(e.name, below)

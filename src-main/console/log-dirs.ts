@@ -19,9 +19,9 @@ export async function describeLogDirs(s: Session): Promise<{ brokers: BrokerLogD
         brokers.push({
           nodeId: b.nodeId,
           address: `${b.host}:${b.port}`,
-          logDirs: r.results.map((d: any) => {
+          logDirs: r.results.map((d) => {
             const partitions = d.topics
-              .flatMap((t: any) => t.partitions.map((p: any) => ({ topic: t.name, partition: p.partitionIndex, sizeBytes: Number(p.partitionSize), offsetLag: Number(p.offsetLag), future: !!p.isFutureKey })))
+              .flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, sizeBytes: Number(p.partitionSize), offsetLag: Number(p.offsetLag), future: !!p.isFutureKey })))
               .sort((x: { sizeBytes: number; topic: string; partition: number }, y: { sizeBytes: number; topic: string; partition: number }) => y.sizeBytes - x.sizeBytes || x.topic.localeCompare(y.topic) || x.partition - y.partition)
             const total = d.totalBytes === undefined ? -1 : Number(d.totalBytes)
             const usable = d.usableBytes === undefined ? -1 : Number(d.usableBytes)

@@ -64,15 +64,16 @@ export async function fetchMetadata(s: Session, topics: string[] | null): Promis
         includeTopicAuthorizedOperations: false,
       }, METADATA_TIMEOUT_MS)
       const meta: ClusterMeta = {
-        brokers: r.brokers.map((b: any) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null })),
+        brokers: r.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null })),
         controllerId: r.controllerId >= 0 ? r.controllerId : null,
         clusterId: r.clusterId ?? null,
-        topics: r.topics.map((t: any) => ({
-          name: t.name,
+        topics: r.topics.map((t) => ({
+          // Null only for topics asked for by id, which this client never does.
+          name: t.name ?? '',
           internal: !!t.isInternal,
           errorCode: t.errorCode,
           partitions: t.partitions
-            .map((p: any) => ({
+            .map((p) => ({
               partitionId: p.partitionIndex,
               leader: p.leaderId,
               replicas: p.replicaNodes,
