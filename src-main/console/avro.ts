@@ -30,13 +30,29 @@ class In {
   }
 }
 
-type Named = Map<string, Record<string, unknown>>
+/** A schema in its JSON form (a record, enum, array, map or fixed, or a wrapped type), as decoding reads it. */
+interface AvroNode {
+  type?: unknown
+  name?: string
+  namespace?: string
+  fields?: { name: string; type: unknown }[]
+  symbols?: string[]
+  default?: unknown
+  items?: unknown
+  values?: unknown
+  size?: number
+}
+
+type Named = Map<string, AvroNode>
 
 function collect(schema: unknown, named: Named, ns?: string): void {
-  if (Array.isArray(schema)) return schema.forEach((s) => collect(s, named, ns))
+  if (Array.isArray(schema)) {
+    for (const s of schema) collect(s, named, ns)
+    return
+  }
   if (!schema || typeof schema !== 'object') return
-  const s = schema as Record<string, any>
-  if (typeof s.name === 'string' && ['record', 'enum', 'fixed', 'error'].includes(s.type)) {
+  const s = schema as AvroNode
+  if (typeof s.name === 'string' && typeof s.type === 'string' && ['record', 'enum', 'fixed', 'error'].includes(s.type)) {
     const space = s.namespace ?? ns
     const full = s.name.includes('.') || !space ? s.name : `${space}.${s.name}`
     named.set(full, s)
@@ -77,17 +93,17 @@ function read(schema: unknown, inp: In, named: Named): unknown {
     if (i < 0 || i >= schema.length) throw new Error(`union index ${i} out of range`)
     return read(schema[i], inp, named)
   }
-  const s = schema as Record<string, any>
+  const s = schema as AvroNode
   switch (s.type) {
     case 'record':
     case 'error': {
       const out: Record<string, unknown> = {}
-      for (const f of s.fields) out[f.name] = read(f.type, inp, named)
+      for (const f of s.fields ?? []) out[f.name] = read(f.type, inp, named)
       return out
     }
     case 'enum': {
       const i = inp.int()
-      return s.symbols[i] ?? s.default ?? i
+      return s.symbols?.[i] ?? s.default ?? i
     }
     case 'array': {
       const out: unknown[] = []
@@ -119,7 +135,7 @@ function read(schema: unknown, inp: In, named: Named): unknown {
       return out
     }
     case 'fixed':
-      return inp.take(s.size).toString('base64')
+      return inp.take(s.size ?? 0).toString('base64')
     default:
       return read(s.type, inp, named)
   }
