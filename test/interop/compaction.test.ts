@@ -71,10 +71,16 @@ describe('log compaction', () => {
     // 6 rounds, each a batch of its own segment; keys repeat across rounds, some become tombstones
     const written: Read[] = []
     let next = 0
-    const send = async (msgs: Array<{ key: string; value: string | null }>, compression = CompressionTypes.None) => {
-      await producer.send({ topic, acks: -1, compression, messages: msgs.map((m) => ({ ...m, partition: 0 })) })
+    const send = async (msgs: Array<{ key: string; value: string | null }>, compression = CompressionTypes.None, by = producer) => {
+      await by.send({ topic, acks: -1, compression, messages: msgs.map((m) => ({ ...m, partition: 0 })) })
       for (const m of msgs) written.push({ offset: next++, key: m.key, value: m.value })
     }
+    // an idempotent producer whose only batch is overwritten later: the cleaner keeps it as an
+    // empty batch (its producer's last), which consumers must step over
+    const idempotent = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false })
+    await idempotent.connect()
+    await send([{ key: 'key-0', value: 'from an idempotent producer' }], CompressionTypes.None, idempotent)
+    await idempotent.disconnect()
     for (let round = 0; round < 6; round++) {
       const msgs = Array.from({ length: 12 }, (_, i) => {
         const key = `key-${(round * 5 + i) % 15}`
@@ -117,6 +123,15 @@ describe('log compaction', () => {
     }, 60_000, 500)
     expect(final).toEqual(live)
     expect(new Map(final.map((r) => [r.key, r.value]))).toEqual(new Map(live.map((r) => [r.key, r.value])))
+    // a kafkajs consumer reads the cleaned log (delete-horizon, rewritten and empty batches) to the same records
+    const consumer = kafka.consumer({ groupId: `${topic}-reader` })
+    await consumer.connect()
+    await consumer.subscribe({ topic, fromBeginning: true })
+    const seen: Read[] = []
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push({ offset: Number(message.offset), key: message.key!.toString(), value: message.value?.toString() ?? null }) })
+    await eventually(async () => expect(seen.length).toBeGreaterThanOrEqual(live.length), 30_000, 200)
+    await consumer.disconnect()
+    expect(seen).toEqual(live)
     expect(await earliestOffset(topic)).toBe(0)
     expect(written.filter((w) => w.value === null).length).toBeGreaterThan(0)
   }, 180_000)
