@@ -38,7 +38,7 @@ export interface ResolvedConnection extends StoredConnection {
 }
 
 export const SKIP_VERIFY_WARNING =
-  'TLS certificate verification is off for this connection: anyone on the network path can impersonate the cluster. Use only for testing.'
+  'TLS certificate verification is off for this connection, so anyone on the network path can impersonate the cluster. Use only for testing.'
 
 export function kafkaConfigFor(c: ResolvedConnection): KafkaConfig {
   registerCompressionCodecs()

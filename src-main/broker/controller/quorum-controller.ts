@@ -342,10 +342,10 @@ export class QuorumController {
     const clean = p.replicas.find((r) => p.isr.includes(r) && live(r))
     if (clean !== undefined) return { ...p, leader: clean }
     if (this.setting('unclean.leader.election.enable', 'false', t) === 'true') {
-      const any = p.replicas.find(live)
-      if (any !== undefined) {
-        this.log(`unclean election of ${any} for ${t.name}-${p.partition}`)
-        return { ...p, leader: any, isr: [any] }
+      const survivor = p.replicas.find(live)
+      if (survivor !== undefined) {
+        this.log(`unclean election of ${survivor} for ${t.name}-${p.partition}`)
+        return { ...p, leader: survivor, isr: [survivor] }
       }
     }
     return { ...p, leader: -1 }
@@ -387,11 +387,11 @@ export class QuorumController {
           out.push({ topic, partition, error: 'ELECTION_NOT_NEEDED', message: 'Leader election not needed for topic partition.' })
           continue
         }
-        const any = p.replicas.find((r) => p.isr.includes(r) && live(r)) ?? p.replicas.find(live)
-        if (any === undefined) {
+        const candidate = p.replicas.find((r) => p.isr.includes(r) && live(r)) ?? p.replicas.find(live)
+        if (candidate === undefined) {
           out.push({ topic, partition, error: 'ELIGIBLE_LEADERS_NOT_AVAILABLE', message: `Failed to elect leader for partition ${topic}-${partition} under strategy UncleanLeaderElectionStrategy` })
         } else {
-          recs.push(this.change(t, p, { ...p, leader: any, isr: p.isr.includes(any) ? p.isr : [any] }))
+          recs.push(this.change(t, p, { ...p, leader: candidate, isr: p.isr.includes(candidate) ? p.isr : [candidate] }))
           out.push({ topic, partition, error: null, message: null })
         }
       }

@@ -64,9 +64,9 @@ export type ApiKeyNumber = keyof ApiMessages & number
 export type ApiRequest<K extends ApiKeyNumber> = Decoded<ApiMessages[K]['request']>
 /** The response as a client receives it (decoded: every field present). */
 export type ApiResponse<K extends ApiKeyNumber> = Decoded<ApiMessages[K]['response']>
-/** The request as a client sends it at version V (`number`: any version). */
+/** The request as a client sends it at version V (`number` when the version is known only at run time). */
 export type ApiRequestInput<K extends ApiKeyNumber, V extends number = number> = Input<ApiMessages[K]['request'], V>
-/** The response as a handler answers it at version V (`number`: any version). */
+/** The response as a handler answers it at version V (`number` when the version is known only at run time). */
 export type ApiResponseInput<K extends ApiKeyNumber, V extends number = number> = Input<ApiMessages[K]['response'], V>
 
 /** The versions declared for an API (its request and response share them). */

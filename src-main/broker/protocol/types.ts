@@ -84,7 +84,7 @@ export type InputFields<S extends readonly FieldSpec[], V extends number = numbe
   [F in S[number] as InVersions<F['versions'], V> extends true ? F['name'] : never]?: InputField<F, V>
 }
 
-/** What the codec's encode takes for this message at version V (`number`: any version). */
+/** What the codec's encode takes for this message at version V (`number` when the version is known only at run time). */
 export type Input<S extends MessageSpec, V extends number = number> = InputFields<S['fields'], V>
 
 /** The element type of an array field of a decoded message, e.g. `Element<Decoded<M>['topics']>`. */

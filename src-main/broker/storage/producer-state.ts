@@ -69,7 +69,7 @@ export class ProducerStateManager {
    * - same epoch and (firstSeq, lastSeq) equal to one of the last 5 batches → duplicate;
    * - same epoch: firstSeq must follow the last lastSeq (wrapping at 2^31-1);
    * - higher epoch of a known producer: must start at sequence 0;
-   * - unknown producer: any sequence is accepted (its state may have been removed with the log
+   * - unknown producer: every sequence is accepted (its state may have been removed with the log
    *   prefix by retention or DeleteRecords).
    * Control batches (transaction markers) only get the epoch check.
    */
