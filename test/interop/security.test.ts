@@ -6,52 +6,27 @@
 //   PLAINTEXT (inter-broker; User:ANONYMOUS is a super user, as Kafka needs for it), SSL,
 //   SASL_PLAINTEXT, SASL_SSL; PLAIN users admin/alice/bob (password <name>-secret); SCRAM users
 //   made here with kafka-configs; StandardAuthorizer with super user User:admin.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawnReady, type ReadyProcess } from '../helpers/ready-process'
 import { eventually, kafkaTool, kcat, repoRoot, run, runOk, systemPython, targetKind, uniqueTopic } from './target.ts'
+import { startSecureTarget, type ListenerName, type SecureTarget } from './security-target.ts'
 
 const kind = targetKind()
-const LISTENERS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const
-type ListenerName = (typeof LISTENERS)[number]
-
-let dir: string
-let proc: ReadyProcess
+let target: SecureTarget
+let at: Record<ListenerName, string>
 let ca: string
-const at = {} as Record<ListenerName, string>
+let dir: string
 const topic = uniqueTopic('secure')
 const hidden = uniqueTopic('secure-hidden')
 
 const PLAIN_FAILED = 'Authentication failed: Invalid username or password'
 const scramFailed = (m: string) => `Authentication failed during authentication due to invalid credentials with SASL mechanism ${m}`
 
-/** `[broker 1] listener NAME (PROTOCOL) on host:port` lines: both targets print them. */
-function parseListeners(stderr: string): void {
-  for (const m of stderr.matchAll(/\[broker 1\] listener (\w+) \(\w+\) on (\S+)/g)) if ((LISTENERS as readonly string[]).includes(m[1]!)) at[m[1] as ListenerName] = m[2]!
-}
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), `kafkadesk-secure-${kind}-`))
-  const script = join(repoRoot, 'scripts', 'kafka', 'start-secure.sh')
-  if (kind === 'kafka') {
-    proc = await spawnReady('bash', [script, '--dir', dir], { label: 'secure kafka', timeoutMs: 150_000, cwd: repoRoot, scratchDir: dir })
-  } else {
-    await runOk('bash', [script, '--dir', dir, '--config-only'])
-    const cli = join(repoRoot, 'out', 'cli', 'kafkadesk.js')
-    const listeners = LISTENERS.map((l) => `${l}://127.0.0.1:0`).join(',')
-    proc = await spawnReady(process.execPath, [cli, 'cluster', '--brokers', '1', '--port', '0', '--data-dir', join(dir, 'embedded'), '--config', join(dir, 'secure.properties'), '--config', `listeners=${listeners}`], {
-      label: 'secure embedded',
-      timeoutMs: 30_000,
-      cwd: repoRoot,
-      scratchDir: dir,
-    })
-  }
-  parseListeners(proc.stderr())
-  for (const l of LISTENERS) if (!at[l]) throw new Error(`no ${l} listener in the target's log:\n${proc.stderr().slice(-2000)}`)
-  ca = join(dir, 'secrets', 'ca.crt')
+  target = await startSecureTarget(kind)
+  ;({ at, ca, dir } = target)
   // SCRAM credentials as an operator makes them: kafka-configs over the PLAINTEXT listener (ANONYMOUS is a super user there).
   // One request may name a user once: both mechanisms at once is refused, as Kafka does.
   const twice = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-configs'), '--bootstrap-server', at.PLAINTEXT, '--alter', '--entity-type', 'users', '--entity-name', 'admin', '--add-config', 'SCRAM-SHA-256=[iterations=4096,password=admin-scram],SCRAM-SHA-512=[password=admin-scram]'], { timeoutMs: 55_000 })
@@ -64,8 +39,7 @@ beforeAll(async () => {
 }, 240_000)
 
 afterAll(async () => {
-  await proc?.stop()
-  if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true })
+  await target?.stop()
 })
 
 /** librdkafka settings for a listener and (on SASL listeners) a user. */
