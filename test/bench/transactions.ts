@@ -13,7 +13,8 @@ import { toolJvmEnv } from './producer-perf'
 const RECORDS = Number(process.env.BENCH_TXN_RECORDS ?? 200_000)
 const TXN_DURATION_MS = Number(process.env.BENCH_TXN_DURATION_MS ?? 100)
 const RECORD_SIZE = 1024
-const SUMMARY = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/
+// the final summary (the 5 s window lines look alike but have no percentiles)
+const SUMMARY = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), [\d.]+ ms avg latency, [\d.]+ ms max latency, \d+ ms 50th/
 
 export interface TxnBenchRun {
   kind: BrokerKind
