@@ -33,6 +33,21 @@ export const LATEST = -1
  * later call.
  */
 export async function listOffsets(s: Session, topic: string, timestamp: number, partitions?: number[], skipOffline = false): Promise<Map<number, number>> {
+  // Just after a topic is created or a leader moves, the broker named leader may not know it yet
+  // (Kafka answers NOT_LEADER_OR_FOLLOWER): like Kafka's clients, look again and retry a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await listOffsetsOnce(s, topic, timestamp, partitions, skipOffline)
+    } catch (e) {
+      if (attempt >= 5 || !(e instanceof ContractError) || !RETRIABLE_LEADER_ERRORS.has(e.code)) throw e
+      await new Promise((r) => setTimeout(r, 100 * attempt))
+    }
+  }
+}
+
+const RETRIABLE_LEADER_ERRORS = new Set(['KAFKA_NOT_LEADER_OR_FOLLOWER', 'KAFKA_LEADER_NOT_AVAILABLE', 'KAFKA_UNKNOWN_TOPIC_OR_PARTITION', 'KAFKA_FENCED_LEADER_EPOCH'])
+
+async function listOffsetsOnce(s: Session, topic: string, timestamp: number, partitions: number[] | undefined, skipOffline: boolean): Promise<Map<number, number>> {
   const meta = await topicMetadata(s, topic)
   const byLeader = new Map<number, number[]>()
   for (const p of meta.partitions) {
