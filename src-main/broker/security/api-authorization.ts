@@ -277,6 +277,42 @@ export const API_RULES: Record<number, Rule> = {
       }),
     }
   },
+  // AddPartitionsToTxn (client versions 0-3): WRITE on the transactional id and on every topic;
+  // when any topic is refused, nothing is added and the others answer OPERATION_NOT_ATTEMPTED.
+  24: (req, can, ctx) => {
+    if (ctx.apiVersion >= 4) return can(Op.CLUSTER_ACTION, RT.CLUSTER, CLUSTER_NAME) ? {} : { response: { throttleTimeMs: 0, errorCode: CLUSTER_DENIED, resultsByTransaction: [] } }
+    const topics = list(req['v3AndBelowTopics'])
+    const txnOk = can(Op.WRITE, RT.TRANSACTIONAL_ID, String(req['v3AndBelowTransactionalId']))
+    const refused = new Set(topics.filter((t) => !can(Op.WRITE, RT.TOPIC, String(t['name']))).map((t) => String(t['name'])))
+    if (txnOk && refused.size === 0) return {}
+    const code = (name: string) => (!txnOk ? TXN_DENIED : refused.has(name) ? TOPIC_DENIED : ErrorCode.OPERATION_NOT_ATTEMPTED)
+    return {
+      response: {
+        throttleTimeMs: 0,
+        resultsByTopicV3AndBelow: topics.map((t) => ({ name: t['name'], resultsByPartition: ((t['partitions'] as number[]) ?? []).map((partitionIndex) => ({ partitionIndex, partitionErrorCode: code(String(t['name'])) })) })),
+      },
+    }
+  },
+  // AddOffsetsToTxn: WRITE on the transactional id, READ on the group.
+  25: (req, can) => {
+    if (!can(Op.WRITE, RT.TRANSACTIONAL_ID, String(req['transactionalId']))) return { response: { throttleTimeMs: 0, errorCode: TXN_DENIED } }
+    return can(Op.READ, RT.GROUP, String(req['groupId'])) ? {} : { response: { throttleTimeMs: 0, errorCode: GROUP_DENIED } }
+  },
+  // EndTxn: WRITE on the transactional id.
+  26: (req, can) => (can(Op.WRITE, RT.TRANSACTIONAL_ID, String(req['transactionalId'])) ? {} : { response: { throttleTimeMs: 0, errorCode: TXN_DENIED, producerId: -1, producerEpoch: -1 } }),
+  // WriteTxnMarkers comes from brokers: CLUSTER_ACTION.
+  27: clusterRule(Op.CLUSTER_ACTION, () => ({ markers: [] })),
+  // TxnOffsetCommit: WRITE on the transactional id, READ on the group (whole request), READ on each topic.
+  28: (req, can, ctx) => {
+    const txnOk = can(Op.WRITE, RT.TRANSACTIONAL_ID, String(req['transactionalId']))
+    const groupOk = txnOk && can(Op.READ, RT.GROUP, String(req['groupId']))
+    const { allowed, refused } = groupOk ? splitTopics(req, 'topics', Op.READ, can, ctx) : { allowed: [], refused: list(req['topics']) }
+    if (refused.length === 0) return {}
+    const code = !txnOk ? TXN_DENIED : !groupOk ? GROUP_DENIED : TOPIC_DENIED
+    const entries = refused.map((t) => ({ name: t['name'], partitions: list(t['partitions']).map((p) => ({ partitionIndex: p['partitionIndex'], errorCode: code })) }))
+    if (!groupOk) return { response: { throttleTimeMs: 0, topics: entries } }
+    return { request: { ...req, topics: allowed }, merge: (res) => ({ ...res, topics: [...list(res['topics']), ...entries] }) }
+  },
   29: clusterRule(Op.DESCRIBE, () => ({ throttleTimeMs: 0, errorCode: CLUSTER_DENIED, errorMessage: DENIED_MESSAGE, resources: [] })),
   30: clusterRule(Op.ALTER, (req) => ({ throttleTimeMs: 0, results: list(req['creations']).map(() => ({ errorCode: CLUSTER_DENIED, errorMessage: DENIED_MESSAGE })) })),
   31: clusterRule(Op.ALTER, (req) => ({ throttleTimeMs: 0, filterResults: list(req['filters']).map(() => ({ errorCode: CLUSTER_DENIED, errorMessage: DENIED_MESSAGE, matchingAcls: [] })) })),
@@ -302,6 +338,25 @@ export const API_RULES: Record<number, Rule> = {
   45: clusterRule(Op.ALTER, () => ({ throttleTimeMs: 0, errorCode: CLUSTER_DENIED, errorMessage: DENIED_MESSAGE, responses: [] })),
   46: clusterRule(Op.DESCRIBE, () => ({ throttleTimeMs: 0, errorCode: CLUSTER_DENIED, errorMessage: DENIED_MESSAGE, topics: [] })),
   47: groupRule(Op.DELETE, () => ({ throttleTimeMs: 0, errorCode: GROUP_DENIED, topics: [] })),
+  // DescribeProducers: READ on each topic.
+  61: (_req, can) => ({
+    merge: (res) => ({
+      ...res,
+      topics: list(res['topics']).map((t) =>
+        can(Op.READ, RT.TOPIC, String(t['name'])) ? t : { ...t, partitions: list(t['partitions']).map((p) => ({ partitionIndex: p['partitionIndex'], errorCode: TOPIC_DENIED, errorMessage: null, activeProducers: [] })) },
+      ),
+    }),
+  }),
+  // DescribeTransactions: DESCRIBE on each transactional id; ListTransactions lists only those.
+  65: (_req, can) => ({
+    merge: (res) => ({
+      ...res,
+      transactionStates: list(res['transactionStates']).map((t) =>
+        can(Op.DESCRIBE, RT.TRANSACTIONAL_ID, String(t['transactionalId'])) ? t : { transactionalId: t['transactionalId'], errorCode: TXN_DENIED, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1, topics: [] },
+      ),
+    }),
+  }),
+  66: (_req, can) => ({ merge: (res) => ({ ...res, transactionStates: list(res['transactionStates']).filter((t) => can(Op.DESCRIBE, RT.TRANSACTIONAL_ID, String(t['transactionalId']))) }) }),
   50: clusterRule(Op.DESCRIBE, () => ({ throttleTimeMs: 0, errorCode: CLUSTER_DENIED, errorMessage: DENIED_MESSAGE, results: [] })),
   51: clusterRule(Op.ALTER, (req) => ({
     throttleTimeMs: 0,
