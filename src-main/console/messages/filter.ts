@@ -4,7 +4,7 @@ import { ContractError, type Decoding, type MessageFilter } from '../../ipc/cont
 import type { Session } from '../connections'
 import { decode } from '../decoders'
 import type { RawRecord } from '../records'
-import type { DecodeOptions } from './message'
+import { decodeBytes, type DecodeOptions } from './message'
 
 type Pred = (text: string) => boolean
 
@@ -36,10 +36,20 @@ function jsonAt(v: unknown, path: string[]): unknown {
 /** Compiles a filter to a predicate on raw records. Text predicates see what the decoding shows. */
 export function compileFilter(f: MessageFilter | undefined, o: DecodeOptions, s?: Session): (r: RawRecord) => boolean {
   if (!f) return () => true
-  const schemas = s?.registry ? (id: number) => s.registry!.get(id) : undefined
-  const plain = (d: Decoding) => d === 'auto' || d === 'string' || d === 'json'
-  const keyText = (b: Buffer | null) => (b === null ? '' : plain(o.keyDecoding) ? b.toString('utf8') : (decode(b, o.keyDecoding, schemas)?.text ?? ''))
-  const valueText = (b: Buffer | null) => (b === null ? '' : plain(o.valueDecoding) ? b.toString('utf8') : (decode(b, o.valueDecoding, schemas)?.text ?? ''))
+  // What the table shows is what text filters see: bytes as UTF-8 for text decodings, else
+  // decoded (MessagePack, Protobuf, Avro, hex…); 'auto' decodes only registry-framed bytes.
+  const plain = (b: Buffer, d: Decoding) => d === 'string' || d === 'json' || (d === 'auto' && !(s?.registry && b[0] === 0))
+  const decoded = (b: Buffer, d: Decoding, protobufType: string | undefined, keepJson: boolean) =>
+    s ? decodeBytes(s, b, d, protobufType, keepJson) : decode(b, d, undefined, keepJson)
+  const keyText = (b: Buffer | null) => (b === null ? '' : plain(b, o.keyDecoding) ? b.toString('utf8') : (decoded(b, o.keyDecoding, o.keyProtobufType, false)?.text ?? ''))
+  const valueText = (b: Buffer | null) => (b === null ? '' : plain(b, o.valueDecoding) ? b.toString('utf8') : (decoded(b, o.valueDecoding, o.valueProtobufType, false)?.text ?? ''))
+  /** The value as JSON for a JSON-path filter; throws when it is not JSON-shaped. */
+  const valueJson = (b: Buffer): unknown => {
+    if (plain(b, o.valueDecoding)) return JSON.parse(b.toString('utf8'))
+    const d = decoded(b, o.valueDecoding, o.valueProtobufType, true)
+    if (!d || d.error !== undefined || d.json === undefined) throw new Error('not JSON-shaped')
+    return d.json
+  }
   const kp = textPred(f.key, f)
   const vp = textPred(f.value, f)
   const hk = f.headerKey
@@ -60,7 +70,7 @@ export function compileFilter(f: MessageFilter | undefined, o: DecodeOptions, s?
       if (!r.value) return false
       let v: unknown
       try {
-        v = o.valueDecoding === 'avro' ? decode(r.value, 'avro', schemas)?.json : JSON.parse(r.value.toString('utf8'))
+        v = valueJson(r.value)
       } catch {
         return false
       }

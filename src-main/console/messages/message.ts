@@ -20,13 +20,14 @@ export interface DecodeOptions {
 export async function loadSchemas(s: Session, records: Iterable<RawRecord>, o: DecodeOptions): Promise<void> {
   if (!s.registry) return
   const ids = new Set<number>()
-  const wants = (d: Decoding) => d === 'avro' || d === 'auto'
+  // Protobuf without a chosen message type reads the registry's schema.
+  const wants = (d: Decoding, protobufType?: string) => d === 'avro' || d === 'auto' || (d === 'protobuf' && !protobufType)
   for (const r of records) {
-    if (wants(o.keyDecoding) && r.key) {
+    if (wants(o.keyDecoding, o.keyProtobufType) && r.key) {
       const id = confluentSchemaId(r.key)
       if (id !== undefined) ids.add(id)
     }
-    if (wants(o.valueDecoding) && r.value) {
+    if (wants(o.valueDecoding, o.valueProtobufType) && r.value) {
       const id = confluentSchemaId(r.value)
       if (id !== undefined) ids.add(id)
     }
@@ -34,12 +35,39 @@ export async function loadSchemas(s: Session, records: Iterable<RawRecord>, o: D
   if (ids.size) await s.registry.load(ids)
 }
 
-/** A record's key and value decoded as `o` says (Protobuf through the .proto registry). */
-function decodeKeyValue(s: Session, r: RawRecord, o: DecodeOptions, keepJson: boolean): { key: Decoded | null; value: Decoded | null } {
+/**
+ * One key or value decoded as `decoding` says. Protobuf: with a message type, from the added
+ * .proto files; without one, a value in the schema registry's wire format whose id is a
+ * registered Protobuf schema is decoded with it. 'auto' tries the registry's Protobuf schemas
+ * as it tries its Avro ones.
+ */
+export function decodeBytes(s: Session, buf: Buffer | null, decoding: Decoding, protobufType: string | undefined, keepJson: boolean): Decoded | null {
+  if (buf === null) return null
+  if (decoding === 'protobuf') {
+    if (protobufType) return protoRegistry().decode(buf, protobufType, keepJson)
+    return registryProtobuf(s, buf, keepJson) ?? protoRegistry().decode(buf, undefined, keepJson)
+  }
+  if (decoding === 'auto') {
+    const p = registryProtobuf(s, buf, keepJson)
+    if (p && !p.error) return p
+  }
   const schemas = s.registry ? (id: number) => s.registry!.get(id) : undefined
+  return decode(buf, decoding, schemas, keepJson)
+}
+
+/** Bytes in the registry's wire format whose schema id is a loaded Protobuf schema, decoded; else undefined. */
+function registryProtobuf(s: Session, buf: Buffer, keepJson: boolean): Decoded | undefined {
+  const id = s.registry ? confluentSchemaId(buf) : undefined
+  if (id === undefined) return undefined
+  const schema = s.registry!.schema(id)
+  return schema?.type === 'PROTOBUF' ? schema.proto.decode(buf.subarray(5), id, buf.length, keepJson) : undefined
+}
+
+/** A record's key and value decoded as `o` says. */
+function decodeKeyValue(s: Session, r: RawRecord, o: DecodeOptions, keepJson: boolean): { key: Decoded | null; value: Decoded | null } {
   return {
-    key: o.keyDecoding === 'protobuf' ? r.key && protoRegistry().decode(r.key, o.keyProtobufType, keepJson) : decode(r.key, o.keyDecoding, schemas, keepJson),
-    value: o.valueDecoding === 'protobuf' ? r.value && protoRegistry().decode(r.value, o.valueProtobufType, keepJson) : decode(r.value, o.valueDecoding, schemas, keepJson),
+    key: decodeBytes(s, r.key, o.keyDecoding, o.keyProtobufType, keepJson),
+    value: decodeBytes(s, r.value, o.valueDecoding, o.valueProtobufType, keepJson),
   }
 }
 

@@ -62,6 +62,8 @@ export class Searches {
           active.map((p) => ({ partition: p, offset: pos.get(p)! })),
           { partitionMaxBytes: 1024 * 1024 },
         )
+        // The filter sees decoded text: registry schemas the records name must be loaded first.
+        if (req.filter) await loadSchemas(s, [...res.values()].flatMap((x) => x.records), req)
         const still: number[] = []
         for (const p of active) {
           const r = res.get(p)

@@ -43,6 +43,8 @@ export class Tails {
             parts.map((p) => ({ partition: p, offset: pos.get(p)! })),
             { maxWaitMs: Math.min(500, req.intervalMs * 2) },
           )
+          // The filter sees decoded text: registry schemas the records name must be loaded first.
+          if (req.filter) await loadSchemas(s, [...res.values()].flatMap((x) => x.records), req)
           const recs: { p: number; r: RawRecord }[] = []
           for (const [p, r] of res) {
             for (const rec of r.records) if (pred(rec)) recs.push({ p, r: rec })

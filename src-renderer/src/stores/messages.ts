@@ -301,6 +301,11 @@ export const useMessagesStore = defineStore('messages', () => {
     },
   )
 
+  /** The Protobuf message type chosen for values (else a registry schema decodes them), for every request that decodes. */
+  function protobufType(): { valueProtobufType?: string } {
+    return query.valueDecoding === 'protobuf' && query.valueProtobufType ? { valueProtobufType: query.valueProtobufType } : {}
+  }
+
   function position(): ReadPosition {
     switch (query.mode) {
       case 'offset':
@@ -340,7 +345,7 @@ export const useMessagesStore = defineStore('messages', () => {
         omitJson: true,
         asColumns: true,
         opId,
-        ...(query.valueDecoding === 'protobuf' && query.valueProtobufType ? { valueProtobufType: query.valueProtobufType } : {}),
+        ...protobufType(),
       })
       performance.measure('kafkadesk:read-answered', 'kafkadesk:read-start')
       if (stale()) return
@@ -413,6 +418,7 @@ export const useMessagesStore = defineStore('messages', () => {
         maxResults: opts.maxResults,
         keyDecoding: query.keyDecoding,
         valueDecoding: query.valueDecoding,
+        ...protobufType(),
         searchId: id,
       })
       if (searchId.value !== id) return
@@ -457,6 +463,7 @@ export const useMessagesStore = defineStore('messages', () => {
         ...(hasFilter ? { filter: f } : {}),
         keyDecoding: query.keyDecoding,
         valueDecoding: query.valueDecoding,
+        ...protobufType(),
         tailId: id,
       })
       if (tailId.value === id) tailState.value = 'running'
@@ -504,7 +511,7 @@ export const useMessagesStore = defineStore('messages', () => {
       const r = await api().call('messages.export', {
         format,
         opId,
-        source: { type: 'selection', connectionId: conn.activeId, topic: topic.value, items: chosen.map((m) => ({ partition: m.partition, offset: m.offset })), keyDecoding: query.keyDecoding, valueDecoding: query.valueDecoding },
+        source: { type: 'selection', connectionId: conn.activeId, topic: topic.value, items: chosen.map((m) => ({ partition: m.partition, offset: m.offset })), keyDecoding: query.keyDecoding, valueDecoding: query.valueDecoding, ...protobufType() },
       })
       const blob = new Blob([r.content], { type: r.mimeType })
       const a = document.createElement('a')
