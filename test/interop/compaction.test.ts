@@ -7,6 +7,7 @@
 // is dynamic in Kafka) so both clean within seconds.
 import { CompressionTypes, Kafka, logLevel, type Admin, type Producer } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RawClient } from '../../src-main/console/raw-client.ts'
 import { eventually, kafkaTool, kcat, startTarget, uniqueTopic, type Target } from './target.ts'
 
 interface Read {
@@ -135,4 +136,55 @@ describe('log compaction', () => {
     expect(await earliestOffset(topic)).toBe(0)
     expect(written.filter((w) => w.value === null).length).toBeGreaterThan(0)
   }, 180_000)
+
+  it('cleans __consumer_offsets too: repeated commits of a group collapse to the latest, which the group still reads', async () => {
+    const topic = uniqueTopic('offsets-cleaned')
+    const groupId = `${topic}-group`
+    await kafkaTool('kafka-topics', ['--bootstrap-server', target.bootstrap, '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '1'])
+    await producer.send({ topic, acks: -1, messages: Array.from({ length: 20 }, (_, i) => ({ value: `v${i}`, partition: 0 })) })
+    // the group's partition of __consumer_offsets: Java's String.hashCode of the group id, modulo 50
+    let h = 0
+    for (const c of groupId) h = (Math.imul(31, h) + c.charCodeAt(0)) | 0
+    const offsetsPartition = Math.abs(h) % 50
+    // commits as an admin does (OffsetCommit v8, no generation), on the coordinator (the only broker)
+    const raw = await RawClient.connect(target.bootstrap.split(',')[0]!)
+    const commit = async (offset: number) => {
+      const r = await raw.request(8, 8, {
+        groupId,
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        groupInstanceId: null,
+        topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: '' }] }],
+      })
+      const code = r.topics[0].partitions[0].errorCode as number
+      if (code !== 0) throw new Error(`OffsetCommit error ${code}`)
+    }
+    // finding the coordinator creates __consumer_offsets (on first use) and loads the group's partition
+    await eventually(async () => {
+      const r = await raw.request(10, 3, { key: groupId, keyType: 0 })
+      if (r.errorCode !== 0) throw new Error(`FindCoordinator error ${r.errorCode}`)
+      await commit(0)
+    }, 30_000, 500)
+    await kafkaTool('kafka-configs', ['--bootstrap-server', target.bootstrap, '--entity-type', 'topics', '--entity-name', '__consumer_offsets', '--alter', '--add-config', 'segment.ms=100,min.cleanable.dirty.ratio=0.01'])
+    await sleep(1500) // Kafka applies topic config changes through its metadata log
+    for (let offset = 1; offset <= 10; offset++) {
+      await commit(offset)
+      await sleep(250) // past segment.ms: every commit rolls the segment before it
+    }
+    raw.close()
+    /** Offset-commit records of this group in its __consumer_offsets partition (kcat, JSON). */
+    const commits = async () => {
+      const r = await kcat(['-b', target.bootstrap, '-C', '-t', '__consumer_offsets', '-p', String(offsetsPartition), '-o', 'beginning', '-e', '-q', '-J'])
+      return r.stdout.split('\n').filter((l) => l.includes(groupId) && l.includes(topic)).length
+    }
+    await eventually(async () => {
+      const n = await commits()
+      // of the 11 commits, the newest below the active segment and perhaps one in it
+      if (n === 0) throw new Error('no commit record of the group found in its __consumer_offsets partition')
+      if (n > 2) throw new Error(`${n} commit records of the group still there`)
+    }, 60_000, 500)
+    const fetched = await admin.fetchOffsets({ groupId, topics: [topic] })
+    expect(fetched[0]!.partitions[0]).toMatchObject({ partition: 0, offset: '10' })
+    await kafkaTool('kafka-configs', ['--bootstrap-server', target.bootstrap, '--entity-type', 'topics', '--entity-name', '__consumer_offsets', '--alter', '--delete-config', 'segment.ms,min.cleanable.dirty.ratio'])
+  }, 120_000)
 })
