@@ -176,6 +176,17 @@ describe('log cleaner', () => {
     lazy.close()
   })
 
+  it('rolls the active segment of a compacted log after max.compaction.lag.ms at the latest (Kafka\'s maxSegmentMs)', () => {
+    expect(logConfigFrom({ 'cleanup.policy': 'compact', 'segment.ms': 60_000, 'max.compaction.lag.ms': 1000 })['segment.ms']).toBe(1000)
+    expect(logConfigFrom({ 'cleanup.policy': 'compact', 'segment.ms': 500, 'max.compaction.lag.ms': 1000 })['segment.ms']).toBe(500)
+    expect(logConfigFrom({ 'cleanup.policy': 'delete', 'segment.ms': 60_000, 'max.compaction.lag.ms': 1000 })['segment.ms']).toBe(60_000)
+    const log = PartitionLog.open(tempDir(), compact({ 'segment.bytes': 100000, 'max.compaction.lag.ms': 1000 }))
+    write(log, [['a', '1']], { ts: NOW - 5000 })
+    write(log, [['a', '2']], { ts: NOW - 3000 }) // 2 s after the segment's first batch: a new segment
+    expect(log.segmentBaseOffsets()).toEqual([0, 1])
+    log.close()
+  })
+
   it('honours min.cleanable.dirty.ratio and keeps its first dirty offset in cleaner-offset-checkpoint', async () => {
     const log = PartitionLog.open(tempDir(), compact({ 'min.cleanable.dirty.ratio': 0.5 }))
     write(log, workload(200, 50))
