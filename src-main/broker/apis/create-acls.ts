@@ -1,25 +1,12 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError } from '../errors'
 import { PatternType, type AclBinding } from '../security/acl'
 import type { CommandError } from '../security/security-commands'
 
-interface AclCreation {
-  resourceType: number
-  resourceName: string
-  resourcePatternType: number
-  principal: string
-  host: string
-  operation: number
-  permissionType: number
-}
-
 /** CreateAcls: the ACLs are written by the controller (security/security-commands.ts), so every broker applies them. */
-export default defineApi({
-  key: 30,
-  name: 'CreateAcls',
-  minVersion: 0,
-  maxVersion: 3,
-  handle(req: { creations: AclCreation[] }, ctx) {
+export default defineApi(ApiKey.CreateAcls, {
+  handle(req, ctx) {
     if (!ctx.broker.authorizer) return { throttleTimeMs: 0, results: req.creations.map(() => ({ errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.' })) }
     const acls: AclBinding[] = req.creations.map((c) => ({
       resourceType: c.resourceType,

@@ -1,25 +1,12 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError } from '../errors'
 import { PatternType, type AclBindingFilter } from '../security/acl'
 import type { DeleteAclsResult } from '../security/security-commands'
 
-interface DeleteAclsFilter {
-  resourceTypeFilter: number
-  resourceNameFilter: string | null
-  patternTypeFilter: number
-  principalFilter: string | null
-  hostFilter: string | null
-  operation: number
-  permissionType: number
-}
-
 /** DeleteAcls: every ACL matching a filter is removed at the controller; each filter's result lists what it matched. */
-export default defineApi({
-  key: 31,
-  name: 'DeleteAcls',
-  minVersion: 0,
-  maxVersion: 3,
-  handle(req: { filters: DeleteAclsFilter[] }, ctx) {
+export default defineApi(ApiKey.DeleteAcls, {
+  handle(req, ctx) {
     if (!ctx.broker.authorizer) return { throttleTimeMs: 0, filterResults: req.filters.map(() => ({ errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.', matchingAcls: [] })) }
     const filters: AclBindingFilter[] = req.filters.map((f) => ({
       resourceType: f.resourceTypeFilter,

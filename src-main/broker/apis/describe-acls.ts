@@ -1,16 +1,7 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import { filterMatches, invalidFilter, PatternType, type AclBinding } from '../security/acl'
-
-interface DescribeAclsRequest {
-  resourceTypeFilter: number
-  resourceNameFilter: string | null
-  patternTypeFilter: number
-  principalFilter: string | null
-  hostFilter: string | null
-  operation: number
-  permissionType: number
-}
 
 /**
  * DescribeAcls: the ACLs matching the filter, grouped by resource pattern. Without an authorizer
@@ -18,12 +9,8 @@ interface DescribeAclsRequest {
  * kafka-python infers the broker release from the APIs it sees, and DescribeAcls v2 is how it
  * recognises a broker newer than 2.5.
  */
-export default defineApi({
-  key: 29,
-  name: 'DescribeAcls',
-  minVersion: 0,
-  maxVersion: 3,
-  handle(req: DescribeAclsRequest, ctx) {
+export default defineApi(ApiKey.DescribeAcls, {
+  handle(req, ctx) {
     if (!ctx.broker.authorizer) return { throttleTimeMs: 0, errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.', resources: [] }
     const filter = {
       resourceType: req.resourceTypeFilter,

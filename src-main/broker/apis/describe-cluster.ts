@@ -1,5 +1,6 @@
 import { endpointOn } from '../server/listeners'
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 
 const NO_OPERATIONS = -2147483648
@@ -7,12 +8,8 @@ const NO_OPERATIONS = -2147483648
 const ALL_CLUSTER_OPERATIONS = 8096
 const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const
 
-export default defineApi({
-  key: 60,
-  name: 'DescribeCluster',
-  minVersion: 0,
-  maxVersion: 2,
-  handle(req: { includeClusterAuthorizedOperations: boolean; endpointType?: number; includeFencedBrokers?: boolean }, ctx) {
+export default defineApi(ApiKey.DescribeCluster, {
+  handle(req, ctx) {
     const md = ctx.broker.metadata
     const endpointType = ctx.apiVersion >= 1 ? req.endpointType ?? EndpointType.BROKER : EndpointType.BROKER
     if (endpointType !== EndpointType.BROKER) {

@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // AlterUserScramCredentials (key 51): fields as in Kafka 4.1's message specs.
-export const AlterUserScramCredentialsRequest: MessageSpec = {
+export const { request: AlterUserScramCredentialsRequest, response: AlterUserScramCredentialsResponse } = defineApiMessages({
   apiKey: 51,
-  type: 'request',
-  name: 'AlterUserScramCredentialsRequest',
+  name: 'AlterUserScramCredentials',
   validVersions: '0',
   flexibleVersions: '0+',
-  fields: [
+  request: [
     {
       name: 'deletions',
       type: '[]ScramCredentialDeletion',
@@ -30,15 +29,7 @@ export const AlterUserScramCredentialsRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const AlterUserScramCredentialsResponse: MessageSpec = {
-  apiKey: 51,
-  type: 'response',
-  name: 'AlterUserScramCredentialsResponse',
-  validVersions: '0',
-  flexibleVersions: '0+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'results',
@@ -51,4 +42,4 @@ export const AlterUserScramCredentialsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

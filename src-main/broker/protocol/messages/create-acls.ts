@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // CreateAcls (key 30): fields per version as in Kafka 4.1's message specs.
 // v0 (dropped by Kafka 4.x, still sent by older clients such as kafkajs) follows the Kafka 3.9 specs.
-export const CreateAclsRequest: MessageSpec = {
+export const { request: CreateAclsRequest, response: CreateAclsResponse } = defineApiMessages({
   apiKey: 30,
-  type: 'request',
-  name: 'CreateAclsRequest',
+  name: 'CreateAcls',
   validVersions: '0-3',
   flexibleVersions: '2+',
-  fields: [
+  request: [
     {
       name: 'creations',
       type: '[]AclCreation',
@@ -24,15 +23,7 @@ export const CreateAclsRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const CreateAclsResponse: MessageSpec = {
-  apiKey: 30,
-  type: 'response',
-  name: 'CreateAclsResponse',
-  validVersions: '0-3',
-  flexibleVersions: '2+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'results',
@@ -44,4 +35,4 @@ export const CreateAclsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

@@ -1,14 +1,13 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DeleteAcls (key 31): fields per version as in Kafka 4.1's message specs.
 // v0 (dropped by Kafka 4.x, still sent by older clients) follows the Kafka 3.9 specs.
-export const DeleteAclsRequest: MessageSpec = {
+export const { request: DeleteAclsRequest, response: DeleteAclsResponse } = defineApiMessages({
   apiKey: 31,
-  type: 'request',
-  name: 'DeleteAclsRequest',
+  name: 'DeleteAcls',
   validVersions: '0-3',
   flexibleVersions: '2+',
-  fields: [
+  request: [
     {
       name: 'filters',
       type: '[]DeleteAclsFilter',
@@ -24,15 +23,7 @@ export const DeleteAclsRequest: MessageSpec = {
       ],
     },
   ],
-}
-
-export const DeleteAclsResponse: MessageSpec = {
-  apiKey: 31,
-  type: 'response',
-  name: 'DeleteAclsResponse',
-  validVersions: '0-3',
-  flexibleVersions: '2+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
       name: 'filterResults',
@@ -60,4 +51,4 @@ export const DeleteAclsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})

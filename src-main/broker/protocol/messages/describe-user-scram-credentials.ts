@@ -1,13 +1,12 @@
-import type { MessageSpec } from '../schema'
+import { defineApiMessages } from '../schema'
 
 // DescribeUserScramCredentials (key 50): fields as in Kafka 4.1's message specs.
-export const DescribeUserScramCredentialsRequest: MessageSpec = {
+export const { request: DescribeUserScramCredentialsRequest, response: DescribeUserScramCredentialsResponse } = defineApiMessages({
   apiKey: 50,
-  type: 'request',
-  name: 'DescribeUserScramCredentialsRequest',
+  name: 'DescribeUserScramCredentials',
   validVersions: '0',
   flexibleVersions: '0+',
-  fields: [
+  request: [
     {
       name: 'users',
       type: '[]UserName',
@@ -16,15 +15,7 @@ export const DescribeUserScramCredentialsRequest: MessageSpec = {
       fields: [{ name: 'name', type: 'string', versions: '0+' }],
     },
   ],
-}
-
-export const DescribeUserScramCredentialsResponse: MessageSpec = {
-  apiKey: 50,
-  type: 'response',
-  name: 'DescribeUserScramCredentialsResponse',
-  validVersions: '0',
-  flexibleVersions: '0+',
-  fields: [
+  response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     { name: 'errorCode', type: 'int16', versions: '0+' },
     { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
@@ -48,4 +39,4 @@ export const DescribeUserScramCredentialsResponse: MessageSpec = {
       ],
     },
   ],
-}
+})
