@@ -5,6 +5,8 @@
 //  - first page: `messages.read` of 500 messages at an offset of a 1,000,000-record partition;
 //    cold = the first read of the connection (offset 0), warm = median of reads spread over
 //    the partition afterwards.
+//  - table: `messages.read` of the latest 100,000 as the messages table asks (asColumns), and as
+//    tuples (asRows) for comparison: handler time, answer size, JSON stringify and parse.
 //  - filter: `messages.search` over the whole partition with a value filter (substring, the
 //    common case) and a JSON-path filter (parses every value); records/s = scanned ÷ the
 //    search's own durationMs. Both filters match 1 record in 10,000, so the scan runs to the end.
@@ -22,6 +24,8 @@ import { runOk } from '../interop/target'
 
 export const CONSOLE_RECORDS = Number(process.env.BENCH_CONSOLE_RECORDS ?? 1_000_000)
 export const PAGE = 500
+/** Rows of the messages table's big read (its limit is 100,000). */
+export const TABLE_ROWS = 100_000
 export const LAG_GROUPS = 100
 export const LAG_PARTITIONS = 100
 /** Records spread over the lag topic so that log end offsets (and lag) are not all 0. */
@@ -47,6 +51,8 @@ export interface ConsoleResults {
   /** kcat -P of the records into one partition. */
   loadSec?: number
   firstPage?: { offset: number; coldMs: number; warmMedianMs: number; warmMs: number[]; messages: number }
+  /** The messages table's big read (latest TABLE_ROWS), per answer form: the handler, then the answer as JSON text and back. */
+  table?: { rows: number; forms: { form: string; handlerMs: number; stringifyMs: number; parseMs: number; answerMB: number }[] }
   filters: FilterResult[]
   lag?: { groups: number; partitions: number; coldMs: number; warmMedianMs: number; warmMs: number[]; totalLag: number; describeMs: number }
   errors: string[]
@@ -194,6 +200,29 @@ export async function benchConsole(bootstrap: string, log: (s: string) => void):
       log(`console:   first page of ${PAGE}: cold ${cold.ms.toFixed(1)} ms, warm median ${median(warm).toFixed(1)} ms`)
     } catch (e) {
       res.errors.push(`first page: ${message(e)}`)
+    }
+
+    // The table's big read: the latest TABLE_ROWS as the page asks for them (columns), and as
+    // tuples for comparison; the web binding sends the answer as JSON text, which the page parses.
+    try {
+      const rows = Math.min(TABLE_ROWS, CONSOLE_RECORDS)
+      const forms: NonNullable<ConsoleResults['table']>['forms'] = []
+      for (const [form, shape] of [['columns', { asColumns: true }], ['rows', { asRows: true }]] as const) {
+        const r = await c.timed('messages.read', { connectionId, topic, position: { type: 'latest' }, limit: rows, omitJson: true, ...shape })
+        const n = r.value.columns?.offset.length ?? r.value.rows?.length ?? 0
+        if (n !== rows) throw new Error(`${form}: ${n} rows, expected ${rows}`)
+        let t0 = performance.now()
+        const text = JSON.stringify({ id: 1, ok: true, result: r.value })
+        const stringifyMs = performance.now() - t0
+        t0 = performance.now()
+        JSON.parse(text)
+        const parseMs = performance.now() - t0
+        forms.push({ form, handlerMs: Math.round(r.ms), stringifyMs: Math.round(stringifyMs), parseMs: Math.round(parseMs), answerMB: Math.round(text.length / 1e5) / 10 })
+        log(`console:   table read of ${rows} as ${form}: handler ${r.ms.toFixed(0)} ms, stringify ${stringifyMs.toFixed(0)} ms, parse ${parseMs.toFixed(0)} ms, ${(text.length / 1e6).toFixed(1)} MB`)
+      }
+      res.table = { rows, forms }
+    } catch (e) {
+      res.errors.push(`table read: ${message(e)}`)
     }
 
     // Filters over the whole partition.
