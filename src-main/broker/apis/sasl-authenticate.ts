@@ -1,4 +1,5 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 
 interface SaslAuthenticateRequest {
@@ -6,14 +7,10 @@ interface SaslAuthenticateRequest {
 }
 
 /** SaslAuthenticate: one token of the SASL exchange; a failure is answered with Kafka's message, then the connection closes. */
-export default defineApi({
-  key: 36,
-  name: 'SaslAuthenticate',
-  minVersion: 0,
-  maxVersion: 2,
+export default defineApi(ApiKey.SaslAuthenticate, {
   handle(req: SaslAuthenticateRequest, ctx) {
     const s = ctx.security
     if (!s) return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: 'Unexpected SaslAuthenticate request', authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 }
-    return s.authenticate(req.authBytes)
+    return s.authenticate(req.authBytes, ctx.apiVersion)
   },
 })

@@ -43,6 +43,12 @@ export class ConnectionSecurity {
   closeAfterResponse: string | null = null
   private state: SaslState
   private server?: SaslServer
+  /** The mechanism of the completed authentication (re-authentication must use the same). */
+  private mechanism: string | null = null
+  /** KIP-368: when the authenticated session ends (connections.max.reauth.ms); null when it does not. */
+  private expiresAt: number | null = null
+  /** True while an authenticated client re-authenticates (its earlier principal stays in force). */
+  private reauthenticating = false
 
   constructor(private readonly o: ConnectionSecurityOptions) {
     this.listenerName = o.listenerName
@@ -61,9 +67,17 @@ export class ConnectionSecurity {
     return this.state === 'raw'
   }
 
-  /** Why a request may not be handled yet, or null: before authentication only ApiVersions and the SASL APIs pass. */
-  refuses(apiKey: number, apiName: string): string | null {
-    if (this.state === 'done') return null
+  /**
+   * Why a request may not be handled now, or null: before authentication only ApiVersions and the
+   * SASL APIs pass; after a session's lifetime (connections.max.reauth.ms) only a re-authentication
+   * does, and anything else closes the connection, as Kafka does.
+   */
+  refuses(apiKey: number, apiName: string, now = Date.now()): string | null {
+    if (this.state === 'done') {
+      if (this.expiresAt !== null && apiKey === SASL_HANDSHAKE) return null
+      if (this.expiresAt !== null && now > this.expiresAt) return `the authenticated session expired (connections.max.reauth.ms) and ${apiName} came before a re-authentication`
+      return null
+    }
     if (apiKey === API_VERSIONS && this.state === 'handshake') return null
     if (apiKey === SASL_HANDSHAKE && this.state === 'handshake') return null
     if (apiKey === SASL_AUTHENTICATE && this.state === 'authenticate') return null
@@ -79,6 +93,17 @@ export class ConnectionSecurity {
   /** SaslHandshake: picks the mechanism; v0 switches the connection to raw tokens. */
   handshake(mechanism: string, version: number): { errorCode: number; mechanisms: string[] } {
     const mechanisms = this.enabledMechanisms()
+    // KIP-368 re-authentication: a SaslHandshake v1 on an authenticated connection, same mechanism.
+    if (this.state === 'done' && this.expiresAt !== null && version >= 1) {
+      if (mechanism !== this.mechanism) {
+        this.closeAfterResponse = `re-authentication with ${mechanism} after ${this.mechanism}`
+        return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: this.mechanism ? [this.mechanism] : [] }
+      }
+      this.serverFor(mechanism)
+      this.reauthenticating = true
+      this.state = 'authenticate'
+      return { errorCode: ErrorCode.NONE, mechanisms }
+    }
     if (this.state !== 'handshake') return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms }
     if (!mechanisms.includes(mechanism) || !this.serverFor(mechanism)) {
       this.closeAfterResponse = `unsupported SASL mechanism ${mechanism}`
@@ -89,15 +114,21 @@ export class ConnectionSecurity {
   }
 
   /** SaslAuthenticate: one token of the exchange. A failure is answered, then the connection closes. */
-  authenticate(token: Buffer): SaslAuthenticateResult {
+  authenticate(token: Buffer, version = 1): SaslAuthenticateResult {
     if (this.state !== 'authenticate' || !this.server) {
       this.closeAfterResponse = 'SaslAuthenticate out of order'
       return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: 'Unexpected SaslAuthenticate request', authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 }
     }
     try {
+      const mechanism = this.server.mechanism
       const step = this.server.evaluate(token)
-      if (step.complete) this.complete(step.principal!)
-      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: step.challenge, sessionLifetimeMs: 0 }
+      if (!step.complete) return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: step.challenge, sessionLifetimeMs: 0 }
+      if (this.reauthenticating && (step.principal!.type !== this.principal.type || step.principal!.name !== this.principal.name)) {
+        throw new SaslAuthenticationError(`Cannot change principals during re-authentication from ${this.principal.type}:${this.principal.name}: ${step.principal!.type}:${step.principal!.name}`)
+      }
+      // Sessions expire only for clients that can re-authenticate (SaslAuthenticate v1+, KIP-368).
+      this.complete(step.principal!, mechanism, version >= 1)
+      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: step.challenge, sessionLifetimeMs: this.expiresAt === null ? 0 : this.reauthMs(mechanism) }
     } catch (e) {
       if (!(e instanceof SaslAuthenticationError)) throw e
       this.closeAfterResponse = `authentication failed: ${e.message}`
@@ -107,15 +138,27 @@ export class ConnectionSecurity {
 
   /** A raw token after a v0 handshake: returns the challenge to send back (size-prefixed, no header); throws on failure (Kafka then closes). */
   authenticateRaw(token: Buffer): Buffer {
+    const mechanism = this.server!.mechanism
     const step = this.server!.evaluate(token)
-    if (step.complete) this.complete(step.principal!)
+    // v0 clients cannot re-authenticate, so their sessions do not expire.
+    if (step.complete) this.complete(step.principal!, mechanism, false)
     return step.challenge
   }
 
-  private complete(principal: KafkaPrincipal): void {
+  /** connections.max.reauth.ms of the listener and mechanism (0: sessions never expire). */
+  private reauthMs(mechanism: string): number {
+    const v = Number(listenerConfig(this.o.configs, this.listenerName, 'connections.max.reauth.ms', mechanism) ?? '0')
+    return Number.isFinite(v) && v > 0 ? v : 0
+  }
+
+  private complete(principal: KafkaPrincipal, mechanism: string, expires = true, now = Date.now()): void {
     this.principal = principal
+    this.mechanism = mechanism
     this.state = 'done'
     this.server = undefined
+    this.reauthenticating = false
+    const ms = expires ? this.reauthMs(mechanism) : 0
+    this.expiresAt = ms > 0 ? now + ms : null
   }
 
   private serverFor(mechanism: string): SaslServer | undefined {
