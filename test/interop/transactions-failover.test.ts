@@ -59,7 +59,7 @@ describe('transactions across brokers and a coordinator failover', () => {
     expect(after.ProducerId).toBe(before.ProducerId)
     expect(Number(after.ProducerEpoch)).toBeGreaterThan(Number(before.ProducerEpoch))
     const r = await javaOk('Transactions', ['consume', live(), topic, 'read_committed', '3000'])
-    const values = r.stdout.split('\n').filter((l) => l.startsWith('value ')).map((l) => l.slice(6)).sort()
+    const values = r.stdout.split('\n').filter((l) => l.startsWith('read_committed ')).map((l) => l.slice(15)).sort()
     expect(values).toEqual(['a0-0', 'a0-1', 'a2-0', 'a2-1', 'b0-0', 'b0-1', 'b2-0', 'b2-1'])
     await cluster.start(coordinator)
   }, 400_000)

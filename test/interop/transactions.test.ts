@@ -27,10 +27,12 @@ async function createTopic(name: string, partitions: number): Promise<void> {
   await kafkaTool('kafka-topics', ['--bootstrap-server', target.bootstrap, '--create', '--topic', name, '--partitions', String(partitions), '--replication-factor', '1'])
 }
 
-/** Values readable with an isolation level, sorted. */
-async function consume(topic: string, isolation: 'read_committed' | 'read_uncommitted'): Promise<string[]> {
-  const r = await javaOk('Transactions', ['consume', target.bootstrap, topic, isolation, '2000'])
-  return r.stdout.split('\n').filter((l) => l.startsWith('value ')).map((l) => l.slice(6)).sort()
+/** Values readable with each isolation level, sorted (one JVM reads both). */
+async function consume(topic: string): Promise<{ committed: string[]; uncommitted: string[] }> {
+  const r = await javaOk('Transactions', ['consume', target.bootstrap, topic, 'read_committed,read_uncommitted', '2000'])
+  const lines = r.stdout.split('\n')
+  const values = (prefix: string) => lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length)).sort()
+  return { committed: values('read_committed '), uncommitted: values('read_uncommitted ') }
 }
 
 function transactionsCommand(args: string[]) {
@@ -53,9 +55,10 @@ describe('transactions with the Java client', () => {
     await createTopic(altTopic, 3)
     await javaOk('Transactions', ['alternate', target.bootstrap, altTopic, '6', altId])
     const committed = ['r0-0', 'r0-1', 'r2-0', 'r2-1', 'r4-0', 'r4-1']
-    expect(await consume(altTopic, 'read_committed')).toEqual(committed)
+    const read = await consume(altTopic)
+    expect(read.committed).toEqual(committed)
     const all = [0, 1, 2, 3, 4, 5].flatMap((r) => [`r${r}-0`, `r${r}-1`])
-    expect(await consume(altTopic, 'read_uncommitted')).toEqual(all.sort())
+    expect(read.uncommitted).toEqual(all.sort())
   }, 120_000)
 
   it('fences a zombie producer: a newer epoch aborts its transaction and its commit fails', async () => {
@@ -65,7 +68,7 @@ describe('transactions with the Java client', () => {
     expect(r.stdout).toContain('fresh committed')
     expect(r.stdout).toMatch(/zombie failed.*(ProducerFencedException|InvalidProducerEpochException)/)
     expect(r.stdout).not.toContain('zombie committed')
-    expect(await consume(topic, 'read_committed')).toEqual(['fresh-1'])
+    expect((await consume(topic)).committed).toEqual(['fresh-1'])
   }, 120_000)
 
   it('aborts a transaction left open past transaction.timeout.ms, so the last stable offset moves on', async () => {
@@ -77,8 +80,9 @@ describe('transactions with the Java client', () => {
     // transaction.version 2 bumps epochs per transaction and answers INVALID_TXN_STATE instead.
     expect(r.stdout).toMatch(/commit failed.*(ProducerFencedException|InvalidProducerEpochException|InvalidTxnStateException)/)
     // the record written after the hanging transaction became readable once it was aborted
-    expect(await consume(topic, 'read_committed')).toEqual(['after'])
-    expect(await consume(topic, 'read_uncommitted')).toEqual(['after', 'hanging'])
+    const read = await consume(topic)
+    expect(read.committed).toEqual(['after'])
+    expect(read.uncommitted).toEqual(['after', 'hanging'])
   }, 120_000)
 
   it('consume-transform-produce killed mid-transaction and restarted reflects every input exactly once', async () => {
@@ -98,9 +102,10 @@ describe('transactions with the Java client', () => {
     expect(processed).toBeGreaterThan(65)
     expect(processed).toBeLessThan(100)
     const expected = Array.from({ length: 100 }, (_, i) => `V${i}`).sort()
-    expect(await consume(output, 'read_committed')).toEqual(expected)
+    const read = await consume(output)
+    expect(read.committed).toEqual(expected)
     // the aborted transaction's records are in the log, only hidden from read_committed
-    expect((await consume(output, 'read_uncommitted')).length).toBeGreaterThan(100)
+    expect(read.uncommitted.length).toBeGreaterThan(100)
   }, 240_000)
 
   it('kafka-transactions list and describe show the coordinator state', async () => {

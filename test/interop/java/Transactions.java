@@ -2,7 +2,8 @@
 // jars in .cache/kafka/libs. Each mode prints what it saw on stdout, one fact per line.
 //
 //   alternate  BOOTSTRAP TOPIC ROUNDS TXN_ID [PREFIX]  commits even rounds, aborts odd ones (2 records each)
-//   consume    BOOTSTRAP TOPIC ISOLATION MS     prints every value readable with that isolation level
+//   consume    BOOTSTRAP TOPIC ISOLATIONS MS    prints "<isolation> <value>" for every value readable with
+//                                               each isolation level (comma-separated), read until MS quiet
 //   zombie     BOOTSTRAP TOPIC TXN_ID           a producer fenced by a newer one with the same id
 //   timeout    BOOTSTRAP TOPIC TXN_ID           a transaction left open past transaction.timeout.ms (3 s)
 //   ctp        BOOTSTRAP IN OUT GROUP TXN_ID CRASH_AFTER IDLE_MS
@@ -84,7 +85,11 @@ public class Transactions {
   }
 
   /** Every value of the topic, read from the beginning until nothing new came for `quietMs`. */
-  static void consume(String bootstrap, String topic, String isolation, long quietMs) {
+  static void consume(String bootstrap, String topic, String isolations, long quietMs) {
+    for (String isolation : isolations.split(",")) consumeOne(bootstrap, topic, isolation, quietMs);
+  }
+
+  static void consumeOne(String bootstrap, String topic, String isolation, long quietMs) {
     try (KafkaConsumer<String, String> c = consumer(bootstrap, null, isolation)) {
       List<TopicPartition> parts = new ArrayList<>();
       for (PartitionInfo pi : c.partitionsFor(topic)) parts.add(new TopicPartition(topic, pi.partition()));
@@ -94,7 +99,7 @@ public class Transactions {
       while (System.currentTimeMillis() - last < quietMs) {
         ConsumerRecords<String, String> rs = c.poll(Duration.ofMillis(200));
         for (ConsumerRecord<String, String> r : rs) {
-          System.out.println("value " + r.value());
+          System.out.println(isolation + " " + r.value());
           last = System.currentTimeMillis();
         }
       }
