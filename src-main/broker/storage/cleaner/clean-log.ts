@@ -23,7 +23,10 @@
  */
 import { closeSync, existsSync, fsync, openSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { open as openAsync } from 'node:fs/promises'
-import { lastOffset as batchLastOffset, maxTimestamp as batchMaxTimestamp, readBatchHeader, type BatchHeader } from '../../records/batch.js'
+import {
+  BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LOG_OVERHEAD, baseOffset as batchBaseOffset, lastOffset as batchLastOffset,
+  lastOffsetDelta as batchLastOffsetDelta, maxTimestamp as batchMaxTimestamp, readBatchHeader, type BatchHeader,
+} from '../../records/batch.js'
 import { deleteHorizonOf, rebuildBatch, recordSpans, recordsData, type RecordSpan } from '../../records/batch-rewrite.js'
 import { controlRecordType } from '../../records/record.js'
 import { writeFully } from '../file-io.js'
@@ -141,30 +144,52 @@ class Slicer {
   }
 }
 
-/** Visits the batches of a segment from `from` with whole batches in hand, yielding between slices. */
-async function scanSegment(seg: LogSegment, from: number, full: boolean, slicer: Slicer, fn: (b: ScannedBatch) => boolean | void): Promise<void> {
-  let pos = from
-  for (;;) {
-    let paused = false
-    let stopped = false
-    const res = seg.scan(pos, { full }, (b) => {
-      if (slicer.expired) {
-        pos = b.position
-        paused = true
-        return false
+const READ_CHUNK = 256 * 1024
+
+/**
+ * Visits the batches of a segment (as far as it reached when the visit began) with whole batches
+ * in hand, yielding between slices. The file is read with asynchronous reads on its own
+ * descriptor: a read that has to wait for the disk does not hold the event loop, as a
+ * synchronous read would while other I/O keeps the disk busy.
+ */
+async function scanSegment(seg: LogSegment, slicer: Slicer, fn: (b: ScannedBatch) => boolean | void): Promise<void> {
+  const size = seg.size
+  const fh = await openAsync(seg.logPath, 'r')
+  try {
+    const view: ScannedBatch = { buf: Buffer.alloc(0), off: 0, position: 0, size: 0, baseOffset: 0, lastOffset: 0, maxTimestamp: 0 }
+    let chunk = Buffer.alloc(0)
+    let chunkStart = 0
+    let pos = 0
+    while (pos < size) {
+      if (size - pos < BATCH_HEADER_SIZE) throw new Error(`segment ${seg.logPath} ends in a partial batch at position ${pos}`)
+      let off = pos - chunkStart
+      if (off + BATCH_HEADER_SIZE > chunk.length || off + chunk.readInt32BE(off + BATCH_LENGTH_OFFSET) + LOG_OVERHEAD > chunk.length) {
+        // the next batch is not all in the chunk: read from it on (at least the whole batch)
+        const head = Buffer.allocUnsafe(BATCH_HEADER_SIZE)
+        await fh.read(head, 0, BATCH_HEADER_SIZE, pos)
+        const batchBytes = head.readInt32BE(BATCH_LENGTH_OFFSET) + LOG_OVERHEAD
+        if (batchBytes < BATCH_HEADER_SIZE || pos + batchBytes > size) throw new Error(`segment ${seg.logPath} has a bad batch at position ${pos}`)
+        chunk = Buffer.allocUnsafe(Math.min(Math.max(READ_CHUNK, batchBytes), size - pos))
+        const { bytesRead } = await fh.read(chunk, 0, chunk.length, pos)
+        if (bytesRead < chunk.length) throw new Error(`segment ${seg.logPath} is shorter than expected (${pos + bytesRead} < ${pos + chunk.length})`)
+        chunkStart = pos
+        off = 0
       }
-      slicer.bytes += b.size
-      if (fn(b) === false) {
-        stopped = true
-        return false
-      }
-    })
-    if (stopped) return
-    if (!paused) {
-      if (res.stop !== 'eof') throw new Error(`segment ${seg.logPath} cannot be read past position ${res.end} (${res.stop})`)
-      return
+      const batchBytes = chunk.readInt32BE(off + BATCH_LENGTH_OFFSET) + LOG_OVERHEAD
+      view.buf = chunk
+      view.off = off
+      view.position = pos
+      view.size = batchBytes
+      view.baseOffset = batchBaseOffset(chunk, off)
+      view.lastOffset = view.baseOffset + batchLastOffsetDelta(chunk, off)
+      view.maxTimestamp = batchMaxTimestamp(chunk, off)
+      slicer.bytes += batchBytes
+      if (fn(view) === false) return
+      pos += batchBytes
+      if (slicer.expired) await slicer.yield()
     }
-    await slicer.yield()
+  } finally {
+    await fh.close()
   }
 }
 
@@ -326,10 +351,10 @@ export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<C
   // transaction outcomes, from the markers of the whole log (a transaction ends in a later segment than it starts)
   const outcomes = new TransactionOutcomes()
   for (const seg of log.segmentList) {
-    await scanSegment(seg, 0, false, slicer, (b) => {
+    await scanSegment(seg, slicer, (b) => {
       const h = readBatchHeader(b.buf, b.off)
       if (!h.control) return
-      const r = spansOf({ ...b, buf: seg.read(b.position, b.size), off: 0 }, h)
+      const r = spansOf(b, h)
       const type = r && r.spans[0]?.key ? controlRecordType(r.spans[0].key) : null
       if (type) outcomes.add(h.producerId, h.baseOffset, type === 'ABORT')
     })
@@ -342,7 +367,7 @@ export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<C
   for (const seg of segs) {
     if (mapFull || seg.baseOffset >= range.firstUncleanableOffset) break
     if (seg.nextOffset <= range.firstDirtyOffset) continue
-    await scanSegment(seg, 0, true, slicer, (b) => {
+    await scanSegment(seg, slicer, (b) => {
       if (b.lastOffset < range.firstDirtyOffset) return
       if (b.baseOffset >= range.firstUncleanableOffset) return false
       const h = readBatchHeader(b.buf, b.off)
@@ -376,7 +401,7 @@ export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<C
     const out = new CleanedWriter(log.dir, base, log.config['index.interval.bytes'])
     try {
       for (const seg of group) {
-        await scanSegment(seg, 0, true, slicer, (b) => {
+        await scanSegment(seg, slicer, (b) => {
           result.bytesRead += b.size
           const h = readBatchHeader(b.buf, b.off)
           const kept = filterBatch(b, h)
