@@ -26,6 +26,11 @@ export const PartitionDetail = z.object({
   offlineReplicas: z.array(z.number().int()),
   earliestOffset: z.number().int(),
   latestOffset: z.number().int(),
+  /**
+   * The last stable offset (ListOffsets LATEST under read_committed): read_committed consumers
+   * read up to it; below latestOffset while a transaction is open. Null when the leader did not tell.
+   */
+  lastStableOffset: z.number().int().nullable().optional(),
   /** latest - earliest (records in the log, ignoring transaction markers / compaction gaps). */
   messages: z.number().int(),
   /** Bytes on the leader's disk (DescribeLogDirs); null when the cluster does not tell. */
