@@ -5,7 +5,8 @@
  *     uncleanable offset — the active segment's base, the last stable offset (which is at most
  *     the high watermark), and the first segment younger than min.compaction.lag.ms;
  *  2. the offset map: the latest offset of every key in that range (transaction markers and
- *     records of aborted transactions do not count); if the map fills up, cleaning stops at the
+ *     records of aborted transactions, known from the segments' .txnindex files, do not count);
+ *     if the map fills up, cleaning stops at the
  *     record that did not fit and the rest waits for the next cleaning;
  *  3. every segment from the start of the log up to the end of the map is rewritten, in groups
  *     of at most segment.bytes, keeping a record only if no later record has its key, dropping
@@ -28,11 +29,11 @@ import {
   lastOffsetDelta as batchLastOffsetDelta, maxTimestamp as batchMaxTimestamp, readBatchHeader, type BatchHeader,
 } from '../../records/batch.js'
 import { deleteHorizonOf, rebuildBatch, recordSpans, recordsData, type RecordSpan } from '../../records/batch-rewrite.js'
-import { controlRecordType } from '../../records/record.js'
 import { writeFully } from '../file-io.js'
 import { LogSegment, type ScannedBatch } from '../log-segment.js'
 import { OffsetIndex } from '../offset-index.js'
 import { TimeIndex } from '../time-index.js'
+import { decodeAbortedTxns, txnIndexPath, type AbortedTxn } from '../transaction-index.js'
 import type { PartitionLog } from '../partition-log.js'
 import { OffsetMap } from './offset-map.js'
 import { CLEANED_SUFFIX, commitCleaned, deleteRetired, discardCleaned, finishSwap, fsyncDirAsync, retireSegmentFiles, segmentPath } from './segment-swap.js'
@@ -193,28 +194,43 @@ async function scanSegment(seg: LogSegment, slicer: Slicer, fn: (b: ScannedBatch
   }
 }
 
-/** Outcome of the transactions in the log: per producer, its markers (offset, aborted) in order. */
-class TransactionOutcomes {
-  private readonly markers = new Map<number, { offset: number; aborted: boolean }[]>()
+/**
+ * The aborted transactions of the log, from the segments' aborted-transaction indexes
+ * (.txnindex, Kafka's AbortedTxn entries): a transactional data batch of a producer lying between
+ * an entry's first offset and its ABORT marker was aborted. Kafka's cleaner reads the same index.
+ */
+class AbortedTransactions {
+  private readonly byProducer = new Map<number, AbortedTxn[]>()
 
-  add(producerId: number, offset: number, aborted: boolean): void {
-    let l = this.markers.get(producerId)
-    if (!l) this.markers.set(producerId, (l = []))
-    l.push({ offset, aborted })
+  static read(log: PartitionLog): AbortedTransactions {
+    const a = new AbortedTransactions()
+    for (const seg of log.segmentList) {
+      const path = txnIndexPath(log.dir, seg.baseOffset)
+      if (!existsSync(path)) continue
+      for (const t of decodeAbortedTxns(readFileSync(path))) {
+        let l = a.byProducer.get(t.producerId)
+        if (!l) a.byProducer.set(t.producerId, (l = []))
+        l.push(t)
+      }
+    }
+    for (const l of a.byProducer.values()) l.sort((x, y) => x.firstOffset - y.firstOffset)
+    return a
   }
 
-  /** True when the transactional batch ending at `lastOffset` was aborted (its producer's next marker is an ABORT). */
-  aborted(producerId: number, lastOffset: number): boolean {
-    const l = this.markers.get(producerId)
+  /** True when the transactional batch [baseOffset, lastOffset] of `producerId` was aborted. */
+  aborted(producerId: number, baseOffset: number, lastOffset: number): boolean {
+    const l = this.byProducer.get(producerId)
     if (!l) return false
+    // the last entry starting at or before the batch
     let lo = 0
     let hi = l.length
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
-      if (l[mid]!.offset > lastOffset) hi = mid
-      else lo = mid + 1
+      if (l[mid]!.firstOffset <= baseOffset) lo = mid + 1
+      else hi = mid
     }
-    return lo < l.length && l[lo]!.aborted
+    const t = l[lo - 1]
+    return t !== undefined && lastOffset < t.lastOffset
   }
 }
 
@@ -348,17 +364,7 @@ export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<C
   const result: CleanResult = { endOffset: range.firstDirtyOffset, bytesRead: 0, bytesWritten: 0, recordsRead: 0, recordsKept: 0, groups: 0, latestDeleteHorizon: -1, interrupted: false }
   const segs = log.segmentList.slice(0, -1) // never the active segment
 
-  // transaction outcomes, from the markers of the whole log (a transaction ends in a later segment than it starts)
-  const outcomes = new TransactionOutcomes()
-  for (const seg of log.segmentList) {
-    await scanSegment(seg, slicer, (b) => {
-      const h = readBatchHeader(b.buf, b.off)
-      if (!h.control) return
-      const r = spansOf(b, h)
-      const type = r && r.spans[0]?.key ? controlRecordType(r.spans[0].key) : null
-      if (type) outcomes.add(h.producerId, h.baseOffset, type === 'ABORT')
-    })
-  }
+  const aborted = AbortedTransactions.read(log)
 
   // 2. the offset map of the dirty range
   const map = new OffsetMap(opts.mapCapacity)
@@ -371,7 +377,7 @@ export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<C
       if (b.lastOffset < range.firstDirtyOffset) return
       if (b.baseOffset >= range.firstUncleanableOffset) return false
       const h = readBatchHeader(b.buf, b.off)
-      if (h.control || (h.transactional && outcomes.aborted(h.producerId, h.lastOffset))) return
+      if (h.control || (h.transactional && aborted.aborted(h.producerId, h.baseOffset, h.lastOffset))) return
       const r = spansOf(b, h)
       if (!r) return
       for (const s of r.spans) {
@@ -480,13 +486,13 @@ export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<C
       noteHorizon(hz)
       return rebuildBatch(r.batch, h, r.rd, r.spans, hz)
     }
-    const aborted = h.transactional && outcomes.aborted(h.producerId, h.lastOffset)
+    const isAborted = h.transactional && aborted.aborted(h.producerId, h.baseOffset, h.lastOffset)
     const r = spansOf(b, h)
     if (!r) return original
     result.recordsRead += r.spans.length
     const kept: RecordSpan[] = []
     let tombstones = false
-    if (!aborted) {
+    if (!isAborted) {
       for (const s of r.spans) {
         const offset = h.baseOffset + s.offsetDelta
         if (offset >= result.endOffset) {
