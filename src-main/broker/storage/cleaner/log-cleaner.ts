@@ -156,7 +156,8 @@ export class LogCleaner {
       } catch {
         continue // a closed or failing log is skipped
       }
-      const due = r.dirtyBytes > 0 && (r.needCompactionNow || r.dirtyRatio >= Math.max(e.log.config['min.cleanable.dirty.ratio'], Number.MIN_VALUE))
+      // as Kafka: due past max.compaction.lag.ms, or when the dirty ratio is strictly above min.cleanable.dirty.ratio
+      const due = r.dirtyBytes > 0 && (r.needCompactionNow || r.dirtyRatio > e.log.config['min.cleanable.dirty.ratio'])
       if (due && (!best || r.dirtyRatio > best.ratio)) best = { e, ratio: r.dirtyRatio }
       const hz = this.deleteHorizons.get(partitionKey(e.topic, e.partition))
       if (!tombstones && hz !== undefined && hz <= now) tombstones = e
