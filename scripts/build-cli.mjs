@@ -17,11 +17,7 @@ const common = {
   logLevel: 'warning',
 }
 
-// Chunks from an earlier build carry other hashes: removed so the directory holds one build.
-// Code caches are named after the bundle they were made from: a new build makes them useless.
-for (const f of (() => { try { return readdirSync('out/cli') } catch { return [] } })()) if (f.startsWith('chunk-') || f.endsWith('.v8cache')) rmSync(`out/cli/${f}`)
-
-await Promise.all([
+const [cli] = await Promise.all([
   build({
     ...common,
     entryPoints: [{ in: 'src-main/cli/launch.ts', out: 'kafkadesk' }],
@@ -30,6 +26,7 @@ await Promise.all([
     // Beside the entry, so code that finds files relative to its own module (import.meta.url) finds them.
     chunkNames: 'chunk-[hash]',
     packages: 'external',
+    metafile: true,
   }),
   // CommonJS: node compiles it as a script (no ES module linking, no export scanning of the
   // native packages it requires), about 80 ms less CPU per broker process than the ESM form.
@@ -38,3 +35,11 @@ await Promise.all([
   // What the supervisor forks: loads broker-main.cjs with a V8 code cache (broker-loader.ts).
   build({ ...common, format: 'cjs', entryPoints: ['src-main/broker/process/broker-loader.ts'], outfile: 'out/cli/broker-process.cjs' }),
 ])
+
+// Chunks of earlier builds carry other hashes, and code caches are named after the bundle they
+// were made from: removed once the new files are in place, so a CLI starting meanwhile still
+// finds every chunk its entry names.
+const built = new Set(Object.keys(cli.metafile.outputs).map((f) => f.slice('out/cli/'.length)))
+for (const f of readdirSync('out/cli')) {
+  if ((f.startsWith('chunk-') && !built.has(f)) || f.endsWith('.v8cache')) rmSync(`out/cli/${f}`, { force: true })
+}

@@ -20,7 +20,11 @@ import { num, table, type Row } from './report'
 
 const GENERATORS = Number(process.env.BENCH_CEILING_GENERATORS ?? 4)
 const RECORDS_PER_GENERATOR = Number(process.env.BENCH_CEILING_RECORDS ?? 150_000)
-const RECORD_SIZE = 1024
+/**
+ * 1 KiB records as in the rest of the bench, then 64 KiB ones (the same bytes in 1/64 of the
+ * records): with small records a generator's per-record cost can bound the run before the broker.
+ */
+const RECORD_SIZES = [1024, 65536]
 const DD_MB = 256
 const LOOPBACK_MB = 1024
 
@@ -31,10 +35,16 @@ export interface CeilingRun {
   brokerCores: number
 }
 
-export interface CeilingResults {
-  settings: { generators: number; recordsPerGenerator: number; recordSize: number }
+export interface CeilingSize {
+  recordSize: number
+  recordsPerGenerator: number
   produce?: CeilingRun
   consume?: CeilingRun
+}
+
+export interface CeilingResults {
+  settings: { generators: number; bytesPerGenerator: number }
+  sizes: CeilingSize[]
   diskWriteMbPerSec?: number
   loopbackMbPerSec?: number
   errors: string[]
@@ -137,7 +147,7 @@ async function loopbackRate(): Promise<number> {
 }
 
 export async function benchCeiling(log: (s: string) => void): Promise<CeilingResults> {
-  const res: CeilingResults = { settings: { generators: GENERATORS, recordsPerGenerator: RECORDS_PER_GENERATOR, recordSize: RECORD_SIZE }, errors: [] }
+  const res: CeilingResults = { settings: { generators: GENERATORS, bytesPerGenerator: RECORDS_PER_GENERATOR * 1024 }, sizes: [], errors: [] }
   const scratch = mkdtempSync(join(tmpdir(), 'kafkadesk-bench-ceiling-'))
   try {
     try {
@@ -152,38 +162,42 @@ export async function benchCeiling(log: (s: string) => void): Promise<CeilingRes
     } catch (e) {
       res.errors.push(`loopback rate: ${message(e)}`)
     }
-    // One file of 1 KiB lines (1023 bytes + newline: kcat -l sends each line as a record).
-    const file = join(scratch, 'records.txt')
-    const line = `${'k'.repeat(RECORD_SIZE - 1)}\n`
-    writeFileSync(file, line.repeat(RECORDS_PER_GENERATOR))
-    const bytes = GENERATORS * RECORDS_PER_GENERATOR * (RECORD_SIZE - 1)
     const broker = await startBroker('embedded')
     try {
-      const topic = `bench-ceiling-${Date.now().toString(36)}`
-      const kafka = new kafkajs.Kafka({ clientId: 'kafkadesk-bench', brokers: [broker.bootstrap], logLevel: kafkajs.logLevel.NOTHING })
-      const admin = kafka.admin()
-      await admin.connect()
-      try {
-        await admin.createTopics({ topics: [{ topic, numPartitions: GENERATORS, replicationFactor: 1 }], waitForLeaders: true })
-      } finally {
-        await admin.disconnect()
-      }
-      // librdkafka batching for throughput: large batches, a short linger, acks=1, no compression.
-      const producerArgs = ['-X', 'acks=1', '-X', 'linger.ms=5', '-X', 'batch.size=1000000', '-X', 'compression.codec=none', '-X', 'queue.buffering.max.kbytes=262144']
-      const producers = Array.from({ length: GENERATORS }, (_, p) => ['kcat', '-P', '-b', broker.bootstrap, '-t', topic, '-p', String(p), '-l', ...producerArgs, file])
-      log(`ceiling: ${GENERATORS} kcat producers × ${num(RECORDS_PER_GENERATOR)} records of ${RECORD_SIZE} B into one embedded broker`)
-      try {
-        res.produce = await measured(broker.brokerPid, bytes, () => allAtOnce(producers))
-        log(`ceiling:   produce ${res.produce.mbPerSec.toFixed(0)} MB/s, broker ${(res.produce.brokerCores * 100).toFixed(0)}% of a core`)
-      } catch (e) {
-        res.errors.push(`produce: ${message(e)}`)
-      }
-      const consumers = Array.from({ length: GENERATORS }, (_, p) => ['kcat', '-C', '-b', broker.bootstrap, '-t', topic, '-p', String(p), '-o', 'beginning', '-e', '-q', '-f', '', '-X', 'fetch.max.bytes=52428800'])
-      try {
-        res.consume = await measured(broker.brokerPid, bytes, () => allAtOnce(consumers))
-        log(`ceiling:   consume ${res.consume.mbPerSec.toFixed(0)} MB/s, broker ${(res.consume.brokerCores * 100).toFixed(0)}% of a core`)
-      } catch (e) {
-        res.errors.push(`consume: ${message(e)}`)
+      for (const recordSize of RECORD_SIZES) {
+        const size: CeilingSize = { recordSize, recordsPerGenerator: Math.round((RECORDS_PER_GENERATOR * 1024) / recordSize) }
+        res.sizes.push(size)
+        // One file of lines of recordSize bytes with the newline: kcat -l sends each line as a record.
+        const file = join(scratch, `records-${recordSize}.txt`)
+        writeFileSync(file, `${'k'.repeat(recordSize - 1)}\n`.repeat(size.recordsPerGenerator))
+        const bytes = GENERATORS * size.recordsPerGenerator * (recordSize - 1)
+        const topic = `bench-ceiling-${recordSize}-${Date.now().toString(36)}`
+        const kafka = new kafkajs.Kafka({ clientId: 'kafkadesk-bench', brokers: [broker.bootstrap], logLevel: kafkajs.logLevel.NOTHING })
+        const admin = kafka.admin()
+        await admin.connect()
+        try {
+          await admin.createTopics({ topics: [{ topic, numPartitions: GENERATORS, replicationFactor: 1 }], waitForLeaders: true })
+        } finally {
+          await admin.disconnect()
+        }
+        // librdkafka batching for throughput: large batches, a short linger, acks=1, no compression.
+        const producerArgs = ['-X', 'acks=1', '-X', 'linger.ms=5', '-X', 'batch.size=1000000', '-X', 'compression.codec=none', '-X', 'queue.buffering.max.kbytes=262144']
+        const producers = Array.from({ length: GENERATORS }, (_, p) => ['kcat', '-P', '-b', broker.bootstrap, '-t', topic, '-p', String(p), '-l', ...producerArgs, file])
+        log(`ceiling: ${GENERATORS} kcat producers × ${num(size.recordsPerGenerator)} records of ${recordSize} B into one embedded broker`)
+        try {
+          size.produce = await measured(broker.brokerPid, bytes, () => allAtOnce(producers))
+          log(`ceiling:   produce ${size.produce.mbPerSec.toFixed(0)} MB/s, broker ${(size.produce.brokerCores * 100).toFixed(0)}% of a core`)
+        } catch (e) {
+          res.errors.push(`produce ${recordSize} B: ${message(e)}`)
+        }
+        const consumers = Array.from({ length: GENERATORS }, (_, p) => ['kcat', '-C', '-b', broker.bootstrap, '-t', topic, '-p', String(p), '-o', 'beginning', '-e', '-q', '-f', '', '-X', 'fetch.max.bytes=52428800'])
+        try {
+          size.consume = await measured(broker.brokerPid, bytes, () => allAtOnce(consumers))
+          log(`ceiling:   consume ${size.consume.mbPerSec.toFixed(0)} MB/s, broker ${(size.consume.brokerCores * 100).toFixed(0)}% of a core`)
+        } catch (e) {
+          res.errors.push(`consume ${recordSize} B: ${message(e)}`)
+        }
+        rmSync(file, { force: true })
       }
     } finally {
       await broker.stop()
@@ -201,9 +215,11 @@ export function renderCeiling(res: CeilingResults): string {
   const rows: Row[] = [['', 'MB/s', 'broker CPU (cores)', '÷ disk write', '÷ loopback']]
   const share = (x: number | undefined, of: number | undefined) => (x !== undefined && of ? `${(x / of).toFixed(2)}×` : '—')
   const runRow = (label: string, r: CeilingRun | undefined) => rows.push([label, num(r?.mbPerSec, 0), num(r?.brokerCores, 2), share(r?.mbPerSec, res.diskWriteMbPerSec), share(r?.mbPerSec, res.loopbackMbPerSec)])
-  rows.push([`## One embedded broker's ceiling: ${s.generators} kcat (librdkafka) processes × ${num(s.recordsPerGenerator)} records of ${s.recordSize} B, one partition each`, '', '', '', ''])
-  runRow('  produce, acks=1', res.produce)
-  runRow('  consume from page cache', res.consume)
+  rows.push([`## One embedded broker's ceiling: ${s.generators} kcat (librdkafka) processes at once, ${num(s.bytesPerGenerator / MB)} MiB each, one partition each`, '', '', '', ''])
+  for (const z of res.sizes) {
+    runRow(`  produce, acks=1, ${num(z.recordsPerGenerator)} records of ${num(z.recordSize)} B each`, z.produce)
+    runRow(`  consume from page cache, ${num(z.recordSize)} B records`, z.consume)
+  }
   rows.push(['## This machine', '', '', '', ''])
   rows.push([`  disk write, dd ${DD_MB} MiB conv=fdatasync (data dir's filesystem)`, num(res.diskWriteMbPerSec, 0), '', '', ''])
   rows.push([`  loopback TCP, one stream of ${LOOPBACK_MB} MiB (node → node)`, num(res.loopbackMbPerSec, 0), '', '', ''])
