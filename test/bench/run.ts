@@ -182,6 +182,7 @@ async function main(): Promise<number> {
     return ceiling.errors.length > 0 ? 1 : 0
   }
   if (process.env.BENCH_ONLY === 'transactions') return (await import('./transactions')).benchTransactionsMain(log)
+  if (process.env.BENCH_ONLY === 'security') return (await import('./security')).benchSecurityMain(log)
   // BENCH_ONLY=hostile: just the hostile-client section (hostile.ts).
   if (process.env.BENCH_ONLY === 'hostile') {
     const hostile = await benchHostile(log)

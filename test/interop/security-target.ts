@@ -22,14 +22,16 @@ export interface SecureTarget {
   stop(): Promise<void>
 }
 
-export async function startSecureTarget(kind: TargetKind): Promise<SecureTarget> {
+/** `extra`: more broker configs (Kafka's names), added to the settings of both targets. */
+export async function startSecureTarget(kind: TargetKind, extra: Record<string, string> = {}): Promise<SecureTarget> {
   const dir = mkdtempSync(join(tmpdir(), `kafkadesk-secure-${kind}-`))
   const script = join(repoRoot, 'scripts', 'kafka', 'start-secure.sh')
+  const configArgs = Object.entries(extra).flatMap(([k, v]) => ['--config', `${k}=${v}`])
   let proc: ReadyProcess
   if (kind === 'kafka') {
-    proc = await spawnReady('bash', [script, '--dir', dir], { label: 'secure kafka', timeoutMs: 150_000, cwd: repoRoot, scratchDir: dir })
+    proc = await spawnReady('bash', [script, '--dir', dir, ...configArgs], { label: 'secure kafka', timeoutMs: 150_000, cwd: repoRoot, scratchDir: dir })
   } else {
-    await runOk('bash', [script, '--dir', dir, '--config-only'])
+    await runOk('bash', [script, '--dir', dir, '--config-only', ...configArgs])
     const cli = join(repoRoot, 'out', 'cli', 'kafkadesk.js')
     const listeners = LISTENERS.map((l) => `${l}://127.0.0.1:0`).join(',')
     proc = await spawnReady(process.execPath, [cli, 'cluster', '--brokers', '1', '--port', '0', '--data-dir', join(dir, 'embedded'), '--config', join(dir, 'secure.properties'), '--config', `listeners=${listeners}`], {
