@@ -113,6 +113,7 @@ const actedOnBrokerConfigDefs: ConfigDef[] = [
   { name: 'transaction.state.log.segment.bytes', type: 'INT', default: '104857600', min: 1, doc: 'Segment size of __transaction_state.', readOnly: true },
   { name: 'transaction.max.timeout.ms', type: 'INT', default: '900000', min: 1, doc: 'Largest transaction.timeout.ms a producer may ask for.', readOnly: true },
   { name: 'transaction.abort.timed.out.transaction.cleanup.interval.ms', type: 'INT', default: '10000', min: 1, doc: 'How often the transaction coordinator aborts transactions that outlived their timeout.', readOnly: true },
+  { name: 'transaction.remove.expired.transaction.cleanup.interval.ms', type: 'INT', default: '3600000', min: 1, doc: 'How often the transaction coordinator removes transactional ids idle for longer than transactional.id.expiration.ms.', readOnly: true },
   { name: 'unclean.leader.election.enable', type: 'BOOLEAN', default: 'false', doc: 'Allow out-of-sync replicas to become leader.' },
   { name: 'replica.lag.time.max.ms', type: 'LONG', default: '30000', min: 0, doc: 'A follower that has not caught up with the leader for this long leaves the ISR.', readOnly: true },
   { name: 'replica.fetch.wait.max.ms', type: 'INT', default: '500', min: 0, doc: 'Longest wait of a follower fetch for data on the leader.', readOnly: true },

@@ -58,6 +58,7 @@ export class TransactionCoordinator {
   private readonly completing = new Set<string>()
   private running = false
   private timer?: NodeJS.Timeout
+  private expirationTimer?: NodeJS.Timeout
   private readonly channel: TxnMarkerChannel
 
   constructor(private readonly broker: Broker) {
@@ -72,11 +73,14 @@ export class TransactionCoordinator {
     this.syncPartitions()
     this.timer = setInterval(() => this.abortTimedOutTransactions(), this.broker.config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'))
     this.timer.unref()
+    this.expirationTimer = setInterval(() => this.removeExpiredTransactionalIds(), this.broker.config.int('transaction.remove.expired.transaction.cleanup.interval.ms'))
+    this.expirationTimer.unref()
   }
 
   stop(): void {
     this.running = false
     clearInterval(this.timer)
+    clearInterval(this.expirationTimer)
     this.txns.clear()
     this.loaded.clear()
     this.channel.close()
@@ -367,6 +371,44 @@ export class TransactionCoordinator {
       void this.persist(m, next).then((err) => {
         if (err === ErrorCode.NONE) void this.completeTransaction(m.transactionalId)
       })
+    }
+  }
+
+  /**
+   * transactional.id.expiration.ms: an id with no transaction running that was not used for that
+   * long is forgotten, as Kafka does: a tombstone in __transaction_state, then gone from memory.
+   */
+  removeExpiredTransactionalIds(now = Date.now()): void {
+    if (!this.running) return
+    const expirationMs = this.broker.config.int('transactional.id.expiration.ms')
+    for (const m of [...this.txns.values()]) {
+      const idle = m.state === 'Empty' || m.state === 'CompleteCommit' || m.state === 'CompleteAbort'
+      if (!idle || m.pendingState !== null || now - m.txnLastUpdateTimestamp < expirationMs) continue
+      void this.writeTombstone(m).then((err) => {
+        if (err === ErrorCode.NONE) this.log(`removed transactional id ${m.transactionalId}: idle for more than ${expirationMs} ms`)
+      })
+    }
+  }
+
+  private async writeTombstone(m: TxnMetadata): Promise<number> {
+    const id = m.transactionalId
+    m.pendingState = 'Dead'
+    try {
+      const t = this.topic()
+      const p = this.partitionFor(id)
+      const part = t?.partitions[p]
+      const log = part?.leader === this.broker.nodeId ? this.broker.partitionLog(TRANSACTION_STATE_TOPIC, p) : undefined
+      if (!t || !part || !log) return ErrorCode.NOT_COORDINATOR
+      const minIsr = Number(this.broker.config.topicConfigValues(t.configs)['min.insync.replicas'])
+      if (part.isr.length < minIsr) return ErrorCode.COORDINATOR_NOT_AVAILABLE
+      const res = log.append(buildBatch({ records: [{ key: txnKey(id), value: null }] }), { origin: 'coordinator', leaderEpoch: part.leaderEpoch })
+      if (res.error !== undefined) return appendError(res.error)
+      this.broker.notifyAppend()
+      const replicated = appendError(await this.broker.replicas.waitForIsr(TRANSACTION_STATE_TOPIC, p, res.lastOffset + 1, minIsr, WRITE_TIMEOUT_MS))
+      if (replicated === ErrorCode.NONE && this.txns.get(id) === m) this.txns.delete(id)
+      return replicated
+    } finally {
+      m.pendingState = null
     }
   }
 
