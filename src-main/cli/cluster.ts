@@ -8,7 +8,7 @@ import { ProcessCluster } from '../broker/process/supervisor'
 import { userDataDir } from './data-dir'
 import { readFileSync } from 'node:fs'
 import { parseProperties } from '../broker/server/properties'
-import { adminScramCommand, clientSettings, secureClusterConfigs, type SecureCluster } from '../broker/security/secure-cluster'
+import { adminScramCommands, clientSettings, secureClusterConfigs, type SecureCluster } from '../broker/security/secure-cluster'
 
 export const clusterUsage = `  cluster   run the embedded Kafka cluster in the foreground
             --brokers N        number of brokers (default 1)
@@ -68,8 +68,7 @@ export async function clusterCommand(args: string[], fail: (message: string) => 
   try {
     c = new ProcessCluster({ brokers, port, dataDir, configs, log })
     if (secure) {
-      const cmd = adminScramCommand(c.controller.image.security, secure.password)
-      if (cmd) c.controller.execute(cmd)
+      for (const cmd of adminScramCommands(c.controller.image.security, secure.password)) c.controller.execute(cmd)
     }
     await c.start()
   } catch (e) {

@@ -44,15 +44,18 @@ export function secureClusterConfigs(dataDir: string, port: number, host = '127.
   return { configs, certificates, password }
 }
 
-/** AlterUserScramCredentials for `admin` (SCRAM-SHA-256 and -512), unless it has those credentials already. */
-export function adminScramCommand(image: SecurityImage, password: string): SecurityCommand | null {
+/**
+ * AlterUserScramCredentials for `admin` (SCRAM-SHA-256 and -512), unless it has those credentials
+ * already: one command per mechanism, as a request may name a user only once.
+ */
+export function adminScramCommands(image: SecurityImage, password: string): SecurityCommand[] {
   const upsertions = (['SCRAM-SHA-256', 'SCRAM-SHA-512'] as ScramMechanism[])
     .filter((m) => !image.scram.get(SECURE_USER)?.has(SCRAM_MECHANISM_IDS[m]))
     .map((m) => {
       const salt = randomBytes(32)
       return { name: SECURE_USER, mechanism: SCRAM_MECHANISM_IDS[m], iterations: SCRAM_MIN_ITERATIONS, salt: salt.toString('base64'), saltedPassword: saltedPassword(m, password, salt, SCRAM_MIN_ITERATIONS).toString('base64') }
     })
-  return upsertions.length ? { op: 'alterScram', deletions: [], upsertions } : null
+  return upsertions.map((u) => ({ op: 'alterScram', deletions: [], upsertions: [u] }))
 }
 
 /** What `kafkadesk cluster --secure` prints: each listener's bootstrap and the client settings. */
