@@ -338,6 +338,11 @@ export const API_RULES: Record<number, Rule> = {
   45: clusterRule(Op.ALTER, () => ({ throttleTimeMs: 0, errorCode: CLUSTER_DENIED, errorMessage: DENIED_MESSAGE, responses: [] })),
   46: clusterRule(Op.DESCRIBE, () => ({ throttleTimeMs: 0, errorCode: CLUSTER_DENIED, errorMessage: DENIED_MESSAGE, topics: [] })),
   47: groupRule(Op.DELETE, () => ({ throttleTimeMs: 0, errorCode: GROUP_DENIED, topics: [] })),
+  // DescribeCluster: the cluster's authorized operations, when asked, are the principal's.
+  60: (req, _can, ctx, authz) =>
+    req['includeClusterAuthorizedOperations'] === true
+      ? { merge: (res) => ({ ...res, clusterAuthorizedOperations: authorizedOperations(authz, ctx.security?.principal ?? ANONYMOUS, ctx.security?.clientHost ?? '', RT.CLUSTER, CLUSTER_NAME) }) }
+      : {},
   // DescribeProducers: READ on each topic.
   61: (_req, can) => ({
     merge: (res) => ({
