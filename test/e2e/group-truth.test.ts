@@ -1,8 +1,10 @@
 // End-to-end: a group's page lists the partitions it never committed (and says what the lag
 // total covers), "reset to earliest" covers them, and a CSV reset shows every line it cannot
-// apply and refuses to execute instead of dropping them.
+// apply and refuses to execute instead of dropping them; executing a reset shows its steps and
+// can be cancelled before it commits.
 import kafkajs from 'kafkajs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { dispatch } from '../../src-main/ipc/contract'
 import { go, startE2E, type E2E } from './harness'
 
 const { Kafka, logLevel } = kafkajs
@@ -89,6 +91,36 @@ describe('group lag and offset resets tell the whole truth', () => {
     await e.shot('reset-csv-problems')
     await e.page.keyboard.press('Escape')
   })
+
+  it('executing a reset shows its steps, and Cancel stops it before anything is committed', async () => {
+    const ctx = { sink: { emit: () => {} }, clientId: 'e2e-group-truth' }
+    const latency = async (ms: number) => expect((await dispatch(e.serve.console.handlers, 'embedded.broker.faults', { nodeId: 1, latencyMs: ms }, ctx)).ok).toBe(true)
+    await e.page.getByTestId('reset-offsets').click()
+    await e.page.getByTestId('reset-mode-earliest').check()
+    await e.page.getByTestId('reset-preview-btn').click()
+    await e.page.getByTestId('reset-preview').waitFor()
+    // Every answer of the broker now takes 2 s: the reset's look-ups take several.
+    await latency(2000)
+    try {
+      await e.page.getByTestId('reset-execute').click()
+      await e.page.getByTestId('confirm-ok').click()
+      const progress = e.page.getByTestId('reset-progress')
+      await progress.waitFor({ timeout: 20_000 })
+      expect(await progress.textContent()).toMatch(/Resetting: step \d+ of/)
+      await e.shot('reset-progress')
+      await e.page.getByTestId('reset-cancel').click()
+      await e.page.locator('.toast', { hasText: 'Reset cancelled' }).waitFor({ timeout: 30_000 })
+      await progress.waitFor({ state: 'detached' })
+    } finally {
+      await latency(0)
+    }
+    await e.page.keyboard.press('Escape')
+    // Nothing was committed: the group still has its two offsets and two uncommitted partitions.
+    await e.page.getByRole('button', { name: 'Refresh' }).click()
+    await expect
+      .poll(async () => (await rowsOf('group-offsets')).map((r) => r[2]), { timeout: 20_000 })
+      .toEqual(['20', '15', 'not committed', 'not committed'])
+  }, 90_000)
 
   it('raised no page errors', () => {
     expect(e.pageErrors).toEqual([])
