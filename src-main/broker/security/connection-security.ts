@@ -9,6 +9,7 @@ import { PlainServer } from './plain'
 import { ANONYMOUS, type KafkaPrincipal } from './principal'
 import { SaslAuthenticationError, type SaslServer } from './sasl-server'
 import { ScramServer, type ScramCredential, type ScramMechanism } from './scram'
+import { OAuthBearerServer } from './oauthbearer'
 import { usesSasl, type SecurityProtocol } from './security-protocol'
 
 const API_VERSIONS = 18
@@ -175,6 +176,23 @@ export class ConnectionSecurity {
       this.server = new PlainServer(users)
     } else if (mechanism === 'SCRAM-SHA-256' || mechanism === 'SCRAM-SHA-512') {
       this.server = new ScramServer(mechanism, (u, m) => this.o.scramCredential(u, m))
+    } else if (mechanism === 'OAUTHBEARER') {
+      // Options of the listener's OAuthBearerLoginModule entry, as Kafka's unsecured validator reads them.
+      const jaas = listenerConfig(this.o.configs, this.listenerName, 'sasl.jaas.config', 'oauthbearer')
+      let options = new Map<string, string>()
+      if (jaas) {
+        try {
+          options = parseJaasConfig(jaas).options
+        } catch (e) {
+          if (!(e instanceof JaasConfigError)) throw e
+        }
+      }
+      const scope = options.get('unsecuredValidatorRequiredScope')
+      this.server = new OAuthBearerServer({
+        principalClaimName: options.get('unsecuredValidatorPrincipalClaimName'),
+        requiredScope: scope ? scope.split(/[\s,]+/).filter((x) => x !== '') : [],
+        allowableClockSkewMs: Number(options.get('unsecuredValidatorAllowableClockSkewMs') ?? 0),
+      })
     } else return undefined
     return this.server
   }
