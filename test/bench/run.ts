@@ -7,7 +7,9 @@
 //
 // Env (for development; the defaults are the benchmark):
 //   BENCH_RECORDS=N         records per full-speed produce run (default 400000)
-//   BENCH_ONLY=embedded|kafka|hostile|cluster|ceiling (hostile: only the hostile-client section;
+//   BENCH_ONLY=embedded|kafka|hostile|cluster|ceiling|transactions|security (security: produce
+//                           over PLAINTEXT vs SASL_SSL and handshake times, security.ts;
+//                           hostile: only the hostile-client section;
 //                           cluster: only the 3-broker section, cluster.ts, with the ceiling;
 //                           ceiling: only one broker's ceiling, ceiling.ts)
 //   BENCH_CEILING_GENERATORS=N, BENCH_CEILING_RECORDS=N  kcat processes and records each (4, 150000)
