@@ -1,25 +1,15 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import { GROUP_METADATA_TOPIC } from '../coordinator/group-coordinator'
 import { forVersion } from '../coordinator/transaction-state'
-
-interface AddOffsetsToTxnRequest {
-  transactionalId: string
-  producerId: number
-  producerEpoch: number
-  groupId: string
-}
 
 /**
  * sendOffsetsToTransaction's first step: the group's __consumer_offsets partition joins the
  * transaction, so its marker makes the transaction's offset commits count (or not).
  */
-export default defineApi({
-  key: 25,
-  name: 'AddOffsetsToTxn',
-  minVersion: 0,
-  maxVersion: 4,
-  async handle(req: AddOffsetsToTxnRequest, ctx) {
+export default defineApi(ApiKey.AddOffsetsToTxn, {
+  async handle(req, ctx) {
     const gc = ctx.broker.groupCoordinator
     if (!req.groupId) return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_GROUP_ID }
     gc.ensureTopic()

@@ -1,4 +1,5 @@
 import { defineApi, type RequestContext } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import { forVersion } from '../coordinator/transaction-state'
 
@@ -13,15 +14,6 @@ interface AddPartitionsToTxnTransaction {
   producerEpoch: number
   verifyOnly: boolean
   topics: TopicPartitions[]
-}
-
-interface AddPartitionsToTxnRequest {
-  /** v4+: batched, sent by partition leaders (verifyOnly) rather than clients. */
-  transactions: AddPartitionsToTxnTransaction[]
-  v3AndBelowTransactionalId: string
-  v3AndBelowProducerId: number
-  v3AndBelowProducerEpoch: number
-  v3AndBelowTopics: TopicPartitions[]
 }
 
 interface TopicResult {
@@ -52,12 +44,8 @@ async function addOne(ctx: RequestContext, t: AddPartitionsToTxnTransaction): Pr
   return t.topics.map((tp) => ({ name: tp.name, resultsByPartition: tp.partitions.map((partitionIndex) => ({ partitionIndex, partitionErrorCode: codes[i++]! })) }))
 }
 
-export default defineApi({
-  key: 24,
-  name: 'AddPartitionsToTxn',
-  minVersion: 0,
-  maxVersion: 5,
-  async handle(req: AddPartitionsToTxnRequest, ctx) {
+export default defineApi(ApiKey.AddPartitionsToTxn, {
+  async handle(req, ctx) {
     if (ctx.apiVersion >= 4) {
       const results = await Promise.all(req.transactions.map(async (t) => ({ transactionalId: t.transactionalId, topicResults: await addOne(ctx, t) })))
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, resultsByTransaction: results }

@@ -1,21 +1,13 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError } from '../errors'
-
-interface AlterUserScramCredentialsRequest {
-  deletions: { name: string; mechanism: number }[]
-  upsertions: { name: string; mechanism: number; iterations: number; salt: Buffer; saltedPassword: Buffer }[]
-}
 
 /**
  * AlterUserScramCredentials: the client (kafka-configs, AdminClient) sends the salted password;
  * the controller keeps StoredKey and ServerKey from it, as Kafka does (security/security-commands.ts).
  */
-export default defineApi({
-  key: 51,
-  name: 'AlterUserScramCredentials',
-  minVersion: 0,
-  maxVersion: 0,
-  handle(req: AlterUserScramCredentialsRequest, ctx) {
+export default defineApi(ApiKey.AlterUserScramCredentials, {
+  handle(req, ctx) {
     const users = [...new Set([...req.deletions, ...req.upsertions].map((x) => x.name))]
     try {
       const results = ctx.broker.metadata.securityCommand({

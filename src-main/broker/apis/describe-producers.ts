@@ -1,24 +1,17 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 
-interface DescribeProducersRequest {
-  topics: { name: string; partitionIndexes: number[] }[]
-}
-
 /** kafka-transactions describe-producers / find-hanging: the producer state of partitions this broker leads. */
-export default defineApi({
-  key: 61,
-  name: 'DescribeProducers',
-  minVersion: 0,
-  maxVersion: 0,
-  handle(req: DescribeProducersRequest, ctx) {
+export default defineApi(ApiKey.DescribeProducers, {
+  handle(req, ctx) {
     const { broker } = ctx
     return {
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({
         name: t.name,
         partitions: t.partitionIndexes.map((p) => {
-          const base = { partitionIndex: p, errorCode: ErrorCode.NONE as number, errorMessage: null as string | null, activeProducers: [] as unknown[] }
+          const base = { partitionIndex: p, errorCode: ErrorCode.NONE as number, errorMessage: null as string | null, activeProducers: [] }
           const meta = broker.topic(t.name)
           if (!meta || p < 0 || p >= meta.partitions.length) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }
           const log = broker.isLeader(t.name, p) ? broker.partitionLog(t.name, p) : undefined

@@ -1,16 +1,9 @@
 import { defineApi } from './registry'
-
-interface DescribeTransactionsRequest {
-  transactionalIds: string[]
-}
+import { ApiKey } from '../protocol/api'
 
 /** kafka-transactions describe: the coordinator's view of each transactional id it owns. */
-export default defineApi({
-  key: 65,
-  name: 'DescribeTransactions',
-  minVersion: 0,
-  maxVersion: 0,
-  handle(req: DescribeTransactionsRequest, ctx) {
+export default defineApi(ApiKey.DescribeTransactions, {
+  handle(req, ctx) {
     return {
       throttleTimeMs: 0,
       transactionStates: req.transactionalIds.map((id) => {

@@ -1,13 +1,10 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 
 /** DescribeUserScramCredentials: each user's SCRAM mechanisms and iterations (never the salt or keys). */
-export default defineApi({
-  key: 50,
-  name: 'DescribeUserScramCredentials',
-  minVersion: 0,
-  maxVersion: 0,
-  handle(req: { users: { name: string }[] | null }, ctx) {
+export default defineApi(ApiKey.DescribeUserScramCredentials, {
+  handle(req, ctx) {
     const scram = ctx.broker.metadata.security.scram
     const infos = (name: string) => [...(scram.get(name) ?? new Map()).entries()].map(([mechanism, c]) => ({ mechanism, iterations: c.iterations }))
     if (req.users === null || req.users.length === 0) {

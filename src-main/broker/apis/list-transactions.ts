@@ -1,23 +1,11 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import { TXN_STATES, type TxnState } from '../coordinator/transaction-log'
 
-interface ListTransactionsRequest {
-  stateFilters: string[]
-  producerIdFilters: number[]
-  /** v1+: only transactions running longer than this (ms); -1 for all. */
-  durationFilter: number
-  /** v2+: a regular expression the transactional id must match; null or empty for all. */
-  transactionalIdPattern: string | null
-}
-
 /** kafka-transactions list: the transactions this broker coordinates, filtered as asked. */
-export default defineApi({
-  key: 66,
-  name: 'ListTransactions',
-  minVersion: 0,
-  maxVersion: 2,
-  handle(req: ListTransactionsRequest, ctx) {
+export default defineApi(ApiKey.ListTransactions, {
+  handle(req, ctx) {
     const known = new Set<string>(TXN_STATES)
     const states = new Set(req.stateFilters.filter((s) => known.has(s)))
     const unknownStateFilters = req.stateFilters.filter((s) => !known.has(s))

@@ -1,30 +1,15 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import type { OffsetCommitEntry } from '../coordinator/group-coordinator'
 import { forVersion } from '../coordinator/transaction-state'
-
-interface TxnOffsetCommitRequest {
-  transactionalId: string
-  groupId: string
-  producerId: number
-  producerEpoch: number
-  /** v3+ (KIP-447): the consumer's group generation, so a zombie's commit is refused. */
-  generationId: number
-  memberId: string
-  groupInstanceId: string | null
-  topics: { name: string; partitions: { partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; committedMetadata: string | null }[] }[]
-}
 
 /**
  * The offsets of sendOffsetsToTransaction: written to the group's __consumer_offsets partition
  * in the producer's transaction, counting only once it commits.
  */
-export default defineApi({
-  key: 28,
-  name: 'TxnOffsetCommit',
-  minVersion: 0,
-  maxVersion: 5,
-  async handle(req: TxnOffsetCommitRequest, ctx) {
+export default defineApi(ApiKey.TxnOffsetCommit, {
+  async handle(req, ctx) {
     const v = ctx.apiVersion
     const { broker } = ctx
     const codes = req.topics.map((t) => t.partitions.map((): number | undefined => undefined))

@@ -1,17 +1,10 @@
 import { defineApi } from './registry'
-import { writeMarkersLocally, type TxnMarker } from '../coordinator/transaction-markers'
-
-interface WriteTxnMarkersRequest {
-  markers: TxnMarker[]
-}
+import { ApiKey } from '../protocol/api'
+import { writeMarkersLocally } from '../coordinator/transaction-markers'
 
 /** Markers a transaction coordinator (on this or another broker) asks this partition leader to write. */
-export default defineApi({
-  key: 27,
-  name: 'WriteTxnMarkers',
-  minVersion: 0,
-  maxVersion: 1,
-  async handle(req: WriteTxnMarkersRequest, ctx) {
+export default defineApi(ApiKey.WriteTxnMarkers, {
+  async handle(req, ctx) {
     return { markers: await writeMarkersLocally(ctx.broker, req.markers, 5_000) }
   },
 })
