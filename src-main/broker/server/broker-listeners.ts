@@ -31,8 +31,9 @@ export class BrokerListeners {
     this.interBroker = interBrokerListenerName(configs, specs)
     const ib = specs.find((s) => s.name === this.interBroker)!
     if (ib.securityProtocol !== 'PLAINTEXT') {
-      // Follower fetches (replication/broker-client.ts) speak plain TCP.
-      throw new Error(`inter-broker listener ${ib.name} is ${ib.securityProtocol}; the embedded cluster replicates over a PLAINTEXT listener only (set inter.broker.listener.name to one)`)
+      // Follower fetches (replication/broker-client.ts) speak plain TCP: a single broker needs
+      // none, so a production server.properties with only a SASL_SSL listener still works for it.
+      this.host.log(`warning: inter-broker listener ${ib.name} is ${ib.securityProtocol}, but followers of this embedded cluster replicate over PLAINTEXT only: with more than one broker, add a PLAINTEXT listener and set inter.broker.listener.name to it`)
     }
     const scram = (user: string, m: ScramMechanism): ScramCredential | undefined => this.host.security.scram.get(user)?.get(SCRAM_MECHANISM_IDS[m])
     try {
