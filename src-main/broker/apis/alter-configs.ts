@@ -1,20 +1,11 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError } from '../errors'
 import { brokerTarget, INVALID_REQUEST_MESSAGE, replaceBrokerConfigs, replaceTopicConfigs, ResourceType } from '../controller/configs'
 
-interface Resource {
-  resourceType: number
-  resourceName: string
-  configs: { name: string; value: string | null }[]
-}
-
 /** AlterConfigs: replaces the whole set of dynamic configs of each resource. */
-export default defineApi({
-  key: 33,
-  name: 'AlterConfigs',
-  minVersion: 0,
-  maxVersion: 2,
-  handle(req: { resources: Resource[]; validateOnly: boolean }, ctx) {
+export default defineApi(ApiKey.AlterConfigs, {
+  handle(req, ctx) {
     const { broker } = ctx
     const responses = req.resources.map((res) => {
       const base = { resourceType: res.resourceType, resourceName: res.resourceName }

@@ -1,15 +1,10 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError } from '../errors'
 import { brokerConfigByName, brokerConfigDefs, ConfigSource, ConfigType, type ConfigDef } from '../config'
 import type { ConfigSynonym, ConfigSourceName } from '../broker-config'
 import { validateTopicName } from '../controller/topics'
 import { brokerTarget, INVALID_REQUEST_MESSAGE, ResourceType } from '../controller/configs'
-
-interface Resource {
-  resourceType: number
-  resourceName: string
-  configurationKeys: string[] | null
-}
 
 interface Entry {
   name: string
@@ -19,12 +14,8 @@ interface Entry {
   synonyms: ConfigSynonym[]
 }
 
-export default defineApi({
-  key: 32,
-  name: 'DescribeConfigs',
-  minVersion: 0,
-  maxVersion: 4,
-  handle(req: { resources: Resource[]; includeSynonyms?: boolean; includeDocumentation?: boolean }, ctx) {
+export default defineApi(ApiKey.DescribeConfigs, {
+  handle(req, ctx) {
     const { broker } = ctx
     const cfg = broker.config
     const synonyms = ctx.apiVersion >= 1 && !!req.includeSynonyms

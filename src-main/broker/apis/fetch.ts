@@ -1,4 +1,5 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import type { BrokerServices } from './broker-services'
 
@@ -143,13 +144,11 @@ function readPartition(broker: BrokerServices, w: Wanted, answer: PartitionAnswe
   return out
 }
 
-export default defineApi({
-  key: 1,
-  name: 'Fetch',
+export default defineApi(ApiKey.Fetch, {
   minVersion: 4,
-  // v18 (Kafka 4.1) only adds the fetcher's high watermark, a tagged field for KRaft observers;
-  // tools that send the newest version without negotiating (kafka-replica-verification) need it.
-  maxVersion: 18,
+  // Up to the declared v18: v18 (Kafka 4.1) only adds the fetcher's high watermark, a tagged field
+  // for KRaft observers; tools that send the newest version without negotiating
+  // (kafka-replica-verification) need it.
   async handle(req, ctx) {
     const { broker } = ctx
     const replicaId: number = ctx.apiVersion >= 15 ? (req.replicaState?.replicaId ?? CONSUMER_REPLICA_ID) : req.replicaId
@@ -186,12 +185,13 @@ export default defineApi({
       })
       const left = deadline - Date.now()
       if (total >= req.minBytes || answerNow || left <= 0 || wanted.length === 0) {
-        const byTopic = new Map<string, { topic: string | null; topicId: Buffer; partitions: unknown[] }>()
+        // The topic's name is absent from v13 answers (they name it by id).
+        const byTopic = new Map<string, { topic: string | undefined; topicId: Buffer; partitions: ReturnType<typeof readPartition>[] }>()
         results.forEach((r, i) => {
           const w = wanted[i]!
           const key = w.topic ?? w.topicId.toString('hex')
           let e = byTopic.get(key)
-          if (!e) byTopic.set(key, (e = { topic: w.topic, topicId: w.topicId, partitions: [] }))
+          if (!e) byTopic.set(key, (e = { topic: w.topic ?? undefined, topicId: w.topicId, partitions: [] }))
           e.partitions.push(r)
         })
         // A session id of 0 tells clients this broker keeps no fetch session: every fetch is a full one.

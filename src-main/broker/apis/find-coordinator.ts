@@ -1,4 +1,5 @@
 import { defineApi, type RequestContext } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import { endpointOn } from '../server/listeners'
 
@@ -25,11 +26,7 @@ function lookup(ctx: RequestContext, key: string, keyType: number) {
   return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unknown coordinator key type ${keyType}` }
 }
 
-export default defineApi({
-  key: 10,
-  name: 'FindCoordinator',
-  minVersion: 0,
-  maxVersion: 6,
+export default defineApi(ApiKey.FindCoordinator, {
   handle(req, ctx) {
     const keyType: number = ctx.apiVersion >= 1 ? req.keyType : GROUP
     if (ctx.apiVersion >= 4) {

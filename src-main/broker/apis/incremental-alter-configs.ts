@@ -1,4 +1,5 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError } from '../errors'
 import {
   applyIncremental,
@@ -12,22 +13,11 @@ import {
   requireTopic,
   ResourceType,
   topicConfigType,
-  type AlterableConfig,
 } from '../controller/configs'
 
-interface Resource {
-  resourceType: number
-  resourceName: string
-  configs: AlterableConfig[]
-}
-
 /** IncrementalAlterConfigs: SET, DELETE, APPEND and SUBTRACT on single configs. */
-export default defineApi({
-  key: 44,
-  name: 'IncrementalAlterConfigs',
-  minVersion: 0,
-  maxVersion: 1,
-  handle(req: { resources: Resource[]; validateOnly: boolean }, ctx) {
+export default defineApi(ApiKey.IncrementalAlterConfigs, {
+  handle(req, ctx) {
     const { broker } = ctx
     const md = broker.metadata
     const seen = new Map<string, number>()

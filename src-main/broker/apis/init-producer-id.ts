@@ -1,16 +1,9 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import { forVersion } from '../coordinator/transaction-state'
 
 const MAX_EPOCH = 32767
-
-interface InitProducerIdRequest {
-  transactionalId: string | null
-  transactionTimeoutMs: number
-  /** v3+ (KIP-360): the id and epoch the producer has, -1 when none. */
-  producerId: number
-  producerEpoch: number
-}
 
 interface InitProducerIdResponse {
   throttleTimeMs: number
@@ -25,12 +18,9 @@ interface InitProducerIdResponse {
  * producer is served by the transaction coordinator of its id (fencing older epochs, aborting
  * their ongoing transaction first).
  */
-export default defineApi({
-  key: 22,
-  name: 'InitProducerId',
-  minVersion: 0,
+export default defineApi(ApiKey.InitProducerId, {
   maxVersion: 5,
-  handle(req: InitProducerIdRequest, ctx): InitProducerIdResponse | Promise<InitProducerIdResponse> {
+  handle(req, ctx): InitProducerIdResponse | Promise<InitProducerIdResponse> {
     const md = ctx.broker.metadata
     if (req.transactionalId !== null && req.transactionalId !== undefined) {
       if (req.transactionalId === '') return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, producerId: -1, producerEpoch: -1 }

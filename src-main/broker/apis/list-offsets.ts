@@ -1,4 +1,5 @@
 import { defineApi } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import { checkLeaderEpoch } from './fetch'
 
@@ -14,11 +15,7 @@ const READ_COMMITTED = 1
 const CONSUMER_REPLICA_ID = -1
 const DEBUGGING_REPLICA_ID = -2
 
-export default defineApi({
-  key: 2,
-  name: 'ListOffsets',
-  minVersion: 0,
-  maxVersion: 10,
+export default defineApi(ApiKey.ListOffsets, {
   handle(req, ctx) {
     const { broker } = ctx
     const readCommitted = req.isolationLevel === READ_COMMITTED
@@ -26,9 +23,9 @@ export default defineApi({
     const fromClient = req.replicaId === CONSUMER_REPLICA_ID
     return {
       throttleTimeMs: 0,
-      topics: req.topics.map((rt: any) => ({
+      topics: req.topics.map((rt) => ({
         name: rt.name,
-        partitions: rt.partitions.map((rp: any) => {
+        partitions: rt.partitions.map((rp) => {
           const out = { partitionIndex: rp.partitionIndex, errorCode: ErrorCode.NONE as number, oldStyleOffsets: [] as number[], timestamp: -1, offset: -1, leaderEpoch: -1 }
           const t = broker.topic(rt.name)
           if (!t || rp.partitionIndex < 0 || rp.partitionIndex >= t.partitions.length) {

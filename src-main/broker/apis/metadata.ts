@@ -1,4 +1,5 @@
 import { defineApi, type RequestContext } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError } from '../errors'
 import { createTopic, partitionLimits } from '../controller/topics'
 import type { TopicMetadata } from '../controller/metadata'
@@ -45,10 +46,7 @@ export function autoCreate(ctx: RequestContext, name: string): TopicMetadata {
   ) as TopicMetadata
 }
 
-export default defineApi({
-  key: 3,
-  name: 'Metadata',
-  minVersion: 0,
+export default defineApi(ApiKey.Metadata, {
   maxVersion: 12,
   handle(req, ctx) {
     const { broker } = ctx

@@ -1,4 +1,5 @@
 import { defineApi, type RequestContext } from './registry'
+import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError, type ErrorName } from '../errors'
 import { splitBatches } from '../records/batch'
 import { checkProducedRecords, type Verdict } from '../records/produced-check'
@@ -124,10 +125,7 @@ function leaderEndpoints(ctx: RequestContext, results: PartitionResult[]) {
   })
 }
 
-export default defineApi({
-  key: 0,
-  name: 'Produce',
-  minVersion: 0,
+export default defineApi(ApiKey.Produce, {
   maxVersion: 12,
   handle(req, ctx) {
     const { verdicts, pending } = precheck(req, ctx)

@@ -24,8 +24,8 @@ export interface ApiDefinition {
   name: string
   minVersion: number
   maxVersion: number
-  /** Untyped here: the connection decodes `request` with this API's codec (see defineApi). */
-  handle(request: any, ctx: RequestContext): unknown | Promise<unknown>
+  /** The connection decodes `request` with this API's codec; defineApi gives the handler its type. */
+  handle(request: unknown, ctx: RequestContext): unknown | Promise<unknown>
 }
 
 /** A handler's answer: the response body, or undefined when Kafka sends none. */
@@ -42,22 +42,17 @@ export interface ApiHandler<K extends ApiKeyNumber> {
   handle(request: ApiRequest<K>, ctx: RequestContext): ApiAnswer<K> | Promise<ApiAnswer<K>>
 }
 
-/** An API whose key, name and versions are stated by hand (the form before typed handlers). */
-export function defineApi(def: ApiDefinition): ApiDefinition
 /** An API served by a typed handler; its name and versions are read from its declarations. */
-export function defineApi<K extends ApiKeyNumber>(key: K, handler: ApiHandler<K>): ApiDefinition
-export function defineApi<K extends ApiKeyNumber>(keyOrDef: K | ApiDefinition, handler?: ApiHandler<K>): ApiDefinition {
-  if (typeof keyOrDef !== 'number') return keyOrDef
-  if (!handler) throw new Error(`API key ${keyOrDef}: no handler`)
-  const declared = declaredVersions(keyOrDef)
+export function defineApi<K extends ApiKeyNumber>(key: K, handler: ApiHandler<K>): ApiDefinition {
+  const declared = declaredVersions(key)
   const minVersion = handler.minVersion ?? declared.min
   const maxVersion = handler.maxVersion ?? declared.max
-  const name = apiName(keyOrDef)
+  const name = apiName(key)
   if (minVersion < declared.min || maxVersion > declared.max || minVersion > maxVersion) {
     throw new Error(`${name}: versions ${minVersion}-${maxVersion} are not within the declared ${declared.min}-${declared.max}`)
   }
   return {
-    key: keyOrDef,
+    key,
     name,
     minVersion,
     maxVersion,

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import { Broker } from '../broker'
 import { ReplicationCut, validateFaults, type Faults } from '../server/faults'
 import type { ApiDefinition } from '../apis/registry'
+import type { ApiRequest } from '../protocol/api'
 import { setQuorumSource } from './quorum-info'
 import { ControllerClient } from './controller-client'
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../controller/quorum-controller'
@@ -30,7 +31,8 @@ function refuseCutFetches(apis: Map<number, ApiDefinition>): ReplicationCut {
   apis.set(FETCH, {
     ...fetch,
     handle(req, ctx) {
-      if (!cut.refuses(req)) return fetch.handle(req, ctx)
+      // The connection decoded req with Fetch's codec.
+      if (!cut.refuses(req as ApiRequest<typeof FETCH>)) return fetch.handle(req, ctx)
       const e = new Error('network partition (kafkadesk broker isolate): follower fetch refused')
       e.stack = e.message
       return Promise.reject(e)
