@@ -69,7 +69,10 @@ export async function keyDistribution(s: Session, req: RequestOf<'keys.distribut
   const max = counts.length ? Math.max(...counts) : 0
   const partitionSkew = mean > 0 ? max / mean : 1
   const hotPartitions: number[] = []
-  if (n >= 2 && mean > 0) for (const p of perPartition) if (p.messages >= HOT_PARTITION_FACTOR * mean) ((p.hot = true), hotPartitions.push(p.partition))
+  if (n >= 2 && mean > 0) for (const p of perPartition) if (p.messages >= HOT_PARTITION_FACTOR * mean) {
+        p.hot = true
+        hotPartitions.push(p.partition)
+      }
 
   const keyed = scanned - nullKeys
   const sorted = [...keys.entries()].sort((a, b) => b[1].count - a[1].count)

@@ -61,7 +61,9 @@ describe('restart', () => {
     expect(after).toEqual(before)
     const values = [...after.values()].flat().map((m) => m.value)
     expect(values.sort()).toEqual([...acked].sort())
-    for (const msgs of after.values()) msgs.forEach((m, i) => expect(Number(m.offset)).toBe(i))
+    for (const msgs of after.values()) msgs.forEach((m, i) => {
+      expect(Number(m.offset)).toBe(i)
+    })
 
     // Topic metadata and configs came back too.
     const admin2 = client(broker.bootstrap).admin()

@@ -53,7 +53,7 @@ export const EXCESSIVE_PARTITIONS_MESSAGE = 'Excessively large number of partiti
 export function requestedPartitions(t: { numPartitions: number; assignments?: unknown[] | null }, defaultPartitions: number): number {
   if (t.assignments && t.assignments.length > 0) return t.assignments.length
   if (t.numPartitions === -1) return defaultPartitions
-  return t.numPartitions > 0 ? t.numPartitions : 0
+  return Math.max(t.numPartitions, 0)
 }
 
 /** The broker's partition limits (max.partitions.per.request, max.partitions). */

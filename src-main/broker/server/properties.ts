@@ -19,12 +19,12 @@ export function parseProperties(text: string): Record<string, string> {
     while (k < line.length && /\s/.test(line[k]!)) k++
     if (line[k] === '=' || line[k] === ':') k++
     while (k < line.length && /\s/.test(line[k]!)) k++
-    out[key] = unescape(line.slice(k))
+    out[key] = unescapeValue(line.slice(k))
   }
   return out
 }
 
-function unescape(v: string): string {
+function unescapeValue(v: string): string {
   return v.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_m, c: string) => {
     if (c.length === 5) return String.fromCharCode(parseInt(c.slice(1), 16))
     return c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === 'f' ? '\f' : c

@@ -12,12 +12,17 @@ type Body = Record<string, unknown>
 
 function setup(acls: Partial<AclBinding>[]) {
   const image = new SecurityImage()
-  acls.forEach((a, i) => image.apply({ type: 'AccessControlEntry', id: String(i), resourceType: RT.TOPIC, resourceName: 'allowed', patternType: Pat.LITERAL, principal: 'User:alice', host: '*', operation: Op.WRITE, permissionType: Perm.ALLOW, ...a }))
+  acls.forEach((a, i) => {
+    image.apply({ type: 'AccessControlEntry', id: String(i), resourceType: RT.TOPIC, resourceName: 'allowed', patternType: Pat.LITERAL, principal: 'User:alice', host: '*', operation: Op.WRITE, permissionType: Perm.ALLOW, ...a })
+  })
   const authz = new Authorizer(image, { superUsers: '', allowEveryoneIfNoAclFound: false })
   const ctx = (apiVersion: number) =>
     ({ apiVersion, security: { principal: { type: 'User', name: 'alice' }, clientHost: '127.0.0.1' }, broker: { metadata: { topics: new Map([['allowed', {}], ['secret', {}]]), topicById: () => undefined } } }) as unknown as RequestContext
   const seen: Body[] = []
-  const api = (key: number, answer: (req: Body) => Body): ApiDefinition => ({ key, name: `api-${key}`, minVersion: 0, maxVersion: 20, handle: (req: Body) => (seen.push(req), answer(req)) })
+  const api = (key: number, answer: (req: Body) => Body): ApiDefinition => ({ key, name: `api-${key}`, minVersion: 0, maxVersion: 20, handle: (req: Body) => {
+    seen.push(req)
+    return answer(req)
+  } })
   return { authz, ctx, seen, api }
 }
 

@@ -11,9 +11,9 @@ const bob = { type: 'User', name: 'bob' }
 
 function authorizer(acls: Partial<AclBinding>[], opts: { superUsers?: string; allowEveryoneIfNoAclFound?: boolean } = {}): Authorizer {
   const image = new SecurityImage()
-  acls.forEach((a, i) =>
-    image.apply({ type: 'AccessControlEntry', id: String(i), resourceType: RT.TOPIC, resourceName: 'orders', patternType: Pat.LITERAL, principal: 'User:alice', host: '*', operation: Op.READ, permissionType: Perm.ALLOW, ...a }),
-  )
+  acls.forEach((a, i) => {
+    image.apply({ type: 'AccessControlEntry', id: String(i), resourceType: RT.TOPIC, resourceName: 'orders', patternType: Pat.LITERAL, principal: 'User:alice', host: '*', operation: Op.READ, permissionType: Perm.ALLOW, ...a })
+  })
   return new Authorizer(image, { superUsers: opts.superUsers ?? '', allowEveryoneIfNoAclFound: opts.allowEveryoneIfNoAclFound ?? false })
 }
 

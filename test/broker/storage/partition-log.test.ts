@@ -66,7 +66,9 @@ describe('PartitionLog append/read', () => {
       expect(recs.some((x) => x.offset === off)).toBe(true)
       expect(recs.map((x) => x.value).find((_, i) => recs[i]!.offset === off)).toBe(`b${Math.floor(off / 3)}-${off % 3}`)
       // contiguous offsets, single segment
-      recs.forEach((x, i) => expect(x.offset).toBe(recs[0]!.offset + i))
+      recs.forEach((x, i) => {
+        expect(x.offset).toBe(recs[0]!.offset + i)
+      })
       expect(r.size).toBe(r.records.reduce((n, c) => n + c.length, 0))
     }
     log.close()
