@@ -31,7 +31,13 @@ const [cli] = await Promise.all([
   // CommonJS: node compiles it as a script (no ES module linking, no export scanning of the
   // native packages it requires), about 80 ms less CPU per broker process than the ESM form.
   // Native addons (.node files) stay packages resolved at run time.
-  build({ ...common, format: 'cjs', entryPoints: ['src-main/broker/process/broker-entry.ts'], outfile: 'out/cli/broker-main.cjs', external: ['snappy', 'lz4-napi', '@node-rs/crc32'] }),
+  build({
+    ...common,
+    format: 'cjs',
+    entryPoints: ['src-main/broker/process/broker-entry.ts'],
+    outfile: 'out/cli/broker-main.cjs',
+    external: ['snappy', 'lz4-napi', '@node-rs/crc32'],
+  }),
   // What the supervisor forks: loads broker-main.cjs with a V8 code cache (broker-loader.ts).
   build({ ...common, format: 'cjs', entryPoints: ['src-main/broker/process/broker-loader.ts'], outfile: 'out/cli/broker-process.cjs' }),
 ])

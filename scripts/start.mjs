@@ -34,7 +34,11 @@ function newestMtime(path) {
 function rendererUpToDate() {
   const index = join(root, 'out', 'renderer', 'index.html')
   if (!existsSync(index)) return false
-  const sources = Math.max(newestMtime(join(root, 'src-renderer')), newestMtime(join(root, 'src-main', 'ipc')), newestMtime(join(root, 'src-main', 'cli', 'client-configs.ts')))
+  const sources = Math.max(
+    newestMtime(join(root, 'src-renderer')),
+    newestMtime(join(root, 'src-main', 'ipc')),
+    newestMtime(join(root, 'src-main', 'cli', 'client-configs.ts')),
+  )
   return statSync(index).mtimeMs > sources
 }
 
@@ -71,7 +75,12 @@ try {
       process.stdout.write('Building the UI…\n')
       await run(npx, ['vite', 'build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn'])
     }
-    await run(process.execPath, ['out/cli/kafkadesk.js', 'serve', ...(passthrough.some((a) => a.startsWith('--bootstrap')) ? [] : ['--embedded']), ...passthrough])
+    await run(process.execPath, [
+      'out/cli/kafkadesk.js',
+      'serve',
+      ...(passthrough.some((a) => a.startsWith('--bootstrap')) ? [] : ['--embedded']),
+      ...passthrough,
+    ])
   }
 } catch (e) {
   process.stderr.write(`kafkadesk: ${e instanceof Error ? e.message : e}\n`)

@@ -72,7 +72,13 @@ async function ready(): Promise<void> {
     }
   }
   // The cluster process forwards the contract's events as it emitted them.
-  const c = new ClusterProcess({ entry: paths.clusterProcess, brokers: 3, dataDir: clusterDir, log, onEvent: (event, payload) => broadcast.emit(event as EventName, payload as EventOf<EventName>) })
+  const c = new ClusterProcess({
+    entry: paths.clusterProcess,
+    brokers: 3,
+    dataDir: clusterDir,
+    log,
+    onEvent: (event, payload) => broadcast.emit(event as EventName, payload as EventOf<EventName>),
+  })
   cluster = c
   const control = new ClusterProcessControl(c, { dataDir: clusterDir, attach: (b) => host.attachEmbedded(b), claim })
   const handlers: Handlers = { ...host.handlers, ...embeddedHandlers(control) }
@@ -92,7 +98,11 @@ async function ready(): Promise<void> {
     })
     .catch((e: Error) => {
       log(`embedded cluster failed to start: ${e.message}`)
-      broadcast.emit('cluster.event', { type: 'embedded', at: Date.now(), status: { state: 'error', connectionId: EMBEDDED_CONNECTION_ID, bootstrap: null, dataDir: clusterDir, brokers: [], error: e.message } })
+      broadcast.emit('cluster.event', {
+        type: 'embedded',
+        at: Date.now(),
+        status: { state: 'error', connectionId: EMBEDDED_CONNECTION_ID, bootstrap: null, dataDir: clusterDir, brokers: [], error: e.message },
+      })
     })
 }
 

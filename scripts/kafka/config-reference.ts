@@ -66,7 +66,10 @@ try {
     includeDocumentation: false,
   })
   raw.close()
-  const described: Record<Kind, Array<{ name: string; configType: number; readOnly: boolean; isSensitive: boolean }>> = { broker: res.results[0].configs, topic: res.results[1].configs }
+  const described: Record<Kind, Array<{ name: string; configType: number; readOnly: boolean; isSensitive: boolean }>> = {
+    broker: res.results[0].configs,
+    topic: res.results[1].configs,
+  }
   const reference: Record<Kind, Record<string, [string | null, string, boolean, boolean]>> = { broker: {}, topic: {} }
   for (const kind of ['broker', 'topic'] as Kind[]) {
     for (const c of [...described[kind]].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -81,7 +84,9 @@ try {
     ' "format": "name: [default (null: none), type, readOnly, sensitive]",',
     ...(['broker', 'topic'] as Kind[]).flatMap((kind, k) => [
       ` "${kind}": {`,
-      Object.entries(reference[kind]).map(([n, v]) => `  ${JSON.stringify(n)}: [${v.map((x) => JSON.stringify(x)).join(', ')}]`).join(',\n'),
+      Object.entries(reference[kind])
+        .map(([n, v]) => `  ${JSON.stringify(n)}: [${v.map((x) => JSON.stringify(x)).join(', ')}]`)
+        .join(',\n'),
       ` }${k === 0 ? ',' : ''}`,
     ]),
     '}',

@@ -91,7 +91,14 @@ export class BrokerConfig {
    */
   private coarseTimeDefault(topicConfig: string, nodeId: number | undefined): { value: string; source: ConfigSourceName } | undefined {
     const units: Array<[string, number]> =
-      topicConfig === 'retention.ms' ? [['log.retention.minutes', 60_000], ['log.retention.hours', 3_600_000]] : topicConfig === 'segment.ms' ? [['log.roll.hours', 3_600_000]] : []
+      topicConfig === 'retention.ms'
+        ? [
+            ['log.retention.minutes', 60_000],
+            ['log.retention.hours', 3_600_000],
+          ]
+        : topicConfig === 'segment.ms'
+          ? [['log.roll.hours', 3_600_000]]
+          : []
     for (const [name, ms] of units) {
       const top = this.layers(name, nodeId)[0]
       if (top && top.source !== 'DEFAULT_CONFIG' && top.value !== null) {

@@ -103,7 +103,12 @@ export class Broker {
       notify: () => this.notifyAppend(),
       log: (line) => this.log(line),
     })
-    this.cleaner = new LogCleaner({ logDir: this.logDir, logs: () => this.partitionLogs(), config: (name) => this.config.get(name), log: (line) => this.log(line) })
+    this.cleaner = new LogCleaner({
+      logDir: this.logDir,
+      logs: () => this.partitionLogs(),
+      config: (name) => this.config.get(name),
+      log: (line) => this.log(line),
+    })
     // the data is the user's alone (Kafka leaves this to the umask; a desktop tool should not)
     mkdirSync(this.logDir, { recursive: true, mode: DIR_MODE })
     chmodSync(this.logDir, DIR_MODE)

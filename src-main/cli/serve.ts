@@ -74,7 +74,8 @@ export function parseServeArgs(args: string[]): ServeOptions {
   if (values.bootstrap !== undefined && values.brokers !== undefined) throw new UsageError('--brokers goes with --embedded')
   if (values.bootstrap !== undefined && values['cluster-port'] !== undefined) throw new UsageError('--cluster-port goes with --embedded')
   const clusterPort = Number(values['cluster-port'] ?? DEFAULT_CLUSTER_PORT)
-  if (!Number.isInteger(clusterPort) || clusterPort < 0 || clusterPort > 65535) throw new UsageError(`--cluster-port must be a port number, got ${values['cluster-port']}`)
+  if (!Number.isInteger(clusterPort) || clusterPort < 0 || clusterPort > 65535)
+    throw new UsageError(`--cluster-port must be a port number, got ${values['cluster-port']}`)
   const bootstrap = values.bootstrap?.trim()
   if (bootstrap !== undefined) {
     for (const hp of bootstrap.split(',')) {

@@ -195,7 +195,13 @@ export class ConnectionManager {
       clientId: c.clientId,
       sasl: c.sasl ? { ...c.sasl, hasPassword: s.get(`conn:${c.id}:sasl.password`) !== undefined } : undefined,
       tls: c.tls
-        ? { enabled: c.tls.enabled, hasCa: !!c.tls.ca, hasCert: !!c.tls.cert, hasKey: s.get(`conn:${c.id}:tls.key`) !== undefined, skipVerify: !!c.tls.skipVerify }
+        ? {
+            enabled: c.tls.enabled,
+            hasCa: !!c.tls.ca,
+            hasCert: !!c.tls.cert,
+            hasKey: s.get(`conn:${c.id}:tls.key`) !== undefined,
+            skipVerify: !!c.tls.skipVerify,
+          }
         : undefined,
       schemaRegistry: c.schemaRegistry
         ? { url: c.schemaRegistry.url, username: c.schemaRegistry.username, hasPassword: s.get(`conn:${c.id}:registry.password`) !== undefined }

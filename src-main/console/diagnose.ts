@@ -32,7 +32,9 @@ export async function diagnose(c: ResolvedConnection): Promise<ConnectionTestRes
   const started = performance.now()
   const timeout = c.connectionTimeoutMs ?? 5_000
   const warnings = c.tls?.enabled && c.tls.skipVerify ? [SKIP_VERIFY_WARNING] : []
-  const result = (r: Omit<ConnectionTestResult, 'latencyMs' | 'warnings' | 'brokers'> & { brokers?: ConnectionTestResult['brokers'] }): ConnectionTestResult => ({
+  const result = (
+    r: Omit<ConnectionTestResult, 'latencyMs' | 'warnings' | 'brokers'> & { brokers?: ConnectionTestResult['brokers'] },
+  ): ConnectionTestResult => ({
     brokers: [],
     ...r,
     latencyMs: performance.now() - started,
@@ -58,7 +60,11 @@ export async function diagnose(c: ResolvedConnection): Promise<ConnectionTestRes
   } catch (e) {
     const err = e as { code?: string; message: string }
     if (err.code === 'AUTH')
-      return result({ ok: false, diagnosis: 'AUTH_FAILURE', message: `Authentication failed: ${err.message}. Check the SASL mechanism, user name and password.` })
+      return result({
+        ok: false,
+        diagnosis: 'AUTH_FAILURE',
+        message: `Authentication failed: ${err.message}. Check the SASL mechanism, user name and password.`,
+      })
     if (err.code === 'TLS' || (c.tls?.enabled && /ssl|tls|cert|handshake|EPROTO|wrong version/i.test(err.message)))
       return result({
         ok: false,
@@ -99,7 +105,12 @@ export async function diagnose(c: ResolvedConnection): Promise<ConnectionTestRes
         diagnosis: 'ADVERTISED_LISTENER_MISMATCH',
         message: `The bootstrap server answers, but broker${bad.length > 1 ? 's' : ''} ${bad.map((b) => `${b.nodeId} at ${b.host}:${b.port}`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} not reachable from here. Clients connect to the advertised addresses: fix advertised.listeners on the brokers (or your network/DNS).`,
       })
-    return result({ ...base, ok: true, diagnosis: 'OK', message: `Connected: ${brokers.length} broker(s)${base.clusterId ? `, cluster ${base.clusterId}` : ''}.` })
+    return result({
+      ...base,
+      ok: true,
+      diagnosis: 'OK',
+      message: `Connected: ${brokers.length} broker(s)${base.clusterId ? `, cluster ${base.clusterId}` : ''}.`,
+    })
   } catch (e) {
     return result({ ok: false, diagnosis: 'UNKNOWN', message: (e as Error).message })
   } finally {

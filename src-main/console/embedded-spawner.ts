@@ -13,17 +13,34 @@ export interface RelayPort {
   postMessage(msg: unknown): void
 }
 
-type FromMain = { key: number; ev: 'spawned'; pid: number } | { key: number; ev: 'message'; msg: Record<string, unknown> } | { key: number; ev: 'stderr'; line: string } | { key: number; ev: 'exit'; code: number | null }
+type FromMain =
+  | { key: number; ev: 'spawned'; pid: number }
+  | { key: number; ev: 'message'; msg: Record<string, unknown> }
+  | { key: number; ev: 'stderr'; line: string }
+  | { key: number; ev: 'exit'; code: number | null }
 type ToMain = { key: number; op: 'spawn'; args: string[] } | { key: number; op: 'send'; msg: unknown } | { key: number; op: 'kill' }
 
 /** The cluster process's side: a BrokerSpawner whose processes the main process starts. Feed it every `broker` message from the main process. */
 export function relaySpawner(port: RelayPort): { spawner: BrokerSpawner; receive(m: FromMain): void } {
   let nextKey = 1
-  const children = new Map<number, { pid?: number; log: (line: string) => void; message: ((m: Record<string, unknown>) => void)[]; exit: ((code: number | null, signal: string | null) => void)[] }>()
+  const children = new Map<
+    number,
+    {
+      pid?: number
+      log: (line: string) => void
+      message: ((m: Record<string, unknown>) => void)[]
+      exit: ((code: number | null, signal: string | null) => void)[]
+    }
+  >()
   const post = (m: ToMain) => port.postMessage({ broker: m })
   const spawner: BrokerSpawner = (args, log) => {
     const key = nextKey++
-    const c = { pid: undefined as number | undefined, log, message: [] as ((m: Record<string, unknown>) => void)[], exit: [] as ((code: number | null, signal: string | null) => void)[] }
+    const c = {
+      pid: undefined as number | undefined,
+      log,
+      message: [] as ((m: Record<string, unknown>) => void)[],
+      exit: [] as ((code: number | null, signal: string | null) => void)[],
+    }
     children.set(key, c)
     post({ key, op: 'spawn', args })
     const child: BrokerChild = {
@@ -73,7 +90,10 @@ export class BrokerRelay {
       this.children.set(m.key, child)
       child.once('spawn', () => reply({ key: m.key, ev: 'spawned', pid: child.pid! }))
       child.on('message', (msg: Record<string, unknown>) => reply({ key: m.key, ev: 'message', msg }))
-      child.stderr?.setEncoding('utf8').on('data', lineSplitter((line) => reply({ key: m.key, ev: 'stderr', line })))
+      child.stderr?.setEncoding('utf8').on(
+        'data',
+        lineSplitter((line) => reply({ key: m.key, ev: 'stderr', line })),
+      )
       child.once('exit', (code: number) => {
         this.children.delete(m.key)
         reply({ key: m.key, ev: 'exit', code })

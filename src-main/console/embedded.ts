@@ -44,7 +44,12 @@ export class EmbeddedService {
   }
 
   status(): EmbeddedStatus {
-    const faults = new Map(this.cluster?.brokers.map((b) => [b.nodeId, { latencyMs: b.faults.latencyMs, dropRate: b.faults.dropRate, paused: b.faults.paused, isolated: b.isolated }]))
+    const faults = new Map(
+      this.cluster?.brokers.map((b) => [
+        b.nodeId,
+        { latencyMs: b.faults.latencyMs, dropRate: b.faults.dropRate, paused: b.faults.paused, isolated: b.isolated },
+      ]),
+    )
     const brokers = this.cluster
       ? clusterStatus(this.cluster).brokers.map((b) => ({
           nodeId: b.nodeId,
@@ -59,7 +64,9 @@ export class EmbeddedService {
           movableLeaders: b.movableLeaders,
         }))
       : this.external
-        ? this.external.split(',').map((a, i) => ({ nodeId: i + 1, host: a.slice(0, a.lastIndexOf(':')), port: Number(a.slice(a.lastIndexOf(':') + 1)), state: 'running' as const }))
+        ? this.external
+            .split(',')
+            .map((a, i) => ({ nodeId: i + 1, host: a.slice(0, a.lastIndexOf(':')), port: Number(a.slice(a.lastIndexOf(':') + 1)), state: 'running' as const }))
         : []
     const s: EmbeddedStatus = {
       state: this.state,
@@ -118,7 +125,10 @@ export class EmbeddedService {
       mkdirSync(this.opts.dataDir, { recursive: true })
       let cluster: ProcessCluster
       try {
-        cluster = new ProcessCluster({ brokers: n, port: this.opts.port ?? 0, dataDir: this.opts.dataDir, configs: this.opts.configs, log: this.opts.log ?? (() => {}) }, this.opts.spawner)
+        cluster = new ProcessCluster(
+          { brokers: n, port: this.opts.port ?? 0, dataDir: this.opts.dataDir, configs: this.opts.configs, log: this.opts.log ?? (() => {}) },
+          this.opts.spawner,
+        )
       } catch (e) {
         this.state = 'error'
         this.error = (e as Error).message
@@ -164,7 +174,8 @@ export class EmbeddedService {
 
   private broker(nodeId: number) {
     if (!this.cluster) {
-      if (this.external) throw new ContractError('UNSUPPORTED', 'per-broker control needs the cluster started by the console (this one is run by the app shell)')
+      if (this.external)
+        throw new ContractError('UNSUPPORTED', 'per-broker control needs the cluster started by the console (this one is run by the app shell)')
       throw new ContractError('CONFLICT', 'the embedded cluster is not running')
     }
     const b = this.cluster.brokers.find((x) => x.nodeId === nodeId)
@@ -233,7 +244,8 @@ export class EmbeddedService {
     await Promise.all(brokers.map((b) => b.refreshActivity()))
     const out = []
     for (const b of brokers) {
-      for (const a of b.activity.values()) out.push({ nodeId: b.nodeId, clientId: a.clientId, address: a.address, lastSeen: a.lastSeen, requests: { ...a.requests } })
+      for (const a of b.activity.values())
+        out.push({ nodeId: b.nodeId, clientId: a.clientId, address: a.address, lastSeen: a.lastSeen, requests: { ...a.requests } })
     }
     return out.sort((x, y) => y.lastSeen - x.lastSeen)
   }

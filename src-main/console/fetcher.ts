@@ -3,7 +3,7 @@
 // covering several partitions; leaders cached per topic and refreshed on NOT_LEADER errors.
 import { ContractError } from '../ipc/contract'
 import type { Session } from './connections'
-import { ApiKey, RawPool, kafkaErrorName } from './raw-client'
+import { ApiKey, type RawPool, kafkaErrorName } from './raw-client'
 import { readRecordSet, type RawRecord } from './records'
 import type { Operation } from './operations'
 

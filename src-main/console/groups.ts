@@ -45,7 +45,9 @@ export interface CommittedOffset {
 export async function committedOffsets(s: Session, groupId: string): Promise<CommittedOffset[]> {
   const r = await s.admin.fetchOffsets({ groupId })
   const out: CommittedOffset[] = []
-  for (const t of r) for (const p of t.partitions) out.push({ topic: t.topic, partition: p.partition, offset: Number(p.offset) >= 0 ? Number(p.offset) : null, metadata: p.metadata ?? null })
+  for (const t of r)
+    for (const p of t.partitions)
+      out.push({ topic: t.topic, partition: p.partition, offset: Number(p.offset) >= 0 ? Number(p.offset) : null, metadata: p.metadata ?? null })
   return out
 }
 
@@ -94,7 +96,14 @@ export async function groupLag(s: Session, groupId: string, ends: EndOffsets, ex
           logEndOffset: o?.high ?? 0,
           lag: o && c?.offset != null ? Math.max(0, o.high - c.offset) : null,
         }
-        if (!o) row.unavailable = te ? unavailableReason(te.partitions.find((p) => p.partitionId === partition), topic, partition) : failure
+        if (!o)
+          row.unavailable = te
+            ? unavailableReason(
+                te.partitions.find((p) => p.partitionId === partition),
+                topic,
+                partition,
+              )
+            : failure
         return row
       })
     }),
@@ -226,13 +235,17 @@ async function reachableCoordinator(s: Session, groupId: string): Promise<number
     coord = await findCoordinator(s, groupId)
   } catch (e) {
     const err = toErrorShape(e)
-    if (err.code === 'KAFKA_COORDINATOR_NOT_AVAILABLE') throw new ContractError('KAFKA_COORDINATOR_NOT_AVAILABLE', `no broker can coordinate group ${groupId} now: ${await offsetsPartitionState(s, groupId)}`)
+    if (err.code === 'KAFKA_COORDINATOR_NOT_AVAILABLE')
+      throw new ContractError('KAFKA_COORDINATOR_NOT_AVAILABLE', `no broker can coordinate group ${groupId} now: ${await offsetsPartitionState(s, groupId)}`)
     return null // informative only: kafkajs finds it on its own
   }
   try {
     await s.raw.get(coord.address)
   } catch (e) {
-    throw new ContractError('CONNECTION', `the coordinator of group ${groupId}, broker ${coord.nodeId} at ${coord.address}, does not answer (${socketReason(toErrorShape(e).message)}): its offsets cannot be read until it is back`)
+    throw new ContractError(
+      'CONNECTION',
+      `the coordinator of group ${groupId}, broker ${coord.nodeId} at ${coord.address}, does not answer (${socketReason(toErrorShape(e).message)}): its offsets cannot be read until it is back`,
+    )
   }
   return coord.nodeId
 }
@@ -247,7 +260,10 @@ function namingTheBroker(s: Session, e: unknown): unknown {
   if (err.code !== 'CONNECTION' || !at?.[1]) return e
   const nodeId = s.nodeIdAt(at[1])
   const who = nodeId === undefined ? `the broker at ${at[1]}` : `broker ${nodeId} at ${at[1]}`
-  return new ContractError('CONNECTION', `${who} does not answer (${socketReason(err.message)}); the view is refreshed once the cluster's metadata moves past it`)
+  return new ContractError(
+    'CONNECTION',
+    `${who} does not answer (${socketReason(err.message)}); the view is refreshed once the cluster's metadata moves past it`,
+  )
 }
 
 export async function describeGroup(s: Session, groupId: string): Promise<GroupDescription> {
@@ -350,7 +366,10 @@ export async function deleteOffsets(s: Session, req: RequestOf<'groups.deleteOff
         errors.push({
           topic: t.name,
           partition: p.partitionIndex,
-          error: { code: `KAFKA_${name}`, message: name === 'GROUP_SUBSCRIBED_TO_TOPIC' ? `the group is subscribed to ${t.name}; stop its consumers first` : name },
+          error: {
+            code: `KAFKA_${name}`,
+            message: name === 'GROUP_SUBSCRIBED_TO_TOPIC' ? `the group is subscribed to ${t.name}; stop its consumers first` : name,
+          },
         })
       } else deleted.push({ topic: t.name, partition: p.partitionIndex })
     }

@@ -69,7 +69,9 @@ export async function keyDistribution(s: Session, req: RequestOf<'keys.distribut
   const max = counts.length ? Math.max(...counts) : 0
   const partitionSkew = mean > 0 ? max / mean : 1
   const hotPartitions: number[] = []
-  if (n >= 2 && mean > 0) for (const p of perPartition) if (p.messages >= HOT_PARTITION_FACTOR * mean) {
+  if (n >= 2 && mean > 0)
+    for (const p of perPartition)
+      if (p.messages >= HOT_PARTITION_FACTOR * mean) {
         p.hot = true
         hotPartitions.push(p.partition)
       }
@@ -91,15 +93,29 @@ export async function keyDistribution(s: Session, req: RequestOf<'keys.distribut
   const score = Math.min(1, Math.max(n > 1 ? (partitionSkew - 1) / (n - 1) : 0, n > 1 ? topKeyShare : 0))
   const fewKeys = keys.size > 0 && keys.size < n
   const level: KeyDistribution['skew']['level'] =
-    partitionSkew >= 3 || (n > 1 && topKeyShare >= 0.5) ? 'hot' : partitionSkew >= HOT_PARTITION_FACTOR || (n > 1 && topKeyShare >= 0.2) || fewKeys ? 'warning' : 'ok'
+    partitionSkew >= 3 || (n > 1 && topKeyShare >= 0.5)
+      ? 'hot'
+      : partitionSkew >= HOT_PARTITION_FACTOR || (n > 1 && topKeyShare >= 0.2) || fewKeys
+        ? 'warning'
+        : 'ok'
 
   const advice: string[] = []
   if (hotPartitions.length)
-    advice.push(`Partition${hotPartitions.length > 1 ? 's' : ''} ${hotPartitions.join(', ')} hold ≥ ${HOT_PARTITION_FACTOR}× the average: the consumers that own them will lag first.`)
+    advice.push(
+      `Partition${hotPartitions.length > 1 ? 's' : ''} ${hotPartitions.join(', ')} hold ≥ ${HOT_PARTITION_FACTOR}× the average: the consumers that own them will lag first.`,
+    )
   if (hotKeys.length)
-    advice.push(`Key${hotKeys.length > 1 ? 's' : ''} ${hotKeys.slice(0, 5).map((k) => JSON.stringify(k)).join(', ')} alone exceed a partition's fair share; records with the same key always go to the same partition. Consider a more specific key (e.g. add a sub-key) if per-key ordering allows.`)
+    advice.push(
+      `Key${hotKeys.length > 1 ? 's' : ''} ${hotKeys
+        .slice(0, 5)
+        .map((k) => JSON.stringify(k))
+        .join(
+          ', ',
+        )} alone exceed a partition's fair share; records with the same key always go to the same partition. Consider a more specific key (e.g. add a sub-key) if per-key ordering allows.`,
+    )
   if (fewKeys) advice.push(`Only ${keys.size} distinct key(s) for ${n} partitions: some partitions can never receive keyed data.`)
-  if (keyed === 0 && scanned > 0) advice.push('No records have keys: producers spread them across partitions (sticky/round-robin) and there is no per-key ordering.')
+  if (keyed === 0 && scanned > 0)
+    advice.push('No records have keys: producers spread them across partitions (sticky/round-robin) and there is no per-key ordering.')
   if (!advice.length && scanned > 0) advice.push('Keys and partitions are evenly used.')
 
   return {

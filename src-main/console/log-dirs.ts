@@ -21,8 +21,19 @@ export async function describeLogDirs(s: Session): Promise<{ brokers: BrokerLogD
           address: `${b.host}:${b.port}`,
           logDirs: r.results.map((d) => {
             const partitions = d.topics
-              .flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, sizeBytes: Number(p.partitionSize), offsetLag: Number(p.offsetLag), future: !!p.isFutureKey })))
-              .sort((x: { sizeBytes: number; topic: string; partition: number }, y: { sizeBytes: number; topic: string; partition: number }) => y.sizeBytes - x.sizeBytes || x.topic.localeCompare(y.topic) || x.partition - y.partition)
+              .flatMap((t) =>
+                t.partitions.map((p) => ({
+                  topic: t.name,
+                  partition: p.partitionIndex,
+                  sizeBytes: Number(p.partitionSize),
+                  offsetLag: Number(p.offsetLag),
+                  future: !!p.isFutureKey,
+                })),
+              )
+              .sort(
+                (x: { sizeBytes: number; topic: string; partition: number }, y: { sizeBytes: number; topic: string; partition: number }) =>
+                  y.sizeBytes - x.sizeBytes || x.topic.localeCompare(y.topic) || x.partition - y.partition,
+              )
             const total = d.totalBytes === undefined ? -1 : Number(d.totalBytes)
             const usable = d.usableBytes === undefined ? -1 : Number(d.usableBytes)
             return {

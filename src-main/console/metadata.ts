@@ -57,12 +57,17 @@ export async function fetchMetadata(s: Session, topics: string[] | null): Promis
     try {
       const c = await s.raw.get(address)
       const v = c.version(ApiKey.Metadata, 12, 1)
-      const r = await c.request(ApiKey.Metadata, v, {
-        topics: topics === null ? null : topics.map((name) => ({ name })),
-        allowAutoTopicCreation: false,
-        includeClusterAuthorizedOperations: false,
-        includeTopicAuthorizedOperations: false,
-      }, METADATA_TIMEOUT_MS)
+      const r = await c.request(
+        ApiKey.Metadata,
+        v,
+        {
+          topics: topics === null ? null : topics.map((name) => ({ name })),
+          allowAutoTopicCreation: false,
+          includeClusterAuthorizedOperations: false,
+          includeTopicAuthorizedOperations: false,
+        },
+        METADATA_TIMEOUT_MS,
+      )
       const meta: ClusterMeta = {
         brokers: r.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null })),
         controllerId: r.controllerId >= 0 ? r.controllerId : null,

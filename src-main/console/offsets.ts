@@ -69,11 +69,21 @@ async function commitOffsets(s: Session, groupId: string, parts: { topic: string
       .filter((p) => p.topic === name)
       .map((p) => ({ partitionIndex: p.partition, committedOffset: p.newOffset, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: '' })),
   }))
-  const r = await c.request(ApiKey.OffsetCommit, v, { groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, topics })
+  const r = await c.request(ApiKey.OffsetCommit, v, {
+    groupId,
+    generationIdOrMemberEpoch: -1,
+    memberId: '',
+    groupInstanceId: null,
+    retentionTimeMs: -1,
+    topics,
+  })
   for (const t of r.topics)
     for (const p of t.partitions) {
       if (p.errorCode === 25 || p.errorCode === 22)
-        throw new ContractError('REFUSED', `the group ${groupId} became active while resetting (${kafkaErrorName(p.errorCode)}); stop its consumers and try again`)
+        throw new ContractError(
+          'REFUSED',
+          `the group ${groupId} became active while resetting (${kafkaErrorName(p.errorCode)}); stop its consumers and try again`,
+        )
       checkError(p.errorCode, null, `commit ${t.name}-${p.partitionIndex}`)
     }
 }
@@ -93,7 +103,11 @@ async function fileTargets(s: Session, lines: CsvLine[]) {
   for (const t of new Set(lines.map((l) => l.topic))) {
     try {
       const meta = await topicMetadata(s, t)
-      topics.set(t, { ids: meta.partitions.map((p) => p.partitionId), ends: await partitionOffsets(s, t, true), leaders: new Map(meta.partitions.map((p) => [p.partitionId, p.leader])) })
+      topics.set(t, {
+        ids: meta.partitions.map((p) => p.partitionId),
+        ends: await partitionOffsets(s, t, true),
+        leaders: new Map(meta.partitions.map((p) => [p.partitionId, p.leader])),
+      })
     } catch (e) {
       if ((e as ContractError).code !== 'NOT_FOUND') throw e
       topics.set(t, null)
@@ -107,10 +121,14 @@ async function fileTargets(s: Session, lines: CsvLine[]) {
     const key = `${l.topic}:${l.partition}`
     let reason: string | null = null
     if (!t) reason = `topic ${l.topic} does not exist`
-    else if (!t.ids.includes(l.partition)) reason = `partition ${l.partition} of ${l.topic} does not exist (the topic has ${t.ids.length} partition${t.ids.length === 1 ? '' : 's'})`
+    else if (!t.ids.includes(l.partition))
+      reason = `partition ${l.partition} of ${l.topic} does not exist (the topic has ${t.ids.length} partition${t.ids.length === 1 ? '' : 's'})`
     else if (seen.has(key)) reason = `${l.topic}-${l.partition} is already set on line ${seen.get(key)}`
     else if (!t.ends.has(l.partition))
-      reason = (t.leaders.get(l.partition) ?? -1) < 0 ? `${l.topic}-${l.partition} has no leader: its offsets cannot be read` : `broker ${t.leaders.get(l.partition)}, leader of ${l.topic}-${l.partition}, did not answer`
+      reason =
+        (t.leaders.get(l.partition) ?? -1) < 0
+          ? `${l.topic}-${l.partition} has no leader: its offsets cannot be read`
+          : `broker ${t.leaders.get(l.partition)}, leader of ${l.topic}-${l.partition}, did not answer`
     if (reason) problems.push({ line: l.line, text: l.text, reason })
     else {
       seen.set(key, l.line)
@@ -171,7 +189,8 @@ async function runReset(s: Session, req: ResetRequest, execute: boolean, op: Ope
   const topics = [...new Set(targets.map((t) => t.topic))]
   const ends = fromFile?.ends ?? new Map<string, Ends>()
   const byTime = new Map<string, Map<number, number>>()
-  const ts = req.reset.mode === 'datetime' ? Date.parse(req.reset.datetime) : req.reset.mode === 'duration' ? Date.now() - parseDuration(req.reset.duration) : undefined
+  const ts =
+    req.reset.mode === 'datetime' ? Date.parse(req.reset.datetime) : req.reset.mode === 'duration' ? Date.now() - parseDuration(req.reset.duration) : undefined
   // One step per topic, and one for the commit when executing.
   op.advance(0, topics.length + (execute ? 1 : 0))
   for (const t of topics) {

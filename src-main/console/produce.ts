@@ -47,10 +47,23 @@ function summarize(topic: string, meta: RecordMetadata[], produced: number, star
  * acks=all goes through the idempotent producer; acks 0 and 1 send each partition in its own
  * request (see producers.ts): neither can write a record twice when one partition is refused.
  */
-async function send(s: Session, topic: string, messages: KafkaMessage[], compression: RequestOf<'produce.send'>['compression'], acks: number): Promise<ProduceResult> {
+async function send(
+  s: Session,
+  topic: string,
+  messages: KafkaMessage[],
+  compression: RequestOf<'produce.send'>['compression'],
+  acks: number,
+): Promise<ProduceResult> {
   const started = performance.now()
   const t = await topicMetadata(s, topic)
-  const partitionMetadata = t.partitions.map((p) => ({ partitionErrorCode: 0, partitionId: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, offlineReplicas: p.offlineReplicas ?? [] }))
+  const partitionMetadata = t.partitions.map((p) => ({
+    partitionErrorCode: 0,
+    partitionId: p.partitionId,
+    leader: p.leader,
+    replicas: p.replicas,
+    isr: p.isr,
+    offlineReplicas: p.offlineReplicas ?? [],
+  }))
   const partitioner = Partitioners.DefaultPartitioner()
   const counts = new Map<number, number>()
   for (const m of messages) {
@@ -83,7 +96,13 @@ async function send(s: Session, topic: string, messages: KafkaMessage[], compres
  * One request per partition, all at once: kafkajs retries a refused request whole, and a
  * request holding one partition is refused whole, so a retry never repeats a written partition.
  */
-async function sendByPartition(producer: Producer, topic: string, messages: KafkaMessage[], acks: number, compression: CompressionTypes | undefined): Promise<RecordMetadata[]> {
+async function sendByPartition(
+  producer: Producer,
+  topic: string,
+  messages: KafkaMessage[],
+  acks: number,
+  compression: CompressionTypes | undefined,
+): Promise<RecordMetadata[]> {
   const byPartition = new Map<number, KafkaMessage[]>()
   for (const m of messages) {
     const list = byPartition.get(m.partition!)
@@ -103,7 +122,8 @@ async function sendByPartition(producer: Producer, topic: string, messages: Kafk
 /** kafkajs wraps the last error of its retries (as `cause`, maybe twice); the broker's error is inside. */
 function unwrapRetries(e: unknown): unknown {
   let err = e as { name?: string; cause?: unknown } | undefined
-  while (err && (err.name === 'KafkaJSNumberOfRetriesExceeded' || err.name === 'KafkaJSNonRetriableError') && err.cause && err.cause !== err) err = err.cause as typeof err
+  while (err && (err.name === 'KafkaJSNumberOfRetriesExceeded' || err.name === 'KafkaJSNonRetriableError') && err.cause && err.cause !== err)
+    err = err.cause as typeof err
   return err
 }
 

@@ -102,7 +102,9 @@ export class ProtoRegistry {
     }
     try {
       const json = type.toObject(type.decode(buf), { longs: String, enums: String, bytes: String })
-      return keepJson ? { format: 'protobuf', text: JSON.stringify(json), json, size: buf.length } : { format: 'protobuf', text: JSON.stringify(json), size: buf.length }
+      return keepJson
+        ? { format: 'protobuf', text: JSON.stringify(json), json, size: buf.length }
+        : { format: 'protobuf', text: JSON.stringify(json), size: buf.length }
     } catch (e) {
       return fail(`not a ${typeName}: ${(e as Error).message}`)
     }

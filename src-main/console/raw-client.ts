@@ -89,9 +89,7 @@ export class RawClient {
     const port = Number(address.slice(i + 1))
     const timeout = opts.connectTimeoutMs ?? 10_000
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = opts.tls
-        ? tlsConnect({ host, port, servername: host, ...opts.tls }, () => done())
-        : netConnect({ host, port }, () => done())
+      const s = opts.tls ? tlsConnect({ host, port, servername: host, ...opts.tls }, () => done()) : netConnect({ host, port }, () => done())
       const timer = setTimeout(() => {
         s.destroy()
         reject(new ContractError('TIMEOUT', `connecting to ${address} timed out after ${timeout} ms`))
@@ -175,7 +173,12 @@ export class RawClient {
    * Sends one request and resolves with the decoded response body, typed from the API's
    * declarations; with a literal version the body may hold only the fields that version carries.
    */
-  request<K extends ApiKeyNumber, V extends number>(apiKey: K, version: V, body: ApiRequestInput<K, V>, timeoutMs = this.opts.requestTimeoutMs ?? 30_000): Promise<ApiResponse<K>> {
+  request<K extends ApiKeyNumber, V extends number>(
+    apiKey: K,
+    version: V,
+    body: ApiRequestInput<K, V>,
+    timeoutMs = this.opts.requestTimeoutMs ?? 30_000,
+  ): Promise<ApiResponse<K>> {
     if (this.closedError) return Promise.reject(this.closedError)
     const codec = codecFor(apiKey)
     const correlationId = ++this.correlationId
@@ -268,7 +271,11 @@ export class RawPool {
   }
 
   close(): void {
-    for (const p of this.clients.values()) p.then((c) => c.close(), () => {})
+    for (const p of this.clients.values())
+      p.then(
+        (c) => c.close(),
+        () => {},
+      )
     this.clients.clear()
   }
 }

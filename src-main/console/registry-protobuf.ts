@@ -13,7 +13,6 @@ const wellKnown = protobuf.common as unknown as { get(file: string): protobuf.IN
 /** One registered Protobuf schema, ready to decode values. */
 export class RegistryProto {
   private constructor(
-    private readonly root: protobuf.Root,
     /** Top-level message types of the schema's own file, in declaration order. */
     private readonly topLevel: protobuf.Type[],
   ) {}
@@ -39,7 +38,7 @@ export class RegistryProto {
     root.resolveAll()
     const ns = parsed.package ? own.lookup(parsed.package) : own
     const topLevel = ns && 'nestedArray' in ns ? (ns as protobuf.Namespace).nestedArray.filter((o): o is protobuf.Type => o instanceof protobuf.Type) : []
-    return new RegistryProto(root, topLevel.map((t) => root.lookupType(t.fullName)))
+    return new RegistryProto(topLevel.map((t) => root.lookupType(t.fullName)))
   }
 
   /** Decodes what follows the schema id: message indexes, then the message. */

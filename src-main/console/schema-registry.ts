@@ -48,7 +48,8 @@ export class SchemaRegistry {
           const body = await this.getJson(`/schemas/ids/${id}`)
           const type = body.schemaType ?? 'AVRO'
           if (type === 'AVRO') this.cache.set(id, { type: 'AVRO', avro: JSON.parse(body.schema) as AvroSchema })
-          else if (type === 'PROTOBUF') this.cache.set(id, { type: 'PROTOBUF', proto: RegistryProto.build(body.schema, await this.references(body.references)) })
+          else if (type === 'PROTOBUF')
+            this.cache.set(id, { type: 'PROTOBUF', proto: RegistryProto.build(body.schema, await this.references(body.references)) })
           else this.cache.set(id, { type: 'MISSING', reason: `schema ${id} is ${type}, which the console does not decode` })
         } catch (e) {
           this.cache.set(id, { type: 'MISSING', reason: `schema ${id} could not be loaded: ${(e as Error).message}` })

@@ -25,7 +25,10 @@ async function leaderOffsets(s: Session, nodeId: number, parts: TopicPartitions,
     const r = await c.request(ApiKey.ListOffsets, v, {
       replicaId: -1,
       isolationLevel: 0,
-      topics: [...parts.entries()].map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 })) })),
+      topics: [...parts.entries()].map(([name, ps]) => ({
+        name,
+        partitions: ps.map((p) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 })),
+      })),
       timeoutMs: 5_000,
     })
     const out = new Map<string, number | null>()
@@ -70,7 +73,11 @@ async function topicConfigs(s: Session, nodeId: number, names: string[]): Promis
   })
 }
 
-export async function topicStats(s: Session, meta: ClusterMeta, names: string[]): Promise<{ stats: Map<string, TopicStats>; unavailable: BrokerUnavailable[] }> {
+export async function topicStats(
+  s: Session,
+  meta: ClusterMeta,
+  names: string[],
+): Promise<{ stats: Map<string, TopicStats>; unavailable: BrokerUnavailable[] }> {
   const wanted = new Set(names)
   const live = new Set(meta.brokers.map((b) => b.nodeId))
   const byLeader = new Map<number, TopicPartitions>()

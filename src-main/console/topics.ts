@@ -14,7 +14,11 @@ export const ADD_PARTITIONS_WARNING =
 /** kafkajs reports missing topics in several ways; turn them into NOT_FOUND. */
 export function topicNotFound(e: unknown, topic: string): never {
   const err = e as { type?: string; name?: string; message?: string }
-  if (err?.type === 'UNKNOWN_TOPIC_OR_PARTITION' || err?.name === 'KafkaJSTopicMetadataNotLoaded' || /does not host this topic-partition|not found|unknown topic/i.test(err?.message ?? ''))
+  if (
+    err?.type === 'UNKNOWN_TOPIC_OR_PARTITION' ||
+    err?.name === 'KafkaJSTopicMetadataNotLoaded' ||
+    /does not host this topic-partition|not found|unknown topic/i.test(err?.message ?? '')
+  )
     throw new ContractError('NOT_FOUND', `topic ${topic} does not exist`, 'topic')
   throw e
 }
@@ -36,7 +40,14 @@ type IsolationLevel = typeof READ_UNCOMMITTED | typeof READ_COMMITTED
  * topic to the admin's metadata target set for good, and one deleted topic there breaks every
  * later call.
  */
-export async function listOffsets(s: Session, topic: string, timestamp: number, partitions?: number[], skipOffline = false, isolationLevel: IsolationLevel = READ_UNCOMMITTED): Promise<Map<number, number>> {
+export async function listOffsets(
+  s: Session,
+  topic: string,
+  timestamp: number,
+  partitions?: number[],
+  skipOffline = false,
+  isolationLevel: IsolationLevel = READ_UNCOMMITTED,
+): Promise<Map<number, number>> {
   // Just after a topic is created or a leader moves, the broker named leader may not know it yet
   // (Kafka answers NOT_LEADER_OR_FOLLOWER): like Kafka's clients, look again and retry a few times.
   for (let attempt = 1; ; attempt++) {
@@ -49,9 +60,21 @@ export async function listOffsets(s: Session, topic: string, timestamp: number, 
   }
 }
 
-const RETRIABLE_LEADER_ERRORS = new Set(['KAFKA_NOT_LEADER_OR_FOLLOWER', 'KAFKA_LEADER_NOT_AVAILABLE', 'KAFKA_UNKNOWN_TOPIC_OR_PARTITION', 'KAFKA_FENCED_LEADER_EPOCH'])
+const RETRIABLE_LEADER_ERRORS = new Set([
+  'KAFKA_NOT_LEADER_OR_FOLLOWER',
+  'KAFKA_LEADER_NOT_AVAILABLE',
+  'KAFKA_UNKNOWN_TOPIC_OR_PARTITION',
+  'KAFKA_FENCED_LEADER_EPOCH',
+])
 
-async function listOffsetsOnce(s: Session, topic: string, timestamp: number, partitions: number[] | undefined, skipOffline: boolean, isolationLevel: IsolationLevel): Promise<Map<number, number>> {
+async function listOffsetsOnce(
+  s: Session,
+  topic: string,
+  timestamp: number,
+  partitions: number[] | undefined,
+  skipOffline: boolean,
+  isolationLevel: IsolationLevel,
+): Promise<Map<number, number>> {
   const meta = await topicMetadata(s, topic)
   const byLeader = new Map<number, number[]>()
   for (const p of meta.partitions) {
@@ -117,7 +140,11 @@ export async function listTopics(s: Session, req: RequestOf<'topics.list'>): Pro
     }))
     .sort((a, b) => a.name.localeCompare(b.name))
   if (!req.withStats || topics.length === 0) return { topics }
-  const { stats, unavailable } = await topicStats(s, meta, topics.map((t) => t.name))
+  const { stats, unavailable } = await topicStats(
+    s,
+    meta,
+    topics.map((t) => t.name),
+  )
   return { topics: topics.map((t) => ({ ...t, ...stats.get(t.name)! })), unavailable }
 }
 
@@ -133,7 +160,11 @@ export async function purgeTopic(s: Session, req: RequestOf<'topics.purge'>): Pr
   for (const p of meta.partitions) {
     if (req.partitions && !req.partitions.includes(p.partitionId)) continue
     if (p.leader < 0) {
-      out.push({ partition: p.partitionId, lowWatermark: -1, error: { code: 'KAFKA_LEADER_NOT_AVAILABLE', message: `partition ${p.partitionId} has no leader` } })
+      out.push({
+        partition: p.partitionId,
+        lowWatermark: -1,
+        error: { code: 'KAFKA_LEADER_NOT_AVAILABLE', message: `partition ${p.partitionId} has no leader` },
+      })
       continue
     }
     byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p.partitionId])
@@ -146,7 +177,10 @@ export async function purgeTopic(s: Session, req: RequestOf<'topics.purge'>): Pr
           leader,
           async (c) => {
             const v = c.version(ApiKey.DeleteRecords, 2, 0)
-            return c.request(ApiKey.DeleteRecords, v, { topics: [{ name: req.topic, partitions: parts.map((p) => ({ partitionIndex: p, offset: -1 })) }], timeoutMs: 30_000 })
+            return c.request(ApiKey.DeleteRecords, v, {
+              topics: [{ name: req.topic, partitions: parts.map((p) => ({ partitionIndex: p, offset: -1 })) }],
+              timeoutMs: 30_000,
+            })
           },
           35_000,
         )
@@ -185,7 +219,13 @@ export async function offsetRange(s: Session, req: RequestOf<'messages.offsetRan
       const h = high.get(p)
       if (h === undefined) {
         const l = leaders.get(p) ?? -1
-        return { partition: p, earliestOffset: 0, latestOffset: 0, timestampOffset: null, unavailable: l < 0 ? `partition ${p} has no leader` : `broker ${l}, the leader of partition ${p}, did not answer` }
+        return {
+          partition: p,
+          earliestOffset: 0,
+          latestOffset: 0,
+          timestampOffset: null,
+          unavailable: l < 0 ? `partition ${p} has no leader` : `broker ${l}, the leader of partition ${p}, did not answer`,
+        }
       }
       const t = at?.get(p)
       return { partition: p, earliestOffset: low.get(p) ?? 0, latestOffset: h, ...(at ? { timestampOffset: t === undefined || t < 0 ? null : t } : {}) }
@@ -208,7 +248,9 @@ export async function partitionSizes(s: Session, topic: string, leaders: Map<num
           if (dir.errorCode) continue
           for (const t of dir.topics) {
             if (t.name !== topic) continue
-            for (const p of t.partitions) if (leaders.get(p.partitionIndex) === nodeId && !p.isFutureKey) sizes.set(p.partitionIndex, (sizes.get(p.partitionIndex) ?? 0) + Number(p.partitionSize))
+            for (const p of t.partitions)
+              if (leaders.get(p.partitionIndex) === nodeId && !p.isFutureKey)
+                sizes.set(p.partitionIndex, (sizes.get(p.partitionIndex) ?? 0) + Number(p.partitionSize))
           }
         }
       }),
@@ -223,7 +265,10 @@ export async function describeTopic(s: Session, topic: string, withSizes = true)
   const t = await topicMetadata(s, topic)
   // The last stable offset: where read_committed consumers stop (an open transaction holds it
   // below the high watermark). Left out, not guessed, where the leader does not tell.
-  const [offsets, stable] = await Promise.all([partitionOffsets(s, topic, true), listOffsets(s, topic, LATEST, undefined, true, READ_COMMITTED).catch(() => new Map<number, number>())])
+  const [offsets, stable] = await Promise.all([
+    partitionOffsets(s, topic, true),
+    listOffsets(s, topic, LATEST, undefined, true, READ_COMMITTED).catch(() => new Map<number, number>()),
+  ])
   const leaders = new Map(t.partitions.map((p) => [p.partitionId, p.leader]))
   const sizes = withSizes ? await partitionSizes(s, topic, leaders) : null
   const partitions: PartitionDetail[] = t.partitions

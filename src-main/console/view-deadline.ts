@@ -37,7 +37,9 @@ async function silentBrokers(s: Session): Promise<string[]> {
   // The broker list as last seen: asking for fresh metadata could itself go unanswered.
   let brokers: Map<number, string>
   try {
-    brokers = (await Promise.race([s.cluster(Number.MAX_SAFE_INTEGER), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no metadata')), PROBE_MS))])).brokers
+    brokers = (
+      await Promise.race([s.cluster(Number.MAX_SAFE_INTEGER), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no metadata')), PROBE_MS))])
+    ).brokers
   } catch {
     return ['the brokers (their list could not be read either)']
   }

@@ -37,7 +37,12 @@ export interface ConsoleHandle {
 export async function openConsole(opts: ConsoleOptions): Promise<ConsoleHandle> {
   const log = opts.log ?? (() => {})
   const secrets: SecretStore = opts.safeStorage ? new SafeStorageSecrets(opts.dataDir, opts.safeStorage) : new FileSecrets(opts.dataDir)
-  const app = createConsole({ dataDir: opts.dataDir, secrets, log, embedded: opts.embedded ? { brokers: opts.embedded.brokers, port: opts.embedded.port } : undefined })
+  const app = createConsole({
+    dataDir: opts.dataDir,
+    secrets,
+    log,
+    embedded: opts.embedded ? { brokers: opts.embedded.brokers, port: opts.embedded.port } : undefined,
+  })
   const unsubscribe = app.subscribe(opts.broadcast)
   try {
     let bootstrapConnectionId: string | undefined

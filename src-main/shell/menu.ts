@@ -8,7 +8,11 @@ export function menuTemplate(): MenuItemConstructorOptions[] {
   template.push(
     {
       label: 'File',
-      submenu: [{ label: 'Open Data Folder', click: () => void shell.openPath(app.getPath('userData')) }, { type: 'separator' }, mac ? { role: 'close' } : { role: 'quit' }],
+      submenu: [
+        { label: 'Open Data Folder', click: () => void shell.openPath(app.getPath('userData')) },
+        { type: 'separator' },
+        mac ? { role: 'close' } : { role: 'quit' },
+      ],
     },
     { role: 'editMenu' },
     {

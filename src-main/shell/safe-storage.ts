@@ -6,6 +6,7 @@ import { encryptingSafeStorage, type SafeStorageLike } from '../console/secrets'
 
 export function desktopSafeStorage(log: (line: string) => void = () => {}): SafeStorageLike | undefined {
   const safe = encryptingSafeStorage(safeStorage)
-  if (!safe) log(`no OS keychain for secrets (safeStorage backend: ${safeStorage.getSelectedStorageBackend?.() ?? 'none'}); they are kept in a 0600 file, not encrypted`)
+  if (!safe)
+    log(`no OS keychain for secrets (safeStorage backend: ${safeStorage.getSelectedStorageBackend?.() ?? 'none'}); they are kept in a 0600 file, not encrypted`)
   return safe
 }

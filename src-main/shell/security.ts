@@ -30,6 +30,8 @@ export function secureSession(): void {
     callback({ responseHeaders: headers })
   })
   // Nothing but writing to the clipboard (the copy buttons), and only for the app's own page.
-  ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(permission === 'clipboard-sanitized-write' && isAppUrl(details?.requestingUrl ?? '')))
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(permission === 'clipboard-sanitized-write' && isAppUrl(details?.requestingUrl ?? '')),
+  )
   ses.setPermissionCheckHandler(() => false)
 }

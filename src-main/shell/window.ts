@@ -37,7 +37,9 @@ export function loadWindowState(file = windowStatePath()): WindowState {
   }
   if (int(s.x) && int(s.y)) {
     const bounds: Rectangle = { x: s.x, y: s.y, width: state.width, height: state.height }
-    const visible = screen.getAllDisplays().some(({ workArea: a }) => bounds.x < a.x + a.width - 50 && bounds.x + bounds.width > a.x + 50 && bounds.y >= a.y - 10 && bounds.y < a.y + a.height - 50)
+    const visible = screen
+      .getAllDisplays()
+      .some(({ workArea: a }) => bounds.x < a.x + a.width - 50 && bounds.x + bounds.width > a.x + 50 && bounds.y >= a.y - 10 && bounds.y < a.y + a.height - 50)
     if (visible) Object.assign(state, { x: bounds.x, y: bounds.y })
   }
   return state

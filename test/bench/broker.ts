@@ -42,17 +42,16 @@ export async function startBroker(kind: BrokerKind, opts: StartOptions = {}): Pr
   const dir = mkdtempSync(join(tmpdir(), `kafkadesk-bench-${kind}-`))
   const [cmd, args] =
     kind === 'embedded'
-      ? [
-          process.execPath,
-          [
-            join(repoRoot, 'out', 'cli', 'kafkadesk.js'),
-            ...['cluster', '--brokers', '1', '--port', '0', '--data-dir', dir],
-          ],
-        ]
+      ? [process.execPath, [join(repoRoot, 'out', 'cli', 'kafkadesk.js'), ...['cluster', '--brokers', '1', '--port', '0', '--data-dir', dir]]]
       : ['bash', [join(repoRoot, 'scripts', 'kafka', 'start-broker.sh'), '--port', '0', '--dir', dir]]
 
   // The embedded broker runs in a child process of `kafkadesk cluster`: node flags reach it through the spawner.
-  const env = kind === 'kafka' ? { ...process.env, ...KAFKA_STOCK_JVM } : opts.cpuProfDir ? { ...process.env, KAFKADESK_BROKER_NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${opts.cpuProfDir}` } : process.env
+  const env =
+    kind === 'kafka'
+      ? { ...process.env, ...KAFKA_STOCK_JVM }
+      : opts.cpuProfDir
+        ? { ...process.env, KAFKADESK_BROKER_NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${opts.cpuProfDir}` }
+        : process.env
   const p = await spawnReady(cmd, args, { label: kind, timeoutMs: kind === 'kafka' ? 150_000 : 30_000, cwd: repoRoot, env, scratchDir: dir })
   let pid: number
   try {

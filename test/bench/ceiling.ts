@@ -9,7 +9,7 @@
 // during each run: a broker near one full core is the bottleneck, one well below it is not.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, connect, type AddressInfo } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import kafkajs from 'kafkajs'
@@ -181,8 +181,31 @@ export async function benchCeiling(log: (s: string) => void): Promise<CeilingRes
           await admin.disconnect()
         }
         // librdkafka batching for throughput: large batches, a short linger, acks=1, no compression.
-        const producerArgs = ['-X', 'acks=1', '-X', 'linger.ms=5', '-X', 'batch.size=1000000', '-X', 'compression.codec=none', '-X', 'queue.buffering.max.kbytes=262144']
-        const producers = Array.from({ length: GENERATORS }, (_, p) => ['kcat', '-P', '-b', broker.bootstrap, '-t', topic, '-p', String(p), '-l', ...producerArgs, file])
+        const producerArgs = [
+          '-X',
+          'acks=1',
+          '-X',
+          'linger.ms=5',
+          '-X',
+          'batch.size=1000000',
+          '-X',
+          'compression.codec=none',
+          '-X',
+          'queue.buffering.max.kbytes=262144',
+        ]
+        const producers = Array.from({ length: GENERATORS }, (_, p) => [
+          'kcat',
+          '-P',
+          '-b',
+          broker.bootstrap,
+          '-t',
+          topic,
+          '-p',
+          String(p),
+          '-l',
+          ...producerArgs,
+          file,
+        ])
         log(`ceiling: ${GENERATORS} kcat producers × ${num(size.recordsPerGenerator)} records of ${recordSize} B into one embedded broker`)
         try {
           size.produce = await measured(broker.brokerPid, bytes, () => allAtOnce(producers))
@@ -190,7 +213,24 @@ export async function benchCeiling(log: (s: string) => void): Promise<CeilingRes
         } catch (e) {
           res.errors.push(`produce ${recordSize} B: ${message(e)}`)
         }
-        const consumers = Array.from({ length: GENERATORS }, (_, p) => ['kcat', '-C', '-b', broker.bootstrap, '-t', topic, '-p', String(p), '-o', 'beginning', '-e', '-q', '-f', '', '-X', 'fetch.max.bytes=52428800'])
+        const consumers = Array.from({ length: GENERATORS }, (_, p) => [
+          'kcat',
+          '-C',
+          '-b',
+          broker.bootstrap,
+          '-t',
+          topic,
+          '-p',
+          String(p),
+          '-o',
+          'beginning',
+          '-e',
+          '-q',
+          '-f',
+          '',
+          '-X',
+          'fetch.max.bytes=52428800',
+        ])
         try {
           size.consume = await measured(broker.brokerPid, bytes, () => allAtOnce(consumers))
           log(`ceiling:   consume ${size.consume.mbPerSec.toFixed(0)} MB/s, broker ${(size.consume.brokerCores * 100).toFixed(0)}% of a core`)
@@ -214,8 +254,15 @@ export function renderCeiling(res: CeilingResults): string {
   const s = res.settings
   const rows: Row[] = [['', 'MB/s', 'broker CPU (cores)', '÷ disk write', '÷ loopback']]
   const share = (x: number | undefined, of: number | undefined) => (x !== undefined && of ? `${(x / of).toFixed(2)}×` : '—')
-  const runRow = (label: string, r: CeilingRun | undefined) => rows.push([label, num(r?.mbPerSec, 0), num(r?.brokerCores, 2), share(r?.mbPerSec, res.diskWriteMbPerSec), share(r?.mbPerSec, res.loopbackMbPerSec)])
-  rows.push([`## One embedded broker's ceiling: ${s.generators} kcat (librdkafka) processes at once, ${num(s.bytesPerGenerator / MB)} MiB each, one partition each`, '', '', '', ''])
+  const runRow = (label: string, r: CeilingRun | undefined) =>
+    rows.push([label, num(r?.mbPerSec, 0), num(r?.brokerCores, 2), share(r?.mbPerSec, res.diskWriteMbPerSec), share(r?.mbPerSec, res.loopbackMbPerSec)])
+  rows.push([
+    `## One embedded broker's ceiling: ${s.generators} kcat (librdkafka) processes at once, ${num(s.bytesPerGenerator / MB)} MiB each, one partition each`,
+    '',
+    '',
+    '',
+    '',
+  ])
   for (const z of res.sizes) {
     runRow(`  produce, acks=1, ${num(z.recordsPerGenerator)} records of ${num(z.recordSize)} B each`, z.produce)
     runRow(`  consume from page cache, ${num(z.recordSize)} B records`, z.consume)
@@ -224,7 +271,7 @@ export function renderCeiling(res: CeilingResults): string {
   rows.push([`  disk write, dd ${DD_MB} MiB conv=fdatasync (data dir's filesystem)`, num(res.diskWriteMbPerSec, 0), '', '', ''])
   rows.push([`  loopback TCP, one stream of ${LOOPBACK_MB} MiB (node → node)`, num(res.loopbackMbPerSec, 0), '', '', ''])
   let out = table(rows)
-  out += '\nThe generators share the machine\'s cores with the broker: its CPU column says how close it is to one core, its own ceiling.'
+  out += "\nThe generators share the machine's cores with the broker: its CPU column says how close it is to one core, its own ceiling."
   if (res.errors.length) out += `\n\nCould not run:\n${res.errors.map((x) => `  - ceiling: ${x}`).join('\n')}`
   return out
 }

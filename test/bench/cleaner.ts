@@ -33,7 +33,10 @@ function buildLog(dir: string, mb: number, compression: CompressionName): Partit
   const records = Math.floor((mb * 2 ** 20) / RECORD_BYTES)
   let n = 0
   while (n < records) {
-    const batch = buildBatch({ compression, records: Array.from({ length: PER_BATCH }, (_, i) => ({ key: `key-${(n + i) % KEYS}`, value: value.subarray((n + i) % 64) })) })
+    const batch = buildBatch({
+      compression,
+      records: Array.from({ length: PER_BATCH }, (_, i) => ({ key: `key-${(n + i) % KEYS}`, value: value.subarray((n + i) % 64) })),
+    })
     const r = log.append(batch)
     if (r.error) throw new Error(r.message)
     n += PER_BATCH
@@ -84,7 +87,11 @@ const pct = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[M
 /** The cleaner inside a broker process, with produce latency on another topic while it cleans. */
 async function inBroker(mb: number): Promise<MicroResult> {
   const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-bench-cleaner-broker-'))
-  const broker = spawn(process.execPath, [join(repoRoot, 'out', 'cli', 'kafkadesk.js'), 'cluster', '--brokers', '1', '--port', '0', '--data-dir', dir, '--config', 'log.cleaner.backoff.ms=200'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const broker = spawn(
+    process.execPath,
+    [join(repoRoot, 'out', 'cli', 'kafkadesk.js'), 'cluster', '--brokers', '1', '--port', '0', '--data-dir', dir, '--config', 'log.cleaner.backoff.ms=200'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
   let stderr = ''
   broker.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-100_000)))
   try {
@@ -105,12 +112,19 @@ async function inBroker(mb: number): Promise<MicroResult> {
       { name: 'min.cleanable.dirty.ratio', value: ratio },
       { name: 'segment.ms', value: segmentMs },
     ]
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'probe', numPartitions: 1, replicationFactor: 1 }, { topic: 'compacted', numPartitions: 1, replicationFactor: 1, configEntries: configs('1', '604800000') }] })
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: 'probe', numPartitions: 1, replicationFactor: 1 },
+        { topic: 'compacted', numPartitions: 1, replicationFactor: 1, configEntries: configs('1', '604800000') },
+      ],
+    })
     const producer = kafka.producer()
     await producer.connect()
     const value = randomBytes(RECORD_BYTES)
     const records = Math.floor((mb * 2 ** 20) / RECORD_BYTES)
-    for (let n = 0; n < records; n += 512) await producer.send({ topic: 'compacted', acks: 1, messages: Array.from({ length: 512 }, (_, i) => ({ key: `key-${(n + i) % KEYS}`, value })) })
+    for (let n = 0; n < records; n += 512)
+      await producer.send({ topic: 'compacted', acks: 1, messages: Array.from({ length: 512 }, (_, i) => ({ key: `key-${(n + i) % KEYS}`, value })) })
     const probe = kafka.producer()
     await probe.connect()
     const latencies: Array<[number, number]> = []
@@ -159,7 +173,11 @@ export async function benchCleaner(log: (line: string) => void = () => {}): Prom
   const mb = Number(process.env.BENCH_CLEANER_MB ?? 64)
   const out: MicroResult[] = []
   const idle = await idleStall(2000)
-  for (const [compression, sliceMs] of [['none', Infinity], ['lz4', Infinity], ['none', 10]] as Array<[CompressionName, number]>) {
+  for (const [compression, sliceMs] of [
+    ['none', Infinity],
+    ['lz4', Infinity],
+    ['none', 10],
+  ] as Array<[CompressionName, number]>) {
     log(`log cleaner: ${mb} MB ${compression}${sliceMs === Infinity ? '' : `, ${sliceMs} ms slices`}`)
     out.push((await run(mb, compression, sliceMs, idle)).result)
   }
@@ -174,6 +192,8 @@ export async function benchCleaner(log: (line: string) => void = () => {}): Prom
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const r of await benchCleaner((l) => process.stderr.write(`${l}\n`))) {
-    process.stdout.write(`${r.name.padEnd(72)} ${Math.round(r.opsPerSec).toLocaleString('en-US').padStart(10)} records/s ${r.mbPerSec.toFixed(1).padStart(7)} MB/s\n`)
+    process.stdout.write(
+      `${r.name.padEnd(72)} ${Math.round(r.opsPerSec).toLocaleString('en-US').padStart(10)} records/s ${r.mbPerSec.toFixed(1).padStart(7)} MB/s\n`,
+    )
   }
 }

@@ -19,7 +19,9 @@ export function renderCluster(res: ClusterResults): string {
   const rss = (b: ClusterSide): number[] => Object.values(b.idleRssMb)
   const okRounds = (b: ClusterSide) => b.failover.filter((r) => r.acceptedMs !== undefined)
 
-  section(`Start: spawn → ready line, ${s.brokers} brokers (runs: ${e?.readyRunsMs.length ?? 0}/${k?.readyRunsMs.length ?? 0}; Kafka: format + 3 JVMs + first admin call)`)
+  section(
+    `Start: spawn → ready line, ${s.brokers} brokers (runs: ${e?.readyRunsMs.length ?? 0}/${k?.readyRunsMs.length ?? 0}; Kafka: format + 3 JVMs + first admin call)`,
+  )
   pair('  median ms', (b) => b.readyMedianMs, 0, '< 1,000 ms')
   pair('  min ms', (b) => (b.readyRunsMs.length ? Math.min(...b.readyRunsMs) : undefined), 0)
   pair('  max ms', (b) => (b.readyRunsMs.length ? Math.max(...b.readyRunsMs) : undefined), 0)
@@ -28,31 +30,43 @@ export function renderCluster(res: ClusterResults): string {
   pair('  min MB', (b) => (rss(b).length ? Math.min(...rss(b)) : undefined), 1)
   pair('  embedded supervisor (controller), MB', (b) => b.supervisorRssMb, 1)
 
-  section(`Produce RF=${s.replicationFactor}, acks=all, full speed (kafka-producer-perf-test, ${num(s.records)} × ${s.recordSize} B, ${s.partitions} partitions)`)
+  section(
+    `Produce RF=${s.replicationFactor}, acks=all, full speed (kafka-producer-perf-test, ${num(s.records)} × ${s.recordSize} B, ${s.partitions} partitions)`,
+  )
   pair('  records/s', (b) => b.produce?.recordsPerSec, 0, 'ratio ≥ 1.0')
   pair('  MB/s', (b) => b.produce?.mbPerSec, 1)
   pair('  p50 latency ms', (b) => b.produce?.p50Ms, 0)
   pair('  p99 latency ms', (b) => b.produce?.p99Ms, 0)
-  pair('  CPU of the cluster, ms per MB (embedded: brokers + supervisor)', (b) => (b.produceCpuSec !== undefined && b.produce ? (b.produceCpuSec * 1000) / ((b.produce.records * s.recordSize) / 2 ** 20) : undefined), 1)
+  pair(
+    '  CPU of the cluster, ms per MB (embedded: brokers + supervisor)',
+    (b) => (b.produceCpuSec !== undefined && b.produce ? (b.produceCpuSec * 1000) / ((b.produce.records * s.recordSize) / 2 ** 20) : undefined),
+    1,
+  )
   const single = res.singleAcks1?.recordsPerSec
   rows.push(['  embedded single broker, acks=1, records/s', num(single), '', '', ''])
   rows.push(['  embedded RF=3 acks=all ÷ single acks=1', e?.produce && single ? `${(e.produce.recordsPerSec / single).toFixed(2)}×` : '—', '', '', '≥ 0.5×'])
   if (e?.probe || k?.probe) {
     const p = (e?.probe ?? k?.probe)!
-    section(`Produce latency, steady state (LatencyProbe, ${num(p.rate)} rec/s = half the embedded RF=3 maximum, acks=all, ${p.warmUpSeconds} s warm-up, ${p.measureSeconds} s measured)`)
+    section(
+      `Produce latency, steady state (LatencyProbe, ${num(p.rate)} rec/s = half the embedded RF=3 maximum, acks=all, ${p.warmUpSeconds} s warm-up, ${p.measureSeconds} s measured)`,
+    )
     pair('  p50 latency ms', (b) => b.probe?.p50Ms, 2)
     pair('  p99 latency ms', (b) => b.probe?.p99Ms, 2)
     pair('  p99.9 latency ms', (b) => b.probe?.p999Ms, 2)
     pair('  max latency ms', (b) => b.probe?.maxMs, 1)
   }
 
-  section(`Failover: kill -9 of a leader → a new leader accepts acks=all produce (each with its defaults; rounds ${e?.failover.length ?? 0}/${k?.failover.length ?? 0})`)
+  section(
+    `Failover: kill -9 of a leader → a new leader accepts acks=all produce (each with its defaults; rounds ${e?.failover.length ?? 0}/${k?.failover.length ?? 0})`,
+  )
   pair('  elected (Metadata names a live leader), median ms', (b) => (okRounds(b).length ? median(okRounds(b).map((r) => r.electedMs!)) : undefined), 0)
   pair('  accepting produce, median ms', (b) => (okRounds(b).length ? median(okRounds(b).map((r) => r.acceptedMs!)) : undefined), 0, '< 2,000 ms')
   pair('  accepting produce, max ms', (b) => (okRounds(b).length ? Math.max(...okRounds(b).map((r) => r.acceptedMs!)) : undefined), 0)
 
   let out = table(rows)
-  const rounds = [e, k].flatMap((b) => (b ? [`  ${b.kind}: ${b.failover.map((r) => (r.acceptedMs !== undefined ? `${r.acceptedMs.toFixed(0)} ms` : r.error ?? '—')).join(', ') || '—'}`] : []))
+  const rounds = [e, k].flatMap((b) =>
+    b ? [`  ${b.kind}: ${b.failover.map((r) => (r.acceptedMs !== undefined ? `${r.acceptedMs.toFixed(0)} ms` : (r.error ?? '—'))).join(', ') || '—'}`] : [],
+  )
   out += `\n\nFailover rounds (kill → produce accepted):\n${rounds.join('\n')}`
   out += '\nKafka notices a dead broker when its heartbeats stop (broker.session.timeout.ms, default 9 s); the victim is never its active controller.'
   const errors = [...res.errors.map((x) => `cluster: ${x}`), ...[e, k].flatMap((b) => b?.errors.map((x) => `${b.kind} cluster: ${x}`) ?? [])]

@@ -122,7 +122,11 @@ async function benchSide(kind: TargetKind, probeRate: number | undefined, log: (
     await sleep(2000)
     for (const [id, b] of cluster.brokers) side.idleRssMb[id] = readRss(b.pid).rssMb
     if (kind === 'embedded') side.supervisorRssMb = readRss(supervisorPid(cluster) ?? process.pid).rssMb
-    log(`${kind} cluster: idle RSS per broker ${Object.values(side.idleRssMb).map((m) => m.toFixed(0)).join(', ')} MB`)
+    log(
+      `${kind} cluster: idle RSS per broker ${Object.values(side.idleRssMb)
+        .map((m) => m.toFixed(0))
+        .join(', ')} MB`,
+    )
 
     const [warm, measured, failover] = ['warm-up', 'rf3', 'failover'].map((t) => `bench-cluster-${t}-${Date.now().toString(36)}`) as [string, string, string]
     await createTopics(cluster.bootstrap, [warm, measured, failover], CLUSTER_BROKERS)
@@ -135,7 +139,14 @@ async function benchSide(kind: TargetKind, probeRate: number | undefined, log: (
       const sup = kind === 'embedded' ? supervisorPid(cluster) : undefined
       const pids = [...[...cluster.brokers.values()].map((b) => b.pid), ...(sup ? [sup] : [])]
       const cpu0 = pids.reduce((s, p) => s + cpuSeconds(p), 0)
-      side.produce = await producerPerf({ bootstrap: cluster.bootstrap, topic: measured, records: RECORDS, recordSize: RECORD_SIZE, throughput: -1, acks: 'all' })
+      side.produce = await producerPerf({
+        bootstrap: cluster.bootstrap,
+        topic: measured,
+        records: RECORDS,
+        recordSize: RECORD_SIZE,
+        throughput: -1,
+        acks: 'all',
+      })
       side.produceCpuSec = pids.reduce((s, p) => s + cpuSeconds(p), 0) - cpu0
       log(`${kind} cluster: RF=3 acks=all ${side.produce.recordsPerSec.toFixed(0)} rec/s, ${side.produce.mbPerSec} MB/s, p99 ${side.produce.p99Ms} ms`)
     } catch (e) {
@@ -145,7 +156,15 @@ async function benchSide(kind: TargetKind, probeRate: number | undefined, log: (
     if (rate) {
       log(`${kind} cluster: latency probe at ${rate} rec/s, acks=all`)
       try {
-        side.probe = await latencyProbe({ bootstrap: cluster.bootstrap, topic: measured, rate, warmUpSeconds: PROBE_WARM_UP_SECONDS, measureSeconds: PROBE_SECONDS, acks: 'all', recordSize: RECORD_SIZE })
+        side.probe = await latencyProbe({
+          bootstrap: cluster.bootstrap,
+          topic: measured,
+          rate,
+          warmUpSeconds: PROBE_WARM_UP_SECONDS,
+          measureSeconds: PROBE_SECONDS,
+          acks: 'all',
+          recordSize: RECORD_SIZE,
+        })
         log(`${kind} cluster:   p50 ${side.probe.p50Ms} ms, p99 ${side.probe.p99Ms} ms, errors ${side.probe.errors}`)
       } catch (e) {
         side.errors.push(`latency probe: ${message(e)}`)
@@ -171,7 +190,14 @@ function supervisorPid(cluster: ClusterTarget): number | undefined {
 
 export async function benchCluster(log: (s: string) => void): Promise<ClusterResults> {
   const res: ClusterResults = {
-    settings: { brokers: CLUSTER_BROKERS, records: RECORDS, recordSize: RECORD_SIZE, partitions: PARTITIONS, replicationFactor: CLUSTER_BROKERS, failoverRounds: FAILOVER_ROUNDS },
+    settings: {
+      brokers: CLUSTER_BROKERS,
+      records: RECORDS,
+      recordSize: RECORD_SIZE,
+      partitions: PARTITIONS,
+      replicationFactor: CLUSTER_BROKERS,
+      failoverRounds: FAILOVER_ROUNDS,
+    },
     errors: [],
   }
   try {

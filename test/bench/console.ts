@@ -79,7 +79,7 @@ function payloadFile(records: number): { file: string; avgBytes: number } {
   const t = Date.UTC(2025, 0, 1)
   for (let i = 0; i < records; i++) {
     const tier = i % RARE === RARE - 1 ? 'platinum' : i % 3 ? 'silver' : 'gold'
-    const line = `{"id":${i},"ts":${t + i * 10},"user":{"id":"u-${String(i % 99_991).padStart(5, '0')}","tier":"${tier}"},"event":"${events[i % 5]}","country":"${countries[i % 8]}","amount":${((i * 37) % 100_000) / 100},"session":"${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}"}`
+    const line = `{"id":${i},"ts":${t + i * 10},"user":{"id":"u-${String(i % 99_991).padStart(5, '0')}","tier":"${tier}"},"event":"${events[i % 5]}","country":"${countries[i % 8]}","amount":${((i * 37) % 100_000) / 100},"session":"${((i * 2654435761) >>> 0).toString(16).padStart(8, '0')}"}`
     bytes += line.length
     lines.push(line)
     if (lines.length === 50_000) {
@@ -143,7 +143,17 @@ async function commitGroups(bootstrap: string, topic: string, groups: string[], 
           memberId: '',
           groupInstanceId: null,
           retentionTimeMs: -1,
-          topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, p) => ({ partitionIndex: p, committedOffset: (gi + p) % 100, committedLeaderEpoch: -1, committedMetadata: '' })) }],
+          topics: [
+            {
+              name: topic,
+              partitions: Array.from({ length: partitions }, (_, p) => ({
+                partitionIndex: p,
+                committedOffset: (gi + p) % 100,
+                committedLeaderEpoch: -1,
+                committedMetadata: '',
+              })),
+            },
+          ],
         })
         const codes: number[] = r.topics.flatMap((t: { partitions: { errorCode: number }[] }) => t.partitions.map((p) => p.errorCode))
         const bad = codes.find((x) => x)
@@ -183,8 +193,7 @@ export async function benchConsole(bootstrap: string, log: (s: string) => void):
 
     // First page of 500: cold = the connection's first read; warm = reads spread over the log.
     try {
-      const read = (offset: number) =>
-        c.timed('messages.read', { connectionId, topic, position: { type: 'offset', partition: 0, offset }, limit: PAGE })
+      const read = (offset: number) => c.timed('messages.read', { connectionId, topic, position: { type: 'offset', partition: 0, offset }, limit: PAGE })
       const cold = await read(0)
       const end = cold.value.partitions[0]?.latestOffset
       if (end !== CONSOLE_RECORDS) throw new Error(`partition 0 ends at ${end}, expected ${CONSOLE_RECORDS}`)
@@ -193,7 +202,8 @@ export async function benchConsole(bootstrap: string, log: (s: string) => void):
       for (let i = 0; i < WARM_READS; i++) {
         const offset = Math.floor(((i + 0.5) / WARM_READS) * (CONSOLE_RECORDS - PAGE))
         const r = await read(offset)
-        if (r.value.messages.length !== PAGE || r.value.messages[0]!.offset !== offset) throw new Error(`page at ${offset}: ${r.value.messages.length} messages from ${r.value.messages[0]?.offset}`)
+        if (r.value.messages.length !== PAGE || r.value.messages[0]!.offset !== offset)
+          throw new Error(`page at ${offset}: ${r.value.messages.length} messages from ${r.value.messages[0]?.offset}`)
         warm.push(r.ms)
       }
       res.firstPage = { offset: 0, coldMs: cold.ms, warmMedianMs: median(warm), warmMs: warm.map((x) => Math.round(x * 10) / 10), messages: PAGE }
@@ -207,7 +217,10 @@ export async function benchConsole(bootstrap: string, log: (s: string) => void):
     try {
       const rows = Math.min(TABLE_ROWS, CONSOLE_RECORDS)
       const forms: NonNullable<ConsoleResults['table']>['forms'] = []
-      for (const [form, shape] of [['columns', { asColumns: true }], ['rows', { asRows: true }]] as const) {
+      for (const [form, shape] of [
+        ['columns', { asColumns: true }],
+        ['rows', { asRows: true }],
+      ] as const) {
         const r = await c.timed('messages.read', { connectionId, topic, position: { type: 'latest' }, limit: rows, omitJson: true, ...shape })
         const n = r.value.columns?.offset.length ?? r.value.rows?.length ?? 0
         if (n !== rows) throw new Error(`${form}: ${n} rows, expected ${rows}`)
@@ -217,8 +230,16 @@ export async function benchConsole(bootstrap: string, log: (s: string) => void):
         t0 = performance.now()
         JSON.parse(text)
         const parseMs = performance.now() - t0
-        forms.push({ form, handlerMs: Math.round(r.ms), stringifyMs: Math.round(stringifyMs), parseMs: Math.round(parseMs), answerMB: Math.round(text.length / 1e5) / 10 })
-        log(`console:   table read of ${rows} as ${form}: handler ${r.ms.toFixed(0)} ms, stringify ${stringifyMs.toFixed(0)} ms, parse ${parseMs.toFixed(0)} ms, ${(text.length / 1e6).toFixed(1)} MB`)
+        forms.push({
+          form,
+          handlerMs: Math.round(r.ms),
+          stringifyMs: Math.round(stringifyMs),
+          parseMs: Math.round(parseMs),
+          answerMB: Math.round(text.length / 1e5) / 10,
+        })
+        log(
+          `console:   table read of ${rows} as ${form}: handler ${r.ms.toFixed(0)} ms, stringify ${stringifyMs.toFixed(0)} ms, parse ${parseMs.toFixed(0)} ms, ${(text.length / 1e6).toFixed(1)} MB`,
+        )
       }
       res.table = { rows, forms }
     } catch (e) {
@@ -232,9 +253,17 @@ export async function benchConsole(bootstrap: string, log: (s: string) => void):
     ]
     for (const f of filters) {
       try {
-        const r = await c.call('messages.search', { connectionId, topic, start: { type: 'earliest' }, filter: f.filter, maxScan: CONSOLE_RECORDS, maxResults: 10_000 })
+        const r = await c.call('messages.search', {
+          connectionId,
+          topic,
+          start: { type: 'earliest' },
+          filter: f.filter,
+          maxScan: CONSOLE_RECORDS,
+          maxResults: 10_000,
+        })
         const expected = Math.floor(CONSOLE_RECORDS / RARE)
-        if (r.scanned !== CONSOLE_RECORDS || r.matches.length !== expected) throw new Error(`scanned ${r.scanned}, matched ${r.matches.length} (expected ${CONSOLE_RECORDS}, ${expected})`)
+        if (r.scanned !== CONSOLE_RECORDS || r.matches.length !== expected)
+          throw new Error(`scanned ${r.scanned}, matched ${r.matches.length} (expected ${CONSOLE_RECORDS}, ${expected})`)
         const fr = { label: f.label, scanned: r.scanned, matched: r.matches.length, durationMs: r.durationMs, recordsPerSec: r.scanned / (r.durationMs / 1000) }
         res.filters.push(fr)
         log(`console:   filter ${f.label}: ${Math.round(fr.recordsPerSec)} records/s (${(fr.durationMs / 1000).toFixed(2)} s)`)
@@ -257,7 +286,8 @@ export async function benchConsole(bootstrap: string, log: (s: string) => void):
       const refresh = async () => {
         const r = await c.timed('groups.list', { connectionId, search: `bench-lag-${stamp}`, withLag: true })
         const gs = r.value.groups
-        if (gs.length !== LAG_GROUPS || gs.some((g) => g.totalLag === null)) throw new Error(`groups.list: ${gs.length} groups, ${gs.filter((g) => g.totalLag === null).length} without lag`)
+        if (gs.length !== LAG_GROUPS || gs.some((g) => g.totalLag === null))
+          throw new Error(`groups.list: ${gs.length} groups, ${gs.filter((g) => g.totalLag === null).length} without lag`)
         return { ms: r.ms, totalLag: gs.reduce((n, g) => n + g.totalLag!, 0) }
       }
       const cold = await refresh()
@@ -265,8 +295,18 @@ export async function benchConsole(bootstrap: string, log: (s: string) => void):
       for (let i = 0; i < WARM_LAG_REFRESHES; i++) warm.push((await refresh()).ms)
       const d = await c.timed('groups.describe', { connectionId, groupId: groups[0]! })
       if (d.value.offsets.length !== LAG_PARTITIONS) throw new Error(`groups.describe: ${d.value.offsets.length} partitions`)
-      res.lag = { groups: LAG_GROUPS, partitions: LAG_PARTITIONS, coldMs: cold.ms, warmMedianMs: median(warm), warmMs: warm.map((x) => Math.round(x)), totalLag: cold.totalLag, describeMs: d.ms }
-      log(`console:   lag refresh (groups.list): cold ${cold.ms.toFixed(0)} ms, warm median ${median(warm).toFixed(0)} ms; describe one group ${d.ms.toFixed(0)} ms`)
+      res.lag = {
+        groups: LAG_GROUPS,
+        partitions: LAG_PARTITIONS,
+        coldMs: cold.ms,
+        warmMedianMs: median(warm),
+        warmMs: warm.map((x) => Math.round(x)),
+        totalLag: cold.totalLag,
+        describeMs: d.ms,
+      }
+      log(
+        `console:   lag refresh (groups.list): cold ${cold.ms.toFixed(0)} ms, warm median ${median(warm).toFixed(0)} ms; describe one group ${d.ms.toFixed(0)} ms`,
+      )
     } catch (e) {
       res.errors.push(`lag: ${message(e)}`)
     }

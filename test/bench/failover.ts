@@ -135,7 +135,9 @@ export async function measureFailover(cluster: ClusterTarget, topic: string, rou
       break
     }
     out.push(res)
-    log(`failover round ${r + 1}: killed broker ${res.victim} (leader of ${topic}-${res.partition}); new leader ${res.newLeader ?? '—'} elected in ${res.electedMs?.toFixed(0) ?? '—'} ms, accepted produce in ${res.acceptedMs?.toFixed(0) ?? '—'} ms${res.error ? ` (${res.error})` : ''}`)
+    log(
+      `failover round ${r + 1}: killed broker ${res.victim} (leader of ${topic}-${res.partition}); new leader ${res.newLeader ?? '—'} elected in ${res.electedMs?.toFixed(0) ?? '—'} ms, accepted produce in ${res.acceptedMs?.toFixed(0) ?? '—'} ms${res.error ? ` (${res.error})` : ''}`,
+    )
     try {
       await cluster.start(res.victim)
     } catch (e) {

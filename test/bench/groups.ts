@@ -18,7 +18,14 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { RawClient } from '../../src-main/console/raw-client'
 
 const K = { OffsetCommit: 8, FindCoordinator: 10, JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14, DescribeConfigs: 32 } as const
-const E = { NONE: 0, COORDINATOR_LOAD_IN_PROGRESS: 14, COORDINATOR_NOT_AVAILABLE: 15, NOT_COORDINATOR: 16, REBALANCE_IN_PROGRESS: 27, MEMBER_ID_REQUIRED: 79 } as const
+const E = {
+  NONE: 0,
+  COORDINATOR_LOAD_IN_PROGRESS: 14,
+  COORDINATOR_NOT_AVAILABLE: 15,
+  NOT_COORDINATOR: 16,
+  REBALANCE_IN_PROGRESS: 27,
+  MEMBER_ID_REQUIRED: 79,
+} as const
 const COORDINATOR_RETRIABLE = new Set<number>([E.COORDINATOR_LOAD_IN_PROGRESS, E.COORDINATOR_NOT_AVAILABLE, E.NOT_COORDINATOR])
 
 export const CONSUMERS = 10
@@ -26,7 +33,10 @@ export const PARTITIONS = 60
 export const HEARTBEAT_MS = 50
 export const COMMIT_PARTITIONS = 60
 /** [clients, measured requests per client]; each client first sends COMMIT_WARM_UP unmeasured. */
-export const COMMIT_RUNS: [number, number][] = [[1, 1000], [4, 1000]]
+export const COMMIT_RUNS: [number, number][] = [
+  [1, 1000],
+  [4, 1000],
+]
 const COMMIT_WARM_UP = 100
 /** A commit run stops at this point and reports what it did. */
 const COMMIT_DEADLINE_MS = 25_000
@@ -130,7 +140,10 @@ function rangeAssign(memberIds: string[], partitions: number): Map<string, numbe
   let next = 0
   ids.forEach((id, i) => {
     const n = per + (i < extra ? 1 : 0)
-    out.set(id, Array.from({ length: n }, (_, k) => next + k))
+    out.set(
+      id,
+      Array.from({ length: n }, (_, k) => next + k),
+    )
     next += n
   })
   return out
@@ -212,7 +225,12 @@ class Member {
       this.memberId = j.memberId
       this.generation = j.generationId
       this.leader = j.leader === this.memberId
-      const plan = this.leader ? rangeAssign(j.members.map((m: { memberId: string }) => m.memberId), PARTITIONS) : undefined
+      const plan = this.leader
+        ? rangeAssign(
+            j.members.map((m: { memberId: string }) => m.memberId),
+            PARTITIONS,
+          )
+        : undefined
       const s = await this.c.request(K.SyncGroup, sv, {
         groupId: this.group,
         generationId: this.generation,
@@ -304,7 +322,12 @@ async function brokerConfigs(c: RawClient, nodeId: number): Promise<Record<strin
 }
 
 async function rebalance(bootstrap: string, topic: string, log: (s: string) => void, configs: Record<string, string>): Promise<RebalanceResult> {
-  const res: RebalanceResult = { client: 'raw-protocol driver (RawClient), concurrent joins', consumers: CONSUMERS, partitions: PARTITIONS, heartbeatMs: HEARTBEAT_MS }
+  const res: RebalanceResult = {
+    client: 'raw-protocol driver (RawClient), concurrent joins',
+    consumers: CONSUMERS,
+    partitions: PARTITIONS,
+    heartbeatMs: HEARTBEAT_MS,
+  }
   const group = `bench-rebalance-${Date.now().toString(36)}`
   const watcher = stableWatcher()
   const members: Member[] = []
@@ -358,46 +381,64 @@ const percentile = (sorted: number[], p: number): number => sorted[Math.min(sort
 
 async function commitRun(bootstrap: string, topic: string, clients: number, requestsPerClient: number): Promise<CommitResult> {
   const stamp = Date.now().toString(36)
-  const conns = await Promise.all(Array.from({ length: clients }, (_, i) => coordinatorFor(bootstrap, `bench-commit-${clients}-${i}-${stamp}`, `bench-committer-${i}`)))
+  const conns = await Promise.all(
+    Array.from({ length: clients }, (_, i) => coordinatorFor(bootstrap, `bench-commit-${clients}-${i}-${stamp}`, `bench-committer-${i}`)),
+  )
   const version = conns[0]!.client.version(K.OffsetCommit, 9, 2)
   let partitionErrors = 0
   let offset = 0
   const commit = async (c: RawClient, group: string): Promise<void> => {
     offset++
     const r = await withRetry(() =>
-      c.request(K.OffsetCommit, version, {
-        groupId: group,
-        generationIdOrMemberEpoch: -1,
-        memberId: '',
-        groupInstanceId: null,
-        retentionTimeMs: -1,
-        topics: [{ name: topic, partitions: Array.from({ length: COMMIT_PARTITIONS }, (_, p) => ({ partitionIndex: p, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: '' })) }],
-      }).then((r: any) => ({ ...r, errorCode: r.topics[0]?.partitions[0]?.errorCode ?? 0 })),
+      c
+        .request(K.OffsetCommit, version, {
+          groupId: group,
+          generationIdOrMemberEpoch: -1,
+          memberId: '',
+          groupInstanceId: null,
+          retentionTimeMs: -1,
+          topics: [
+            {
+              name: topic,
+              partitions: Array.from({ length: COMMIT_PARTITIONS }, (_, p) => ({
+                partitionIndex: p,
+                committedOffset: offset,
+                committedLeaderEpoch: -1,
+                committedMetadata: '',
+              })),
+            },
+          ],
+        })
+        .then((r: any) => ({ ...r, errorCode: r.topics[0]?.partitions[0]?.errorCode ?? 0 })),
     )
     for (const t of r.topics) for (const p of t.partitions) if (p.errorCode) partitionErrors++
   }
   try {
     const groups = conns.map((_, i) => `bench-commit-${clients}-${i}-${stamp}`)
     // Unmeasured: the first commit of a group (and Kafka's JIT) is start-up, not throughput.
-    await Promise.all(conns.map(async ({ client }, i) => {
-      for (let n = 0; n < COMMIT_WARM_UP; n++) await commit(client, groups[i]!)
-    }))
+    await Promise.all(
+      conns.map(async ({ client }, i) => {
+        for (let n = 0; n < COMMIT_WARM_UP; n++) await commit(client, groups[i]!)
+      }),
+    )
     partitionErrors = 0
     const latencies: number[] = []
     let timedOut = false
     const t0 = performance.now()
     const deadline = t0 + COMMIT_DEADLINE_MS
-    await Promise.all(conns.map(async ({ client }, i) => {
-      for (let n = 0; n < requestsPerClient; n++) {
-        if (performance.now() > deadline) {
-          timedOut = true
-          return
+    await Promise.all(
+      conns.map(async ({ client }, i) => {
+        for (let n = 0; n < requestsPerClient; n++) {
+          if (performance.now() > deadline) {
+            timedOut = true
+            return
+          }
+          const s = performance.now()
+          await commit(client, groups[i]!)
+          latencies.push(performance.now() - s)
         }
-        const s = performance.now()
-        await commit(client, groups[i]!)
-        latencies.push(performance.now() - s)
-      }
-    }))
+      }),
+    )
     const seconds = (performance.now() - t0) / 1000
     latencies.sort((a, b) => a - b)
     return {
@@ -426,7 +467,9 @@ export async function benchGroups(bootstrap: string, topic: string, log: (s: str
     try {
       const r = await commitRun(bootstrap, topic, clients, requests)
       out.commit.push(r)
-      log(`  OffsetCommit × ${COMMIT_PARTITIONS} partitions, ${clients} client(s): ${r.requestsPerSec.toFixed(0)} req/s, ${r.offsetsPerSec.toFixed(0)} offsets/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${r.partitionErrors ? `, ${r.partitionErrors} partition errors` : ''}${r.note ? ` (${r.note})` : ''}`)
+      log(
+        `  OffsetCommit × ${COMMIT_PARTITIONS} partitions, ${clients} client(s): ${r.requestsPerSec.toFixed(0)} req/s, ${r.offsetsPerSec.toFixed(0)} offsets/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${r.partitionErrors ? `, ${r.partitionErrors} partition errors` : ''}${r.note ? ` (${r.note})` : ''}`,
+      )
       if (r.partitionErrors) out.errors.push(`commit, ${clients} client(s): ${r.partitionErrors} partitions answered with an error`)
     } catch (e) {
       out.errors.push(`commit, ${clients} client(s): ${message(e)}`)

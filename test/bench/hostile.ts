@@ -41,7 +41,11 @@ async function phase(label: string, bootstrap: string, pid: number, hostile?: (u
   clearInterval(sampler)
   const sorted = [...refusals].sort((a, b) => a - b)
   return {
-    label, healthy: stats, peakRssMb: peak, endRssMb: readRss(pid).rssMb, hostileSent: sent,
+    label,
+    healthy: stats,
+    peakRssMb: peak,
+    endRssMb: readRss(pid).rssMb,
+    hostileSent: sent,
     refusalMedianMs: sorted.length ? sorted[Math.floor(sorted.length / 2)] : undefined,
     refusalMaxMs: sorted.length ? sorted[sorted.length - 1] : undefined,
   }
@@ -67,37 +71,47 @@ export async function benchHostile(log: (s: string) => void): Promise<HostileRes
 
     const bombs = (Object.keys(CODECS) as CodecName[]).map((c) => batchAround(CODECS[c], bomb(c)))
     log(`hostile: compression bombs (${bombs.map((b) => `${(b.length / 1024).toFixed(0)} KiB`).join(', ')} → 240 MiB–1 GiB each)`)
-    res.phases.push(await phase('bombs of gzip/snappy/lz4/zstd', broker.bootstrap, pid, async (until, refusals) => {
-      const c = await WireClient.connect(h, p)
-      let n = 0
-      while (performance.now() < until) {
-        const t0 = performance.now()
-        const answer = await c.request<{ responses: { partitionResponses: { errorCode: number }[] }[] }>(0, 9, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: 'bombs', partitionData: [{ index: 0, records: bombs[n % bombs.length]! }] }] })
-        refusals.push(performance.now() - t0)
-        if (answer.responses[0]!.partitionResponses[0]!.errorCode !== 10) res.errors.push(`a bomb was answered ${answer.responses[0]!.partitionResponses[0]!.errorCode}, not MESSAGE_TOO_LARGE`)
-        n++
-      }
-      c.close()
-      return n
-    }))
+    res.phases.push(
+      await phase('bombs of gzip/snappy/lz4/zstd', broker.bootstrap, pid, async (until, refusals) => {
+        const c = await WireClient.connect(h, p)
+        let n = 0
+        while (performance.now() < until) {
+          const t0 = performance.now()
+          const answer = await c.request<{ responses: { partitionResponses: { errorCode: number }[] }[] }>(0, 9, {
+            transactionalId: null,
+            acks: 1,
+            timeoutMs: 5000,
+            topicData: [{ name: 'bombs', partitionData: [{ index: 0, records: bombs[n % bombs.length]! }] }],
+          })
+          refusals.push(performance.now() - t0)
+          if (answer.responses[0]!.partitionResponses[0]!.errorCode !== 10)
+            res.errors.push(`a bomb was answered ${answer.responses[0]!.partitionResponses[0]!.errorCode}, not MESSAGE_TOO_LARGE`)
+          n++
+        }
+        c.close()
+        return n
+      }),
+    )
 
     log('hostile: oversized frames (2 GiB declared; 64 MiB of garbage sent whole)')
     const garbage = Buffer.alloc(4 + 64 * 1024 * 1024, 0x41)
     garbage.writeInt32BE(64 * 1024 * 1024, 0)
-    res.phases.push(await phase('oversized frames', broker.bootstrap, pid, async (until, refusals) => {
-      let n = 0
-      while (performance.now() < until) {
-        const c = await WireClient.connect(h, p)
-        const frame = n % 2 === 0 ? Buffer.from([0x7f, 0xff, 0xff, 0xff]) : garbage
-        const t0 = performance.now()
-        c.write(frame)
-        if (await c.closedWithin(5000)) refusals.push(performance.now() - t0)
-        else res.errors.push('an oversized frame was not refused within 5 s')
-        c.close()
-        n++
-      }
-      return n
-    }))
+    res.phases.push(
+      await phase('oversized frames', broker.bootstrap, pid, async (until, refusals) => {
+        let n = 0
+        while (performance.now() < until) {
+          const c = await WireClient.connect(h, p)
+          const frame = n % 2 === 0 ? Buffer.from([0x7f, 0xff, 0xff, 0xff]) : garbage
+          const t0 = performance.now()
+          c.write(frame)
+          if (await c.closedWithin(5000)) refusals.push(performance.now() - t0)
+          else res.errors.push('an oversized frame was not refused within 5 s')
+          c.close()
+          n++
+        }
+        return n
+      }),
+    )
   } catch (e) {
     res.errors.push(e instanceof Error ? e.message : String(e))
   } finally {
@@ -108,10 +122,12 @@ export async function benchHostile(log: (s: string) => void): Promise<HostileRes
 
 export function renderHostile(r: HostileResult): string {
   const f = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(1))
-  const rows = r.phases.map((ph) =>
-    `  ${ph.label.padEnd(34)} p50 ${f(ph.healthy.p50).padStart(6)}  p99 ${f(ph.healthy.p99).padStart(6)}  max ${f(ph.healthy.max).padStart(6)} ms  (${ph.healthy.count} round trips, ${ph.healthy.failures.length} failed)` +
-    `  RSS peak ${ph.peakRssMb.toFixed(0)} MB, end ${ph.endRssMb.toFixed(0)} MB` +
-    (ph.hostileSent ? `  | ${ph.hostileSent} hostile, refused in median ${f(ph.refusalMedianMs)} / max ${f(ph.refusalMaxMs)} ms` : ''))
+  const rows = r.phases.map(
+    (ph) =>
+      `  ${ph.label.padEnd(34)} p50 ${f(ph.healthy.p50).padStart(6)}  p99 ${f(ph.healthy.p99).padStart(6)}  max ${f(ph.healthy.max).padStart(6)} ms  (${ph.healthy.count} round trips, ${ph.healthy.failures.length} failed)` +
+      `  RSS peak ${ph.peakRssMb.toFixed(0)} MB, end ${ph.endRssMb.toFixed(0)} MB` +
+      (ph.hostileSent ? `  | ${ph.hostileSent} hostile, refused in median ${f(ph.refusalMedianMs)} / max ${f(ph.refusalMaxMs)} ms` : ''),
+  )
   const base = r.phases[0]?.healthy.p99
   const worst = Math.max(...r.phases.slice(1).map((ph) => ph.healthy.p99))
   return [

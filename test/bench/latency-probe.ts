@@ -30,12 +30,32 @@ async function compile(): Promise<void> {
   await runOk('javac', ['-d', CLASSES, '-cp', LIBS, SOURCE], { timeoutMs: 120_000 })
 }
 
-export async function latencyProbe(o: { bootstrap: string; topic: string; rate: number; warmUpSeconds: number; measureSeconds: number; acks: '1' | 'all'; recordSize: number }): Promise<ProbeResult> {
+export async function latencyProbe(o: {
+  bootstrap: string
+  topic: string
+  rate: number
+  warmUpSeconds: number
+  measureSeconds: number
+  acks: '1' | 'all'
+  recordSize: number
+}): Promise<ProbeResult> {
   await compile()
   const r = await runOk(
     'java',
-    ['-Xmx1G', `-Dlog4j2.configurationFile=${join(repoRoot, 'scripts', 'kafka', 'log4j2.properties')}`, '-cp', `${CLASSES}:${LIBS}`, 'LatencyProbe',
-      o.bootstrap, o.topic, String(o.rate), String(o.warmUpSeconds), String(o.measureSeconds), o.acks, String(o.recordSize)],
+    [
+      '-Xmx1G',
+      `-Dlog4j2.configurationFile=${join(repoRoot, 'scripts', 'kafka', 'log4j2.properties')}`,
+      '-cp',
+      `${CLASSES}:${LIBS}`,
+      'LatencyProbe',
+      o.bootstrap,
+      o.topic,
+      String(o.rate),
+      String(o.warmUpSeconds),
+      String(o.measureSeconds),
+      o.acks,
+      String(o.recordSize),
+    ],
     { timeoutMs: (o.warmUpSeconds + o.measureSeconds + 60) * 1000 },
   )
   const line = r.stdout.trim().split('\n').at(-1) ?? ''

@@ -68,7 +68,17 @@ export async function producerPerf(o: ProducerPerfOptions): Promise<ProducerPerf
   const m = SUMMARY.exec(r.stdout)
   if (!m) throw new Error(`kafka-producer-perf-test printed no summary line:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`)
   const n = m.slice(1).map(Number)
-  const [records, recordsPerSec, mbPerSec, avgMs, maxMs, p50Ms, p95Ms, p99Ms, p999Ms] = n as [number, number, number, number, number, number, number, number, number]
+  const [records, recordsPerSec, mbPerSec, avgMs, maxMs, p50Ms, p95Ms, p99Ms, p999Ms] = n as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
   if (records !== o.records) throw new Error(`kafka-producer-perf-test sent ${records} of ${o.records} records`)
   const windows = [...r.stdout.matchAll(WINDOW)].map((w) => ({ recordsPerSec: Number(w[1]), avgMs: Number(w[2]), maxMs: Number(w[3]) }))
   const steadyMaxMs = windows.length > 1 ? Math.max(...windows.slice(1).map((w) => w.maxMs)) : undefined

@@ -56,8 +56,7 @@ export type Row = [string, string, string, string, string]
 
 export const num = (v: number | undefined, digits = 0): string =>
   v === undefined || !Number.isFinite(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
-export const ratio = (a: number | undefined, b: number | undefined): string =>
-  a === undefined || b === undefined || !b ? '—' : `${(a / b).toFixed(2)}×`
+export const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || !b ? '—' : `${(a / b).toFixed(2)}×`)
 /** PASS/MISS of an embedded figure against an upper bound. */
 const below = (v: number | undefined, limit: number, unit: string): string =>
   v === undefined ? `< ${limit} ${unit}` : `< ${limit} ${unit} ${v < limit ? 'PASS' : 'MISS'}`
@@ -83,7 +82,12 @@ export function render(res: Results): string {
   }
 
   section('Start')
-  pair(`ready time, median ms (runs: ${res.settings.readyRuns.embedded}/${res.settings.readyRuns.kafka})`, (b) => b.readyTime?.medianMs, 0, below(e?.readyTime?.medianMs, 1000, 'ms'))
+  pair(
+    `ready time, median ms (runs: ${res.settings.readyRuns.embedded}/${res.settings.readyRuns.kafka})`,
+    (b) => b.readyTime?.medianMs,
+    0,
+    below(e?.readyTime?.medianMs, 1000, 'ms'),
+  )
   pair('  min ms', (b) => b.readyTime?.minMs, 0)
   pair('  max ms', (b) => b.readyTime?.maxMs, 0)
   section('Memory (VmRSS of the broker process)')
@@ -104,13 +108,20 @@ export function render(res: Results): string {
     pair('  p99 latency ms', (b) => pr(b)?.p99Ms, 0, half ? '(JVM start-up included)' : '')
     pair('  max latency ms', (b) => pr(b)?.maxMs, 0)
     // Broker CPU per MB produced: how much of the 2 cores the broker took from the client.
-    pair('  broker CPU ms per MB', (b) => (run(b)?.brokerCpuSec !== undefined && pr(b) ? (run(b)!.brokerCpuSec! * 1000) / ((pr(b)!.records * res.settings.recordSize) / 2 ** 20) : undefined), 1)
+    pair(
+      '  broker CPU ms per MB',
+      (b) =>
+        run(b)?.brokerCpuSec !== undefined && pr(b) ? (run(b)!.brokerCpuSec! * 1000) / ((pr(b)!.records * res.settings.recordSize) / 2 ** 20) : undefined,
+      1,
+    )
     if (half) pair('  max latency after the first 5 s, ms', (b) => pr(b)?.steadyMaxMs, 0)
   }
 
   if (e?.probe || k?.probe) {
     const p = (e?.probe ?? k?.probe)!
-    section(`Produce latency at half load, steady state (LatencyProbe: one JVM, ${num(p.rate)} rec/s × ${res.settings.recordSize} B, acks=all, ${p.warmUpSeconds} s warm-up unmeasured, ${p.measureSeconds} s measured)`)
+    section(
+      `Produce latency at half load, steady state (LatencyProbe: one JVM, ${num(p.rate)} rec/s × ${res.settings.recordSize} B, acks=all, ${p.warmUpSeconds} s warm-up unmeasured, ${p.measureSeconds} s measured)`,
+    )
     pair('  p50 latency ms', (b) => b.probe?.p50Ms, 2)
     pair('  p99 latency ms', (b) => b.probe?.p99Ms, 2, below(e?.probe?.p99Ms, 10, 'ms'))
     pair('  p99.9 latency ms', (b) => b.probe?.p999Ms, 2)
@@ -148,10 +159,19 @@ export function render(res: Results): string {
     const any = (e?.console ?? k?.console)!
     // The console's targets hold for both clusters: PASS/MISS for each (embedded/Kafka).
     const verdict = (pick: (b: BrokerResults) => number | undefined, ok: (v: number) => boolean): string =>
-      [e, k].map((b) => { const v = b && pick(b); return v === undefined ? '—' : ok(v) ? 'PASS' : 'MISS' }).join('/')
-    const atMost = (pick: (b: BrokerResults) => number | undefined, limit: number, unit: string): string => `≤ ${num(limit)} ${unit} ${verdict(pick, (v) => v <= limit)}`
-    const atLeast = (pick: (b: BrokerResults) => number | undefined, limit: number, unit: string): string => `≥ ${num(limit)} ${unit} ${verdict(pick, (v) => v >= limit)}`
-    section(`Console services through the contract (dispatch), ${num(any.records)} JSON records of ~${any.avgRecordBytes} B in one partition; target: emb/Kafka`)
+      [e, k]
+        .map((b) => {
+          const v = b && pick(b)
+          return v === undefined ? '—' : ok(v) ? 'PASS' : 'MISS'
+        })
+        .join('/')
+    const atMost = (pick: (b: BrokerResults) => number | undefined, limit: number, unit: string): string =>
+      `≤ ${num(limit)} ${unit} ${verdict(pick, (v) => v <= limit)}`
+    const atLeast = (pick: (b: BrokerResults) => number | undefined, limit: number, unit: string): string =>
+      `≥ ${num(limit)} ${unit} ${verdict(pick, (v) => v >= limit)}`
+    section(
+      `Console services through the contract (dispatch), ${num(any.records)} JSON records of ~${any.avgRecordBytes} B in one partition; target: emb/Kafka`,
+    )
     const page = (b: BrokerResults) => b.console?.firstPage
     const cold = (b: BrokerResults) => page(b)?.coldMs
     const warm = (b: BrokerResults) => page(b)?.warmMedianMs
@@ -179,7 +199,9 @@ export function render(res: Results): string {
   if (unusable.length) out += `\n\nConsumer tools not usable (the other tool's figure stands):\n${unusable.join('\n')}`
   const groupNotes = [e, k].flatMap((b) => {
     if (!b?.groups) return []
-    const cfg = Object.entries(b.groups.brokerConfigs).map(([n, v]) => `${n}=${v}`).join(', ')
+    const cfg = Object.entries(b.groups.brokerConfigs)
+      .map(([n, v]) => `${n}=${v}`)
+      .join(', ')
     const notes = b.groups.commit.filter((c) => c.note).map((c) => `${c.clients} client(s): ${c.note}`)
     return [`  ${b.kind}: ${cfg || 'group settings not reported'}${notes.length ? `; ${notes.join('; ')}` : ''}`]
   })

@@ -101,7 +101,14 @@ async function benchBroker(kind: BrokerKind, halfLoad: number | undefined): Prom
     const topics = [0, 1, 2, 'warm-up'].map((i) => `bench-${i}-${Date.now().toString(36)}`)
     await createTopics(broker.bootstrap, topics)
     log(`${kind}: warm-up, ${WARM_UP_RECORDS} records`)
-    const warm = await producerPerf({ bootstrap: broker.bootstrap, topic: topics[3]!, records: WARM_UP_RECORDS, recordSize: RECORD_SIZE, throughput: -1, acks: '1' })
+    const warm = await producerPerf({
+      bootstrap: broker.bootstrap,
+      topic: topics[3]!,
+      records: WARM_UP_RECORDS,
+      recordSize: RECORD_SIZE,
+      throughput: -1,
+      acks: '1',
+    })
     log(`${kind}:   ${warm.recordsPerSec.toFixed(0)} rec/s`)
     await sleep(1000)
     const runs = FULL_SPEED.map((r) => ({ ...r }))
@@ -118,9 +125,18 @@ async function benchBroker(kind: BrokerKind, halfLoad: number | undefined): Prom
       log(`${kind}: produce ${run.label}, ${records} records`)
       try {
         const cpu0 = cpuSeconds(broker.brokerPid)
-        run.result = await producerPerf({ bootstrap: broker.bootstrap, topic: topics[i]!, records, recordSize: RECORD_SIZE, throughput: run.throughput, acks: run.acks })
+        run.result = await producerPerf({
+          bootstrap: broker.bootstrap,
+          topic: topics[i]!,
+          records,
+          recordSize: RECORD_SIZE,
+          throughput: run.throughput,
+          acks: run.acks,
+        })
         run.brokerCpuSec = cpuSeconds(broker.brokerPid) - cpu0
-        log(`${kind}:   ${run.result.recordsPerSec.toFixed(0)} rec/s, ${run.result.mbPerSec} MB/s, p50 ${run.result.p50Ms} ms, p99 ${run.result.p99Ms} ms, steady max ${run.result.steadyMaxMs ?? '—'} ms`)
+        log(
+          `${kind}:   ${run.result.recordsPerSec.toFixed(0)} rec/s, ${run.result.mbPerSec} MB/s, p50 ${run.result.p50Ms} ms, p99 ${run.result.p99Ms} ms, steady max ${run.result.steadyMaxMs ?? '—'} ms`,
+        )
       } catch (e) {
         run.error = message(e)
         res.errors.push(`produce ${run.label}: ${run.error}`)
@@ -132,8 +148,18 @@ async function benchBroker(kind: BrokerKind, halfLoad: number | undefined): Prom
     if (halfLoad) {
       log(`${kind}: steady-state latency probe at ${halfLoad} rec/s, acks=all (${PROBE_WARM_UP_SECONDS} s unmeasured, ${PROBE_SECONDS} s measured)`)
       try {
-        res.probe = await latencyProbe({ bootstrap: broker.bootstrap, topic: topics[2]!, rate: halfLoad, warmUpSeconds: PROBE_WARM_UP_SECONDS, measureSeconds: PROBE_SECONDS, acks: 'all', recordSize: RECORD_SIZE })
-        log(`${kind}:   p50 ${res.probe.p50Ms} ms, p99 ${res.probe.p99Ms} ms, p99.9 ${res.probe.p999Ms} ms, max ${res.probe.maxMs} ms, errors ${res.probe.errors}`)
+        res.probe = await latencyProbe({
+          bootstrap: broker.bootstrap,
+          topic: topics[2]!,
+          rate: halfLoad,
+          warmUpSeconds: PROBE_WARM_UP_SECONDS,
+          measureSeconds: PROBE_SECONDS,
+          acks: 'all',
+          recordSize: RECORD_SIZE,
+        })
+        log(
+          `${kind}:   p50 ${res.probe.p50Ms} ms, p99 ${res.probe.p99Ms} ms, p99.9 ${res.probe.p999Ms} ms, max ${res.probe.maxMs} ms, errors ${res.probe.errors}`,
+        )
         if (res.probe.errors > 0) res.errors.push(`latency probe: ${res.probe.errors} sends failed`)
       } catch (e) {
         res.errors.push(`latency probe: ${message(e)}`)
@@ -194,7 +220,13 @@ async function main(): Promise<number> {
   const only = process.env.BENCH_ONLY as BrokerKind | 'cluster' | undefined
   const results: Results = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', node: process.version, platform: `${process.platform} ${process.arch}`, loadAvg1mAtStart: loadavg()[0]! },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? '?',
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      loadAvg1mAtStart: loadavg()[0]!,
+    },
     settings: { records: RECORDS, recordSize: RECORD_SIZE, partitions: PARTITIONS, readyRuns: READY_RUNS },
     brokers: {},
     micro: [],

@@ -76,7 +76,9 @@ async function connectMs(t: SecureTarget, secure: boolean): Promise<number> {
       clientId: 'kafkadesk-bench',
       brokers: [secure ? t.at.SASL_SSL : t.at.PLAINTEXT],
       logLevel: kafkajs.logLevel.NOTHING,
-      ...(secure ? { ssl: { ca: [readFileSync(t.ca, 'utf8')] }, sasl: { mechanism: 'scram-sha-256' as const, username: 'admin', password: 'admin-scram' } } : {}),
+      ...(secure
+        ? { ssl: { ca: [readFileSync(t.ca, 'utf8')] }, sasl: { mechanism: 'scram-sha-256' as const, username: 'admin', password: 'admin-scram' } }
+        : {}),
     })
     const admin = kafka.admin()
     const t0 = performance.now()
@@ -90,9 +92,11 @@ async function connectMs(t: SecureTarget, secure: boolean): Promise<number> {
 async function benchOne(kind: Kind, log: (s: string) => void): Promise<SecurityBenchRun> {
   const t = await startSecureTarget(kind)
   try {
-    const tool = (name: string, args: string[]) => runOk('bash', [join(repoRoot, 'scripts', 'kafka', name), '--bootstrap-server', t.at.PLAINTEXT, ...args], { timeoutMs: 60_000 })
+    const tool = (name: string, args: string[]) =>
+      runOk('bash', [join(repoRoot, 'scripts', 'kafka', name), '--bootstrap-server', t.at.PLAINTEXT, ...args], { timeoutMs: 60_000 })
     await tool('kafka-configs', ['--alter', '--entity-type', 'users', '--entity-name', 'admin', '--add-config', 'SCRAM-SHA-256=[password=admin-scram]'])
-    for (const topic of ['sec-warm', 'sec-plaintext', 'sec-sasl-ssl']) await tool('kafka-topics', ['--create', '--topic', topic, '--partitions', '3', '--replication-factor', '1'])
+    for (const topic of ['sec-warm', 'sec-plaintext', 'sec-sasl-ssl'])
+      await tool('kafka-topics', ['--create', '--topic', topic, '--partitions', '3', '--replication-factor', '1'])
     const config = join(t.dir, 'bench-sasl-ssl.properties')
     writeFileSync(
       config,

@@ -47,7 +47,10 @@ async function benchOne(kind: BrokerKind, log: (s: string) => void): Promise<Txn
     const kafka = new kafkajs.Kafka({ clientId: 'kafkadesk-bench', brokers: [broker.bootstrap], logLevel: kafkajs.logLevel.NOTHING })
     const admin = kafka.admin()
     await admin.connect()
-    await admin.createTopics({ topics: ['txn-warm', 'txn-plain', 'txn-transactional'].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })), waitForLeaders: true })
+    await admin.createTopics({
+      topics: ['txn-warm', 'txn-plain', 'txn-transactional'].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+      waitForLeaders: true,
+    })
     await admin.disconnect()
     log(`${kind}: warm-up`)
     await perf(broker.bootstrap, 'txn-warm', Math.min(50_000, RECORDS), false)
@@ -62,8 +65,14 @@ async function benchOne(kind: BrokerKind, log: (s: string) => void): Promise<Txn
 }
 
 export function renderTransactions(runs: TxnBenchRun[]): string {
-  const lines = [`Transactional produce (${RECORDS} × ${RECORD_SIZE} B, acks=all, 3 partitions, commit every ${TXN_DURATION_MS} ms)`, 'broker     plain rec/s   transactional rec/s   ratio']
-  for (const r of runs) lines.push(`${r.kind.padEnd(10)} ${Math.round(r.plainRecordsPerSec).toLocaleString('en-US').padStart(11)}   ${Math.round(r.transactionalRecordsPerSec).toLocaleString('en-US').padStart(19)}   ${r.ratio.toFixed(2)}`)
+  const lines = [
+    `Transactional produce (${RECORDS} × ${RECORD_SIZE} B, acks=all, 3 partitions, commit every ${TXN_DURATION_MS} ms)`,
+    'broker     plain rec/s   transactional rec/s   ratio',
+  ]
+  for (const r of runs)
+    lines.push(
+      `${r.kind.padEnd(10)} ${Math.round(r.plainRecordsPerSec).toLocaleString('en-US').padStart(11)}   ${Math.round(r.transactionalRecordsPerSec).toLocaleString('en-US').padStart(19)}   ${r.ratio.toFixed(2)}`,
+    )
   return lines.join('\n')
 }
 

@@ -37,10 +37,20 @@ const topicName = (t: number): string => `many-${String(t).padStart(3, '0')}`
  * session and fenced it mid-test; what is tested here is file handles and restarts, not that.
  */
 function start(): Promise<ReadyProcess> {
-  return spawnReady('bash', ['-c', `ulimit -n ${FD_LIMIT} && exec "$0" "$1" cluster --port 0 --data-dir "$2" --config broker.session.timeout.ms=60000`, process.execPath, join(repoRoot, 'out/cli/kafkadesk.js'), dir], {
-    label: 'cluster under ulimit -n 1024',
-    timeoutMs: 150_000,
-  })
+  return spawnReady(
+    'bash',
+    [
+      '-c',
+      `ulimit -n ${FD_LIMIT} && exec "$0" "$1" cluster --port 0 --data-dir "$2" --config broker.session.timeout.ms=60000`,
+      process.execPath,
+      join(repoRoot, 'out/cli/kafkadesk.js'),
+      dir,
+    ],
+    {
+      label: 'cluster under ulimit -n 1024',
+      timeoutMs: 150_000,
+    },
+  )
 }
 
 function openFiles(pid: number): { limit: number; open: number } {
@@ -97,10 +107,11 @@ describe('many partitions on a small fd limit', () => {
           })),
         })),
       })
-      for (const t of r.responses) for (const p of t.partitionResponses) {
-        expect(p.errorCode, `${t.name}-${p.index}`).toBe(0)
-        expect(Number(p.baseOffset)).toBe(0)
-      }
+      for (const t of r.responses)
+        for (const p of t.partitionResponses) {
+          expect(p.errorCode, `${t.name}-${p.index}`).toBe(0)
+          expect(Number(p.baseOffset)).toBe(0)
+        }
     }
     figures.produceMs = performance.now() - t0
     const during = openFiles(pid)
@@ -126,20 +137,28 @@ describe('many partitions on a small fd limit', () => {
         sessionEpoch: -1,
         topics: group.map((t) => ({
           topic: topicName(t),
-          partitions: Array.from({ length: PARTITIONS }, (_, p) => ({ partition: p, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 4096 })),
+          partitions: Array.from({ length: PARTITIONS }, (_, p) => ({
+            partition: p,
+            currentLeaderEpoch: -1,
+            fetchOffset: 0,
+            lastFetchedEpoch: -1,
+            logStartOffset: -1,
+            partitionMaxBytes: 4096,
+          })),
         })),
         forgottenTopicsData: [],
         rackId: '',
       })
       expect(r.errorCode).toBe(0)
-      for (const t of r.responses) for (const p of t.partitions) {
-        const where = `${t.topic}-${p.partitionIndex}`
-        expect(p.errorCode, where).toBe(0)
-        expect(Number(p.highWatermark), where).toBe(1)
-        const values = splitBatches(p.records ?? Buffer.alloc(0)).batches.flatMap((b) => decodeRecords(b).map((x) => x.value!.toString()))
-        expect(values, where).toEqual([`${t.topic}/${p.partitionIndex}`])
-        read++
-      }
+      for (const t of r.responses)
+        for (const p of t.partitions) {
+          const where = `${t.topic}-${p.partitionIndex}`
+          expect(p.errorCode, where).toBe(0)
+          expect(Number(p.highWatermark), where).toBe(1)
+          const values = splitBatches(p.records ?? Buffer.alloc(0)).batches.flatMap((b) => decodeRecords(b).map((x) => x.value!.toString()))
+          expect(values, where).toEqual([`${t.topic}/${p.partitionIndex}`])
+          read++
+        }
     }
     figures.fetchMs = performance.now() - t0
     expect(read).toBe(TOPICS * PARTITIONS)

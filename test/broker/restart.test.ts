@@ -48,7 +48,10 @@ describe('restart', () => {
 
     // Simulate a write torn by the crash: half a batch of garbage at the end of a segment.
     const part = join(dir, 'broker-1', `${topic}-0`)
-    const seg = readdirSync(part).filter((f) => f.endsWith('.log')).sort().at(-1)!
+    const seg = readdirSync(part)
+      .filter((f) => f.endsWith('.log'))
+      .sort()
+      .at(-1)!
     const segPath = join(part, seg)
     const sizeBefore = statSync(segPath).size
     const fd = openSync(segPath, 'a')
@@ -61,9 +64,10 @@ describe('restart', () => {
     expect(after).toEqual(before)
     const values = [...after.values()].flat().map((m) => m.value)
     expect(values.sort()).toEqual([...acked].sort())
-    for (const msgs of after.values()) msgs.forEach((m, i) => {
-      expect(Number(m.offset)).toBe(i)
-    })
+    for (const msgs of after.values())
+      msgs.forEach((m, i) => {
+        expect(Number(m.offset)).toBe(i)
+      })
 
     // Topic metadata and configs came back too.
     const admin2 = client(broker.bootstrap).admin()

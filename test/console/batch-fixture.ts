@@ -13,7 +13,10 @@ function varint(n: number): Buffer {
 }
 const bytes = (b: Buffer | null) => (b === null ? varint(-1) : Buffer.concat([varint(b.length), b]))
 
-export function buildBatchForTest(baseOffset: number, records: { key: Buffer | null; value: Buffer | null; headers: { key: string; value: Buffer | null }[] }[]): Buffer {
+export function buildBatchForTest(
+  baseOffset: number,
+  records: { key: Buffer | null; value: Buffer | null; headers: { key: string; value: Buffer | null }[] }[],
+): Buffer {
   const recs = records.map((r, i) => {
     const body = Buffer.concat([
       Buffer.from([0]),

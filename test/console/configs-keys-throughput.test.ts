@@ -50,7 +50,11 @@ describe('configs', () => {
     expect(bad.valid).toBe(false)
     expect(bad.errors.map((e) => e.name).sort()).toEqual(['no.such.config', 'retention.ms'])
 
-    const brokerSide = await h.call('configs.alterPreview', { connectionId: h.connectionId, resource, changes: [{ name: 'cleanup.policy', op: 'set', value: 'sideways' }] })
+    const brokerSide = await h.call('configs.alterPreview', {
+      connectionId: h.connectionId,
+      resource,
+      changes: [{ name: 'cleanup.policy', op: 'set', value: 'sideways' }],
+    })
     expect(brokerSide.valid).toBe(false)
 
     const preview = await h.call('configs.alterPreview', {
@@ -70,13 +74,23 @@ describe('configs', () => {
     let d = await h.call('configs.describe', { connectionId: h.connectionId, resource })
     expect(d.entries.find((e) => e.name === 'retention.ms')!.value).toBe('3600000')
 
-    const applied = await h.call('configs.alter', { connectionId: h.connectionId, resource, changes: preview.changes.map((c) => (c.new === '2000000' ? { name: c.name, op: 'set' as const, value: '2000000' } : { name: c.name, op: 'delete' as const })) })
+    const applied = await h.call('configs.alter', {
+      connectionId: h.connectionId,
+      resource,
+      changes: preview.changes.map((c) =>
+        c.new === '2000000' ? { name: c.name, op: 'set' as const, value: '2000000' } : { name: c.name, op: 'delete' as const },
+      ),
+    })
     expect(applied.applied).toBe(true)
     // Apache Kafka applies the change through its metadata log: wait until a describe shows it.
-    d = await waitFor(async () => {
-      const x = await h.call('configs.describe', { connectionId: h.connectionId, resource })
-      return x.entries.find((e) => e.name === 'max.message.bytes')?.value === '2000000' && x
-    }, 10_000, 'the altered config')
+    d = await waitFor(
+      async () => {
+        const x = await h.call('configs.describe', { connectionId: h.connectionId, resource })
+        return x.entries.find((e) => e.name === 'max.message.bytes')?.value === '2000000' && x
+      },
+      10_000,
+      'the altered config',
+    )
     expect(d.entries.find((e) => e.name === 'retention.ms')).toMatchObject({ value: '604800000', source: 'DEFAULT_CONFIG' })
     expect(d.entries.find((e) => e.name === 'max.message.bytes')).toMatchObject({ value: '2000000', source: 'DYNAMIC_TOPIC_CONFIG' })
     if (h.kind === 'kafka') {
@@ -104,8 +118,18 @@ describe('key distribution', () => {
     const topic = uniqueName('t-keys')
     await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 4, replicationFactor: 1 })
     // 200 records: 120 with one key, 80 spread over 40 keys.
-    await h.call('produce.batch', { connectionId: h.connectionId, topic, count: 120, template: { key: { format: 'string', data: 'celebrity' }, value: { format: 'string', data: 'x{{i}}' } } })
-    await h.call('produce.batch', { connectionId: h.connectionId, topic, count: 80, template: { key: { format: 'string', data: 'user-{{i}}' }, value: { format: 'string', data: 'y' } } })
+    await h.call('produce.batch', {
+      connectionId: h.connectionId,
+      topic,
+      count: 120,
+      template: { key: { format: 'string', data: 'celebrity' }, value: { format: 'string', data: 'x{{i}}' } },
+    })
+    await h.call('produce.batch', {
+      connectionId: h.connectionId,
+      topic,
+      count: 80,
+      template: { key: { format: 'string', data: 'user-{{i}}' }, value: { format: 'string', data: 'y' } },
+    })
     const r = await h.call('keys.distribution', { connectionId: h.connectionId, topic, topN: 5 })
     expect(r.scanned).toBe(200)
     expect(r.partitions.reduce((n, p) => n + p.messages, 0)).toBe(200)
@@ -126,7 +150,12 @@ describe('throughput', () => {
     await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 2, replicationFactor: 1 })
     const first = await h.call('throughput.series', { connectionId: h.connectionId, topic })
     expect(first.series[0]!.points).toEqual([])
-    await h.call('produce.batch', { connectionId: h.connectionId, topic, count: 100, template: { value: { format: 'string', data: 'payload-{{i}}' }, partition: 1 } })
+    await h.call('produce.batch', {
+      connectionId: h.connectionId,
+      topic,
+      count: 100,
+      template: { value: { format: 'string', data: 'payload-{{i}}' }, partition: 1 },
+    })
     const series = await sampleAndRead(topic)
     const pt = series.series.find((s) => s.partition === 1)!.points.at(-1)!
     expect(pt.messagesPerSec).toBeGreaterThan(0)

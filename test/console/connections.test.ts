@@ -84,9 +84,19 @@ async function fakeBroker(advertisedPort: number): Promise<{ server: Server; por
         w.int32(0)
         w.int32(hdr.correlationId)
         if (hdr.apiKey === 18) {
-          codecFor(18).response.at(0).encode(w, { errorCode: 0, apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 3 }, { apiKey: 3, minVersion: 0, maxVersion: 1 }] })
+          codecFor(18)
+            .response.at(0)
+            .encode(w, {
+              errorCode: 0,
+              apiKeys: [
+                { apiKey: 18, minVersion: 0, maxVersion: 3 },
+                { apiKey: 3, minVersion: 0, maxVersion: 1 },
+              ],
+            })
         } else if (hdr.apiKey === 3) {
-          codecFor(3).response.at(hdr.apiVersion).encode(w, { brokers: [{ nodeId: 1, host: '127.0.0.1', port: advertisedPort, rack: null }], controllerId: 1, topics: [] })
+          codecFor(3)
+            .response.at(hdr.apiVersion)
+            .encode(w, { brokers: [{ nodeId: 1, host: '127.0.0.1', port: advertisedPort, rack: null }], controllerId: 1, topics: [] })
         } else return sock.destroy()
         const chunks = w.finish()
         chunks[0]!.writeInt32BE(w.length - 4, 0)
@@ -119,7 +129,9 @@ describe('connection test', () => {
     expect(down).toMatchObject({ ok: false, diagnosis: 'UNREACHABLE' })
     expect(down.message).toContain(`127.0.0.1:${port}`)
 
-    const tls = await h.call('connections.test', { connection: { name: 'x', bootstrapServers: h.bootstrap.split(',').slice(0, 1), tls: { enabled: true }, connectionTimeoutMs: 3000 } })
+    const tls = await h.call('connections.test', {
+      connection: { name: 'x', bootstrapServers: h.bootstrap.split(',').slice(0, 1), tls: { enabled: true }, connectionTimeoutMs: 3000 },
+    })
     expect(tls).toMatchObject({ ok: false, diagnosis: 'TLS_FAILURE' })
 
     const fake = await fakeBroker(await closedPort())
@@ -163,10 +175,14 @@ describe('embedded cluster', () => {
     const stopped = await h.call('embedded.broker.stop', { nodeId: 3 })
     expect(stopped.brokers.find((b) => b.nodeId === 3)?.state).toBe('stopped')
     expect(h.events.of('cluster.event').some((e) => e.type === 'broker' && e.nodeId === 3 && e.state === 'stopped')).toBe(true)
-    const o = await waitFor(async () => {
-      const x = await h.call('cluster.overview', { connectionId: 'embedded' })
-      return x.brokers.length === 2 && x
-    }, 15_000, 'two brokers in metadata')
+    const o = await waitFor(
+      async () => {
+        const x = await h.call('cluster.overview', { connectionId: 'embedded' })
+        return x.brokers.length === 2 && x
+      },
+      15_000,
+      'two brokers in metadata',
+    )
     expect(o.brokers.map((b) => b.nodeId)).toEqual([1, 2])
 
     const killed = await h.call('embedded.broker.kill', { nodeId: 2 })
@@ -189,7 +205,10 @@ describe('embedded cluster', () => {
     const started = await h.call('embedded.start', {})
     expect(started.state).toBe('running')
     expect((await h.call('topics.list', { connectionId: 'embedded' })).topics.length).toBeGreaterThan(0)
-    const states = h.events.of('cluster.event').filter((e) => e.type === 'embedded').map((e) => (e.type === 'embedded' ? e.status.state : ''))
+    const states = h.events
+      .of('cluster.event')
+      .filter((e) => e.type === 'embedded')
+      .map((e) => (e.type === 'embedded' ? e.status.state : ''))
     expect(states).toEqual(expect.arrayContaining(['stopping', 'stopped', 'starting', 'running']))
     expect(existsSync(started.dataDir!)).toBe(true)
   })

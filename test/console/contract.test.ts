@@ -1,7 +1,18 @@
 // The IPC contract: every channel's request schema rejects a bad payload with a VALIDATION error
 // naming the offending field, accepts a valid one, and dispatch() never throws.
 import { describe, expect, it } from 'vitest'
-import { channelNames, channels, ContractError, dispatch, eventNames, events, toErrorShape, validateRequest, type ChannelName, type Handlers } from '../../src-main/ipc/contract'
+import {
+  channelNames,
+  channels,
+  ContractError,
+  dispatch,
+  eventNames,
+  events,
+  toErrorShape,
+  validateRequest,
+  type ChannelName,
+  type Handlers,
+} from '../../src-main/ipc/contract'
 
 const C = { connectionId: 'c1' }
 const T = { ...C, topic: 'orders' }
@@ -9,7 +20,11 @@ const T = { ...C, topic: 'orders' }
 /** Per channel: a valid payload, a bad one and the field the error must name. */
 const cases: Record<ChannelName, { ok: unknown; bad: unknown; field: string }> = {
   'connections.list': { ok: {}, bad: { extra: 1 }, field: 'extra' },
-  'connections.save': { ok: { name: 'prod', bootstrapServers: ['kafka:9092'] }, bad: { name: 'prod', bootstrapServers: ['kafka'] }, field: 'bootstrapServers.0' },
+  'connections.save': {
+    ok: { name: 'prod', bootstrapServers: ['kafka:9092'] },
+    bad: { name: 'prod', bootstrapServers: ['kafka'] },
+    field: 'bootstrapServers.0',
+  },
   'connections.delete': { ok: { id: 'x' }, bad: { id: '' }, field: 'id' },
   'connections.test': { ok: { id: 'x' }, bad: {}, field: 'id' },
   'connections.open': { ok: C, bad: { connectionId: 5 }, field: 'connectionId' },
@@ -36,13 +51,29 @@ const cases: Record<ChannelName, { ok: unknown; bad: unknown; field: string }> =
   'protobuf.add': { ok: { name: 'a.proto', content: 'syntax = "proto3";' }, bad: { name: 'a.proto', content: '' }, field: 'content' },
   'protobuf.delete': { ok: { name: 'a.proto' }, bad: { name: '' }, field: 'name' },
   'messages.offsetRange': { ok: { ...T, partition: 0 }, bad: { ...T, timestamp: 'now' }, field: 'timestamp' },
-  'messages.read': { ok: { ...T, position: { type: 'latest' } }, bad: { ...T, position: { type: 'offset', partition: 0, offset: -1 } }, field: 'position.offset' },
-  'messages.search': { ok: { ...T, start: { type: 'earliest' }, filter: {} }, bad: { ...T, start: { type: 'earliest' }, filter: { regex: 'yes' } }, field: 'filter.regex' },
+  'messages.read': {
+    ok: { ...T, position: { type: 'latest' } },
+    bad: { ...T, position: { type: 'offset', partition: 0, offset: -1 } },
+    field: 'position.offset',
+  },
+  'messages.search': {
+    ok: { ...T, start: { type: 'earliest' }, filter: {} },
+    bad: { ...T, start: { type: 'earliest' }, filter: { regex: 'yes' } },
+    field: 'filter.regex',
+  },
   'messages.searchCancel': { ok: { searchId: 's' }, bad: {}, field: 'searchId' },
   'messages.tailStart': { ok: T, bad: { ...T, from: 'middle' }, field: 'from' },
   'messages.tailStop': { ok: { tailId: 't' }, bad: { tailId: 7 }, field: 'tailId' },
-  'messages.export': { ok: { format: 'csv', source: { type: 'messages', messages: [] } }, bad: { format: 'xml', source: { type: 'messages', messages: [] } }, field: 'format' },
-  'produce.send': { ok: { ...T, messages: [{ value: { format: 'string', data: 'x' } }] }, bad: { ...T, messages: [{ value: { format: 'yaml', data: 'x' } }] }, field: 'messages.0.value.format' },
+  'messages.export': {
+    ok: { format: 'csv', source: { type: 'messages', messages: [] } },
+    bad: { format: 'xml', source: { type: 'messages', messages: [] } },
+    field: 'format',
+  },
+  'produce.send': {
+    ok: { ...T, messages: [{ value: { format: 'string', data: 'x' } }] },
+    bad: { ...T, messages: [{ value: { format: 'yaml', data: 'x' } }] },
+    field: 'messages.0.value.format',
+  },
   'produce.batch': { ok: { ...T, count: 10, template: { value: null } }, bad: { ...T, count: 0, template: { value: null } }, field: 'count' },
   'produce.republish': {
     ok: { source: { ...T, items: [{ partition: 0, offset: 1 }] }, target: T },
@@ -54,11 +85,27 @@ const cases: Record<ChannelName, { ok: unknown; bad: unknown; field: string }> =
   'groups.lagHistory': { ok: { ...C, groupId: 'g' }, bad: { ...C, groupId: 'g', from: 'yesterday' }, field: 'from' },
   'groups.delete': { ok: { ...C, groupIds: ['g'] }, bad: { ...C, groupIds: 'g' }, field: 'groupIds' },
   'groups.deleteOffsets': { ok: { ...T, groupId: 'g' }, bad: { ...T, groupId: 'g', partitions: [-1] }, field: 'partitions.0' },
-  'offsets.resetPreview': { ok: { ...C, groupId: 'g', allTopics: true, reset: { mode: 'earliest' } }, bad: { ...C, groupId: 'g', reset: { mode: 'duration', duration: '10 minutes' } }, field: 'reset.duration' },
-  'offsets.resetExecute': { ok: { ...C, groupId: 'g', allTopics: true, reset: { mode: 'shift-by', shift: -5 } }, bad: { ...C, groupId: 'g', reset: { mode: 'datetime', datetime: 'not a date' } }, field: 'reset.datetime' },
+  'offsets.resetPreview': {
+    ok: { ...C, groupId: 'g', allTopics: true, reset: { mode: 'earliest' } },
+    bad: { ...C, groupId: 'g', reset: { mode: 'duration', duration: '10 minutes' } },
+    field: 'reset.duration',
+  },
+  'offsets.resetExecute': {
+    ok: { ...C, groupId: 'g', allTopics: true, reset: { mode: 'shift-by', shift: -5 } },
+    bad: { ...C, groupId: 'g', reset: { mode: 'datetime', datetime: 'not a date' } },
+    field: 'reset.datetime',
+  },
   'configs.describe': { ok: { ...C, resource: { type: 'topic', name: 'x' } }, bad: { ...C, resource: { type: 'group', name: 'x' } }, field: 'resource.type' },
-  'configs.alterPreview': { ok: { ...C, resource: { type: 'broker', name: '1' }, changes: [{ name: 'a', op: 'delete' }] }, bad: { ...C, resource: { type: 'broker', name: '1' }, changes: [{ name: 'a', op: 'append' }] }, field: 'changes.0.op' },
-  'configs.alter': { ok: { ...C, resource: { type: 'topic', name: 'x' }, changes: [{ name: 'a', op: 'set', value: '1' }] }, bad: { ...C, resource: { type: 'topic', name: 'x' }, changes: [] }, field: 'changes' },
+  'configs.alterPreview': {
+    ok: { ...C, resource: { type: 'broker', name: '1' }, changes: [{ name: 'a', op: 'delete' }] },
+    bad: { ...C, resource: { type: 'broker', name: '1' }, changes: [{ name: 'a', op: 'append' }] },
+    field: 'changes.0.op',
+  },
+  'configs.alter': {
+    ok: { ...C, resource: { type: 'topic', name: 'x' }, changes: [{ name: 'a', op: 'set', value: '1' }] },
+    bad: { ...C, resource: { type: 'topic', name: 'x' }, changes: [] },
+    field: 'changes',
+  },
   'keys.distribution': { ok: T, bad: { ...T, topN: 0 }, field: 'topN' },
   'throughput.series': { ok: T, bad: { ...T, byPartition: 'no' }, field: 'byPartition' },
 }
@@ -93,7 +140,8 @@ describe('contract', () => {
       get: (_t, name: string) => async (req: unknown) => {
         calls.push(req)
         if (name === 'topics.describe') throw new ContractError('NOT_FOUND', 'no such topic', 'topic')
-        if (name === 'groups.describe') throw Object.assign(new Error('This server does not host this topic-partition'), { name: 'KafkaJSProtocolError', type: 'UNKNOWN_TOPIC_OR_PARTITION' })
+        if (name === 'groups.describe')
+          throw Object.assign(new Error('This server does not host this topic-partition'), { name: 'KafkaJSProtocolError', type: 'UNKNOWN_TOPIC_OR_PARTITION' })
         if (name === 'cluster.overview') throw Object.assign(new Error('Connection error: ECONNREFUSED'), { name: 'KafkaJSConnectionError' })
         if (name === 'topics.list') throw new TypeError('boom')
         return { ok: name }
@@ -101,10 +149,16 @@ describe('contract', () => {
     })
     const ctx = { sink: { emit() {} }, clientId: 'x' }
     expect(await dispatch(handlers, 'nope.nothing', {}, ctx)).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION', field: 'channel' }) })
-    expect(await dispatch(handlers, 'topics.describe', { ...C }, ctx)).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION', field: 'topic' }) })
+    expect(await dispatch(handlers, 'topics.describe', { ...C }, ctx)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'VALIDATION', field: 'topic' }),
+    })
     expect(calls).toHaveLength(0)
     expect(await dispatch(handlers, 'topics.describe', T, ctx)).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'no such topic', field: 'topic' } })
-    expect(await dispatch(handlers, 'groups.describe', { ...C, groupId: 'g' }, ctx)).toEqual({ ok: false, error: expect.objectContaining({ code: 'KAFKA_UNKNOWN_TOPIC_OR_PARTITION' }) })
+    expect(await dispatch(handlers, 'groups.describe', { ...C, groupId: 'g' }, ctx)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'KAFKA_UNKNOWN_TOPIC_OR_PARTITION' }),
+    })
     expect(await dispatch(handlers, 'cluster.overview', C, ctx)).toEqual({ ok: false, error: expect.objectContaining({ code: 'CONNECTION' }) })
     expect(await dispatch(handlers, 'topics.list', C, ctx)).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'boom' } })
     expect(await dispatch(handlers, 'embedded.status', undefined, ctx)).toEqual({ ok: true, value: { ok: 'embedded.status' } })
@@ -113,7 +167,15 @@ describe('contract', () => {
 
   it('declares response schemas and event schemas', () => {
     for (const name of channelNames) expect(typeof channels[name].response.safeParse).toBe('function')
-    expect(eventNames.sort()).toEqual(['cluster.event', 'lag.sample', 'operation.progress', 'search.progress', 'tail.messages', 'tail.status', 'throughput.sample'])
+    expect(eventNames.sort()).toEqual([
+      'cluster.event',
+      'lag.sample',
+      'operation.progress',
+      'search.progress',
+      'tail.messages',
+      'tail.status',
+      'throughput.sample',
+    ])
     expect(events['cluster.event'].safeParse({ type: 'broker', at: 1, nodeId: 2, state: 'killed' }).success).toBe(true)
   })
 })

@@ -7,7 +7,15 @@ import { decode } from '../../src-main/console/decoders'
 import { fromRows, withParsedJson } from '../../src-renderer/src/stores/messages'
 import { startHarness, uniqueName, type Harness } from './setup'
 
-const fix = { car: 'car-17', lat: 52.52, lon: 13.405, big: 2n ** 60n, raw: new Uint8Array([0xde, 0xad]), at: new Date('2026-01-02T03:04:05.000Z'), tags: ['gps', 'fix'] }
+const fix = {
+  car: 'car-17',
+  lat: 52.52,
+  lon: 13.405,
+  big: 2n ** 60n,
+  raw: new Uint8Array([0xde, 0xad]),
+  at: new Date('2026-01-02T03:04:05.000Z'),
+  tags: ['gps', 'fix'],
+}
 const bytes = Buffer.from(encodeMsgpack(fix, { useBigInt64: true }))
 const expected = { car: 'car-17', lat: 52.52, lon: 13.405, big: (2n ** 60n).toString(), raw: 'dead', at: '2026-01-02T03:04:05.000Z', tags: ['gps', 'fix'] }
 
@@ -34,7 +42,11 @@ describe('MessagePack through the console', () => {
   beforeAll(async () => {
     h = await startHarness()
     await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 1, replicationFactor: 1 })
-    await h.call('produce.send', { connectionId: h.connectionId, topic, messages: [{ key: { format: 'string', data: 'car-17' }, value: { format: 'hex', data: bytes.toString('hex') } }] })
+    await h.call('produce.send', {
+      connectionId: h.connectionId,
+      topic,
+      messages: [{ key: { format: 'string', data: 'car-17' }, value: { format: 'hex', data: bytes.toString('hex') } }],
+    })
   }, 60_000)
   afterAll(async () => {
     await h?.stop()
@@ -43,7 +55,14 @@ describe('MessagePack through the console', () => {
   it('reads a MessagePack value as JSON, also in the compact rows the table asks for', async () => {
     const full = await h.call('messages.read', { connectionId: h.connectionId, topic, position: { type: 'earliest' }, valueDecoding: 'msgpack' })
     expect(full.messages[0]!.value).toMatchObject({ format: 'msgpack', json: expected, size: bytes.length })
-    const rows = await h.call('messages.read', { connectionId: h.connectionId, topic, position: { type: 'earliest' }, valueDecoding: 'msgpack', omitJson: true, asRows: true })
+    const rows = await h.call('messages.read', {
+      connectionId: h.connectionId,
+      topic,
+      position: { type: 'earliest' },
+      valueDecoding: 'msgpack',
+      omitJson: true,
+      asRows: true,
+    })
     const [m] = fromRows(topic, rows.rows!)
     expect(m!.value!.json).toBeUndefined()
     expect(withParsedJson(m!).value!.json).toEqual(expected)

@@ -34,9 +34,17 @@ beforeAll(async () => {
   protobuf.parse(COMMON, root, { keepCase: true })
   protobuf.parse(FIX.replace('import "common.proto";', ''), root, { keepCase: true })
   const T = root.lookupType('fleet.v1.GpsFix')
-  encoded = Buffer.from(T.encode(T.fromObject({ car: 'car-17', position: { lat: 52.52, lon: 13.405 }, at_ms: '1767323045000', source: 'GLONASS', signature: Buffer.from([1, 2, 3]) })).finish())
+  encoded = Buffer.from(
+    T.encode(
+      T.fromObject({ car: 'car-17', position: { lat: 52.52, lon: 13.405 }, at_ms: '1767323045000', source: 'GLONASS', signature: Buffer.from([1, 2, 3]) }),
+    ).finish(),
+  )
   await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 1, replicationFactor: 1 })
-  await h.call('produce.send', { connectionId: h.connectionId, topic, messages: [{ key: { format: 'string', data: 'car-17' }, value: { format: 'hex', data: encoded.toString('hex') } }] })
+  await h.call('produce.send', {
+    connectionId: h.connectionId,
+    topic,
+    messages: [{ key: { format: 'string', data: 'car-17' }, value: { format: 'hex', data: encoded.toString('hex') } }],
+  })
 }, 60_000)
 afterAll(async () => {
   await h?.stop()
@@ -60,15 +68,27 @@ describe('Protobuf decoding', () => {
     ])
   })
 
-  it('reads a topic\'s values as the chosen message type', async () => {
-    const r = await h.call('messages.read', { connectionId: h.connectionId, topic, position: { type: 'earliest' }, valueDecoding: 'protobuf', valueProtobufType: 'fleet.v1.GpsFix' })
+  it("reads a topic's values as the chosen message type", async () => {
+    const r = await h.call('messages.read', {
+      connectionId: h.connectionId,
+      topic,
+      position: { type: 'earliest' },
+      valueDecoding: 'protobuf',
+      valueProtobufType: 'fleet.v1.GpsFix',
+    })
     expect(r.messages[0]!.value).toMatchObject({
       format: 'protobuf',
       size: encoded.length,
       json: { car: 'car-17', position: { lat: 52.52, lon: 13.405 }, at_ms: '1767323045000', source: 'GLONASS', signature: 'AQID' },
     })
     expect(r.messages[0]!.value!.error).toBeUndefined()
-    const wrongType = await h.call('messages.read', { connectionId: h.connectionId, topic, position: { type: 'earliest' }, valueDecoding: 'protobuf', valueProtobufType: 'fleet.v1.Nope' })
+    const wrongType = await h.call('messages.read', {
+      connectionId: h.connectionId,
+      topic,
+      position: { type: 'earliest' },
+      valueDecoding: 'protobuf',
+      valueProtobufType: 'fleet.v1.Nope',
+    })
     expect(wrongType.messages[0]!.value!.error).toMatch(/fleet\.v1\.Nope/)
     expect(wrongType.messages[0]!.value!.text).toBe(encoded.toString('hex'))
     const noType = await h.call('messages.read', { connectionId: h.connectionId, topic, position: { type: 'earliest' }, valueDecoding: 'protobuf' })

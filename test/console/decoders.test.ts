@@ -81,7 +81,17 @@ describe('decoders', () => {
     const msg = Buffer.concat([header, body])
     const d = decode(msg, 'avro', (id) => (id === 7 ? schema : undefined))!
     expect(d).toMatchObject({ format: 'avro', schemaId: 7 })
-    expect(d.json).toEqual({ id: 1234567890123, customer: 'ada', note: 'fragile', status: 'PAID', tags: ['a', 'b'], attrs: { qty: 3 }, price: 9.5, ok: true, next: null })
+    expect(d.json).toEqual({
+      id: 1234567890123,
+      customer: 'ada',
+      note: 'fragile',
+      status: 'PAID',
+      tags: ['a', 'b'],
+      attrs: { qty: 3 },
+      price: 9.5,
+      ok: true,
+      next: null,
+    })
     expect(decode(msg, 'auto', (id) => (id === 7 ? schema : undefined))!.format).toBe('avro')
     expect(decode(msg, 'avro', () => undefined)!.error).toMatch(/schema 7 not found/)
     expect(decode(msg, 'avro', undefined)!.error).toMatch(/no schema registry/)
@@ -116,7 +126,15 @@ describe('helpers', () => {
   })
 
   it('exports CSV with quoting', () => {
-    const m = { topic: 't', partition: 0, offset: 1, timestamp: 0, key: { format: 'string' as const, text: 'a,b', size: 3 }, value: { format: 'string' as const, text: 'say "hi"\nbye', size: 12 }, headers: [] }
+    const m = {
+      topic: 't',
+      partition: 0,
+      offset: 1,
+      timestamp: 0,
+      key: { format: 'string' as const, text: 'a,b', size: 3 },
+      value: { format: 'string' as const, text: 'say "hi"\nbye', size: 12 },
+      headers: [],
+    }
     const out = exportMessages([m], 'csv')
     expect(out.content).toBe('topic,partition,offset,timestamp,key,value,headers\r\nt,0,1,1970-01-01T00:00:00.000Z,"a,b","say ""hi""\nbye",\r\n')
   })

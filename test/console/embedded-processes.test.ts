@@ -49,7 +49,11 @@ describe.skipIf(!embedded)('the console embedded cluster as broker processes', (
     const topic = uniqueName('t-procs')
     await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 6, replicationFactor: 3 })
     // Let the ISR settle (followers catching up) so the status's promise is measured on a steady cluster.
-    await waitFor(async () => (await h.call('cluster.overview', { connectionId: h.connectionId })).underReplicatedPartitions.length === 0, 10_000, 'an in-sync cluster').catch(() => undefined)
+    await waitFor(
+      async () => (await h.call('cluster.overview', { connectionId: h.connectionId })).underReplicatedPartitions.length === 0,
+      10_000,
+      'an in-sync cluster',
+    ).catch(() => undefined)
     const before = (await brokers()).find((b) => b.nodeId === 2)!
     expect(before.leaderOf).toBeGreaterThan(0)
     expect(before.movableLeaders).toBeLessThanOrEqual(before.leaderOf!)
@@ -63,10 +67,14 @@ describe.skipIf(!embedded)('the console embedded cluster as broker processes', (
     expect((await brokers()).find((b) => b.nodeId === 2)).toMatchObject({ state: 'killed', fenced: true, leaderOf: 0 })
 
     // The movable leaderships have new leaders at once; the others are offline until it returns.
-    const o = await waitFor(async () => {
-      const x = await h.call('cluster.overview', { connectionId: h.connectionId })
-      return !x.brokers.some((b) => b.nodeId === 2) && x
-    }, 10_000, 'broker 2 out of the metadata')
+    const o = await waitFor(
+      async () => {
+        const x = await h.call('cluster.overview', { connectionId: h.connectionId })
+        return !x.brokers.some((b) => b.nodeId === 2) && x
+      },
+      10_000,
+      'broker 2 out of the metadata',
+    )
     expect(o.offlinePartitions.length - offlineBefore).toBe(before.leaderOf! - before.movableLeaders!)
   })
 
@@ -86,7 +94,9 @@ describe.skipIf(!embedded)('the console embedded cluster as broker processes', (
     expect(r.stdout).toMatch(/broker 3 {2}killed .*pid -/)
 
     // `kafkadesk cluster` on the same data dir is refused: one controller per metadata log.
-    const second = await run(process.execPath, [join(repoRoot, 'out', 'cli', 'kafkadesk.js'), 'cluster', '--port', '0', '--data-dir', dataDir], { timeoutMs: 30_000 })
+    const second = await run(process.execPath, [join(repoRoot, 'out', 'cli', 'kafkadesk.js'), 'cluster', '--port', '0', '--data-dir', dataDir], {
+      timeoutMs: 30_000,
+    })
     expect(second.code).toBe(1)
     expect(second.stderr).toContain(`is already running (supervisor pid ${process.pid})`)
   })

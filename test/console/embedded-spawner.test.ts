@@ -46,7 +46,9 @@ beforeAll(async () => {
   relay = new BrokerRelay(utilityFork, 'cluster-process.js')
   // The two parent ports: what the cluster process posts reaches the main process's relay, and back.
   const toCluster = { postMessage: (m: unknown) => queueMicrotask(() => side.receive((m as { broker: Parameters<typeof side.receive>[0] }).broker)) }
-  const side = relaySpawner({ postMessage: (m) => queueMicrotask(() => relay.handle((m as { broker: Parameters<BrokerRelay['handle']>[0] }).broker, toCluster)) })
+  const side = relaySpawner({
+    postMessage: (m) => queueMicrotask(() => relay.handle((m as { broker: Parameters<BrokerRelay['handle']>[0] }).broker, toCluster)),
+  })
   cluster = new ProcessCluster({ brokers: 2, port: 0, dataDir: dir, log: (l) => logs.push(l) }, side.spawner)
   await cluster.start()
 }, 60_000)

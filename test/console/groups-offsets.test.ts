@@ -22,7 +22,11 @@ beforeAll(async () => {
   await h.call('produce.send', {
     connectionId: h.connectionId,
     topic,
-    messages: Array.from({ length: 30 }, (_, i) => ({ value: { format: 'string' as const, data: `m${i}` }, partition: i % 3, timestamp: Date.now() - (30 - i) * 60_000 })),
+    messages: Array.from({ length: 30 }, (_, i) => ({
+      value: { format: 'string' as const, data: `m${i}` },
+      partition: i % 3,
+      timestamp: Date.now() - (30 - i) * 60_000,
+    })),
   })
 })
 afterAll(async () => {
@@ -46,10 +50,14 @@ describe('consumer groups', () => {
 
   it('lists and describes an active group with owners, then lag after it stops', async () => {
     consumer = await consumeAll(group, 30)
-    const active = await waitFor(async () => {
-      const d = await h.call('groups.describe', { connectionId: h.connectionId, groupId: group })
-      return d.state === 'Stable' && d.offsets.length === 3 && d.offsets.every((o) => o.committedOffset === 10) && d
-    }, 30_000, 'stable group with commits')
+    const active = await waitFor(
+      async () => {
+        const d = await h.call('groups.describe', { connectionId: h.connectionId, groupId: group })
+        return d.state === 'Stable' && d.offsets.length === 3 && d.offsets.every((o) => o.committedOffset === 10) && d
+      },
+      30_000,
+      'stable group with commits',
+    )
     expect(active.members).toHaveLength(1)
     expect(active.members[0]!.clientId).toBe('console-test-consumer')
     expect(active.members[0]!.assignments).toEqual([{ topic, partitions: [0, 1, 2] }])
@@ -65,15 +73,25 @@ describe('consumer groups', () => {
     expect(refused.ok === false && refused.error.code).toBe('REFUSED')
 
     const list = await h.call('groups.list', { connectionId: h.connectionId, search: group })
-    expect(list.groups).toEqual([expect.objectContaining({ groupId: group, state: 'Stable', members: 1, totalLag: 0, topics: [topic], protocolType: 'consumer' })])
+    expect(list.groups).toEqual([
+      expect.objectContaining({ groupId: group, state: 'Stable', members: 1, totalLag: 0, topics: [topic], protocolType: 'consumer' }),
+    ])
 
     await consumer.disconnect()
     consumer = undefined
-    await h.call('produce.send', { connectionId: h.connectionId, topic, messages: Array.from({ length: 6 }, (_, i) => ({ value: { format: 'string' as const, data: `late${i}` }, partition: i % 3 })) })
-    const idle = await waitFor(async () => {
-      const d = await h.call('groups.describe', { connectionId: h.connectionId, groupId: group })
-      return d.state === 'Empty' && d
-    }, 30_000, 'empty group')
+    await h.call('produce.send', {
+      connectionId: h.connectionId,
+      topic,
+      messages: Array.from({ length: 6 }, (_, i) => ({ value: { format: 'string' as const, data: `late${i}` }, partition: i % 3 })),
+    })
+    const idle = await waitFor(
+      async () => {
+        const d = await h.call('groups.describe', { connectionId: h.connectionId, groupId: group })
+        return d.state === 'Empty' && d
+      },
+      30_000,
+      'empty group',
+    )
     expect(idle.offsets.map((o) => [o.partition, o.committedOffset, o.logEndOffset, o.lag])).toEqual([
       [0, 10, 12, 2],
       [1, 10, 12, 2],
@@ -84,7 +102,10 @@ describe('consumer groups', () => {
     if (h.kind === 'kafka') {
       const cli = await kafkaTool('kafka-consumer-groups', ['--bootstrap-server', h.bootstrap, '--describe', '--group', group])
       for (const o of idle.offsets) {
-        const cols = cli.stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((c) => c[1] === topic && c[2] === String(o.partition))!
+        const cols = cli.stdout
+          .split('\n')
+          .map((l) => l.trim().split(/\s+/))
+          .find((c) => c[1] === topic && c[2] === String(o.partition))!
         expect(cols.slice(2, 6)).toEqual([String(o.partition), String(o.committedOffset), String(o.logEndOffset), String(o.lag)])
       }
     }
@@ -126,11 +147,25 @@ describe('consumer groups', () => {
     const d = await h.call('groups.describe', { connectionId: h.connectionId, groupId: group })
     expect(d.offsets.map((o) => o.committedOffset)).toEqual([6, 6, 6])
     if (h.kind === 'kafka') {
-      const cli = await kafkaTool('kafka-consumer-groups', ['--bootstrap-server', h.bootstrap, '--reset-offsets', '--group', group, '--topic', topic, '--to-earliest', '--dry-run'])
+      const cli = await kafkaTool('kafka-consumer-groups', [
+        '--bootstrap-server',
+        h.bootstrap,
+        '--reset-offsets',
+        '--group',
+        group,
+        '--topic',
+        topic,
+        '--to-earliest',
+        '--dry-run',
+      ])
       expect(cli.stdout).toMatch(new RegExp(`${topic}\\s+0\\s+0`))
     }
     // Only the CSV lines of the group are used when a group column is present.
-    const file = await h.call('offsets.resetPreview', { connectionId: h.connectionId, groupId: group, reset: { mode: 'file', csv: `${group},${topic},0,4\nother,${topic},1,9\n` } })
+    const file = await h.call('offsets.resetPreview', {
+      connectionId: h.connectionId,
+      groupId: group,
+      reset: { mode: 'file', csv: `${group},${topic},0,4\nother,${topic},1,9\n` },
+    })
     expect(file.partitions).toEqual([expect.objectContaining({ partition: 0, newOffset: 4, currentOffset: 6 })])
   })
 
@@ -145,10 +180,18 @@ describe('consumer groups', () => {
     const g = `partial-${group}`
     await h.call('offsets.resetExecute', { connectionId: h.connectionId, groupId: g, reset: { mode: 'file', csv: `${topic},0,10\n` } })
     const d = await h.call('groups.describe', { connectionId: h.connectionId, groupId: g })
-    expect(d.offsets.map((o) => [o.partition, o.committedOffset, o.lag])).toEqual([[0, 10, 2], [1, null, null], [2, null, null]])
+    expect(d.offsets.map((o) => [o.partition, o.committedOffset, o.lag])).toEqual([
+      [0, 10, 2],
+      [1, null, null],
+      [2, null, null],
+    ])
     expect(d).toMatchObject({ totalLag: 2, committedPartitions: 1, uncommittedPartitions: 2, uncommittedMessages: 24 })
     const plan = await h.call('offsets.resetPreview', { connectionId: h.connectionId, groupId: g, allTopics: true, reset: { mode: 'earliest' } })
-    expect(plan.partitions.map((p) => [p.partition, p.currentOffset, p.newOffset])).toEqual([[0, 10, 0], [1, null, 0], [2, null, 0]])
+    expect(plan.partitions.map((p) => [p.partition, p.currentOffset, p.newOffset])).toEqual([
+      [0, 10, 0],
+      [1, null, 0],
+      [2, null, 0],
+    ])
     await h.call('groups.delete', { connectionId: h.connectionId, groupIds: [g] })
   })
 
@@ -157,7 +200,10 @@ describe('consumer groups', () => {
     const csv = `${topic},0,3\n${topic},1,4\n${topic},7,1\nno-such-topic,0,1\n${topic},0,5\n`
     const plan = await h.call('offsets.resetPreview', { connectionId: h.connectionId, groupId: g, reset: { mode: 'file', csv } })
     // Lines for partitions without a commit are applied, not dropped.
-    expect(plan.partitions.map((p) => [p.partition, p.currentOffset, p.newOffset])).toEqual([[0, null, 3], [1, null, 4]])
+    expect(plan.partitions.map((p) => [p.partition, p.currentOffset, p.newOffset])).toEqual([
+      [0, null, 3],
+      [1, null, 4],
+    ])
     expect(plan.problems).toEqual([
       { line: 3, text: `${topic},7,1`, reason: `partition 7 of ${topic} does not exist (the topic has 3 partitions)` },
       { line: 4, text: 'no-such-topic,0,1', reason: 'topic no-such-topic does not exist' },
@@ -176,7 +222,11 @@ describe('consumer groups', () => {
     expect(del.deleted).toEqual([{ topic, partition: 0 }])
     const d = await h.call('groups.describe', { connectionId: h.connectionId, groupId: group })
     // Partition 0 stays listed, now without a commit (and out of the lag total).
-    expect(d.offsets.map((o) => [o.partition, o.committedOffset])).toEqual([[0, null], [1, 6], [2, 6]])
+    expect(d.offsets.map((o) => [o.partition, o.committedOffset])).toEqual([
+      [0, null],
+      [1, 6],
+      [2, 6],
+    ])
     expect(d.uncommittedPartitions).toBe(1)
     expect(d.totalLag).toBe(12)
     const res = await h.call('groups.delete', { connectionId: h.connectionId, groupIds: [group] })

@@ -20,7 +20,11 @@ describe('last stable offset', () => {
   it('stays below the high watermark while a transaction is open and reaches it on commit', async () => {
     const topic = uniqueName('lso')
     await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 1, replicationFactor: 1 })
-    await h.call('produce.send', { connectionId: h.connectionId, topic, messages: Array.from({ length: 5 }, (_, i) => ({ value: { format: 'string' as const, data: `plain-${i}` } })) })
+    await h.call('produce.send', {
+      connectionId: h.connectionId,
+      topic,
+      messages: Array.from({ length: 5 }, (_, i) => ({ value: { format: 'string' as const, data: `plain-${i}` } })),
+    })
     const offsets = async () => {
       const p = (await h.call('topics.describe', { connectionId: h.connectionId, topic, withSizes: false })).partitions[0]!
       return { latest: p.latestOffset, stable: p.lastStableOffset }

@@ -12,7 +12,12 @@ const topic = uniqueName('ops')
 beforeAll(async () => {
   h = await startHarness()
   await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 1, replicationFactor: 1 })
-  await h.call('produce.batch', { connectionId: h.connectionId, topic, count: COUNT, template: { value: { format: 'string', data: `{"n":{{i}},"pad":"${'x'.repeat(100)}"}` } } })
+  await h.call('produce.batch', {
+    connectionId: h.connectionId,
+    topic,
+    count: COUNT,
+    template: { value: { format: 'string', data: `{"n":{{i}},"pad":"${'x'.repeat(100)}"}` } },
+  })
 }, 120_000)
 afterAll(async () => {
   await h?.stop()
@@ -42,7 +47,11 @@ describe.runIf(process.env.KAFKADESK_TARGET !== 'kafka')('long operations', () =
 
   it('an export reports progress and stops when cancelled; without cancel it completes', async () => {
     const items = Array.from({ length: COUNT }, (_, i) => ({ partition: 0, offset: i }))
-    const done = await h.call('messages.export', { format: 'jsonl', opId: uniqueName('export-full'), source: { type: 'selection', connectionId: h.connectionId, topic, items: items.slice(0, 2000) } })
+    const done = await h.call('messages.export', {
+      format: 'jsonl',
+      opId: uniqueName('export-full'),
+      source: { type: 'selection', connectionId: h.connectionId, topic, items: items.slice(0, 2000) },
+    })
     expect(done.count).toBe(2000)
     await h.call('embedded.broker.faults', { nodeId: 1, latencyMs: 300 })
     try {
@@ -63,7 +72,11 @@ describe.runIf(process.env.KAFKADESK_TARGET !== 'kafka')('long operations', () =
     const topics = Array.from({ length: 6 }, (_, i) => uniqueName(`reset-t${i}`))
     for (const t of topics) {
       await h.call('topics.create', { connectionId: h.connectionId, topic: t, partitions: 1, replicationFactor: 1 })
-      await h.call('produce.send', { connectionId: h.connectionId, topic: t, messages: Array.from({ length: 10 }, (_, i) => ({ value: { format: 'string' as const, data: `v${i}` } })) })
+      await h.call('produce.send', {
+        connectionId: h.connectionId,
+        topic: t,
+        messages: Array.from({ length: 10 }, (_, i) => ({ value: { format: 'string' as const, data: `v${i}` } })),
+      })
     }
     const request = { connectionId: h.connectionId, groupId, topics: topics.map((topic) => ({ topic })) }
     await h.call('offsets.resetExecute', { ...request, reset: { mode: 'offset', offset: 4 } })

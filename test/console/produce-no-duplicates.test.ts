@@ -27,7 +27,8 @@ afterAll(async () => {
   await h?.stop()
 }, 60_000)
 
-const values = (p: number, n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ value: { format: 'string' as const, data: `${tag}-${p}-${i}` }, partition: p }))
+const values = (p: number, n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => ({ value: { format: 'string' as const, data: `${tag}-${p}-${i}` }, partition: p }))
 
 async function latest(topic: string): Promise<number[]> {
   const r = await h.call('messages.offsetRange', { connectionId: h.connectionId, topic })
@@ -53,11 +54,15 @@ describe('produce with one partition of a request refused', () => {
     })
     await h.stopBroker(c)
     // Partition 0 must have lost C from its ISR, and partition 1 kept both replicas in sync.
-    await waitFor(async () => {
-      const d = await h.call('topics.describe', { connectionId: h.connectionId, topic, withSizes: false })
-      const [p0, p1] = d.partitions.sort((x, y) => x.partition - y.partition)
-      return p0?.leader === a && p1?.leader === a && p0.isr.length === 1 && p1.isr.length === 2
-    }, 60_000, 'partition 0 with 1 in sync, partition 1 with 2, both led by one broker')
+    await waitFor(
+      async () => {
+        const d = await h.call('topics.describe', { connectionId: h.connectionId, topic, withSizes: false })
+        const [p0, p1] = d.partitions.sort((x, y) => x.partition - y.partition)
+        return p0?.leader === a && p1?.leader === a && p0.isr.length === 1 && p1.isr.length === 2
+      },
+      60_000,
+      'partition 0 with 1 in sync, partition 1 with 2, both led by one broker',
+    )
 
     const started = Date.now()
     const refused = await h.tryCall('produce.send', { connectionId: h.connectionId, topic, acks: -1, messages: [...values(0, 10, 'a'), ...values(1, 10, 'a')] })
@@ -72,8 +77,19 @@ describe('produce with one partition of a request refused', () => {
 
     // Partition 1 holds its 10 records once; partition 0 none.
     expect(await latest(topic)).toEqual([0, 10])
-    const read = await h.call('messages.read', { connectionId: h.connectionId, topic, position: { type: 'earliest' }, limit: 100, keyDecoding: 'string', valueDecoding: 'string' })
-    expect(read.messages.map((m) => m.value?.text).sort()).toEqual(values(1, 10, 'a').map((m) => m.value.data).sort())
+    const read = await h.call('messages.read', {
+      connectionId: h.connectionId,
+      topic,
+      position: { type: 'earliest' },
+      limit: 100,
+      keyDecoding: 'string',
+      valueDecoding: 'string',
+    })
+    expect(read.messages.map((m) => m.value?.text).sort()).toEqual(
+      values(1, 10, 'a')
+        .map((m) => m.value.data)
+        .sort(),
+    )
 
     // The next acks=all send to partition 1 goes through with a new producer id (the failed one's
     // sequence numbers no longer match the broker's).
@@ -85,7 +101,12 @@ describe('produce with one partition of a request refused', () => {
   it('acks=1 sends each partition in its own request: every partition written once', async () => {
     const topic = uniqueName('t-acks1')
     await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 3, replicationFactor: 1 })
-    const r = await h.call('produce.send', { connectionId: h.connectionId, topic, acks: 1, messages: [...values(0, 10, 'c'), ...values(1, 10, 'c'), ...values(2, 10, 'c')] })
+    const r = await h.call('produce.send', {
+      connectionId: h.connectionId,
+      topic,
+      acks: 1,
+      messages: [...values(0, 10, 'c'), ...values(1, 10, 'c'), ...values(2, 10, 'c')],
+    })
     expect(r.partitions.map((p) => [p.partition, p.count])).toEqual([
       [0, 10],
       [1, 10],

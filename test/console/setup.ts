@@ -7,7 +7,16 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { dispatch, EMBEDDED_CONNECTION_ID, type ChannelName, type EventName, type EventOf, type HandlerContext, type RequestInputOf, type ResponseOf } from '../../src-main/ipc/contract'
+import {
+  dispatch,
+  EMBEDDED_CONNECTION_ID,
+  type ChannelName,
+  type EventName,
+  type EventOf,
+  type HandlerContext,
+  type RequestInputOf,
+  type ResponseOf,
+} from '../../src-main/ipc/contract'
 import { createConsole, type ConsoleApp } from '../../src-main/console/handlers'
 import { MemorySecrets } from '../../src-main/console/secrets'
 import { startCluster, startTarget, targetKind, type ClusterTarget, type Target, type TargetKind } from '../interop/target'
@@ -30,7 +39,10 @@ export interface Harness {
   /** Takes one broker away (embedded: embedded.broker.stop; a Kafka cluster target: kill -9). */
   stopBroker(nodeId: number): Promise<void>
   /** Like call, but returns the Result. */
-  tryCall<C extends ChannelName>(channel: C, req: unknown): Promise<{ ok: true; value: ResponseOf<C> } | { ok: false; error: { code: string; message: string; field?: string } }>
+  tryCall<C extends ChannelName>(
+    channel: C,
+    req: unknown,
+  ): Promise<{ ok: true; value: ResponseOf<C> } | { ok: false; error: { code: string; message: string; field?: string } }>
   stop(): Promise<void>
 }
 

@@ -16,7 +16,13 @@ afterAll(async () => {
 describe('topics', () => {
   it('creates, lists, describes, adds partitions and deletes', async () => {
     const topic = uniqueName('t-admin')
-    const created = await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 3, replicationFactor: 1, configs: { 'retention.ms': '3600000' } })
+    const created = await h.call('topics.create', {
+      connectionId: h.connectionId,
+      topic,
+      partitions: 3,
+      replicationFactor: 1,
+      configs: { 'retention.ms': '3600000' },
+    })
     expect(created.created).toBe(true)
     const dup = await h.tryCall('topics.create', { connectionId: h.connectionId, topic, partitions: 3, replicationFactor: 1 })
     expect(dup.ok).toBe(false)
@@ -43,7 +49,11 @@ describe('topics', () => {
     const shrink = await h.tryCall('topics.addPartitions', { connectionId: h.connectionId, topic, totalCount: 2 })
     expect(shrink.ok === false && shrink.error.field).toBe('totalCount')
     await h.call('topics.addPartitions', { connectionId: h.connectionId, topic, totalCount: 5 })
-    await waitFor(async () => (await h.call('topics.describe', { connectionId: h.connectionId, topic, withSizes: false })).partitions.length === 5, 10_000, '5 partitions')
+    await waitFor(
+      async () => (await h.call('topics.describe', { connectionId: h.connectionId, topic, withSizes: false })).partitions.length === 5,
+      10_000,
+      '5 partitions',
+    )
 
     if (h.kind === 'kafka') {
       const cli = await kafkaTool('kafka-topics', ['--bootstrap-server', h.bootstrap, '--describe', '--topic', topic])
@@ -115,7 +125,14 @@ describe('messages', () => {
     expect(fromTs.messages.map((m) => (m.value!.json as { i: number }).i)).toEqual([13, 14, 15, 16, 17, 18])
     for (let i = 1; i < fromTs.messages.length; i++) expect(fromTs.messages[i]!.timestamp).toBeGreaterThanOrEqual(fromTs.messages[i - 1]!.timestamp)
 
-    const hex = await h.call('messages.read', { connectionId: h.connectionId, topic, position: { type: 'offset', partition: 0, offset: 0 }, limit: 1, keyDecoding: 'hex', valueDecoding: 'base64' })
+    const hex = await h.call('messages.read', {
+      connectionId: h.connectionId,
+      topic,
+      position: { type: 'offset', partition: 0, offset: 0 },
+      limit: 1,
+      keyDecoding: 'hex',
+      valueDecoding: 'base64',
+    })
     expect(hex.messages[0]!.key!.text).toBe(Buffer.from('k0').toString('hex'))
     expect(JSON.parse(Buffer.from(hex.messages[0]!.value!.text, 'base64').toString())).toMatchObject({ i: 0 })
   })
@@ -127,10 +144,21 @@ describe('messages', () => {
     const prog = h.events.of('search.progress').filter((p) => p.searchId === 's1')
     expect(prog.at(-1)).toMatchObject({ done: true, scanned: 30, matched: 5, total: 30 })
 
-    const json = await h.call('messages.search', { connectionId: h.connectionId, topic, start: { type: 'earliest' }, filter: { jsonPath: 'user.id', jsonEquals: 'u1', headerKey: 'source', headerValue: 'odd' } })
+    const json = await h.call('messages.search', {
+      connectionId: h.connectionId,
+      topic,
+      start: { type: 'earliest' },
+      filter: { jsonPath: 'user.id', jsonEquals: 'u1', headerKey: 'source', headerValue: 'odd' },
+    })
     expect(json.matches.map((m) => (m.value!.json as { i: number }).i)).toEqual([1, 5, 9, 13, 17, 21, 25, 29])
 
-    const bounded = await h.call('messages.search', { connectionId: h.connectionId, topic, start: { type: 'earliest' }, filter: { key: '^k[12]$', regex: true }, maxResults: 3 })
+    const bounded = await h.call('messages.search', {
+      connectionId: h.connectionId,
+      topic,
+      start: { type: 'earliest' },
+      filter: { key: '^k[12]$', regex: true },
+      maxResults: 3,
+    })
     expect(bounded.matches).toHaveLength(3)
     expect(bounded.truncated).toBe(true)
 
@@ -143,17 +171,41 @@ describe('messages', () => {
   it('tails new messages as events', async () => {
     const { tailId } = await h.call('messages.tailStart', { connectionId: h.connectionId, topic, intervalMs: 50 })
     await new Promise((r) => setTimeout(r, 300))
-    await h.call('produce.send', { connectionId: h.connectionId, topic, messages: [{ key: { format: 'string', data: 'tail-key' }, value: { format: 'string', data: 'live!' } }] })
-    const got = await waitFor(() => h.events.of('tail.messages').filter((e) => e.tailId === tailId).flatMap((e) => e.messages).find((m) => m.value?.text === 'live!'), 15_000, 'tail message')
+    await h.call('produce.send', {
+      connectionId: h.connectionId,
+      topic,
+      messages: [{ key: { format: 'string', data: 'tail-key' }, value: { format: 'string', data: 'live!' } }],
+    })
+    const got = await waitFor(
+      () =>
+        h.events
+          .of('tail.messages')
+          .filter((e) => e.tailId === tailId)
+          .flatMap((e) => e.messages)
+          .find((m) => m.value?.text === 'live!'),
+      15_000,
+      'tail message',
+    )
     expect(got.key?.text).toBe('tail-key')
     expect(await h.call('messages.tailStop', { tailId })).toEqual({ stopped: true })
     await waitFor(() => h.events.of('tail.status').some((s) => s.tailId === tailId && s.state === 'stopped'), 5_000, 'tail stopped')
   })
 
   it('exports a selection as JSON Lines and CSV', async () => {
-    const sel = { type: 'selection' as const, connectionId: h.connectionId, topic, items: [{ partition: 0, offset: 0 }, { partition: 2, offset: 1 }] }
+    const sel = {
+      type: 'selection' as const,
+      connectionId: h.connectionId,
+      topic,
+      items: [
+        { partition: 0, offset: 0 },
+        { partition: 2, offset: 1 },
+      ],
+    }
     const jl = await h.call('messages.export', { format: 'jsonl', source: sel })
-    const lines = jl.content.trim().split('\n').map((l) => JSON.parse(l))
+    const lines = jl.content
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines).toHaveLength(2)
     expect(lines[0]).toMatchObject({ partition: 0, offset: 0, key: 'k0', value: { i: 0 } })
     expect(lines[1]).toMatchObject({ partition: 2, offset: 1, value: { i: 5 } })
@@ -176,7 +228,11 @@ describe('produce', () => {
         topic,
         count: 50,
         compression,
-        template: { key: { format: 'string', data: 'user-{{i}}' }, value: { format: 'json', data: '{"n": {{i}}, "id": "{{uuid}}"}' }, headers: [{ key: 'c', value: compression }] },
+        template: {
+          key: { format: 'string', data: 'user-{{i}}' },
+          value: { format: 'json', data: '{"n": {{i}}, "id": "{{uuid}}"}' },
+          headers: [{ key: 'c', value: compression }],
+        },
       })
       expect(r.produced).toBe(50)
       expect(r.partitions.reduce((n, p) => n + p.count, 0)).toBe(50)
@@ -192,7 +248,17 @@ describe('produce', () => {
     expect(new Set(all.messages.map((m) => m.headers[0]!.value))).toEqual(new Set(['snappy', 'lz4', 'zstd', 'none']))
     if (h.kind === 'kafka') {
       // Kafka's own consumer reads what we wrote with every codec.
-      const cli = await kafkaTool('kafka-console-consumer', ['--bootstrap-server', h.bootstrap, '--topic', topic, '--from-beginning', '--max-messages', '200', '--timeout-ms', '20000'])
+      const cli = await kafkaTool('kafka-console-consumer', [
+        '--bootstrap-server',
+        h.bootstrap,
+        '--topic',
+        topic,
+        '--from-beginning',
+        '--max-messages',
+        '200',
+        '--timeout-ms',
+        '20000',
+      ])
       expect(cli.stdout.trim().split('\n')).toHaveLength(200)
     }
   })
@@ -206,16 +272,36 @@ describe('produce', () => {
       connectionId: h.connectionId,
       topic: src,
       messages: [
-        { key: { format: 'hex', data: '00ff10' }, value: { format: 'number', data: '42' }, headers: [{ key: 'h', value: 'x' }], partition: 1, timestamp: 1_700_000_000_000 },
+        {
+          key: { format: 'hex', data: '00ff10' },
+          value: { format: 'number', data: '42' },
+          headers: [{ key: 'h', value: 'x' }],
+          partition: 1,
+          timestamp: 1_700_000_000_000,
+        },
         { key: null, value: null, partition: 0 },
       ],
     })
     const r = await h.call('produce.republish', {
-      source: { connectionId: h.connectionId, topic: src, items: [{ partition: 1, offset: 0 }, { partition: 0, offset: 0 }] },
+      source: {
+        connectionId: h.connectionId,
+        topic: src,
+        items: [
+          { partition: 1, offset: 0 },
+          { partition: 0, offset: 0 },
+        ],
+      },
       target: { connectionId: h.connectionId, topic: dst, keepPartition: true },
     })
     expect(r.produced).toBe(2)
-    const got = await h.call('messages.read', { connectionId: h.connectionId, topic: dst, position: { type: 'earliest' }, limit: 10, valueDecoding: 'number', includeRaw: true })
+    const got = await h.call('messages.read', {
+      connectionId: h.connectionId,
+      topic: dst,
+      position: { type: 'earliest' },
+      limit: 10,
+      valueDecoding: 'number',
+      includeRaw: true,
+    })
     const m1 = got.messages.find((m) => m.partition === 1)!
     expect(m1.keyBase64).toBe(Buffer.from('00ff10', 'hex').toString('base64'))
     expect(m1.value!.text).toBe('42')

@@ -13,14 +13,24 @@ const compacted = uniqueName('stats-compacted')
 beforeAll(async () => {
   h = await startHarness({ brokers: 3 })
   await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 3, replicationFactor: 1, configs: { 'retention.ms': '3600000' } })
-  await h.call('topics.create', { connectionId: h.connectionId, topic: compacted, partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' } })
+  await h.call('topics.create', {
+    connectionId: h.connectionId,
+    topic: compacted,
+    partitions: 1,
+    replicationFactor: 1,
+    configs: { 'cleanup.policy': 'compact' },
+  })
   const base = Date.now() - 100_000
   await h.call('produce.send', {
     connectionId: h.connectionId,
     topic,
     messages: Array.from({ length: 30 }, (_, i) => ({ value: { format: 'string' as const, data: `v${i}` }, partition: i % 3, timestamp: base + i * 1000 })),
   })
-  await h.call('produce.send', { connectionId: h.connectionId, topic: compacted, messages: [{ key: { format: 'string', data: 'k' }, value: { format: 'string', data: 'x' } }] })
+  await h.call('produce.send', {
+    connectionId: h.connectionId,
+    topic: compacted,
+    messages: [{ key: { format: 'string', data: 'k' }, value: { format: 'string', data: 'x' } }],
+  })
 }, 120_000)
 afterAll(async () => {
   await h?.stop()
@@ -41,7 +51,11 @@ describe('topic figures, purge, offset range and log dirs', () => {
 
   it('gives the low/high watermark of a partition and the offset a timestamp falls on', async () => {
     const all = await h.call('messages.offsetRange', { connectionId: h.connectionId, topic })
-    expect(all.partitions.map((p) => [p.earliestOffset, p.latestOffset])).toEqual([[0, 10], [0, 10], [0, 10]])
+    expect(all.partitions.map((p) => [p.earliestOffset, p.latestOffset])).toEqual([
+      [0, 10],
+      [0, 10],
+      [0, 10],
+    ])
     // Message i went to partition i % 3 at base + i s: on partition 1, offset 4 is message 13.
     const read = await h.call('messages.read', { connectionId: h.connectionId, topic, position: { type: 'offset', partition: 1, offset: 4 }, limit: 1 })
     const ts = read.messages[0]!.timestamp
@@ -53,7 +67,7 @@ describe('topic figures, purge, offset range and log dirs', () => {
     expect(none.ok === false && none.error.code).toBe('NOT_FOUND')
   })
 
-  it('shows each broker\'s log dir with the replicas it holds and their sizes', async () => {
+  it("shows each broker's log dir with the replicas it holds and their sizes", async () => {
     const r = await h.call('brokers.logDirs', { connectionId: h.connectionId })
     expect(r.unavailable).toEqual([])
     // The embedded cluster here has three brokers; the real-Kafka target is a single node.
@@ -66,7 +80,7 @@ describe('topic figures, purge, offset range and log dirs', () => {
     expect(list.topics.find((x) => x.name === topic)!.sizeBytes).toBe(held.reduce((n, p) => n + p.sizeBytes, 0))
   })
 
-  it('purges a topic to its high watermark; a compacted topic is refused by Kafka\'s policy', async () => {
+  it("purges a topic to its high watermark; a compacted topic is refused by Kafka's policy", async () => {
     const r = await h.call('topics.purge', { connectionId: h.connectionId, topic })
     expect(r.partitions).toEqual([0, 1, 2].map((partition) => ({ partition, lowWatermark: 10 })))
     const range = await h.call('messages.offsetRange', { connectionId: h.connectionId, topic })
@@ -79,24 +93,32 @@ describe('topic figures, purge, offset range and log dirs', () => {
     expect(c.partitions[0]).toMatchObject({ partition: 0, lowWatermark: -1, error: { code: 'KAFKA_POLICY_VIOLATION' } })
   })
 
-  it.runIf(process.env.KAFKADESK_TARGET !== 'kafka')('with a broker paused, names that broker and still lists the rest', async () => {
-    const meta = await h.call('topics.describe', { connectionId: h.connectionId, topic, withSizes: false })
-    const paused = meta.partitions[0]!.leader
-    await h.call('embedded.broker.faults', { nodeId: paused, paused: true })
-    try {
-      const t0 = Date.now()
-      const r = await h.call('topics.list', { connectionId: h.connectionId, withStats: true })
-      console.log(`topic list with broker ${paused} paused answered in ${Date.now() - t0} ms`)
-      expect(r.unavailable!.map((u) => u.nodeId)).toEqual([paused])
-      expect(r.unavailable![0]!.reason).toMatch(/did not answer/)
-      expect(r.topics.find((x) => x.name === topic)!.messages).toBeNull()
-      const logDirs = await h.call('brokers.logDirs', { connectionId: h.connectionId })
-      expect(logDirs.unavailable.map((u) => u.nodeId)).toEqual([paused])
-      expect(logDirs.brokers.map((b) => b.nodeId)).not.toContain(paused)
-      expect(logDirs.brokers.length).toBe(2)
-    } finally {
-      await h.call('embedded.broker.faults', { nodeId: paused, paused: false })
-    }
-    await waitFor(async () => (await h.call('topics.list', { connectionId: h.connectionId, withStats: true })).unavailable?.length === 0, 20_000, 'all brokers answering again')
-  }, 60_000)
+  it.runIf(process.env.KAFKADESK_TARGET !== 'kafka')(
+    'with a broker paused, names that broker and still lists the rest',
+    async () => {
+      const meta = await h.call('topics.describe', { connectionId: h.connectionId, topic, withSizes: false })
+      const paused = meta.partitions[0]!.leader
+      await h.call('embedded.broker.faults', { nodeId: paused, paused: true })
+      try {
+        const t0 = Date.now()
+        const r = await h.call('topics.list', { connectionId: h.connectionId, withStats: true })
+        console.log(`topic list with broker ${paused} paused answered in ${Date.now() - t0} ms`)
+        expect(r.unavailable!.map((u) => u.nodeId)).toEqual([paused])
+        expect(r.unavailable![0]!.reason).toMatch(/did not answer/)
+        expect(r.topics.find((x) => x.name === topic)!.messages).toBeNull()
+        const logDirs = await h.call('brokers.logDirs', { connectionId: h.connectionId })
+        expect(logDirs.unavailable.map((u) => u.nodeId)).toEqual([paused])
+        expect(logDirs.brokers.map((b) => b.nodeId)).not.toContain(paused)
+        expect(logDirs.brokers.length).toBe(2)
+      } finally {
+        await h.call('embedded.broker.faults', { nodeId: paused, paused: false })
+      }
+      await waitFor(
+        async () => (await h.call('topics.list', { connectionId: h.connectionId, withStats: true })).unavailable?.length === 0,
+        20_000,
+        'all brokers answering again',
+      )
+    },
+    60_000,
+  )
 })

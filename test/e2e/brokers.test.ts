@@ -72,7 +72,8 @@ describe('broker cards of the embedded cluster (real broker processes, headless 
     await page.getByTestId('broker-2').getByRole('button', { name: 'Kill' }).click()
     const message = (await page.locator('.confirm-message').textContent()) ?? ''
     expect(message).toContain(`Its process (pid ${pid}) is killed with SIGKILL`)
-    if (movable === led.length) expect(message).toContain(`The leaders of the ${led.length} partition${led.length === 1 ? '' : 's'} it leads move at once to other in-sync replicas.`)
+    if (movable === led.length)
+      expect(message).toContain(`The leaders of the ${led.length} partition${led.length === 1 ? '' : 's'} it leads move at once to other in-sync replicas.`)
     else if (movable === 0) expect(message).toContain('has another in-sync replica: they go offline')
     else expect(message).toContain(`${movable} get a new leader at once`)
     await e.shot('broker-kill-dialog')

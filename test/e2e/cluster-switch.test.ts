@@ -31,7 +31,14 @@ describe('cluster switch in the sidebar', () => {
     await producer.connect()
     await producer.send({ topic: TOPIC, messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `embedded-value-${i}` })) })
     await producer.disconnect()
-    await admin.setOffsets({ groupId: GROUP, topic: TOPIC, partitions: [{ partition: 0, offset: '1' }, { partition: 1, offset: '1' }] })
+    await admin.setOffsets({
+      groupId: GROUP,
+      topic: TOPIC,
+      partitions: [
+        { partition: 0, offset: '1' },
+        { partition: 1, offset: '1' },
+      ],
+    })
     await admin.disconnect()
     // The second cluster as a saved connection.
     await go(e.page, '/connections')
@@ -60,7 +67,10 @@ describe('cluster switch in the sidebar', () => {
     const rows = e.page.getByTestId('messages-table').locator('tbody tr', { hasText: 'embedded-value-' })
     await rows.first().waitFor()
     await useCluster('other-cluster')
-    await e.page.locator('.inline-error', { hasText: `topic ${TOPIC} does not exist` }).first().waitFor()
+    await e.page
+      .locator('.inline-error', { hasText: `topic ${TOPIC} does not exist` })
+      .first()
+      .waitFor()
     expect(await e.page.getByText('embedded-value-').count()).toBe(0)
     expect(await e.page.locator('.page-head .badge', { hasText: 'partitions' }).count()).toBe(0)
   })

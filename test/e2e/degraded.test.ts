@@ -43,7 +43,11 @@ describe('a console that degrades gracefully', () => {
     await producer.connect()
     await producer.send({ topic: FLEET, messages: Array.from({ length: 30 }, (_, i) => ({ partition: i % 3, value: `fix-${i}` })) })
     for (let b = 0; b < BULK_COUNT; b += 10_000)
-      await producer.send({ topic: BULK, compression: CompressionTypes.None, messages: Array.from({ length: 10_000 }, (_, j) => ({ key: `k-${(b + j) % 97}`, value: JSON.stringify({ n: b + j, pad: 'x'.repeat(60) }) })) })
+      await producer.send({
+        topic: BULK,
+        compression: CompressionTypes.None,
+        messages: Array.from({ length: 10_000 }, (_, j) => ({ key: `k-${(b + j) % 97}`, value: JSON.stringify({ n: b + j, pad: 'x'.repeat(60) }) })),
+      })
     await producer.disconnect()
     await admin.setOffsets({ groupId: GROUP, topic: FLEET, partitions: [0, 1, 2].map((p) => ({ partition: p, offset: '5' })) })
   }, 180_000)
@@ -53,7 +57,9 @@ describe('a console that degrades gracefully', () => {
   })
 
   afterAll(async () => {
-    if (e) for (const id of [1, 2, 3]) await dispatch(e.serve.console.handlers, 'embedded.broker.faults', { nodeId: id, paused: false, latencyMs: 0 }, ctx).catch(() => {})
+    if (e)
+      for (const id of [1, 2, 3])
+        await dispatch(e.serve.console.handlers, 'embedded.broker.faults', { nodeId: id, paused: false, latencyMs: 0 }, ctx).catch(() => {})
     await admin?.disconnect().catch(() => {})
     await e?.close()
   })
@@ -65,7 +71,10 @@ describe('a console that degrades gracefully', () => {
     await expect.poll(() => row(FLEET).locator('td[data-col="messages"]').textContent(), { timeout: 15_000 }).toBe('30')
     const meta = await admin.fetchTopicMetadata({ topics: [FLEET, BULK] })
     const bulkLeader = meta.topics.find((t) => t.name === BULK)!.partitions[0]!.leader
-    const paused = meta.topics.find((t) => t.name === FLEET)!.partitions.map((p) => p.leader).find((l) => l !== bulkLeader)!
+    const paused = meta.topics
+      .find((t) => t.name === FLEET)!
+      .partitions.map((p) => p.leader)
+      .find((l) => l !== bulkLeader)!
     await faults(paused, { paused: true })
     try {
       const t0 = Date.now()

@@ -27,18 +27,30 @@ describe('configs, connections, overview and throughput in the UI', () => {
   let producer: Producer
 
   const produce = (n: number) =>
-    producer.send({ topic: METRICS, messages: Array.from({ length: n }, (_, i) => ({ key: `sensor-${i % 5}`, value: JSON.stringify({ i, reading: i * 1.5, unit: 'kPa' }) })) })
+    producer.send({
+      topic: METRICS,
+      messages: Array.from({ length: n }, (_, i) => ({ key: `sensor-${i % 5}`, value: JSON.stringify({ i, reading: i * 1.5, unit: 'kPa' }) })),
+    })
 
   /** The rows of a table as arrays of trimmed cell texts. */
   const rowsOf = (testId: string) =>
-    e.page.getByTestId(testId).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')))
+    e.page
+      .getByTestId(testId)
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')))
 
   beforeAll(async () => {
     e = await startE2E()
     kafka = new Kafka({ clientId: 'e2e-flows', brokers: [e.bootstrap], logLevel: logLevel.NOTHING })
     admin = kafka.admin()
     await admin.connect()
-    await admin.createTopics({ topics: [{ topic: METRICS, numPartitions: 3, replicationFactor: 1 }, { topic: CFG, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true })
+    await admin.createTopics({
+      topics: [
+        { topic: METRICS, numPartitions: 3, replicationFactor: 1 },
+        { topic: CFG, numPartitions: 1, replicationFactor: 1 },
+      ],
+      waitForLeaders: true,
+    })
     producer = kafka.producer()
     await producer.connect()
     await produce(200)
@@ -230,7 +242,10 @@ describe('configs, connections, overview and throughput in the UI', () => {
       return { bg: cs.backgroundColor, fg: cs.color }
     })
     const lum = (c: string) => {
-      const [r, g, b] = (c.match(/\d+/g) ?? []).map(Number).map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+      const [r, g, b] = (c.match(/\d+/g) ?? [])
+        .map(Number)
+        .map((v) => v / 255)
+        .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
       return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!
     }
     const [hi, lo] = [lum(colors.fg), lum(colors.bg)].sort((a, b) => b - a)

@@ -23,10 +23,20 @@ describe('group lag and offset resets tell the whole truth', () => {
     const producer = kafka.producer()
     await producer.connect()
     // 25 messages on each partition.
-    await producer.send({ topic: TOPIC, messages: Array.from({ length: 100 }, (_, i) => ({ partition: i % 4, key: `car-${i}`, value: JSON.stringify({ i }) })) })
+    await producer.send({
+      topic: TOPIC,
+      messages: Array.from({ length: 100 }, (_, i) => ({ partition: i % 4, key: `car-${i}`, value: JSON.stringify({ i }) })),
+    })
     await producer.disconnect()
     // The group committed two of the four partitions.
-    await admin.setOffsets({ groupId: GROUP, topic: TOPIC, partitions: [{ partition: 0, offset: '20' }, { partition: 1, offset: '15' }] })
+    await admin.setOffsets({
+      groupId: GROUP,
+      topic: TOPIC,
+      partitions: [
+        { partition: 0, offset: '20' },
+        { partition: 1, offset: '15' },
+      ],
+    })
     await admin.disconnect()
   })
 
@@ -39,7 +49,10 @@ describe('group lag and offset resets tell the whole truth', () => {
   })
 
   const rowsOf = (testId: string) =>
-    e.page.getByTestId(testId).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')))
+    e.page
+      .getByTestId(testId)
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')))
 
   it('lists every partition of the topic, marks the uncommitted ones, and says what the total covers', async () => {
     await go(e.page, `/groups/${GROUP}`)
@@ -94,7 +107,8 @@ describe('group lag and offset resets tell the whole truth', () => {
 
   it('executing a reset shows its steps, and Cancel stops it before anything is committed', async () => {
     const ctx = { sink: { emit: () => {} }, clientId: 'e2e-group-truth' }
-    const latency = async (ms: number) => expect((await dispatch(e.serve.console.handlers, 'embedded.broker.faults', { nodeId: 1, latencyMs: ms }, ctx)).ok).toBe(true)
+    const latency = async (ms: number) =>
+      expect((await dispatch(e.serve.console.handlers, 'embedded.broker.faults', { nodeId: 1, latencyMs: ms }, ctx)).ok).toBe(true)
     await e.page.getByTestId('reset-offsets').click()
     await e.page.getByTestId('reset-mode-earliest').check()
     await e.page.getByTestId('reset-preview-btn').click()
@@ -117,9 +131,7 @@ describe('group lag and offset resets tell the whole truth', () => {
     await e.page.keyboard.press('Escape')
     // Nothing was committed: the group still has its two offsets and two uncommitted partitions.
     await e.page.getByRole('button', { name: 'Refresh' }).click()
-    await expect
-      .poll(async () => (await rowsOf('group-offsets')).map((r) => r[2]), { timeout: 20_000 })
-      .toEqual(['20', '15', 'not committed', 'not committed'])
+    await expect.poll(async () => (await rowsOf('group-offsets')).map((r) => r[2]), { timeout: 20_000 }).toEqual(['20', '15', 'not committed', 'not committed'])
   }, 90_000)
 
   it('raised no page errors', () => {

@@ -20,7 +20,10 @@ describe('consumer groups in the UI', () => {
   const texts = (sel: string) => e.page.locator(sel).allTextContents()
 
   async function produce(n: number, from: number) {
-    await producer.send({ topic: TOPIC, messages: Array.from({ length: n }, (_, i) => ({ key: `k${(from + i) % 7}`, value: JSON.stringify({ n: from + i }) })) })
+    await producer.send({
+      topic: TOPIC,
+      messages: Array.from({ length: n }, (_, i) => ({ key: `k${(from + i) % 7}`, value: JSON.stringify({ n: from + i }) })),
+    })
   }
 
   /** A consumer of GROUP that reads `count` messages, commits them and leaves the group. */
@@ -110,7 +113,9 @@ describe('consumer groups in the UI', () => {
     await e.page.getByTestId('reset-preview-btn').click()
     const preview = e.page.getByTestId('reset-preview')
     await preview.waitFor()
-    const rows = await preview.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')))
+    const rows = await preview
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')))
     expect(rows).toHaveLength(3)
     expect(rows.reduce((s, r) => s + Number(r[4]), 0)).toBe(30)
     for (const r of rows) expect(r[6]).toBe('0')

@@ -44,7 +44,11 @@ describe('layouts at 1024 and 1920 px, light and dark', () => {
     await producer.send({
       topic: TOPIC,
       messages: [
-        ...Array.from({ length: 30 }, (_, i) => ({ key: `customer-${i}`, value: JSON.stringify({ order: i, items: [{ sku: 'kafka-book', qty: 2 }], note: i === 3 ? long : 'ok' }), headers: { source: 'layout' } })),
+        ...Array.from({ length: 30 }, (_, i) => ({
+          key: `customer-${i}`,
+          value: JSON.stringify({ order: i, items: [{ sku: 'kafka-book', qty: 2 }], note: i === 3 ? long : 'ok' }),
+          headers: { source: 'layout' },
+        })),
         { key: 'binary', value: Buffer.from(Array.from({ length: 600 }, (_, i) => i % 256)) },
       ],
     })

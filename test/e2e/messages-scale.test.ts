@@ -32,7 +32,10 @@ describe('messages table at 100,000 rows', () => {
       await producer.send({
         topic: TOPIC,
         compression: CompressionTypes.None,
-        messages: Array.from({ length: 10_000 }, (_, j) => ({ key: `car-${(b + j) % 1000}`, value: JSON.stringify({ n: b + j, lat: 52.5 + j / 1e5, lon: 13.4 }) })),
+        messages: Array.from({ length: 10_000 }, (_, j) => ({
+          key: `car-${(b + j) % 1000}`,
+          value: JSON.stringify({ n: b + j, lat: 52.5 + j / 1e5, lon: 13.4 }),
+        })),
       })
     await producer.disconnect()
   }, 240_000)
@@ -53,7 +56,8 @@ describe('messages table at 100,000 rows', () => {
         new Promise<number>((resolve) => {
           const t0 = performance.now()
           location.hash = h
-          const check = () => (document.querySelector('[data-testid="messages-table"] tbody tr.clickable') ? resolve(performance.now() - t0) : requestAnimationFrame(check))
+          const check = () =>
+            document.querySelector('[data-testid="messages-table"] tbody tr.clickable') ? resolve(performance.now() - t0) : requestAnimationFrame(check)
           requestAnimationFrame(check)
         }),
       hash,
@@ -123,7 +127,10 @@ describe('messages table at 100,000 rows', () => {
         new Promise<number>((resolve) => {
           const t0 = performance.now()
           ;(document.querySelector('[data-testid="read-messages"]') as HTMLButtonElement).click()
-          const check = () => (document.body.textContent?.includes(`${n} messages`) && document.querySelector('[data-testid="messages-table"] tbody tr.clickable') ? resolve(performance.now() - t0) : requestAnimationFrame(check))
+          const check = () =>
+            document.body.textContent?.includes(`${n} messages`) && document.querySelector('[data-testid="messages-table"] tbody tr.clickable')
+              ? resolve(performance.now() - t0)
+              : requestAnimationFrame(check)
           requestAnimationFrame(check)
         }),
       TOTAL,
@@ -150,14 +157,30 @@ describe('messages table at 100,000 rows', () => {
   it('prints where the time of a 100,000-row read goes', async () => {
     const ctx = { sink: { emit: () => {} }, clientId: 'e2e-scale-profile' }
     // Before: objects with the parsed JSON; then text only (omitJson); then tuples (asRows); then columns (asColumns), as the page asks.
-    for (const [k, omitJson, asRows, asColumns] of [['WithJson', false, false, false], ['Text', true, false, false], ['Rows', true, true, false], ['Columns', true, false, true]] as const) {
+    for (const [k, omitJson, asRows, asColumns] of [
+      ['WithJson', false, false, false],
+      ['Text', true, false, false],
+      ['Rows', true, true, false],
+      ['Columns', true, false, true],
+    ] as const) {
       const t0 = performance.now()
-      const r = await dispatch(e.serve.console.handlers, 'messages.read', { connectionId: 'embedded', topic: TOPIC, position: { type: 'latest' }, limit: TOTAL, omitJson, asRows, asColumns }, ctx)
+      const r = await dispatch(
+        e.serve.console.handlers,
+        'messages.read',
+        { connectionId: 'embedded', topic: TOPIC, position: { type: 'latest' }, limit: TOTAL, omitJson, asRows, asColumns },
+        ctx,
+      )
       const t1 = performance.now()
       expect(r.ok).toBe(true)
       const text = JSON.stringify({ id: 1, ok: true, result: (r as { value: unknown }).value })
       const t2 = performance.now()
-      const back = JSON.parse(text) as { result: { messages: { value: { text: string; json?: unknown } }[]; rows?: [number, number, number, unknown, [string, string, number]][]; columns?: { offset: number[]; value: { text: string[] } } } }
+      const back = JSON.parse(text) as {
+        result: {
+          messages: { value: { text: string; json?: unknown } }[]
+          rows?: [number, number, number, unknown, [string, string, number]][]
+          columns?: { offset: number[]; value: { text: string[] } }
+        }
+      }
       const t3 = performance.now()
       if (asColumns) {
         expect(back.result.columns!.offset.length).toBe(TOTAL)

@@ -24,14 +24,24 @@ describe('messages tab tells the truth', () => {
     const kafka = new Kafka({ clientId: 'e2e-messages-truth', brokers: e.bootstrap.split(','), logLevel: logLevel.NOTHING })
     admin = kafka.admin()
     await admin.connect()
-    await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS, replicationFactor: 1 }, { topic: OTHER, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true })
+    await admin.createTopics({
+      topics: [
+        { topic: TOPIC, numPartitions: PARTITIONS, replicationFactor: 1 },
+        { topic: OTHER, numPartitions: 1, replicationFactor: 1 },
+      ],
+      waitForLeaders: true,
+    })
     const producer = kafka.producer()
     await producer.connect()
     // Distinct, increasing timestamps: message i is the i-th newest from the end.
     const base = Date.now() - 60_000
-    await producer.send({ topic: TOPIC, messages: Array.from({ length: 60 }, (_, i) => ({ partition: i % PARTITIONS, key: `car-${i}`, value: `fix-${i}`, timestamp: String(base + i * 100) })) })
+    await producer.send({
+      topic: TOPIC,
+      messages: Array.from({ length: 60 }, (_, i) => ({ partition: i % PARTITIONS, key: `car-${i}`, value: `fix-${i}`, timestamp: String(base + i * 100) })),
+    })
     await producer.send({ topic: OTHER, messages: [{ value: 'other-0' }] })
-    for (const g of GROUPS) await admin.setOffsets({ groupId: g, topic: TOPIC, partitions: [...Array(PARTITIONS).keys()].map((p) => ({ partition: p, offset: '5' })) })
+    for (const g of GROUPS)
+      await admin.setOffsets({ groupId: g, topic: TOPIC, partitions: [...Array(PARTITIONS).keys()].map((p) => ({ partition: p, offset: '5' })) })
     await producer.disconnect()
   })
 
@@ -78,7 +88,9 @@ describe('messages tab tells the truth', () => {
 
   it('with a broker stopped, shows the readable partitions and names the others with their broker', async () => {
     const meta = await admin.fetchTopicMetadata({ topics: [TOPIC] })
-    const onBroker2 = meta.topics[0]!.partitions.filter((p) => p.leader === 2).map((p) => p.partitionId).sort()
+    const onBroker2 = meta.topics[0]!.partitions.filter((p) => p.leader === 2)
+      .map((p) => p.partitionId)
+      .sort()
     expect(onBroker2.length).toBeGreaterThan(0)
     const ctx = { sink: { emit: () => {} }, clientId: 'e2e-test' }
     const stopped = await dispatch(e.serve.console.handlers, 'embedded.broker.stop', { nodeId: 2 }, ctx)

@@ -31,11 +31,23 @@ describe('Protobuf and MessagePack values in the message browser', () => {
     const kafka = new Kafka({ clientId: 'e2e-proto', brokers: [e.bootstrap], logLevel: logLevel.NOTHING })
     const admin = kafka.admin()
     await admin.connect()
-    await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 1 }, { topic: MSGPACK, numPartitions: 1 }], waitForLeaders: true })
+    await admin.createTopics({
+      topics: [
+        { topic: TOPIC, numPartitions: 1 },
+        { topic: MSGPACK, numPartitions: 1 },
+      ],
+      waitForLeaders: true,
+    })
     await admin.disconnect()
     const producer = kafka.producer()
     await producer.connect()
-    await producer.send({ topic: TOPIC, messages: [0, 1, 2].map((i) => ({ key: `car-${i}`, value: Buffer.from(T.encode(T.fromObject({ car: `car-${i}`, lat: 52.5 + i, lon: 13.4, at_ms: String(1767323045000 + i) })).finish()) })) })
+    await producer.send({
+      topic: TOPIC,
+      messages: [0, 1, 2].map((i) => ({
+        key: `car-${i}`,
+        value: Buffer.from(T.encode(T.fromObject({ car: `car-${i}`, lat: 52.5 + i, lon: 13.4, at_ms: String(1767323045000 + i) })).finish()),
+      })),
+    })
     await producer.send({ topic: MSGPACK, messages: [{ key: 'car-9', value: Buffer.from(encodeMsgpack({ car: 'car-9', speed: 88 })) }] })
     await producer.disconnect()
   }, 120_000)

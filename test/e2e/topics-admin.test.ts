@@ -37,7 +37,10 @@ describe('topic administration and jumping to an offset', () => {
     const producer = kafka.producer()
     await producer.connect()
     // Message i: partition i % 3, timestamp BASE + i s; so partition p holds i = p, p+3, … at offsets 0..9.
-    await producer.send({ topic: ORDERS, messages: Array.from({ length: 30 }, (_, i) => ({ partition: i % 3, key: `o-${i}`, value: `order-${i}`, timestamp: String(BASE + i * 1000) })) })
+    await producer.send({
+      topic: ORDERS,
+      messages: Array.from({ length: 30 }, (_, i) => ({ partition: i % 3, key: `o-${i}`, value: `order-${i}`, timestamp: String(BASE + i * 1000) })),
+    })
     await producer.send({ topic: LEDGER, messages: Array.from({ length: 5 }, (_, i) => ({ key: `acct-${i}`, value: `balance-${i}` })) })
     await producer.disconnect()
   }, 120_000)
@@ -53,7 +56,11 @@ describe('topic administration and jumping to an offset', () => {
 
   const row = (topic: string) => e.page.getByTestId('topics-table').locator(`tbody tr[data-topic="${topic}"]`)
   const cell = (topic: string, col: string) => row(topic).locator(`td[data-col="${col}"]`)
-  const order = () => e.page.getByTestId('topics-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-topic')))
+  const order = () =>
+    e.page
+      .getByTestId('topics-table')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-topic')))
 
   it('lists messages, size on disk, retention and cleanup policy, and sorts by them', async () => {
     await go(e.page, '/topics')
@@ -88,7 +95,7 @@ describe('topic administration and jumping to an offset', () => {
     expect(await admin.listTopics()).toContain(ORDERS)
   })
 
-  it('shows the partition\'s low and high watermark beside the offset and reads from there', async () => {
+  it("shows the partition's low and high watermark beside the offset and reads from there", async () => {
     await go(e.page, `/topics/${ORDERS}/messages`)
     await e.page.getByTestId('messages-table').waitFor()
     await e.page.getByTestId('read-mode').selectOption('offset')
@@ -98,7 +105,9 @@ describe('topic administration and jumping to an offset', () => {
     await e.page.locator('label:has-text("Offset") input').fill('4')
     await e.page.getByTestId('read-messages').click()
     // Offsets 4..9 of partition 1: messages 13, 16, …, 28 (newest first).
-    await expect.poll(() => e.page.getByTestId('messages-table').locator('tbody tr.clickable td:nth-child(3)').allTextContents()).toEqual(['9', '8', '7', '6', '5', '4'])
+    await expect
+      .poll(() => e.page.getByTestId('messages-table').locator('tbody tr.clickable td:nth-child(3)').allTextContents())
+      .toEqual(['9', '8', '7', '6', '5', '4'])
     const values = await e.page.getByTestId('messages-table').locator('tbody tr.clickable td:nth-child(6)').allTextContents()
     expect(values.at(-1)).toBe('order-13')
   })
@@ -110,7 +119,9 @@ describe('topic administration and jumping to an offset', () => {
     await e.page.locator('input[type="datetime-local"]').fill(toDatetimeLocal(BASE + 20_000))
     await expect.poll(() => e.page.getByTestId('time-offset').textContent()).toContain('offset 6')
     await e.page.getByTestId('read-messages').click()
-    await expect.poll(() => e.page.getByTestId('messages-table').locator('tbody tr.clickable td:nth-child(6)').allTextContents()).toEqual(['order-29', 'order-26', 'order-23', 'order-20'])
+    await expect
+      .poll(() => e.page.getByTestId('messages-table').locator('tbody tr.clickable td:nth-child(6)').allTextContents())
+      .toEqual(['order-29', 'order-26', 'order-23', 'order-20'])
   })
 
   it('purges a topic after a confirmation naming it; the watermarks show it', async () => {
@@ -124,7 +135,11 @@ describe('topic administration and jumping to an offset', () => {
     await e.page.getByTestId('confirm-ok').click()
     await expect.poll(() => cell(ORDERS, 'messages').textContent(), { timeout: 15_000 }).toBe('0')
     const offsets = await admin.fetchTopicOffsets(ORDERS)
-    expect(offsets.map((o) => [o.low, o.high])).toEqual([['10', '10'], ['10', '10'], ['10', '10']])
+    expect(offsets.map((o) => [o.low, o.high])).toEqual([
+      ['10', '10'],
+      ['10', '10'],
+      ['10', '10'],
+    ])
     // The topic is still there, empty, and the jump shows where it now starts.
     await go(e.page, `/topics/${ORDERS}/messages`)
     await e.page.getByTestId('read-mode').selectOption('offset')

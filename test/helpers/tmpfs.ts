@@ -11,7 +11,9 @@ export interface Tmpfs {
 export function mountTmpfs(dir: string, size: string): Tmpfs {
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { encoding: 'utf8' })
   if (r.status !== 0) {
-    throw new Error(`this test needs a tiny tmpfs and could not mount one (run as root, as CI does): mount exited ${r.status ?? r.signal}: ${(r.stderr || r.error?.message || '').trim()}`)
+    throw new Error(
+      `this test needs a tiny tmpfs and could not mount one (run as root, as CI does): mount exited ${r.status ?? r.signal}: ${(r.stderr || r.error?.message || '').trim()}`,
+    )
   }
   return { unmount: () => void spawnSync('umount', [dir]) }
 }

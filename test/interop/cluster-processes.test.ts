@@ -53,10 +53,18 @@ describe('a cluster of broker processes', () => {
   })
 
   it('answers the same metadata from every broker, leaders spread over the brokers', async () => {
-    await withAdmin(pids.get(1)!.address, (a) => a.createTopics({ topics: [{ topic: 'spread', numPartitions: 6, replicationFactor: 3 }], waitForLeaders: true }))
+    await withAdmin(pids.get(1)!.address, (a) =>
+      a.createTopics({ topics: [{ topic: 'spread', numPartitions: 6, replicationFactor: 3 }], waitForLeaders: true }),
+    )
     const views = []
     for (const { address } of pids.values()) {
-      views.push(await withAdmin(address, async (a) => (await a.fetchTopicMetadata({ topics: ['spread'] })).topics[0]!.partitions.map((p) => [p.partitionId, p.leader, p.replicas]).sort((x, y) => (x[0] as number) - (y[0] as number))))
+      views.push(
+        await withAdmin(address, async (a) =>
+          (await a.fetchTopicMetadata({ topics: ['spread'] })).topics[0]!.partitions.map((p) => [p.partitionId, p.leader, p.replicas]).sort(
+            (x, y) => (x[0] as number) - (y[0] as number),
+          ),
+        ),
+      )
     }
     expect(views[1]).toEqual(views[0])
     expect(views[2]).toEqual(views[0])
@@ -69,7 +77,12 @@ describe('a cluster of broker processes', () => {
     // Followers do not copy data yet (the ISR is the leader alone), so only an unclean election
     // can move a leadership: this topic allows it.
     const survivor = pids.get(2)!.address
-    await withAdmin(survivor, (a) => a.createTopics({ topics: [{ topic: 'failover', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'unclean.leader.election.enable', value: 'true' }] }], waitForLeaders: true }))
+    await withAdmin(survivor, (a) =>
+      a.createTopics({
+        topics: [{ topic: 'failover', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'unclean.leader.election.enable', value: 'true' }] }],
+        waitForLeaders: true,
+      }),
+    )
     process.kill(pids.get(1)!.pid, 'SIGKILL')
     const t0 = Date.now()
     let meta: { partitionId: number; leader: number }[] = []
@@ -84,7 +97,11 @@ describe('a cluster of broker processes', () => {
     const producer = new Kafka({ clientId: 'cluster-processes', brokers: [survivor, pids.get(3)!.address], logLevel: logLevel.NOTHING }).producer()
     await producer.connect()
     try {
-      const acks = await producer.send({ topic: 'failover', acks: 1, messages: [0, 1, 2].map((partition) => ({ partition, value: `after-kill-${partition}` })) })
+      const acks = await producer.send({
+        topic: 'failover',
+        acks: 1,
+        messages: [0, 1, 2].map((partition) => ({ partition, value: `after-kill-${partition}` })),
+      })
       expect(acks.map((r) => r.errorCode)).toEqual([0, 0, 0])
     } finally {
       await producer.disconnect()
@@ -151,19 +168,40 @@ describe('a cluster of broker processes', () => {
 describe("Kafka's own tools on the cluster", () => {
   it('elects preferred leaders with kafka-leader-election and prints the finalized features with kafka-features', async () => {
     const bootstrap = pids.get(2)!.address
-    await withAdmin(bootstrap, (a) => a.createTopics({ topics: [{ topic: 'elect', replicaAssignment: [{ partition: 0, replicas: [2, 1, 3] }] }], waitForLeaders: true }))
-    const election = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-leader-election'), '--bootstrap-server', bootstrap, '--election-type', 'preferred', '--topic', 'elect', '--partition', '0'], { timeoutMs: 55_000 })
+    await withAdmin(bootstrap, (a) =>
+      a.createTopics({ topics: [{ topic: 'elect', replicaAssignment: [{ partition: 0, replicas: [2, 1, 3] }] }], waitForLeaders: true }),
+    )
+    const election = await run(
+      'bash',
+      [
+        join(repoRoot, 'scripts', 'kafka', 'kafka-leader-election'),
+        '--bootstrap-server',
+        bootstrap,
+        '--election-type',
+        'preferred',
+        '--topic',
+        'elect',
+        '--partition',
+        '0',
+      ],
+      { timeoutMs: 55_000 },
+    )
     expect(election.code, election.stderr).toBe(0)
     expect(election.stdout).toContain('Valid replica already elected for partitions elect-0')
-    const features = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-features'), '--bootstrap-server', bootstrap, 'describe'], { timeoutMs: 55_000 })
+    const features = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-features'), '--bootstrap-server', bootstrap, 'describe'], {
+      timeoutMs: 55_000,
+    })
     expect(features.code, features.stderr).toBe(0)
     expect(features.stdout).toMatch(/Feature: metadata\.version\tSupportedMinVersion: 3\.3-IV3\tSupportedMaxVersion: 4\.1-IV1\tFinalizedVersionLevel: 4\.1-IV1/)
   }, 120_000)
 
   it('proposes and executes a reassignment with kafka-reassign-partitions, and --verify reports it complete', async () => {
     const bootstrap = pids.get(2)!.address
-    const tool = (args: string[]) => run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-reassign-partitions'), '--bootstrap-server', bootstrap, ...args], { timeoutMs: 55_000 })
-    await withAdmin(bootstrap, (a) => a.createTopics({ topics: [{ topic: 'moved', replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }] }], waitForLeaders: true }))
+    const tool = (args: string[]) =>
+      run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-reassign-partitions'), '--bootstrap-server', bootstrap, ...args], { timeoutMs: 55_000 })
+    await withAdmin(bootstrap, (a) =>
+      a.createTopics({ topics: [{ topic: 'moved', replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }] }], waitForLeaders: true }),
+    )
     writeFileSync(join(dir, 'topics.json'), JSON.stringify({ version: 1, topics: [{ topic: 'moved' }] }))
     const generated = await tool(['--generate', '--topics-to-move-json-file', join(dir, 'topics.json'), '--broker-list', '1,2,3'])
     expect(generated.code, generated.stderr).toBe(0)

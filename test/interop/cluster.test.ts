@@ -131,27 +131,35 @@ describe(`a 3-broker cluster (${process.env.KAFKADESK_TARGET === 'kafka' ? 'Apac
     await kafkaTool('kafka-topics', ['--bootstrap-server', cluster.bootstrap, '--create', '--topic', spread, '--partitions', '6', '--replication-factor', '3'])
     const want = IDS.map((i) => `${i}@${cluster.brokers.get(i)!.address}`).sort()
     // Brokers learn of a new topic from the controller one by one: agreement comes within moments.
-    await eventually(async () => {
-      const views = []
-      for (const id of IDS) {
-        const v = await metadataFrom(cluster.brokers.get(id)!.address, spread)
-        expect(v.answeredBy).toBe(id)
-        expect(v.brokers).toEqual(want)
-        expect(v.partitions).toHaveLength(6)
-        for (const p of v.partitions) expect(p.leader).toBeGreaterThan(0)
-        views.push(v.partitions)
-      }
-      expect(views[1]).toEqual(views[0])
-      expect(views[2]).toEqual(views[0])
-    }, 30_000, 500)
+    await eventually(
+      async () => {
+        const views = []
+        for (const id of IDS) {
+          const v = await metadataFrom(cluster.brokers.get(id)!.address, spread)
+          expect(v.answeredBy).toBe(id)
+          expect(v.brokers).toEqual(want)
+          expect(v.partitions).toHaveLength(6)
+          for (const p of v.partitions) expect(p.leader).toBeGreaterThan(0)
+          views.push(v.partitions)
+        }
+        expect(views[1]).toEqual(views[0])
+        expect(views[2]).toEqual(views[0])
+      },
+      30_000,
+      500,
+    )
   })
 
   it('kafka-topics --describe shows leaders and replicas spread evenly over the brokers and an ISR of 3', async () => {
-    const rows = await eventually(async () => {
-      const rows = await describeTopic(cluster.bootstrap, spread)
-      for (const r of rows) expect(r.isr).toEqual(IDS)
-      return rows
-    }, 30_000, 500)
+    const rows = await eventually(
+      async () => {
+        const rows = await describeTopic(cluster.bootstrap, spread)
+        for (const r of rows) expect(r.isr).toEqual(IDS)
+        return rows
+      },
+      30_000,
+      500,
+    )
     expect(rows.map((r) => r.partition)).toEqual([0, 1, 2, 3, 4, 5])
     for (const r of rows) {
       expect([...r.replicas].sort()).toEqual(IDS)
@@ -175,27 +183,35 @@ describe(`a 3-broker cluster (${process.env.KAFKADESK_TARGET === 'kafka' ? 'Apac
     expect(() => process.kill(pid, 0)).toThrow()
     const survivors = addressesExcept(victim)
 
-    const down = await eventually(async () => {
-      const rows = await describeTopic(survivors, spread)
-      for (const r of rows) {
-        expect(r.isr).toEqual(IDS.filter((i) => i !== victim))
-        expect(r.leader).not.toBe(victim)
-        expect(r.isr).toContain(r.leader)
-      }
-      return rows
-    }, SLOW, 1000)
+    const down = await eventually(
+      async () => {
+        const rows = await describeTopic(survivors, spread)
+        for (const r of rows) {
+          expect(r.isr).toEqual(IDS.filter((i) => i !== victim))
+          expect(r.leader).not.toBe(victim)
+          expect(r.isr).toContain(r.leader)
+        }
+        return rows
+      },
+      SLOW,
+      1000,
+    )
     // Replica lists do not change when a broker dies; only leaders and the ISR do.
     expect(down.map((r) => r.replicas)).toEqual(before.map((r) => r.replicas))
     // Every partition has lost a replica (under-replicated) and none is without a leader.
     expect((await filtered(survivors, spread, '--under-replicated-partitions')).sort()).toEqual([0, 1, 2, 3, 4, 5])
     expect(await filtered(survivors, spread, '--unavailable-partitions')).toEqual([])
     // The survivors agree with each other too.
-    await eventually(async () => {
-      const [a, b] = await Promise.all(IDS.filter((i) => i !== victim).map((i) => metadataFrom(cluster.brokers.get(i)!.address, spread)))
-      expect(a!.answeredBy).not.toBe(b!.answeredBy)
-      expect(b!.partitions).toEqual(a!.partitions)
-      expect(a!.partitions.map((p) => p.isr)).toEqual(down.map((r) => r.isr))
-    }, 30_000, 500)
+    await eventually(
+      async () => {
+        const [a, b] = await Promise.all(IDS.filter((i) => i !== victim).map((i) => metadataFrom(cluster.brokers.get(i)!.address, spread)))
+        expect(a!.answeredBy).not.toBe(b!.answeredBy)
+        expect(b!.partitions).toEqual(a!.partitions)
+        expect(a!.partitions.map((p) => p.isr)).toEqual(down.map((r) => r.isr))
+      },
+      30_000,
+      500,
+    )
 
     // acks=all still succeeds with the two replicas left in the ISR (min.insync.replicas=1).
     await produce(survivors, spread, 'during', 600)
@@ -204,37 +220,49 @@ describe(`a 3-broker cluster (${process.env.KAFKADESK_TARGET === 'kafka' ? 'Apac
     await cluster.start(victim)
     expect(cluster.brokers.get(victim)!.pid).not.toBe(pid)
     // Back in the ISR of every partition only once it has caught up with the leader.
-    const up = await eventually(async () => {
-      const rows = await describeTopic(cluster.bootstrap, spread)
-      for (const r of rows) expect(r.isr).toEqual(IDS)
-      return rows
-    }, SLOW, 1000)
+    const up = await eventually(
+      async () => {
+        const rows = await describeTopic(cluster.bootstrap, spread)
+        for (const r of rows) expect(r.isr).toEqual(IDS)
+        return rows
+      },
+      SLOW,
+      1000,
+    )
     // With auto.leader.rebalance.enable=false, leadership stays where the failover put it.
     for (const r of up) expect(r.leader).not.toBe(victim)
     expect(await filtered(cluster.bootstrap, spread, '--under-replicated-partitions')).toEqual([])
     // The restarted broker tells clients the same as the others again.
-    await eventually(async () => {
-      const views = []
-      for (const id of IDS) {
-        const v = await metadataFrom(cluster.brokers.get(id)!.address, spread)
-        expect(v.answeredBy).toBe(id)
-        views.push(v.partitions)
-      }
-      expect(views[1]).toEqual(views[0])
-      expect(views[2]).toEqual(views[0])
-      expect(views[0]!.map((p) => [p.leader, p.isr])).toEqual(up.map((r) => [r.leader, r.isr]))
-    }, 30_000, 500)
+    await eventually(
+      async () => {
+        const views = []
+        for (const id of IDS) {
+          const v = await metadataFrom(cluster.brokers.get(id)!.address, spread)
+          expect(v.answeredBy).toBe(id)
+          views.push(v.partitions)
+        }
+        expect(views[1]).toEqual(views[0])
+        expect(views[2]).toEqual(views[0])
+        expect(views[0]!.map((p) => [p.leader, p.isr])).toEqual(up.map((r) => [r.leader, r.isr]))
+      },
+      30_000,
+      500,
+    )
   })
 
   it('kafka-leader-election --election-type preferred gives leadership back to the preferred replicas, which hold every record', async () => {
     const r = await kafkaTool('kafka-leader-election', ['--bootstrap-server', cluster.bootstrap, '--election-type', 'preferred', '--all-topic-partitions'])
     expect(r.stdout).toMatch(/Successfully completed leader election \(PREFERRED\) for partitions/)
     expect(r.stdout).toContain(`${spread}-`)
-    const rows = await eventually(async () => {
-      const rows = await describeTopic(cluster.bootstrap, spread)
-      for (const row of rows) expect(row.leader).toBe(row.replicas[0])
-      return rows
-    }, 30_000, 500)
+    const rows = await eventually(
+      async () => {
+        const rows = await describeTopic(cluster.bootstrap, spread)
+        for (const row of rows) expect(row.leader).toBe(row.replicas[0])
+        return rows
+      },
+      30_000,
+      500,
+    )
     for (const id of IDS) expect(rows.filter((x) => x.leader === id)).toHaveLength(2)
     // Consumers read from leaders: two of them are now on the restarted broker, which must have
     // copied what was produced while it was down.
@@ -249,7 +277,15 @@ describe(`a 3-broker cluster (${process.env.KAFKADESK_TARGET === 'kafka' ? 'Apac
 
     const topicsFile = join(scratch, `${topic}-topics.json`)
     writeFileSync(topicsFile, JSON.stringify({ version: 1, topics: [{ topic }] }))
-    const gen = await kafkaTool('kafka-reassign-partitions', ['--bootstrap-server', cluster.bootstrap, '--topics-to-move-json-file', topicsFile, '--broker-list', IDS.join(','), '--generate'])
+    const gen = await kafkaTool('kafka-reassign-partitions', [
+      '--bootstrap-server',
+      cluster.bootstrap,
+      '--topics-to-move-json-file',
+      topicsFile,
+      '--broker-list',
+      IDS.join(','),
+      '--generate',
+    ])
     const m = /Current partition replica assignment\s*\n(\{.*\})\s*\n+Proposed partition reassignment configuration\s*\n(\{.*\})/.exec(gen.stdout)
     expect(m, gen.stdout).not.toBeNull()
     const current = JSON.parse(m![1]!) as { version: number; partitions: { topic: string; partition: number; replicas: number[] }[] }
@@ -272,23 +308,35 @@ describe(`a 3-broker cluster (${process.env.KAFKADESK_TARGET === 'kafka' ? 'Apac
     const exec = await kafkaTool('kafka-reassign-partitions', ['--bootstrap-server', cluster.bootstrap, '--reassignment-json-file', planFile, '--execute'])
     expect(exec.stdout).toMatch(/Successfully started partition reassignments? for/)
 
-    await eventually(async () => {
-      const v = await kafkaTool('kafka-reassign-partitions', ['--bootstrap-server', cluster.bootstrap, '--reassignment-json-file', planFile, '--verify'])
-      for (const p of [0, 1, 2]) expect(v.stdout).toContain(`Reassignment of partition ${topic}-${p} is completed`)
-    }, SLOW, 1000)
-    const rows = await eventually(async () => {
-      const rows = await describeTopic(cluster.bootstrap, topic)
-      for (const r of rows) expect(r.isr).toEqual(IDS)
-      return rows
-    }, 30_000, 500)
+    await eventually(
+      async () => {
+        const v = await kafkaTool('kafka-reassign-partitions', ['--bootstrap-server', cluster.bootstrap, '--reassignment-json-file', planFile, '--verify'])
+        for (const p of [0, 1, 2]) expect(v.stdout).toContain(`Reassignment of partition ${topic}-${p} is completed`)
+      },
+      SLOW,
+      1000,
+    )
+    const rows = await eventually(
+      async () => {
+        const rows = await describeTopic(cluster.bootstrap, topic)
+        for (const r of rows) expect(r.isr).toEqual(IDS)
+        return rows
+      },
+      30_000,
+      500,
+    )
     expect(rows.map((r) => r.replicas)).toEqual([...plan.partitions].sort((a, b) => a.partition - b.partition).map((p) => p.replicas))
 
     const electFile = join(scratch, `${topic}-elect.json`)
     writeFileSync(electFile, JSON.stringify({ partitions: [0, 1, 2].map((partition) => ({ topic, partition })) }))
     await kafkaTool('kafka-leader-election', ['--bootstrap-server', cluster.bootstrap, '--election-type', 'preferred', '--path-to-json-file', electFile])
-    await eventually(async () => {
-      for (const r of await describeTopic(cluster.bootstrap, topic)) expect(r.leader).toBe(r.replicas[0])
-    }, 30_000, 500)
+    await eventually(
+      async () => {
+        for (const r of await describeTopic(cluster.bootstrap, topic)) expect(r.leader).toBe(r.replicas[0])
+      },
+      30_000,
+      500,
+    )
     await eventually(async () => expectContiguous(await consumeAll(cluster.bootstrap, topic), 300), 30_000, 1000)
   })
 })

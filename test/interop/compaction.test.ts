@@ -28,12 +28,31 @@ beforeAll(async () => {
   await admin.connect()
   producer = kafka.producer({ allowAutoTopicCreation: false })
   await producer.connect()
-  await kafkaTool('kafka-configs', ['--bootstrap-server', target.bootstrap, '--entity-type', 'brokers', '--entity-default', '--alter', '--add-config', 'log.cleaner.backoff.ms=300'])
+  await kafkaTool('kafka-configs', [
+    '--bootstrap-server',
+    target.bootstrap,
+    '--entity-type',
+    'brokers',
+    '--entity-default',
+    '--alter',
+    '--add-config',
+    'log.cleaner.backoff.ms=300',
+  ])
 })
 
 afterAll(async () => {
   // an external cluster (KAFKADESK_BOOTSTRAP) gets its cleaner backoff back
-  if (target) await kafkaTool('kafka-configs', ['--bootstrap-server', target.bootstrap, '--entity-type', 'brokers', '--entity-default', '--alter', '--delete-config', 'log.cleaner.backoff.ms']).catch(() => undefined)
+  if (target)
+    await kafkaTool('kafka-configs', [
+      '--bootstrap-server',
+      target.bootstrap,
+      '--entity-type',
+      'brokers',
+      '--entity-default',
+      '--alter',
+      '--delete-config',
+      'log.cleaner.backoff.ms',
+    ]).catch(() => undefined)
   await producer?.disconnect()
   await admin?.disconnect()
   await target?.stop()
@@ -62,8 +81,23 @@ describe('log compaction', () => {
   it('keeps the latest value of every live key at its original offset, removes tombstones after delete.retention.ms and keeps the earliest offset', async () => {
     const topic = uniqueTopic('compacted')
     await kafkaTool('kafka-topics', [
-      '--bootstrap-server', target.bootstrap, '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '1',
-      '--config', 'cleanup.policy=compact', '--config', 'segment.ms=100', '--config', 'min.cleanable.dirty.ratio=0.01', '--config', 'delete.retention.ms=1000',
+      '--bootstrap-server',
+      target.bootstrap,
+      '--create',
+      '--topic',
+      topic,
+      '--partitions',
+      '1',
+      '--replication-factor',
+      '1',
+      '--config',
+      'cleanup.policy=compact',
+      '--config',
+      'segment.ms=100',
+      '--config',
+      'min.cleanable.dirty.ratio=0.01',
+      '--config',
+      'delete.retention.ms=1000',
     ])
     await eventually(async () => {
       const md = await admin.fetchTopicMetadata({ topics: [topic] })
@@ -101,11 +135,15 @@ describe('log compaction', () => {
       return new Set(keys).size === keys.length
     }
     // first cleaning: one record per key, tombstones kept (their delete horizon is in the future)
-    const first = await eventually(async () => {
-      const r = await readAll(topic)
-      if (!cleaned(r)) throw new Error(`not cleaned yet: ${r.length} records`)
-      return r
-    }, 60_000, 500)
+    const first = await eventually(
+      async () => {
+        const r = await readAll(topic)
+        if (!cleaned(r)) throw new Error(`not cleaned yet: ${r.length} records`)
+        return r
+      },
+      60_000,
+      500,
+    )
     // every record is the latest of its key, at the offset it was written at
     for (const r of first) expect(r).toEqual(latest.get(r.key))
     for (const l of latest.values()) if (l.value !== null) expect(first).toContainEqual(l)
@@ -116,12 +154,24 @@ describe('log compaction', () => {
     await send([{ key: 'nudge-1', value: 'a' }])
     await sleep(250)
     await send([{ key: 'nudge-2', value: 'b' }])
-    const live = [...latest.values(), written[written.length - 2]!, written[written.length - 1]!].filter((w) => w.value !== null).sort((a, b) => a.offset - b.offset)
-    const final = await eventually(async () => {
-      const r = await readAll(topic)
-      if (r.some((x) => x.value === null)) throw new Error(`tombstones still there: ${r.filter((x) => x.value === null).map((x) => x.key).join(',')}`)
-      return r
-    }, 60_000, 500)
+    const live = [...latest.values(), written[written.length - 2]!, written[written.length - 1]!]
+      .filter((w) => w.value !== null)
+      .sort((a, b) => a.offset - b.offset)
+    const final = await eventually(
+      async () => {
+        const r = await readAll(topic)
+        if (r.some((x) => x.value === null))
+          throw new Error(
+            `tombstones still there: ${r
+              .filter((x) => x.value === null)
+              .map((x) => x.key)
+              .join(',')}`,
+          )
+        return r
+      },
+      60_000,
+      500,
+    )
     expect(final).toEqual(live)
     expect(new Map(final.map((r) => [r.key, r.value]))).toEqual(new Map(live.map((r) => [r.key, r.value])))
     // a kafkajs consumer reads the cleaned log (delete-horizon, rewritten and empty batches) to the same records
@@ -129,7 +179,10 @@ describe('log compaction', () => {
     await consumer.connect()
     await consumer.subscribe({ topic, fromBeginning: true })
     const seen: Read[] = []
-    await consumer.run({ eachMessage: async ({ message }) => void seen.push({ offset: Number(message.offset), key: message.key!.toString(), value: message.value?.toString() ?? null }) })
+    await consumer.run({
+      eachMessage: async ({ message }) =>
+        void seen.push({ offset: Number(message.offset), key: message.key!.toString(), value: message.value?.toString() ?? null }),
+    })
     await eventually(async () => expect(seen.length).toBeGreaterThanOrEqual(live.length), 30_000, 200)
     await consumer.disconnect()
     expect(seen).toEqual(live)
@@ -160,12 +213,26 @@ describe('log compaction', () => {
       if (code !== 0) throw new Error(`OffsetCommit error ${code}`)
     }
     // finding the coordinator creates __consumer_offsets (on first use) and loads the group's partition
-    await eventually(async () => {
-      const r = await raw.request(10, 3, { key: groupId, keyType: 0 })
-      if (r.errorCode !== 0) throw new Error(`FindCoordinator error ${r.errorCode}`)
-      await commit(0)
-    }, 30_000, 500)
-    await kafkaTool('kafka-configs', ['--bootstrap-server', target.bootstrap, '--entity-type', 'topics', '--entity-name', '__consumer_offsets', '--alter', '--add-config', 'segment.ms=100,min.cleanable.dirty.ratio=0.01'])
+    await eventually(
+      async () => {
+        const r = await raw.request(10, 3, { key: groupId, keyType: 0 })
+        if (r.errorCode !== 0) throw new Error(`FindCoordinator error ${r.errorCode}`)
+        await commit(0)
+      },
+      30_000,
+      500,
+    )
+    await kafkaTool('kafka-configs', [
+      '--bootstrap-server',
+      target.bootstrap,
+      '--entity-type',
+      'topics',
+      '--entity-name',
+      '__consumer_offsets',
+      '--alter',
+      '--add-config',
+      'segment.ms=100,min.cleanable.dirty.ratio=0.01',
+    ])
     await sleep(1500) // Kafka applies topic config changes through its metadata log
     for (let offset = 1; offset <= 10; offset++) {
       await commit(offset)
@@ -177,14 +244,28 @@ describe('log compaction', () => {
       const r = await kcat(['-b', target.bootstrap, '-C', '-t', '__consumer_offsets', '-p', String(offsetsPartition), '-o', 'beginning', '-e', '-q', '-J'])
       return r.stdout.split('\n').filter((l) => l.includes(groupId) && l.includes(topic)).length
     }
-    await eventually(async () => {
-      const n = await commits()
-      // of the 11 commits, the newest below the active segment and perhaps one in it
-      if (n === 0) throw new Error('no commit record of the group found in its __consumer_offsets partition')
-      if (n > 2) throw new Error(`${n} commit records of the group still there`)
-    }, 60_000, 500)
+    await eventually(
+      async () => {
+        const n = await commits()
+        // of the 11 commits, the newest below the active segment and perhaps one in it
+        if (n === 0) throw new Error('no commit record of the group found in its __consumer_offsets partition')
+        if (n > 2) throw new Error(`${n} commit records of the group still there`)
+      },
+      60_000,
+      500,
+    )
     const fetched = await admin.fetchOffsets({ groupId, topics: [topic] })
     expect(fetched[0]!.partitions[0]).toMatchObject({ partition: 0, offset: '10' })
-    await kafkaTool('kafka-configs', ['--bootstrap-server', target.bootstrap, '--entity-type', 'topics', '--entity-name', '__consumer_offsets', '--alter', '--delete-config', 'segment.ms,min.cleanable.dirty.ratio'])
+    await kafkaTool('kafka-configs', [
+      '--bootstrap-server',
+      target.bootstrap,
+      '--entity-type',
+      'topics',
+      '--entity-name',
+      '__consumer_offsets',
+      '--alter',
+      '--delete-config',
+      'segment.ms,min.cleanable.dirty.ratio',
+    ])
   }, 120_000)
 })

@@ -19,10 +19,30 @@ type Field = 'missing' | 'extra' | 'default' | 'type' | 'readOnly' | 'sensitive'
 
 /** Every way the embedded cluster differs from Kafka 4.1's configs, and why. */
 const ACCEPTED: Array<{ kind: Kind; name: string; field: Field; why: string }> = [
-  { kind: 'broker', name: 'log.open.files.max', field: 'extra', why: 'Kafkadesk\'s bound on open segment files (a pool of fds), so 50,000 partitions fit the default ulimit; Kafka keeps every segment open.' },
-  { kind: 'broker', name: 'max.partitions', field: 'extra', why: 'Kafkadesk\'s cluster-wide partition limit (KIP-578\'s idea), refusing CreateTopics/CreatePartitions with POLICY_VIOLATION before any work.' },
-  { kind: 'broker', name: 'max.partitions.per.request', field: 'extra', why: 'Kafkadesk names the per-request cap Kafka\'s controller has built in (10000) so it can be set.' },
-  { kind: 'broker', name: 'max.connections', field: 'readOnly', why: 'The embedded broker applies connection limits when it starts; changing them needs a restart (--config).' },
+  {
+    kind: 'broker',
+    name: 'log.open.files.max',
+    field: 'extra',
+    why: "Kafkadesk's bound on open segment files (a pool of fds), so 50,000 partitions fit the default ulimit; Kafka keeps every segment open.",
+  },
+  {
+    kind: 'broker',
+    name: 'max.partitions',
+    field: 'extra',
+    why: "Kafkadesk's cluster-wide partition limit (KIP-578's idea), refusing CreateTopics/CreatePartitions with POLICY_VIOLATION before any work.",
+  },
+  {
+    kind: 'broker',
+    name: 'max.partitions.per.request',
+    field: 'extra',
+    why: "Kafkadesk names the per-request cap Kafka's controller has built in (10000) so it can be set.",
+  },
+  {
+    kind: 'broker',
+    name: 'max.connections',
+    field: 'readOnly',
+    why: 'The embedded broker applies connection limits when it starts; changing them needs a restart (--config).',
+  },
   { kind: 'broker', name: 'max.connections.per.ip', field: 'readOnly', why: 'Applied when the broker starts, as max.connections.' },
   { kind: 'broker', name: 'max.connections.per.ip.overrides', field: 'readOnly', why: 'Applied when the broker starts, as max.connections.' },
 ]
@@ -127,7 +147,14 @@ describe('config parity with Kafka 4.1', () => {
       const diffs = differences(kind, got)
       const accepted = target.kind === 'kafka' ? [] : ACCEPTED.filter((a) => a.kind === kind)
       const key = (d: { kind: Kind; name: string; field: Field }) => `${d.kind} ${d.name} ${d.field}`
-      expect(diffs.map(key).sort(), JSON.stringify(diffs.filter((d) => !accepted.some((a) => key(a) === key(d))), null, 1)).toEqual(accepted.map(key).sort())
+      expect(
+        diffs.map(key).sort(),
+        JSON.stringify(
+          diffs.filter((d) => !accepted.some((a) => key(a) === key(d))),
+          null,
+          1,
+        ),
+      ).toEqual(accepted.map(key).sort())
       // every config has documentation, and the embedded broker says which ones it does not act on
       for (const [name, c] of got) expect(c.doc, name).toBeTruthy()
       if (target.kind === 'embedded') {
@@ -143,16 +170,56 @@ describe('config parity with Kafka 4.1', () => {
 
   it('accepts a dynamic broker config it does not act on, reports it, and refuses a read-only one as Kafka does', async () => {
     // log.cleaner.io.buffer.size is dynamic in Kafka and inert here; num.io.threads is dynamic too; log.dirs is read-only
-    await kafkaTool('kafka-configs', ['--bootstrap-server', target.bootstrap, '--entity-type', 'brokers', '--entity-default', '--alter', '--add-config', 'log.cleaner.io.buffer.size=1048576'])
+    await kafkaTool('kafka-configs', [
+      '--bootstrap-server',
+      target.bootstrap,
+      '--entity-type',
+      'brokers',
+      '--entity-default',
+      '--alter',
+      '--add-config',
+      'log.cleaner.io.buffer.size=1048576',
+    ])
     await eventually(async () => {
-      const all = parseKafkaConfigs((await kafkaTool('kafka-configs', ['--bootstrap-server', target.bootstrap, '--describe', '--all', '--entity-type', 'brokers', '--entity-name', brokerId])).stdout)
+      const all = parseKafkaConfigs(
+        (
+          await kafkaTool('kafka-configs', [
+            '--bootstrap-server',
+            target.bootstrap,
+            '--describe',
+            '--all',
+            '--entity-type',
+            'brokers',
+            '--entity-name',
+            brokerId,
+          ])
+        ).stdout,
+      )
       expect(all.get('log.cleaner.io.buffer.size')?.value).toBe('1048576')
     })
-    const refused = await kafkaTool('kafka-configs', ['--bootstrap-server', target.bootstrap, '--entity-type', 'brokers', '--entity-default', '--alter', '--add-config', 'log.dirs=/elsewhere']).then(
+    const refused = await kafkaTool('kafka-configs', [
+      '--bootstrap-server',
+      target.bootstrap,
+      '--entity-type',
+      'brokers',
+      '--entity-default',
+      '--alter',
+      '--add-config',
+      'log.dirs=/elsewhere',
+    ]).then(
       () => null,
       (e: Error) => e.message,
     )
     expect(refused).toMatch(/Cannot update these configs dynamically: Set\(log\.dirs\)/)
-    await kafkaTool('kafka-configs', ['--bootstrap-server', target.bootstrap, '--entity-type', 'brokers', '--entity-default', '--alter', '--delete-config', 'log.cleaner.io.buffer.size'])
+    await kafkaTool('kafka-configs', [
+      '--bootstrap-server',
+      target.bootstrap,
+      '--entity-type',
+      'brokers',
+      '--entity-default',
+      '--alter',
+      '--delete-config',
+      'log.cleaner.io.buffer.size',
+    ])
   }, 120_000)
 })

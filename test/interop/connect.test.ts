@@ -41,7 +41,12 @@ function freePort(): Promise<number> {
 
 function props(file: string, values: Record<string, string | number>): string {
   const path = join(dir, file)
-  writeFileSync(path, Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+  writeFileSync(
+    path,
+    Object.entries(values)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n',
+  )
   return path
 }
 
@@ -77,14 +82,20 @@ const lines = (from: number, to: number, tag: string) => Array.from({ length: to
 
 function fileLines(path: string): string[] {
   if (!existsSync(path)) return []
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l !== '')
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
 }
 
 async function untilOutput(path: string, want: string[], worker: { log: () => string }, timeoutMs = 90_000): Promise<void> {
-  await eventually(async () => {
-    const got = fileLines(path)
-    if (got.length < want.length) throw new Error(`${got.length} of ${want.length} lines in ${path}\n${worker.log().slice(-3000)}`)
-  }, timeoutMs, 500)
+  await eventually(
+    async () => {
+      const got = fileLines(path)
+      if (got.length < want.length) throw new Error(`${got.length} of ${want.length} lines in ${path}\n${worker.log().slice(-3000)}`)
+    },
+    timeoutMs,
+    500,
+  )
   expect(fileLines(path)).toEqual(want)
 }
 
@@ -104,7 +115,11 @@ describe('Kafka Connect', () => {
     writeFileSync(input, first.join('\n') + '\n')
     await kafkaTool('kafka-topics', ['--bootstrap-server', target.bootstrap, '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '1'])
     const worker = startWorker('org.apache.kafka.connect.cli.ConnectStandalone', [
-      props('standalone-worker.properties', { ...workerBase(), 'offset.storage.file.filename': join(dir, 'standalone.offsets'), listeners: `http://127.0.0.1:${await freePort()}` }),
+      props('standalone-worker.properties', {
+        ...workerBase(),
+        'offset.storage.file.filename': join(dir, 'standalone.offsets'),
+        listeners: `http://127.0.0.1:${await freePort()}`,
+      }),
       props('standalone-source.properties', { name: 'standalone-file-source', 'connector.class': 'FileStreamSource', 'tasks.max': 1, file: input, topic }),
       props('standalone-sink.properties', { name: 'standalone-file-sink', 'connector.class': 'FileStreamSink', 'tasks.max': 1, file: output, topics: topic }),
     ])
@@ -142,12 +157,16 @@ describe('Kafka Connect', () => {
     const rest = `http://127.0.0.1:${port}`
     const start = async () => {
       const w = startWorker('org.apache.kafka.connect.cli.ConnectDistributed', [workerProps])
-      await eventually(async () => {
-        const r = await fetch(`${rest}/connectors`).catch((e: Error) => {
-          throw new Error(`worker REST not up: ${e.message}\n${w.log().slice(-2000)}`)
-        })
-        if (!r.ok) throw new Error(`GET /connectors: ${r.status}`)
-      }, 120_000, 500)
+      await eventually(
+        async () => {
+          const r = await fetch(`${rest}/connectors`).catch((e: Error) => {
+            throw new Error(`worker REST not up: ${e.message}\n${w.log().slice(-2000)}`)
+          })
+          if (!r.ok) throw new Error(`GET /connectors: ${r.status}`)
+        },
+        120_000,
+        500,
+      )
       return w
     }
     let worker = await start()
@@ -169,10 +188,14 @@ describe('Kafka Connect', () => {
       expect(d.stdout, t).toMatch(/cleanup\.policy=compact/)
     }
     // the source's position in the file is in the offsets topic once flushed
-    await eventually(async () => {
-      const r = await kcat(['-b', target.bootstrap, '-C', '-t', internal.offset, '-o', 'beginning', '-e', '-q', '-f', '%k %s\n'])
-      expect(r.stdout).toMatch(/"file-source".*"position":\d+/)
-    }, 30_000, 500)
+    await eventually(
+      async () => {
+        const r = await kcat(['-b', target.bootstrap, '-C', '-t', internal.offset, '-o', 'beginning', '-e', '-q', '-f', '%k %s\n'])
+        expect(r.stdout).toMatch(/"file-source".*"position":\d+/)
+      },
+      30_000,
+      500,
+    )
     await stopWorker(worker)
 
     // while no worker runs, the file grows; the next worker must resume where the first stopped

@@ -50,7 +50,10 @@ class Brokers {
   readonly pids = new Map<number, number>()
   readonly addresses = new Map<number, string>()
 
-  constructor(readonly cluster: EmbeddedProcess, readonly dir: string) {
+  constructor(
+    readonly cluster: EmbeddedProcess,
+    readonly dir: string,
+  ) {
     for (const m of cluster.stderr().matchAll(/broker (\d+) pid (\d+) listening on (\S+)/g)) {
       this.pids.set(Number(m[1]), Number(m[2]))
       this.addresses.set(Number(m[1]), m[3]!)
@@ -68,9 +71,17 @@ class Brokers {
       try {
         const c = await RawClient.connect(address, { connectTimeoutMs: 2000, requestTimeoutMs: 5000 })
         try {
-          const md = await c.request(3, 12, { topics: [{ name: TOPIC, topicId: Buffer.alloc(16) }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
-          const t = (md.topics as { name: string; partitions: { partitionIndex: number; leaderId: number; isrNodes: number[] }[] }[]).find((x) => x.name === TOPIC)!
-          return t.partitions.map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, isr: [...p.isrNodes].sort() })).sort((a, b) => a.partition - b.partition)
+          const md = await c.request(3, 12, {
+            topics: [{ name: TOPIC, topicId: Buffer.alloc(16) }],
+            allowAutoTopicCreation: false,
+            includeTopicAuthorizedOperations: false,
+          })
+          const t = (md.topics as { name: string; partitions: { partitionIndex: number; leaderId: number; isrNodes: number[] }[] }[]).find(
+            (x) => x.name === TOPIC,
+          )!
+          return t.partitions
+            .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, isr: [...p.isrNodes].sort() }))
+            .sort((a, b) => a.partition - b.partition)
         } finally {
           c.close()
         }
@@ -82,7 +93,9 @@ class Brokers {
   }
 
   async start(id: number): Promise<void> {
-    const r = await runOk(process.execPath, [join(repoRoot, 'out', 'cli', 'kafkadesk.js'), 'broker', 'start', String(id), '--data-dir', this.dir], { timeoutMs: 30_000 })
+    const r = await runOk(process.execPath, [join(repoRoot, 'out', 'cli', 'kafkadesk.js'), 'broker', 'start', String(id), '--data-dir', this.dir], {
+      timeoutMs: 30_000,
+    })
     this.pids.set(id, Number(/pid (\d+)/.exec(r.stdout)![1]))
   }
 }
@@ -91,7 +104,12 @@ async function runRound(round: number): Promise<Round> {
   const dir = mkdtempSync(join(tmpdir(), `kafkadesk-durability-${round}-`))
   const cluster = await startEmbedded(dir, ['--brokers', '3'])
   const brokers = new Brokers(cluster, dir)
-  const kafka = new Kafka({ clientId: `durability-${round}`, brokers: brokers.bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 1000 } })
+  const kafka = new Kafka({
+    clientId: `durability-${round}`,
+    brokers: brokers.bootstrap,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 1000 },
+  })
   const stats: Round = { acked: 0, inLog: 0, read: 0, duplicates: 0, lost: 0, redelivered: 0, failedSends: 0, unsent: 0, leaderKills: 0, notEnoughReplicas: 0 }
   const acked = new Set<number>()
   const seen = new Map<number, Map<number, number>>() // partition → offset → number
@@ -100,10 +118,18 @@ async function runRound(round: number): Promise<Round> {
   try {
     const admin = kafka.admin()
     await admin.connect()
-    await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true })
+    await admin.createTopics({
+      topics: [{ topic: TOPIC, numPartitions: PARTITIONS, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+      waitForLeaders: true,
+    })
     await admin.disconnect()
 
-    consumer = kafka.consumer({ groupId: `durability-${round}`, sessionTimeout: 10_000, heartbeatInterval: 1000, retry: { retries: 50, initialRetryTime: 100, maxRetryTime: 1000 } })
+    consumer = kafka.consumer({
+      groupId: `durability-${round}`,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+      retry: { retries: 50, initialRetryTime: 100, maxRetryTime: 1000 },
+    })
     await consumer.connect()
     await consumer.subscribe({ topic: TOPIC, fromBeginning: true })
     await consumer.run({
@@ -154,11 +180,15 @@ async function runRound(round: number): Promise<Round> {
       stats.leaderKills++
       const before = acked.size
       // Producing goes on through the election; the killed broker returns once the others took over.
-      await eventually(async () => {
-        const parts = await brokers.partitions()
-        expect(parts.every((p) => p.leader !== leader && p.leader >= 0)).toBe(true)
-        expect(acked.size).toBeGreaterThan(before + 50)
-      }, 30_000, 100)
+      await eventually(
+        async () => {
+          const parts = await brokers.partitions()
+          expect(parts.every((p) => p.leader !== leader && p.leader >= 0)).toBe(true)
+          expect(acked.size).toBeGreaterThan(before + 50)
+        },
+        30_000,
+        100,
+      )
       await brokers.start(leader)
       await eventually(async () => expect((await brokers.partitions()).every((p) => p.isr.length === 3)).toBe(true), 60_000, 200)
     }
@@ -171,7 +201,9 @@ async function runRound(round: number): Promise<Round> {
     const strict = kafka.producer({ retry: { retries: 0 } })
     await strict.connect()
     for (let partition = 0; partition < PARTITIONS; partition++) {
-      await expect(strict.send({ topic: TOPIC, acks: -1, messages: [{ partition, value: 'refused' }] })).rejects.toMatchObject({ cause: { type: 'NOT_ENOUGH_REPLICAS' } })
+      await expect(strict.send({ topic: TOPIC, acks: -1, messages: [{ partition, value: 'refused' }] })).rejects.toMatchObject({
+        cause: { type: 'NOT_ENOUGH_REPLICAS' },
+      })
       stats.notEnoughReplicas++
     }
     await strict.disconnect()
@@ -188,14 +220,18 @@ async function runRound(round: number): Promise<Round> {
     // Every replica holds the same records at the same offsets.
     const logs: number[][] = []
     for (let partition = 0; partition < PARTITIONS; partition++) {
-      const values = await eventually(async () => {
-        const views = await Promise.all(brokers.bootstrap.map((a) => readReplica(a, TOPIC, partition)))
-        for (const v of views) {
-          expect(v.highWatermark).toBe(views[0]!.highWatermark)
-          expect(v.records.map((r) => [r.offset, r.value])).toEqual(views[0]!.records.map((r) => [r.offset, r.value]))
-        }
-        return views[0]!.records.map((r) => ({ offset: r.offset, n: Number(r.value) }))
-      }, 30_000, 250)
+      const values = await eventually(
+        async () => {
+          const views = await Promise.all(brokers.bootstrap.map((a) => readReplica(a, TOPIC, partition)))
+          for (const v of views) {
+            expect(v.highWatermark).toBe(views[0]!.highWatermark)
+            expect(v.records.map((r) => [r.offset, r.value])).toEqual(views[0]!.records.map((r) => [r.offset, r.value]))
+          }
+          return views[0]!.records.map((r) => ({ offset: r.offset, n: Number(r.value) }))
+        },
+        30_000,
+        250,
+      )
       // The group reads up to the end, and what it read at each offset is what the log holds there.
       const end = values.length ? values[values.length - 1]!.offset : -1
       await eventually(async () => expect(Math.max(-1, ...(seen.get(partition)?.keys() ?? []))).toBeGreaterThanOrEqual(end), 60_000, 200)

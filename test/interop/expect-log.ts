@@ -69,7 +69,10 @@ export function expectLog(consumed: Consumed[], produced: Produced[], partitions
   const keyPartition = new Map<string, number>()
   for (const [partition, list] of byPartition) {
     list.sort((a, b) => a.offset - b.offset)
-    expect(list.map((m) => m.offset), `offsets of partition ${partition}`).toEqual(list.map((_, i) => i))
+    expect(
+      list.map((m) => m.offset),
+      `offsets of partition ${partition}`,
+    ).toEqual(list.map((_, i) => i))
     for (const m of list) {
       expect(m.key, `key of ${partition}@${m.offset}`).not.toBeNull()
       const seen = keyPartition.get(m.key!)
@@ -78,13 +81,15 @@ export function expectLog(consumed: Consumed[], produced: Produced[], partitions
     }
   }
 
-  const sortPairs = (xs: Array<{ key: string | null; value: string | null }>): string[] =>
-    xs.map((m) => `${m.key}=${m.value}`).sort()
+  const sortPairs = (xs: Array<{ key: string | null; value: string | null }>): string[] => xs.map((m) => `${m.key}=${m.value}`).sort()
   expect(sortPairs(consumed), 'messages read back').toEqual(sortPairs(produced))
 
   for (const [partition, list] of byPartition) {
     const expected = produced.filter((p) => keyPartition.get(p.key) === partition).map((p) => `${p.key}=${p.value}`)
-    expect(list.map((m) => `${m.key}=${m.value}`), `order in partition ${partition}`).toEqual(expected)
+    expect(
+      list.map((m) => `${m.key}=${m.value}`),
+      `order in partition ${partition}`,
+    ).toEqual(expected)
   }
   if (new Set(produced.map((p) => p.key)).size >= 8 && partitions > 1) {
     expect(byPartition.size, 'partitions the keys were spread over').toBeGreaterThan(1)

@@ -51,7 +51,19 @@ describe('kafka-consumer-groups and the console consumer', () => {
   })
 
   it('console consumer with --group commits what it read; --list and --describe show it', async () => {
-    const r = await kafkaTool('kafka-console-consumer', ['--bootstrap-server', target.bootstrap, '--topic', topic, '--group', group, '--from-beginning', '--max-messages', '30', '--timeout-ms', '40000'])
+    const r = await kafkaTool('kafka-console-consumer', [
+      '--bootstrap-server',
+      target.bootstrap,
+      '--topic',
+      topic,
+      '--group',
+      group,
+      '--from-beginning',
+      '--max-messages',
+      '30',
+      '--timeout-ms',
+      '40000',
+    ])
     expect(r.stdout.trim().split('\n').sort()).toHaveLength(30)
     const list = await groupsTool(['--list'])
     expect(list.stdout.split('\n')).toContain(group)
@@ -92,7 +104,21 @@ describe('kafka-consumer-groups and the console consumer', () => {
 
   it('refuses to reset or delete an active group; --delete-offsets and --delete once it is empty', async () => {
     // A console consumer that keeps running keeps the group active.
-    const child = spawn('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-console-consumer'), '--bootstrap-server', target.bootstrap, '--topic', topic, '--group', group, '--timeout-ms', '90000'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      'bash',
+      [
+        join(repoRoot, 'scripts', 'kafka', 'kafka-console-consumer'),
+        '--bootstrap-server',
+        target.bootstrap,
+        '--topic',
+        topic,
+        '--group',
+        group,
+        '--timeout-ms',
+        '90000',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     const exited = new Promise<void>((res) => child.once('exit', () => res()))
     try {
       let d = ''
@@ -110,9 +136,28 @@ describe('kafka-consumer-groups and the console consumer', () => {
       }
       const members = await groupsTool(['--describe', '--group', group, '--members', '--verbose'])
       expect(members.stdout).toMatch(/console-consumer/)
-      const refused = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-consumer-groups'), '--bootstrap-server', target.bootstrap, '--reset-offsets', '--group', group, '--topic', topic, '--to-earliest', '--execute'], { timeoutMs: 55_000 })
+      const refused = await run(
+        'bash',
+        [
+          join(repoRoot, 'scripts', 'kafka', 'kafka-consumer-groups'),
+          '--bootstrap-server',
+          target.bootstrap,
+          '--reset-offsets',
+          '--group',
+          group,
+          '--topic',
+          topic,
+          '--to-earliest',
+          '--execute',
+        ],
+        { timeoutMs: 55_000 },
+      )
       expect(refused.stdout + refused.stderr).toMatch(/inactive|current state is Stable/)
-      const del = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-consumer-groups'), '--bootstrap-server', target.bootstrap, '--delete', '--group', group], { timeoutMs: 55_000 })
+      const del = await run(
+        'bash',
+        [join(repoRoot, 'scripts', 'kafka', 'kafka-consumer-groups'), '--bootstrap-server', target.bootstrap, '--delete', '--group', group],
+        { timeoutMs: 55_000 },
+      )
       expect(del.stdout + del.stderr).toMatch(/not empty|NonEmptyGroup/i)
     } finally {
       child.kill('SIGTERM')
@@ -127,7 +172,11 @@ describe('kafka-consumer-groups and the console consumer', () => {
     expect(del.stdout).toMatch(/successful/)
     const list = await groupsTool(['--list'])
     expect(list.stdout.split('\n')).not.toContain(group)
-    const gone = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-consumer-groups'), '--bootstrap-server', target.bootstrap, '--describe', '--group', group], { timeoutMs: 55_000 })
+    const gone = await run(
+      'bash',
+      [join(repoRoot, 'scripts', 'kafka', 'kafka-consumer-groups'), '--bootstrap-server', target.bootstrap, '--describe', '--group', group],
+      { timeoutMs: 55_000 },
+    )
     expect(gone.stdout + gone.stderr).toMatch(/does not exist|not found/)
   }, 180_000)
 })

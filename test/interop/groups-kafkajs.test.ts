@@ -50,7 +50,10 @@ describe('kafkajs consumer group', () => {
     for (let i = 0; i < 3; i++) {
       const c = kafka.consumer({ groupId: group, sessionTimeout, heartbeatInterval: 1000, rebalanceTimeout: 20_000 })
       c.on(c.events.GROUP_JOIN, (e) => {
-        assignments.set(i, (e.payload.memberAssignment[topic] ?? []).slice().sort((a, b) => a - b))
+        assignments.set(
+          i,
+          (e.payload.memberAssignment[topic] ?? []).slice().sort((a, b) => a - b),
+        )
       })
       await c.connect()
       await c.subscribe({ topic, fromBeginning: true })
@@ -64,7 +67,11 @@ describe('kafkajs consumer group', () => {
       consumers.push(c)
     }
     // All three in one generation: disjoint, covering all six.
-    await until(() => assignments.size === 3 && [...assignments.values()].flat().length === 6 && new Set([...assignments.values()].flat()).size === 6, 60_000, 'three-way assignment')
+    await until(
+      () => assignments.size === 3 && [...assignments.values()].flat().length === 6 && new Set([...assignments.values()].flat()).size === 6,
+      60_000,
+      'three-way assignment',
+    )
     for (const a of assignments.values()) expect(a.length).toBe(2)
     await until(() => seen.size === 300, 30_000, 'first 300 messages')
 

@@ -31,7 +31,9 @@ describe('librdkafka consumer groups', () => {
     await kafkaTool('kafka-topics', ['--bootstrap-server', target.bootstrap, '--create', '--topic', topic, '--partitions', '4', '--replication-factor', '1'])
     const sent = await produce(topic, 4, 25, 'a')
     const start = () => {
-      const child = spawn('kcat', ['-u', '-b', target.bootstrap, '-G', group, '-o', 'beginning', '-X', 'session.timeout.ms=10000', '-f', '%p %s\\n', topic], { stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn('kcat', ['-u', '-b', target.bootstrap, '-G', group, '-o', 'beginning', '-X', 'session.timeout.ms=10000', '-f', '%p %s\\n', topic], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       let out = ''
       let err = ''
       child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
@@ -51,7 +53,7 @@ describe('librdkafka consumer groups', () => {
         return m ? [...m[1]!.matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1])) : []
       }
       const deadline2 = Date.now() + 30_000
-      while ((assigned(a.err()).length + assigned(b.err()).length !== 4) && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 200))
+      while (assigned(a.err()).length + assigned(b.err()).length !== 4 && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 200))
       const pa = assigned(a.err())
       const pb = assigned(b.err())
       expect([...pa, ...pb].sort()).toEqual([0, 1, 2, 3])
@@ -65,7 +67,10 @@ describe('librdkafka consumer groups', () => {
     }
     // kcat commits on exit: the group has everything committed.
     const d = await kafkaTool('kafka-consumer-groups', ['--bootstrap-server', target.bootstrap, '--describe', '--group', group])
-    const lags = d.stdout.split('\n').filter((l) => l.includes(topic)).map((l) => l.trim().split(/\s+/)[5])
+    const lags = d.stdout
+      .split('\n')
+      .filter((l) => l.includes(topic))
+      .map((l) => l.trim().split(/\s+/)[5])
     expect(lags).toEqual(['0', '0', '0', '0'])
   }, 120_000)
 
@@ -74,7 +79,9 @@ describe('librdkafka consumer groups', () => {
     const group = uniqueTopic('confluent-group')
     await kafkaTool('kafka-topics', ['--bootstrap-server', target.bootstrap, '--create', '--topic', topic, '--partitions', '6', '--replication-factor', '1'])
     const sent = await produce(topic, 6, 20, 'c')
-    const r = await runOk(systemPython, [join(interopDir, 'groups-confluent.py'), target.bootstrap, topic, group, '3', String(sent.length)], { timeoutMs: 90_000 })
+    const r = await runOk(systemPython, [join(interopDir, 'groups-confluent.py'), target.bootstrap, topic, group, '3', String(sent.length)], {
+      timeoutMs: 90_000,
+    })
     const res = JSON.parse(r.stdout) as { owned: number[][] | null; values: string[] }
     expect(res.owned).not.toBeNull()
     expect(res.owned!.flat().sort()).toEqual([0, 1, 2, 3, 4, 5])

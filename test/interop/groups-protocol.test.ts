@@ -160,31 +160,71 @@ describe('group coordinator on the wire', () => {
   it('simple commits: unknown topics, oversized metadata and good offsets each get their own code', async () => {
     const group = uniqueTopic('simple')
     const c = await coordinator(group)
-    const r = await c.request(8, 8, commitV8(group, -1, '', [
-      { name: topic, partitions: [
-        { partitionIndex: 0, committedOffset: 5, committedLeaderEpoch: -1, committedMetadata: 'ok' },
-        { partitionIndex: 1, committedOffset: 7, committedLeaderEpoch: -1, committedMetadata: 'x'.repeat(4097) },
-      ] },
-      { name: `${topic}-missing`, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: '' }] },
-    ]))
+    const r = await c.request(
+      8,
+      8,
+      commitV8(group, -1, '', [
+        {
+          name: topic,
+          partitions: [
+            { partitionIndex: 0, committedOffset: 5, committedLeaderEpoch: -1, committedMetadata: 'ok' },
+            { partitionIndex: 1, committedOffset: 7, committedLeaderEpoch: -1, committedMetadata: 'x'.repeat(4097) },
+          ],
+        },
+        { name: `${topic}-missing`, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: '' }] },
+      ]),
+    )
     const codes = Object.fromEntries(r.topics.map((t: any) => [t.name, t.partitions.map((p: any) => p.errorCode)]))
     expect(codes).toEqual({ [topic]: [E.NONE, E.OFFSET_METADATA_TOO_LARGE], [`${topic}-missing`]: [E.UNKNOWN_TOPIC_OR_PARTITION] })
     // exactly 4096 is allowed
-    const ok = await c.request(8, 8, commitV8(group, -1, '', [{ name: topic, partitions: [{ partitionIndex: 1, committedOffset: 9, committedLeaderEpoch: -1, committedMetadata: 'y'.repeat(4096) }] }]))
+    const ok = await c.request(
+      8,
+      8,
+      commitV8(group, -1, '', [
+        { name: topic, partitions: [{ partitionIndex: 1, committedOffset: 9, committedLeaderEpoch: -1, committedMetadata: 'y'.repeat(4096) }] },
+      ]),
+    )
     expect(ok.topics[0].partitions[0].errorCode).toBe(E.NONE)
     // a commit with a generation for a member the group does not know
-    const bad = await c.request(8, 8, commitV8(group, 3, 'nobody', [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 99, committedLeaderEpoch: -1, committedMetadata: '' }] }]))
+    const bad = await c.request(
+      8,
+      8,
+      commitV8(group, 3, 'nobody', [
+        { name: topic, partitions: [{ partitionIndex: 0, committedOffset: 99, committedLeaderEpoch: -1, committedMetadata: '' }] },
+      ]),
+    )
     expect(bad.topics[0].partitions[0].errorCode).toBe(E.UNKNOWN_MEMBER_ID)
     // multi-group OffsetFetch (v8): the good commits are there, nothing else changed
-    const f = await c.request(9, 8, { groups: [{ groupId: group, topics: null }, { groupId: `${group}-none`, topics: [{ name: topic, partitionIndexes: [0] }] }], requireStable: false })
+    const f = await c.request(9, 8, {
+      groups: [
+        { groupId: group, topics: null },
+        { groupId: `${group}-none`, topics: [{ name: topic, partitionIndexes: [0] }] },
+      ],
+      requireStable: false,
+    })
     const g0 = f.groups[0]
     const parts = g0.topics.find((t: any) => t.name === topic)!.partitions.sort((a: any, b: any) => a.partitionIndex - b.partitionIndex)
-    expect(parts.map((p: any) => [p.partitionIndex, p.committedOffset, p.metadata.length])).toEqual([[0, 5, 2], [1, 9, 4096]])
+    expect(parts.map((p: any) => [p.partitionIndex, p.committedOffset, p.metadata.length])).toEqual([
+      [0, 5, 2],
+      [1, 9, 4096],
+    ])
     expect(f.groups[1].topics[0].partitions[0].committedOffset).toBe(-1)
     // commits with a generation for a group that does not exist
-    const none8 = await c.request(8, 8, commitV8(`${group}-none`, 1, 'm', [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: '' }] }]))
+    const none8 = await c.request(
+      8,
+      8,
+      commitV8(`${group}-none`, 1, 'm', [
+        { name: topic, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: '' }] },
+      ]),
+    )
     expect(none8.topics[0].partitions[0].errorCode).toBe(E.ILLEGAL_GENERATION)
-    const none9 = await c.request(8, 9, commitV8(`${group}-none`, 1, 'm', [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: '' }] }]))
+    const none9 = await c.request(
+      8,
+      9,
+      commitV8(`${group}-none`, 1, 'm', [
+        { name: topic, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: '' }] },
+      ]),
+    )
     expect(none9.topics[0].partitions[0].errorCode).toBe(E.GROUP_ID_NOT_FOUND)
     c.close()
   })
@@ -193,7 +233,15 @@ describe('group coordinator on the wire', () => {
     const group = uniqueTopic('members')
     const c = await coordinator(group)
     const join = (memberId: string, instance: string | null = null) =>
-      c.request(11, 7, { groupId: group, sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 20_000, memberId, groupInstanceId: instance, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }] })
+      c.request(11, 7, {
+        groupId: group,
+        sessionTimeoutMs: 30_000,
+        rebalanceTimeoutMs: 20_000,
+        memberId,
+        groupInstanceId: instance,
+        protocolType: 'consumer',
+        protocols: [{ name: 'range', metadata: Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }],
+      })
     const first = await join('')
     expect(first.errorCode).toBe(E.MEMBER_ID_REQUIRED)
     expect(first.memberId).toMatch(/^groups-wire-/)
@@ -203,14 +251,31 @@ describe('group coordinator on the wire', () => {
     expect(joined.leader).toBe(first.memberId)
     expect(joined.protocolName).toBe('range')
     const me = first.memberId
-    const sync = await c.request(14, 5, { groupId: group, generationId: 1, memberId: me, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [{ memberId: me, assignment: Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }] })
+    const sync = await c.request(14, 5, {
+      groupId: group,
+      generationId: 1,
+      memberId: me,
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocolName: 'range',
+      assignments: [{ memberId: me, assignment: Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) }],
+    })
     expect(sync.errorCode).toBe(E.NONE)
-    const hb = (gen: number, id = me) => c.request(12, 4, { groupId: group, generationId: gen, memberId: id, groupInstanceId: null }).then((r: any) => r.errorCode)
+    const hb = (gen: number, id = me) =>
+      c.request(12, 4, { groupId: group, generationId: gen, memberId: id, groupInstanceId: null }).then((r: any) => r.errorCode)
     expect(await hb(1)).toBe(E.NONE)
     expect(await hb(0)).toBe(E.ILLEGAL_GENERATION)
     expect(await hb(1, 'stranger')).toBe(E.UNKNOWN_MEMBER_ID)
     const commit = (gen: number, id: string, offset: number) =>
-      c.request(8, 9, commitV8(group, gen, id, [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: 'm' }] }])).then((r: any) => r.topics[0].partitions[0].errorCode)
+      c
+        .request(
+          8,
+          9,
+          commitV8(group, gen, id, [
+            { name: topic, partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: 'm' }] },
+          ]),
+        )
+        .then((r: any) => r.topics[0].partitions[0].errorCode)
     expect(await commit(1, me, 10)).toBe(E.NONE)
     expect(await commit(0, me, 11)).toBe(E.ILLEGAL_GENERATION)
     expect(await commit(-1, '', 12)).toBe(E.UNKNOWN_MEMBER_ID) // admin-style commit while the group is active
@@ -220,7 +285,10 @@ describe('group coordinator on the wire', () => {
     expect(desc.groups[0].members[0].clientId).toBe('groups-wire')
     expect(desc.groups[0].members[0].clientHost).toBe('/127.0.0.1')
     const del = await c.request(42, 2, { groupsNames: [group, `${group}-none`] })
-    expect(Object.fromEntries(del.results.map((r: any) => [r.groupId, r.errorCode]))).toEqual({ [group]: E.NON_EMPTY_GROUP, [`${group}-none`]: E.GROUP_ID_NOT_FOUND })
+    expect(Object.fromEntries(del.results.map((r: any) => [r.groupId, r.errorCode]))).toEqual({
+      [group]: E.NON_EMPTY_GROUP,
+      [`${group}-none`]: E.GROUP_ID_NOT_FOUND,
+    })
     const listed = await c.request(16, 4, { statesFilter: ['stable'] })
     expect(listed.groups.map((g: any) => g.groupId)).toContain(group)
     const listedEmpty = await c.request(16, 4, { statesFilter: ['Empty'] })
@@ -236,7 +304,15 @@ describe('group coordinator on the wire', () => {
     // static membership: a second join with the same instance id fences the first member id
     const s1 = await join('', 'inst-1')
     expect(s1.errorCode).toBe(E.NONE)
-    await c.request(14, 5, { groupId: group, generationId: s1.generationId, memberId: s1.memberId, groupInstanceId: 'inst-1', protocolType: 'consumer', protocolName: 'range', assignments: [] })
+    await c.request(14, 5, {
+      groupId: group,
+      generationId: s1.generationId,
+      memberId: s1.memberId,
+      groupInstanceId: 'inst-1',
+      protocolType: 'consumer',
+      protocolName: 'range',
+      assignments: [],
+    })
     const s2 = await join('', 'inst-1')
     expect(s2.errorCode).toBe(E.NONE)
     expect(s2.memberId).not.toBe(s1.memberId)
@@ -255,7 +331,13 @@ describe('group coordinator on the wire', () => {
   it("__consumer_offsets holds the commits in Kafka's own record format", async () => {
     const group = uniqueTopic('decode')
     const c = await coordinator(group)
-    const r = await c.request(8, 8, commitV8(group, -1, '', [{ name: topic, partitions: [{ partitionIndex: 1, committedOffset: 42, committedLeaderEpoch: -1, committedMetadata: 'hello' }] }]))
+    const r = await c.request(
+      8,
+      8,
+      commitV8(group, -1, '', [
+        { name: topic, partitions: [{ partitionIndex: 1, committedOffset: 42, committedLeaderEpoch: -1, committedMetadata: 'hello' }] },
+      ]),
+    )
     expect(r.topics[0].partitions[0].errorCode).toBe(E.NONE)
     const md = await wire.request(3, 1, { topics: [{ name: '__consumer_offsets' }] })
     const t = md.topics[0]
@@ -265,7 +347,15 @@ describe('group coordinator on the wire', () => {
     const b = md.brokers.find((x: any) => x.nodeId === leader)!
     const fc = await openWire(`${b.host}:${b.port}`)
     const fetched = await retry(
-      () => fc.request(1, 4, { replicaId: -1, maxWaitMs: 100, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, topics: [{ topic: '__consumer_offsets', partitions: [{ partition, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }] }),
+      () =>
+        fc.request(1, 4, {
+          replicaId: -1,
+          maxWaitMs: 100,
+          minBytes: 1,
+          maxBytes: 1 << 20,
+          isolationLevel: 0,
+          topics: [{ topic: '__consumer_offsets', partitions: [{ partition, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }],
+        }),
       (f: any) => decodeOffsetsTopic(Buffer.concat([f.responses[0].partitions[0].records ?? Buffer.alloc(0)].flat())).some((x) => x.group === group),
     )
     const commits = decodeOffsetsTopic(Buffer.concat([fetched.responses[0].partitions[0].records ?? Buffer.alloc(0)].flat())).filter((x) => x.group === group)
@@ -286,18 +376,44 @@ describe.skipIf(targetKind() !== 'embedded' || !!process.env.KAFKADESK_BOOTSTRAP
       let w = await openWire(p.bootstrap)
       await kafkaTool('kafka-topics', ['--bootstrap-server', p.bootstrap, '--create', '--topic', 'r', '--partitions', '3', '--replication-factor', '1'])
       await w.request(10, 3, { key: 'restart-group', keyType: 0 })
-      const commit = (o: number) => w.request(8, 8, commitV8('restart-group', -1, '', [{ name: 'r', partitions: [0, 1, 2].map((i) => ({ partitionIndex: i, committedOffset: o + i, committedLeaderEpoch: -1, committedMetadata: `m${i}` })) }]))
+      const commit = (o: number) =>
+        w.request(
+          8,
+          8,
+          commitV8('restart-group', -1, '', [
+            {
+              name: 'r',
+              partitions: [0, 1, 2].map((i) => ({ partitionIndex: i, committedOffset: o + i, committedLeaderEpoch: -1, committedMetadata: `m${i}` })),
+            },
+          ]),
+        )
       await commit(100)
       await commit(200) // last write wins
-      await w.request(8, 8, commitV8('doomed-group', -1, '', [{ name: 'r', partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: '' }] }]))
+      await w.request(
+        8,
+        8,
+        commitV8('doomed-group', -1, '', [
+          { name: 'r', partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: '' }] },
+        ]),
+      )
       expect((await w.request(42, 2, { groupsNames: ['doomed-group'] })).results[0].errorCode).toBe(0)
       w.close()
       expect(await p.stop()).toBe(0)
       p = await startEmbedded(dir)
       w = await openWire(p.bootstrap)
-      const f = await w.request(9, 8, { groups: [{ groupId: 'restart-group', topics: null }, { groupId: 'doomed-group', topics: null }], requireStable: false })
+      const f = await w.request(9, 8, {
+        groups: [
+          { groupId: 'restart-group', topics: null },
+          { groupId: 'doomed-group', topics: null },
+        ],
+        requireStable: false,
+      })
       const parts = f.groups[0].topics[0].partitions.map((x: any) => [x.partitionIndex, x.committedOffset, x.metadata])
-      expect(parts).toEqual([[0, 200, 'm0'], [1, 201, 'm1'], [2, 202, 'm2']])
+      expect(parts).toEqual([
+        [0, 200, 'm0'],
+        [1, 201, 'm1'],
+        [2, 202, 'm2'],
+      ])
       expect(f.groups[1].topics).toEqual([])
       const listed = await w.request(16, 4, { statesFilter: [] })
       expect(listed.groups.map((g: any) => g.groupId)).toEqual(['restart-group'])

@@ -50,7 +50,9 @@ async function viewFrom(id: number): Promise<BrokerView> {
     return {
       brokers: (md.brokers as { nodeId: number }[]).map((b) => b.nodeId).sort(),
       topics: topics.map((x) => x.name),
-      partitions: (t?.partitions ?? []).map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, leaderEpoch: p.leaderEpoch, isr: [...p.isrNodes].sort() })).sort((a, b) => a.partition - b.partition),
+      partitions: (t?.partitions ?? [])
+        .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, leaderEpoch: p.leaderEpoch, isr: [...p.isrNodes].sort() }))
+        .sort((a, b) => a.partition - b.partition),
     }
   } finally {
     c.close()
@@ -63,7 +65,10 @@ async function partitionSize(id: number, partition: number): Promise<number> {
   try {
     const r = await c.request(35, 4, { topics: [{ topic: TOPIC, partitions: [partition] }] }, 5000)
     const results = r.results as { topics: { name: string; partitions: { partitionIndex: number; partitionSize: number }[] }[] }[]
-    const p = results.flatMap((d) => d.topics).find((t) => t.name === TOPIC)?.partitions.find((x) => x.partitionIndex === partition)
+    const p = results
+      .flatMap((d) => d.topics)
+      .find((t) => t.name === TOPIC)
+      ?.partitions.find((x) => x.partitionIndex === partition)
     if (!p) throw new Error(`broker ${id} holds no replica of ${TOPIC}-${partition}`)
     return Number(p.partitionSize)
   } finally {
@@ -88,7 +93,12 @@ async function produce(brokers: string[], acks: number, partition: number, value
 describe.skipIf(targetKind() !== 'embedded' || !!process.env.KAFKADESK_BOOTSTRAP)('a broker cut off by a network partition', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kafkadesk-isolation-'))
-    const configs = { 'broker.session.timeout.ms': String(SESSION_MS), 'broker.heartbeat.interval.ms': '500', 'replica.lag.time.max.ms': '3000', 'auto.leader.rebalance.enable': 'false' }
+    const configs = {
+      'broker.session.timeout.ms': String(SESSION_MS),
+      'broker.heartbeat.interval.ms': '500',
+      'replica.lag.time.max.ms': '3000',
+      'auto.leader.rebalance.enable': 'false',
+    }
     cluster = await startEmbedded(dir, ['--brokers', '3', ...Object.entries(configs).flatMap(([k, v]) => ['--config', `${k}=${v}`])])
     for (const m of cluster.stderr().matchAll(/broker (\d+) pid \d+ listening on (\S+)/g)) address.set(Number(m[1]), m[2]!)
   }, 60_000)
@@ -102,7 +112,10 @@ describe.skipIf(targetKind() !== 'embedded' || !!process.env.KAFKADESK_BOOTSTRAP
     const admin = new Kafka({ clientId: 'isolation-test', brokers: [...address.values()], logLevel: logLevel.NOTHING }).admin()
     await admin.connect()
     try {
-      await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true })
+      await admin.createTopics({
+        topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+        waitForLeaders: true,
+      })
     } finally {
       await admin.disconnect()
     }
@@ -121,13 +134,17 @@ describe.skipIf(targetKind() !== 'embedded' || !!process.env.KAFKADESK_BOOTSTRAP
     expect(kafkadesk('broker', 'isolate', String(victim), '--data-dir', dir).status).toBe(0)
     const t0 = Date.now()
     // The peers see it fenced, out of every ISR, its leadership of partition 0 moved.
-    const after = await eventually(async () => {
-      const v = await viewFrom(peers[0]!)
-      expect(v.brokers).toEqual(peers)
-      for (const p of v.partitions) expect(p.isr).not.toContain(victim)
-      expect(v.partitions[0]!.leader).not.toBe(victim)
-      return v
-    }, 20_000, 100)
+    const after = await eventually(
+      async () => {
+        const v = await viewFrom(peers[0]!)
+        expect(v.brokers).toEqual(peers)
+        for (const p of v.partitions) expect(p.isr).not.toContain(victim)
+        expect(v.partitions[0]!.leader).not.toBe(victim)
+        return v
+      },
+      20_000,
+      100,
+    )
     const fencedAfterMs = Date.now() - t0
     // Fenced by its session timing out, not sooner (nothing closed; its packets just stop).
     expect(fencedAfterMs).toBeGreaterThanOrEqual(SESSION_MS - 1000)
@@ -175,7 +192,9 @@ describe.skipIf(targetKind() !== 'embedded' || !!process.env.KAFKADESK_BOOTSTRAP
     const leader = healed.partitions[0]!.leader
     await eventually(async () => expect(await partitionSize(victim, 0)).toBe(await partitionSize(leader, 0)))
     // And the partition holds every acks=all record, none of the lost ones.
-    const consumer = new Kafka({ clientId: 'isolation-test', brokers: [...address.values()], logLevel: logLevel.NOTHING }).consumer({ groupId: `isolation-${Date.now()}` })
+    const consumer = new Kafka({ clientId: 'isolation-test', brokers: [...address.values()], logLevel: logLevel.NOTHING }).consumer({
+      groupId: `isolation-${Date.now()}`,
+    })
     await consumer.connect()
     const seen: string[] = []
     try {

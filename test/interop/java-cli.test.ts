@@ -66,9 +66,9 @@ describe('Kafka Java CLI tools', () => {
     const created = await kafkaTool('kafka-topics', [...bs(), '--create', '--topic', topic, '--partitions', '3', '--replication-factor', '1'])
     expect(created.stdout).toContain(`Created topic ${topic}.`)
     // Creating it again fails with a clear message and a non-zero exit.
-    await expect(
-      kafkaTool('kafka-topics', [...bs(), '--create', '--topic', topic, '--partitions', '3', '--replication-factor', '1']),
-    ).rejects.toThrow(/already exists/)
+    await expect(kafkaTool('kafka-topics', [...bs(), '--create', '--topic', topic, '--partitions', '3', '--replication-factor', '1'])).rejects.toThrow(
+      /already exists/,
+    )
 
     const list = await kafkaTool('kafka-topics', [...bs(), '--list'])
     expect(list.stdout.split('\n')).toContain(topic)
@@ -96,11 +96,15 @@ describe('Kafka Java CLI tools', () => {
     }
     const r = await kafkaTool('kafka-console-consumer', [
       ...bs(),
-      '--topic', topic,
+      '--topic',
+      topic,
       '--from-beginning',
-      '--group', group,
-      '--max-messages', String(produced.length),
-      '--timeout-ms', '30000',
+      '--group',
+      group,
+      '--max-messages',
+      String(produced.length),
+      '--timeout-ms',
+      '30000',
       ...consumerFormat,
     ])
     expect(r.stderr).toContain(`Processed a total of ${produced.length} messages`)
@@ -110,20 +114,40 @@ describe('Kafka Java CLI tools', () => {
   it('kafka-console-consumer --partition --offset', async () => {
     const r = await kafkaTool('kafka-console-consumer', [
       ...bs(),
-      '--topic', topic,
-      '--partition', '1',
-      '--offset', '2',
-      '--max-messages', '3',
-      '--timeout-ms', '20000',
+      '--topic',
+      topic,
+      '--partition',
+      '1',
+      '--offset',
+      '2',
+      '--max-messages',
+      '3',
+      '--timeout-ms',
+      '20000',
       ...consumerFormat,
     ])
     const got = parseConsumed(r.stdout)
-    expect(got.map((m) => [m.partition, m.offset])).toEqual([[1, 2], [1, 3], [1, 4]])
+    expect(got.map((m) => [m.partition, m.offset])).toEqual([
+      [1, 2],
+      [1, 3],
+      [1, 4],
+    ])
     // The same records as in the full read: the first partition-1 messages in produce order, minus two.
     const all = parseConsumed(
       (
         await kafkaTool('kafka-console-consumer', [
-          ...bs(), '--topic', topic, '--partition', '1', '--offset', 'earliest', '--max-messages', '5', '--timeout-ms', '20000', ...consumerFormat,
+          ...bs(),
+          '--topic',
+          topic,
+          '--partition',
+          '1',
+          '--offset',
+          'earliest',
+          '--max-messages',
+          '5',
+          '--timeout-ms',
+          '20000',
+          ...consumerFormat,
         ])
       ).stdout,
     )
@@ -135,11 +159,20 @@ describe('Kafka Java CLI tools', () => {
       out
         .split('\n')
         .filter((l) => l.startsWith(`${topic}:`))
-        .map((l) => l.slice(topic.length + 1).split(':').map(Number))
+        .map((l) =>
+          l
+            .slice(topic.length + 1)
+            .split(':')
+            .map(Number),
+        )
         .sort((a, b) => a[0]! - b[0]!)
     const latest = parse((await kafkaTool('kafka-get-offsets', [...bs(), '--topic', topic, '--time', '-1'])).stdout)
     const earliest = parse((await kafkaTool('kafka-get-offsets', [...bs(), '--topic', topic, '--time', '-2'])).stdout)
-    expect(earliest).toEqual([[0, 0], [1, 0], [2, 0]])
+    expect(earliest).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 0],
+    ])
     expect(latest.map((l) => l[0])).toEqual([0, 1, 2])
     expect(latest.reduce((n, l) => n + l[1]!, 0)).toBe(produced.length)
 
@@ -156,7 +189,14 @@ describe('Kafka Java CLI tools', () => {
 
   it('kafka-configs --alter --add-config, then --describe shows it', async () => {
     const alter = await kafkaTool('kafka-configs', [
-      ...bs(), '--alter', '--entity-type', 'topics', '--entity-name', topic, '--add-config', 'retention.ms=123456789,segment.ms=3600000',
+      ...bs(),
+      '--alter',
+      '--entity-type',
+      'topics',
+      '--entity-name',
+      topic,
+      '--add-config',
+      'retention.ms=123456789,segment.ms=3600000',
     ])
     expect(alter.stdout).toContain(`Completed updating config for topic ${topic}.`)
     const d = await kafkaTool('kafka-configs', [...bs(), '--describe', '--entity-type', 'topics', '--entity-name', topic])

@@ -8,7 +8,6 @@ import { uniqueTopic } from './target.ts'
 
 const SCRIPT = 'kafka_python_client.py'
 
-
 const call = pythonClient(SCRIPT)
 
 describe('kafka-python', () => {

@@ -1,15 +1,6 @@
 // kafkajs 2.2.4 against the target: admin API, produce with every codec, consume back.
 import { decompress as zstdDecompress } from 'fzstd'
-import {
-  CompressionCodecs,
-  CompressionTypes,
-  ConfigResourceTypes,
-  Kafka,
-  logLevel,
-  Partitioners,
-  type Admin,
-  type Consumer,
-} from 'kafkajs'
+import { CompressionCodecs, CompressionTypes, ConfigResourceTypes, Kafka, logLevel, Partitioners, type Admin, type Consumer } from 'kafkajs'
 import { compressFrameSync as lz4Compress, decompressFrameSync as lz4Decompress } from 'lz4-napi'
 import { compressSync as snappyCompress, uncompressSync as snappyUncompress } from 'snappy'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -149,9 +140,7 @@ describe('kafkajs', () => {
     // kafkajs' DefaultPartitioner is murmur2 like Java's, so a key always goes to the same partition.
     const counts = [0, 1, 2].map((p) => produced.filter((m) => keyPartition.get(m.key) === p).length)
     const offsets = (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition)
-    expect(offsets.map((o) => [o.partition, Number(o.low), Number(o.high), Number(o.offset)])).toEqual(
-      counts.map((n, p) => [p, 0, n, n]),
-    )
+    expect(offsets.map((o) => [o.partition, Number(o.low), Number(o.high), Number(o.offset)])).toEqual(counts.map((n, p) => [p, 0, n, n]))
   })
 
   it('finds offsets by timestamp', async () => {

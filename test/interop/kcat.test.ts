@@ -52,7 +52,11 @@ describe('kcat', () => {
     const r = await kcat(['-b', target.bootstrap, '-L', '-t', topic, '-J'])
     const md = JSON.parse(r.stdout) as {
       brokers: Array<{ id: number; name: string }>
-      topics: Array<{ topic: string; error?: string; partitions: Array<{ partition: number; leader: number; replicas: Array<{ id: number }>; isrs: Array<{ id: number }> }> }>
+      topics: Array<{
+        topic: string
+        error?: string
+        partitions: Array<{ partition: number; leader: number; replicas: Array<{ id: number }>; isrs: Array<{ id: number }> }>
+      }>
     }
     expect(md.brokers.length).toBeGreaterThanOrEqual(1)
     const ids = md.brokers.map((b) => b.id)

@@ -100,11 +100,13 @@ describe('offset commits are replicated before they are answered', () => {
         const s = await offsetsPartition(p)
         if (s.isr.length !== 3) throw new Error(`ISR ${s.isr}`)
       }, SLOW)
-      expect(await eventually(async () => {
-        const code = await commit(wire, groupId, topic, 9)
-        if (code !== 0) throw new Error(`OffsetCommit error ${code}`)
-        return code
-      }, 30_000)).toBe(0)
+      expect(
+        await eventually(async () => {
+          const code = await commit(wire, groupId, topic, 9)
+          if (code !== 0) throw new Error(`OffsetCommit error ${code}`)
+          return code
+        }, 30_000),
+      ).toBe(0)
       expect(await committed(wire, groupId, topic)).toBe(9)
     } finally {
       wire.close()

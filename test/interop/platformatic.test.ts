@@ -84,9 +84,9 @@ describe('@platformatic/kafka', () => {
           const p = keyPartition.get(m.key)!
           perPartition.set(p, (perPartition.get(p) ?? 0n) + 1n)
         }
-        expect(
-          (res.offsets ?? []).map((o) => [o.partition, BigInt(o.offset)]).sort((a, b) => Number(a[0]) - Number(b[0])),
-        ).toEqual([...perPartition.keys()].sort().map((p) => [p, next.get(p) ?? 0n]))
+        expect((res.offsets ?? []).map((o) => [o.partition, BigInt(o.offset)]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual(
+          [...perPartition.keys()].sort().map((p) => [p, next.get(p) ?? 0n]),
+        )
         for (const [p, n] of perPartition) next.set(p, (next.get(p) ?? 0n) + n)
         produced.push(...msgs, ...batch)
       }

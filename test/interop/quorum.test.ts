@@ -29,7 +29,9 @@ function address(id: number): string {
 }
 
 async function quorumTool(args: string[]) {
-  const r = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-metadata-quorum'), '--bootstrap-server', address(2), 'describe', ...args], { timeoutMs: 55_000 })
+  const r = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-metadata-quorum'), '--bootstrap-server', address(2), 'describe', ...args], {
+    timeoutMs: 55_000,
+  })
   expect(r.code, r.stderr).toBe(0)
   return r.stdout
 }
@@ -65,7 +67,13 @@ async function replication(): Promise<Row[]> {
   return lines.slice(1).map((l) => {
     const c = l.split('\t').map((x) => x.trim())
     const col = (name: string) => c[head.indexOf(name)]!
-    return { nodeId: Number(col('NodeId')), logEndOffset: Number(col('LogEndOffset')), lag: Number(col('Lag')), lastFetch: Number(col('LastFetchTimestamp')), status: col('Status') }
+    return {
+      nodeId: Number(col('NodeId')),
+      logEndOffset: Number(col('LogEndOffset')),
+      lag: Number(col('Lag')),
+      lastFetch: Number(col('LastFetchTimestamp')),
+      status: col('Status'),
+    }
   })
 }
 
@@ -112,7 +120,12 @@ describe('kafka-metadata-quorum', () => {
     const leader = rows.filter((r) => r.status === 'Leader')
     expect(leader).toHaveLength(1)
     expect(leader[0]!.logEndOffset).toBeGreaterThan(before)
-    expect(rows.map((r) => r.nodeId).filter((id) => ids.includes(id)).sort()).toEqual(ids)
+    expect(
+      rows
+        .map((r) => r.nodeId)
+        .filter((id) => ids.includes(id))
+        .sort(),
+    ).toEqual(ids)
     for (const r of rows) {
       expect(r.lag).toBe(0)
       expect(r.logEndOffset).toBe(leader[0]!.logEndOffset)
@@ -142,7 +155,20 @@ describe('kafka-metadata-quorum', () => {
       // Anything but __cluster_metadata-0 gets UNKNOWN_TOPIC_OR_PARTITION on each partition it names.
       const bad = await c.request(55, 2, { topics: [{ topicName: 'other', partitions: [{ partitionIndex: 0 }, { partitionIndex: 1 }] }] })
       expect(bad.errorCode).toBe(0)
-      expect((bad.topics as { topicName: string; partitions: { partitionIndex: number; errorCode: number }[] }[]).map((t) => [t.topicName, t.partitions.map((p) => [p.partitionIndex, p.errorCode])])).toEqual([['other', [[0, 3], [1, 3]]]])
+      expect(
+        (bad.topics as { topicName: string; partitions: { partitionIndex: number; errorCode: number }[] }[]).map((t) => [
+          t.topicName,
+          t.partitions.map((p) => [p.partitionIndex, p.errorCode]),
+        ]),
+      ).toEqual([
+        [
+          'other',
+          [
+            [0, 3],
+            [1, 3],
+          ],
+        ],
+      ])
     } finally {
       c.close()
     }
@@ -171,7 +197,19 @@ describe('the network-partition fault (embedded cluster)', () => {
   async function fetchAs(target: string, replicaId: number): Promise<'served' | 'refused'> {
     const c = await RawClient.connect(target)
     try {
-      await c.request(1, 17, { clusterId: null, replicaState: { replicaId, replicaEpoch: -1 }, maxWaitMs: 0, minBytes: 0, maxBytes: 1024, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [], forgottenTopicsData: [], rackId: '' })
+      await c.request(1, 17, {
+        clusterId: null,
+        replicaState: { replicaId, replicaEpoch: -1 },
+        maxWaitMs: 0,
+        minBytes: 0,
+        maxBytes: 1024,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [],
+        forgottenTopicsData: [],
+        rackId: '',
+      })
       return 'served'
     } catch {
       return 'refused'

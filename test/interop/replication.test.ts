@@ -68,7 +68,11 @@ async function withAdmin<T>(fn: (a: Admin) => Promise<T>, ids = [1, 2, 3]): Prom
 async function isr(topic: string, partition: number, via = 1): Promise<number[]> {
   const c = await RawClient.connect(address(via))
   try {
-    const md = await c.request(3, 12, { topics: [{ name: topic, topicId: Buffer.alloc(16) }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
+    const md = await c.request(3, 12, {
+      topics: [{ name: topic, topicId: Buffer.alloc(16) }],
+      allowAutoTopicCreation: false,
+      includeTopicAuthorizedOperations: false,
+    })
     const t = (md.topics as { name: string; partitions: { partitionIndex: number; isrNodes: number[] }[] }[]).find((x) => x.name === topic)
     return [...(t?.partitions.find((p) => p.partitionIndex === partition)?.isrNodes ?? [])].sort()
   } finally {
@@ -78,13 +82,17 @@ async function isr(topic: string, partition: number, via = 1): Promise<number[]>
 
 /** Waits until every replica of the partition serves the same records up to the same high watermark, and returns them. */
 async function replicasAgree(topic: string, partition: number, replicas: number[], expectedCount: number): Promise<ReplicaRecord[]> {
-  return eventually(async () => {
-    const views = await Promise.all(replicas.map((id) => readReplica(address(id), topic, partition)))
-    for (const v of views) expect(v.highWatermark).toBe(views[0]!.highWatermark)
-    for (const v of views) expect(v.records).toEqual(views[0]!.records)
-    expect(views[0]!.records).toHaveLength(expectedCount)
-    return views[0]!.records
-  }, 20_000, 200)
+  return eventually(
+    async () => {
+      const views = await Promise.all(replicas.map((id) => readReplica(address(id), topic, partition)))
+      for (const v of views) expect(v.highWatermark).toBe(views[0]!.highWatermark)
+      for (const v of views) expect(v.records).toEqual(views[0]!.records)
+      expect(views[0]!.records).toHaveLength(expectedCount)
+      return views[0]!.records
+    },
+    20_000,
+    200,
+  )
 }
 
 function kafkadesk(...args: string[]) {
@@ -102,11 +110,27 @@ function restart(id: number): void {
 describe('follower replication on three broker processes', () => {
   it('copies every record to every replica at the same offsets, and kafka-topics shows an ISR of three', async () => {
     const topic = 'replicated'
-    await kafkaTool('kafka-topics', ['--bootstrap-server', address(1), '--create', '--topic', topic, '--partitions', '3', '--replication-factor', '3', '--config', 'min.insync.replicas=2'])
+    await kafkaTool('kafka-topics', [
+      '--bootstrap-server',
+      address(1),
+      '--create',
+      '--topic',
+      topic,
+      '--partitions',
+      '3',
+      '--replication-factor',
+      '3',
+      '--config',
+      'min.insync.replicas=2',
+    ])
     const producer = kafka().producer()
     await producer.connect()
     for (let i = 0; i < 10; i++) {
-      await producer.send({ topic, acks: -1, messages: Array.from({ length: 30 }, (_, j) => ({ partition: (i * 30 + j) % 3, key: `k${i * 30 + j}`, value: `v${i * 30 + j}` })) })
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: Array.from({ length: 30 }, (_, j) => ({ partition: (i * 30 + j) % 3, key: `k${i * 30 + j}`, value: `v${i * 30 + j}` })),
+      })
     }
     await producer.disconnect()
     for (let p = 0; p < 3; p++) {
@@ -129,7 +153,20 @@ describe('follower replication on three broker processes', () => {
   it('is reported in step by kafka-replica-verification: max lag 0 on every partition', async () => {
     // The tool fetches every partition from every replica (Fetch v18, replica id -2) and compares
     // what they hold; it runs until stopped, printing a report every interval.
-    const tool = spawn('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-run.sh'), 'org.apache.kafka.tools.ReplicaVerificationTool', '--broker-list', address(1), '--topics-include', 'replicated', '--report-interval-ms', '2000'], { cwd: repoRoot })
+    const tool = spawn(
+      'bash',
+      [
+        join(repoRoot, 'scripts', 'kafka', 'kafka-run.sh'),
+        'org.apache.kafka.tools.ReplicaVerificationTool',
+        '--broker-list',
+        address(1),
+        '--topics-include',
+        'replicated',
+        '--report-interval-ms',
+        '2000',
+      ],
+      { cwd: repoRoot },
+    )
     let out = ''
     tool.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
     tool.stderr.setEncoding('utf8').on('data', (d: string) => (out += d))
@@ -148,7 +185,12 @@ describe('follower replication on three broker processes', () => {
 
   it('drops a follower that stops fetching from the ISR after replica.lag.time.max.ms, hides records only the leader has, and takes it back once caught up', async () => {
     const topic = 'lagging'
-    await withAdmin((a) => a.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true }))
+    await withAdmin((a) =>
+      a.createTopics({
+        topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+        waitForLeaders: true,
+      }),
+    )
     const producer = kafka([1]).producer()
     await producer.connect()
     await producer.send({ topic, acks: -1, messages: [{ partition: 0, value: 'before' }] })
@@ -165,9 +207,23 @@ describe('follower replication on three broker processes', () => {
       try {
         for (;;) {
           const res = await c.request(1, 12, {
-            replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-            topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
-            forgottenTopicsData: [], rackId: '',
+            replicaId: -1,
+            maxWaitMs: 0,
+            minBytes: 0,
+            maxBytes: 1 << 20,
+            isolationLevel: 0,
+            sessionId: 0,
+            sessionEpoch: -1,
+            topics: [
+              {
+                topic,
+                partitions: [
+                  { partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 },
+                ],
+              },
+            ],
+            forgottenTopicsData: [],
+            rackId: '',
           })
           const p = res.responses[0].partitions[0]
           const hw = Number(p.highWatermark)
@@ -202,7 +258,12 @@ describe('follower replication on three broker processes', () => {
 
   it('takes a follower killed with kill -9 out of the ISR and back in after `kafkadesk broker start`', async () => {
     const topic = 'killed-follower'
-    await withAdmin((a) => a.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true }))
+    await withAdmin((a) =>
+      a.createTopics({
+        topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+        waitForLeaders: true,
+      }),
+    )
     const producer = kafka([1, 2]).producer()
     await producer.connect()
     await producer.send({ topic, acks: -1, messages: Array.from({ length: 50 }, (_, i) => ({ partition: 0, value: `a${i}` })) })
@@ -220,14 +281,37 @@ describe('follower replication on three broker processes', () => {
   it('keeps a Java consumer reading across a kill -9 of the leader (it checks its position with OffsetForLeaderEpoch)', async () => {
     // Assigned, not in a group: what is tested is the fetch path across the leader change.
     const topic = 'java-failover'
-    await withAdmin((a) => a.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true }))
+    await withAdmin((a) =>
+      a.createTopics({
+        topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+        waitForLeaders: true,
+      }),
+    )
     await eventually(async () => expect(await isr(topic, 0)).toEqual([1, 2, 3]), 15_000)
     const before = Array.from({ length: 50 }, (_, i) => `a${i}`)
     const after = Array.from({ length: 50 }, (_, i) => `b${i}`)
     const producer = kafka([2, 3]).producer({ idempotent: true, maxInFlightRequests: 1 })
     await producer.connect()
     await producer.send({ topic, acks: -1, messages: before.map((value) => ({ partition: 0, value })) })
-    const consumer = spawn('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-console-consumer'), '--bootstrap-server', address(2), '--topic', topic, '--partition', '0', '--offset', 'earliest', '--max-messages', '100', '--timeout-ms', '60000'], { cwd: repoRoot })
+    const consumer = spawn(
+      'bash',
+      [
+        join(repoRoot, 'scripts', 'kafka', 'kafka-console-consumer'),
+        '--bootstrap-server',
+        address(2),
+        '--topic',
+        topic,
+        '--partition',
+        '0',
+        '--offset',
+        'earliest',
+        '--max-messages',
+        '100',
+        '--timeout-ms',
+        '60000',
+      ],
+      { cwd: repoRoot },
+    )
     const lines: string[] = []
     let stderr = ''
     consumer.stdout.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter((l) => l !== '')))
@@ -255,14 +339,34 @@ describe('follower replication on three broker processes', () => {
   it("keeps a Java consumer group reading when its group coordinator's broker is killed (__consumer_offsets is replicated)", async () => {
     const topic = 'group-failover'
     const group = 'group-failover'
-    await withAdmin((a) => a.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [2, 3, 1] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true }))
+    await withAdmin((a) =>
+      a.createTopics({
+        topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [2, 3, 1] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+        waitForLeaders: true,
+      }),
+    )
     const before = Array.from({ length: 50 }, (_, i) => `a${i}`)
     const after = Array.from({ length: 50 }, (_, i) => `b${i}`)
     const producer = kafka([1, 2, 3]).producer({ idempotent: true, maxInFlightRequests: 1 })
     await producer.connect()
     await producer.send({ topic, acks: -1, messages: before.map((value) => ({ partition: 0, value })) })
     // Exits once nothing new came for 10 s; a rebalance may hand some records over again, which is allowed.
-    const consumer = spawn('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-console-consumer'), '--bootstrap-server', address(2), '--topic', topic, '--group', group, '--from-beginning', '--timeout-ms', '10000'], { cwd: repoRoot })
+    const consumer = spawn(
+      'bash',
+      [
+        join(repoRoot, 'scripts', 'kafka', 'kafka-console-consumer'),
+        '--bootstrap-server',
+        address(2),
+        '--topic',
+        topic,
+        '--group',
+        group,
+        '--from-beginning',
+        '--timeout-ms',
+        '10000',
+      ],
+      { cwd: repoRoot },
+    )
     const lines: string[] = []
     consumer.stdout.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter((l) => l !== '')))
     consumer.stderr.resume()
@@ -289,7 +393,12 @@ describe('follower replication on three broker processes', () => {
 
   it('refuses acks=all with NOT_ENOUGH_REPLICAS while two brokers are down, then goes on, losing nothing acknowledged', async () => {
     const topic = 'two-down'
-    await withAdmin((a) => a.createTopics({ topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true }))
+    await withAdmin((a) =>
+      a.createTopics({
+        topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+        waitForLeaders: true,
+      }),
+    )
     await eventually(async () => expect(await isr(topic, 0)).toEqual([1, 2, 3]), 15_000)
     const acked: string[] = []
     const producer = kafka([1]).producer({ idempotent: true, maxInFlightRequests: 1 })
@@ -303,7 +412,9 @@ describe('follower replication on three broker processes', () => {
     await eventually(async () => expect(await isr(topic, 0, 1)).toEqual([1]), 15_000)
     const strict = kafka([1]).producer({ retry: { retries: 0 } })
     await strict.connect()
-    await expect(strict.send({ topic, acks: -1, messages: [{ partition: 0, value: 'refused' }] })).rejects.toMatchObject({ cause: { type: 'NOT_ENOUGH_REPLICAS' } })
+    await expect(strict.send({ topic, acks: -1, messages: [{ partition: 0, value: 'refused' }] })).rejects.toMatchObject({
+      cause: { type: 'NOT_ENOUGH_REPLICAS' },
+    })
     await strict.disconnect()
     // A producer that retries blocks meanwhile, and is answered once a follower is back in the ISR.
     const blocked = kafka([1]).producer({ retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 1000 } })

@@ -14,7 +14,17 @@ let target: SecureTarget
 
 beforeAll(async () => {
   target = await startSecureTarget(kind)
-  await kafkaTool('kafka-configs', ['--bootstrap-server', target.at.PLAINTEXT, '--alter', '--entity-type', 'users', '--entity-name', 'admin', '--add-config', 'SCRAM-SHA-256=[password=admin-scram]'])
+  await kafkaTool('kafka-configs', [
+    '--bootstrap-server',
+    target.at.PLAINTEXT,
+    '--alter',
+    '--entity-type',
+    'users',
+    '--entity-name',
+    'admin',
+    '--add-config',
+    'SCRAM-SHA-256=[password=admin-scram]',
+  ])
 }, 240_000)
 
 afterAll(async () => {

@@ -19,7 +19,17 @@ beforeAll(async () => {
     'listener.name.sasl_ssl.oauthbearer.sasl.jaas.config': JAAS,
   })
   await kafkaTool('kafka-topics', ['--bootstrap-server', target.at.PLAINTEXT, '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '1'])
-  await kafkaTool('kafka-acls', ['--bootstrap-server', target.at.PLAINTEXT, '--add', '--allow-principal', 'User:carol', '--operation', 'Describe', '--topic', topic])
+  await kafkaTool('kafka-acls', [
+    '--bootstrap-server',
+    target.at.PLAINTEXT,
+    '--add',
+    '--allow-principal',
+    'User:carol',
+    '--operation',
+    'Describe',
+    '--topic',
+    topic,
+  ])
 }, 240_000)
 
 afterAll(async () => {
@@ -36,7 +46,13 @@ function unsecuredJwt(sub: string, expiresInSec: number): string {
 describe(`OAUTHBEARER with unsecured JWTs (${kind})`, () => {
   it('kafkajs authenticates as the token subject, whose ACLs then apply', async () => {
     const kafka = (token: string) =>
-      new Kafka({ clientId: 'interop-oauth', brokers: [target.at.SASL_PLAINTEXT], logLevel: logLevel.NOTHING, retry: { retries: 0 }, sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: token }) } })
+      new Kafka({
+        clientId: 'interop-oauth',
+        brokers: [target.at.SASL_PLAINTEXT],
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+        sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: token }) },
+      })
     const admin = kafka(unsecuredJwt('carol', 3600)).admin()
     await admin.connect()
     try {
@@ -60,7 +76,16 @@ describe(`OAUTHBEARER with unsecured JWTs (${kind})`, () => {
   })
 
   it('kcat authenticates with librdkafka’s unsecured token builder', async () => {
-    const args = ['-b', target.at.SASL_PLAINTEXT, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=OAUTHBEARER', '-X', 'enable.sasl.oauthbearer.unsecure.jwt=true']
+    const args = [
+      '-b',
+      target.at.SASL_PLAINTEXT,
+      '-X',
+      'security.protocol=SASL_PLAINTEXT',
+      '-X',
+      'sasl.mechanisms=OAUTHBEARER',
+      '-X',
+      'enable.sasl.oauthbearer.unsecure.jwt=true',
+    ]
     const r = await kcat([...args, '-X', 'sasl.oauthbearer.config=principal=carol', '-L', '-J'], { timeoutMs: 20_000 })
     const md = JSON.parse(r.stdout) as { topics: { topic: string }[] }
     expect(md.topics.map((t) => t.topic)).toEqual([topic])

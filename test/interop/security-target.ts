@@ -34,15 +34,33 @@ export async function startSecureTarget(kind: TargetKind, extra: Record<string, 
     await runOk('bash', [script, '--dir', dir, '--config-only', ...configArgs])
     const cli = join(repoRoot, 'out', 'cli', 'kafkadesk.js')
     const listeners = LISTENERS.map((l) => `${l}://127.0.0.1:0`).join(',')
-    proc = await spawnReady(process.execPath, [cli, 'cluster', '--brokers', '1', '--port', '0', '--data-dir', join(dir, 'embedded'), '--config', join(dir, 'secure.properties'), '--config', `listeners=${listeners}`], {
-      label: 'secure embedded',
-      timeoutMs: 30_000,
-      cwd: repoRoot,
-      scratchDir: dir,
-    })
+    proc = await spawnReady(
+      process.execPath,
+      [
+        cli,
+        'cluster',
+        '--brokers',
+        '1',
+        '--port',
+        '0',
+        '--data-dir',
+        join(dir, 'embedded'),
+        '--config',
+        join(dir, 'secure.properties'),
+        '--config',
+        `listeners=${listeners}`,
+      ],
+      {
+        label: 'secure embedded',
+        timeoutMs: 30_000,
+        cwd: repoRoot,
+        scratchDir: dir,
+      },
+    )
   }
   const at = {} as Record<ListenerName, string>
-  for (const m of proc.stderr().matchAll(/\[broker 1\] listener (\w+) \(\w+\) on (\S+)/g)) if ((LISTENERS as readonly string[]).includes(m[1]!)) at[m[1] as ListenerName] = m[2]!
+  for (const m of proc.stderr().matchAll(/\[broker 1\] listener (\w+) \(\w+\) on (\S+)/g))
+    if ((LISTENERS as readonly string[]).includes(m[1]!)) at[m[1] as ListenerName] = m[2]!
   const missing = LISTENERS.filter((l) => !at[l])
   if (missing.length) {
     await proc.stop()

@@ -29,11 +29,57 @@ beforeAll(async () => {
   ;({ at, ca, dir } = target)
   // SCRAM credentials as an operator makes them: kafka-configs over the PLAINTEXT listener (ANONYMOUS is a super user there).
   // One request may name a user once: both mechanisms at once is refused, as Kafka does.
-  const twice = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-configs'), '--bootstrap-server', at.PLAINTEXT, '--alter', '--entity-type', 'users', '--entity-name', 'admin', '--add-config', 'SCRAM-SHA-256=[iterations=4096,password=admin-scram],SCRAM-SHA-512=[password=admin-scram]'], { timeoutMs: 55_000 })
-  if (!twice.stderr.includes('DuplicateResourceException: A user credential cannot be altered twice in the same request')) throw new Error(`expected DuplicateResourceException:\n${twice.stderr.slice(-2000)}`)
-  await kafkaTool('kafka-configs', ['--bootstrap-server', at.PLAINTEXT, '--alter', '--entity-type', 'users', '--entity-name', 'admin', '--add-config', 'SCRAM-SHA-256=[iterations=4096,password=admin-scram]'])
-  await kafkaTool('kafka-configs', ['--bootstrap-server', at.PLAINTEXT, '--alter', '--entity-type', 'users', '--entity-name', 'admin', '--add-config', 'SCRAM-SHA-512=[password=admin-scram]'])
-  await kafkaTool('kafka-configs', ['--bootstrap-server', at.PLAINTEXT, '--alter', '--entity-type', 'users', '--entity-name', 'alice', '--add-config', 'SCRAM-SHA-256=[password=alice-scram]'])
+  const twice = await run(
+    'bash',
+    [
+      join(repoRoot, 'scripts', 'kafka', 'kafka-configs'),
+      '--bootstrap-server',
+      at.PLAINTEXT,
+      '--alter',
+      '--entity-type',
+      'users',
+      '--entity-name',
+      'admin',
+      '--add-config',
+      'SCRAM-SHA-256=[iterations=4096,password=admin-scram],SCRAM-SHA-512=[password=admin-scram]',
+    ],
+    { timeoutMs: 55_000 },
+  )
+  if (!twice.stderr.includes('DuplicateResourceException: A user credential cannot be altered twice in the same request'))
+    throw new Error(`expected DuplicateResourceException:\n${twice.stderr.slice(-2000)}`)
+  await kafkaTool('kafka-configs', [
+    '--bootstrap-server',
+    at.PLAINTEXT,
+    '--alter',
+    '--entity-type',
+    'users',
+    '--entity-name',
+    'admin',
+    '--add-config',
+    'SCRAM-SHA-256=[iterations=4096,password=admin-scram]',
+  ])
+  await kafkaTool('kafka-configs', [
+    '--bootstrap-server',
+    at.PLAINTEXT,
+    '--alter',
+    '--entity-type',
+    'users',
+    '--entity-name',
+    'admin',
+    '--add-config',
+    'SCRAM-SHA-512=[password=admin-scram]',
+  ])
+  await kafkaTool('kafka-configs', [
+    '--bootstrap-server',
+    at.PLAINTEXT,
+    '--alter',
+    '--entity-type',
+    'users',
+    '--entity-name',
+    'alice',
+    '--add-config',
+    'SCRAM-SHA-256=[password=alice-scram]',
+  ])
   await kafkaTool('kafka-topics', ['--bootstrap-server', at.PLAINTEXT, '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '1'])
   await kafkaTool('kafka-topics', ['--bootstrap-server', at.PLAINTEXT, '--create', '--topic', hidden, '--partitions', '1', '--replication-factor', '1'])
 }, 240_000)
@@ -61,7 +107,12 @@ function kafkajsConfig(listener: ListenerName, mechanism: 'plain' | 'scram-sha-2
 /** A Java client properties file for the console tools. */
 function javaProps(name: string, lines: Record<string, string>): string {
   const f = join(dir, `${name}.properties`)
-  writeFileSync(f, Object.entries(lines).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+  writeFileSync(
+    f,
+    Object.entries(lines)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n',
+  )
   return f
 }
 
@@ -88,21 +139,43 @@ describe(`security (${kind})`, () => {
 
   it('kcat produces over SSL and SASL_PLAINTEXT and consumes over SASL_SSL (PLAIN)', async () => {
     await kcat([...rdkafka('SSL'), '-P', '-t', topic, '-K', ':'], { input: 'k1:over-ssl\n' })
-    await kcat([...rdkafka('SASL_PLAINTEXT', { mechanism: 'PLAIN', name: 'admin', password: 'admin-secret' }), '-P', '-t', topic, '-K', ':'], { input: 'k2:over-sasl-plaintext\n' })
-    const r = await kcat([...rdkafka('SASL_SSL', { mechanism: 'PLAIN', name: 'admin', password: 'admin-secret' }), '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k=%s\\n'], { timeoutMs: 30_000 })
+    await kcat([...rdkafka('SASL_PLAINTEXT', { mechanism: 'PLAIN', name: 'admin', password: 'admin-secret' }), '-P', '-t', topic, '-K', ':'], {
+      input: 'k2:over-sasl-plaintext\n',
+    })
+    const r = await kcat(
+      [
+        ...rdkafka('SASL_SSL', { mechanism: 'PLAIN', name: 'admin', password: 'admin-secret' }),
+        '-C',
+        '-t',
+        topic,
+        '-o',
+        'beginning',
+        '-e',
+        '-q',
+        '-f',
+        '%k=%s\\n',
+      ],
+      { timeoutMs: 30_000 },
+    )
     expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(['k1=over-ssl', 'k2=over-sasl-plaintext'])
   })
 
   it('refuses a wrong password with Kafka’s message (kcat, PLAIN and SCRAM)', async () => {
-    const plain = await run('kcat', [...rdkafka('SASL_PLAINTEXT', { mechanism: 'PLAIN', name: 'alice', password: 'wrong' }), '-L', '-m', '3'], { timeoutMs: 20_000 })
+    const plain = await run('kcat', [...rdkafka('SASL_PLAINTEXT', { mechanism: 'PLAIN', name: 'alice', password: 'wrong' }), '-L', '-m', '3'], {
+      timeoutMs: 20_000,
+    })
     expect(plain.code).not.toBe(0)
     expect(plain.stderr).toContain(`SASL authentication error: ${PLAIN_FAILED}`)
-    const scram = await run('kcat', [...rdkafka('SASL_SSL', { mechanism: 'SCRAM-SHA-256', name: 'alice', password: 'wrong' }), '-L', '-m', '3'], { timeoutMs: 20_000 })
+    const scram = await run('kcat', [...rdkafka('SASL_SSL', { mechanism: 'SCRAM-SHA-256', name: 'alice', password: 'wrong' }), '-L', '-m', '3'], {
+      timeoutMs: 20_000,
+    })
     expect(scram.code).not.toBe(0)
     expect(scram.stderr).toContain(`SASL authentication error: ${scramFailed('SCRAM-SHA-256')}`)
     // librdkafka 2.0.x repeats its nonce in its final SCRAM message: Kafka 4.1 refuses even the
     // right password from it with the same message, and so must the embedded broker.
-    const doubledNonce = await run('kcat', [...rdkafka('SASL_SSL', { mechanism: 'SCRAM-SHA-512', name: 'admin', password: 'admin-scram' }), '-L', '-m', '3'], { timeoutMs: 20_000 })
+    const doubledNonce = await run('kcat', [...rdkafka('SASL_SSL', { mechanism: 'SCRAM-SHA-512', name: 'admin', password: 'admin-scram' }), '-L', '-m', '3'], {
+      timeoutMs: 20_000,
+    })
     expect(doubledNonce.stderr).toContain(`SASL authentication error: ${scramFailed('SCRAM-SHA-512')}`)
   })
 
@@ -164,14 +237,37 @@ print(json.dumps({"offset": md.offset, "refused": refused}))
 
   it('the Java console consumer reads over SASL_SSL with SCRAM-SHA-256', async () => {
     const props = javaProps('java-scram', javaSaslSsl('SCRAM-SHA-256', 'admin', 'admin-scram'))
-    const r = await kafkaTool('kafka-console-consumer', ['--bootstrap-server', at.SASL_SSL, '--consumer.config', props, '--topic', topic, '--from-beginning', '--max-messages', '5', '--timeout-ms', '30000'])
+    const r = await kafkaTool('kafka-console-consumer', [
+      '--bootstrap-server',
+      at.SASL_SSL,
+      '--consumer.config',
+      props,
+      '--topic',
+      topic,
+      '--from-beginning',
+      '--max-messages',
+      '5',
+      '--timeout-ms',
+      '30000',
+    ])
     expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(['over-ssl', 'over-sasl-plaintext', 'from-kafkajs', 'from-confluent', 'from-kafka-python'])
   })
 
   it('kafka-acls --add, --list and --remove round-trip', async () => {
     const base = ['--bootstrap-server', at.PLAINTEXT]
     await kafkaTool('kafka-acls', [...base, '--add', '--allow-principal', 'User:alice', '--operation', 'Write', '--operation', 'Describe', '--topic', topic])
-    await kafkaTool('kafka-acls', [...base, '--add', '--allow-principal', 'User:alice', '--operation', 'Read', '--group', 'alice-', '--resource-pattern-type', 'prefixed'])
+    await kafkaTool('kafka-acls', [
+      ...base,
+      '--add',
+      '--allow-principal',
+      'User:alice',
+      '--operation',
+      'Read',
+      '--group',
+      'alice-',
+      '--resource-pattern-type',
+      'prefixed',
+    ])
     const listed = await eventually(async () => {
       const r = await kafkaTool('kafka-acls', [...base, '--list', '--topic', topic])
       expect(r.stdout).toContain('principal=User:alice, host=*, operation=WRITE, permissionType=ALLOW')
@@ -205,7 +301,26 @@ print(json.dumps({"offset": md.offset, "refused": refused}))
     expect(names).not.toContain(hidden)
     // Java: the console consumer fails with TopicAuthorizationException.
     const props = javaProps('java-alice', javaSaslSsl('SCRAM-SHA-256', 'alice', 'alice-scram'))
-    const java = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-console-consumer'), '--bootstrap-server', at.SASL_SSL, '--consumer.config', props, '--topic', topic, '--group', 'alice-1', '--from-beginning', '--max-messages', '1', '--timeout-ms', '15000'], { timeoutMs: 55_000 })
+    const java = await run(
+      'bash',
+      [
+        join(repoRoot, 'scripts', 'kafka', 'kafka-console-consumer'),
+        '--bootstrap-server',
+        at.SASL_SSL,
+        '--consumer.config',
+        props,
+        '--topic',
+        topic,
+        '--group',
+        'alice-1',
+        '--from-beginning',
+        '--max-messages',
+        '1',
+        '--timeout-ms',
+        '15000',
+      ],
+      { timeoutMs: 55_000 },
+    )
     expect(java.stderr + java.stdout).toContain('TopicAuthorizationException')
     // kafkajs: fetching offsets of the topic as alice is refused the same way.
     const admin = new Kafka(kafkajsConfig('SASL_SSL', 'scram-sha-256', 'alice', 'alice-scram')).admin()

@@ -30,8 +30,14 @@ describe('Kafka Streams with exactly_once_v2', () => {
     const app = uniqueTopic('tweets-app')
     const r = await javaOk('TweetStreams', [target.bootstrap, app, String(N), stateDir], { timeoutMs: 200_000 })
     const lines = r.stdout.split('\n')
-    const popular = lines.filter((l) => l.startsWith('popular ')).map((l) => l.slice(8)).sort()
-    const expectedPopular = Array.from({ length: N }, (_, i) => i).filter((i) => (i * 7) % 20 >= 10).map((i) => `t${i}`).sort()
+    const popular = lines
+      .filter((l) => l.startsWith('popular '))
+      .map((l) => l.slice(8))
+      .sort()
+    const expectedPopular = Array.from({ length: N }, (_, i) => i)
+      .filter((i) => (i * 7) % 20 >= 10)
+      .map((i) => `t${i}`)
+      .sort()
     expect(popular).toEqual(expectedPopular)
     const counts = new Map<string, number[]>()
     for (const l of lines.filter((x) => x.startsWith('count '))) {
@@ -44,7 +50,10 @@ describe('Kafka Streams with exactly_once_v2', () => {
       expect(seen.at(-1), user).toBe(N / 5)
       for (let i = 1; i < seen.length; i++) expect(seen[i]!, user).toBeGreaterThan(seen[i - 1]!)
     }
-    const topics = lines.filter((l) => l.startsWith('topic ')).map((l) => l.slice(6)).sort()
+    const topics = lines
+      .filter((l) => l.startsWith('topic '))
+      .map((l) => l.slice(6))
+      .sort()
     expect(topics).toEqual([`${app}-by-user-repartition`, `${app}-tweet-counts-changelog`])
   }, 240_000)
 })

@@ -239,8 +239,15 @@ export async function startCluster(o: ClusterOptions): Promise<ClusterTarget> {
   const nodeScript = join(repoRoot, 'scripts', 'kafka', 'cluster-node.sh')
   const p =
     kind === 'kafka'
-      ? await spawnReady('bash', [join(repoRoot, 'scripts', 'kafka', 'start-cluster.sh'), '--brokers', String(o.brokers), '--port', '0', '--dir', dir, ...configArgs], { ...opts('kafka cluster', 240_000, dir), env })
-      : await spawnReady(process.execPath, [cli, 'cluster', '--brokers', String(o.brokers), '--port', '0', '--data-dir', dir, ...configArgs], { ...opts('embedded cluster', 60_000, dir), env })
+      ? await spawnReady(
+          'bash',
+          [join(repoRoot, 'scripts', 'kafka', 'start-cluster.sh'), '--brokers', String(o.brokers), '--port', '0', '--dir', dir, ...configArgs],
+          { ...opts('kafka cluster', 240_000, dir), env },
+        )
+      : await spawnReady(process.execPath, [cli, 'cluster', '--brokers', String(o.brokers), '--port', '0', '--data-dir', dir, ...configArgs], {
+          ...opts('embedded cluster', 60_000, dir),
+          env,
+        })
   const brokers = new Map<number, ClusterBroker>()
   parseBrokerLines(p.stderr(), brokers)
   if (brokers.size !== o.brokers) {

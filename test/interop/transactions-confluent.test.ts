@@ -17,7 +17,12 @@ const call = pythonClient('transactions_confluent.py')
 
 describe('confluent-kafka-python transactions', () => {
   it('commits and aborts transactions with their consumer offsets', async () => {
-    const r = await call<Outcome>('run', { input: uniqueTopic('txn-py-in'), output: uniqueTopic('txn-py-out'), group: uniqueTopic('txn-py-group'), txn_id: uniqueTopic('txn-py-id') })
+    const r = await call<Outcome>('run', {
+      input: uniqueTopic('txn-py-in'),
+      output: uniqueTopic('txn-py-out'),
+      group: uniqueTopic('txn-py-group'),
+      txn_id: uniqueTopic('txn-py-id'),
+    })
     expect(r.error).toBeUndefined()
     const all = Array.from({ length: 10 }, (_, i) => `V${i}`)
     // exactly once: the aborted copy of records 5-9 is invisible to read_committed

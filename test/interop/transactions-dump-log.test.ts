@@ -26,13 +26,24 @@ describe('kafka-dump-log on a transactional partition', () => {
       const res = log.append(buildBatch({ records, producerId: 4000, producerEpoch: 1, baseSequence: seq, transactional: true, timestamp: now }))
       if (res.error) throw new Error(res.message)
       seq += records.length
-      const marker = log.append(buildControlBatch({ type: t % 3 === 0 ? 'ABORT' : 'COMMIT', producerId: 4000, producerEpoch: 1, coordinatorEpoch: 3, timestamp: now }), { origin: 'coordinator' })
+      const marker = log.append(
+        buildControlBatch({ type: t % 3 === 0 ? 'ABORT' : 'COMMIT', producerId: 4000, producerEpoch: 1, coordinatorEpoch: 3, timestamp: now }),
+        { origin: 'coordinator' },
+      )
       if (marker.error) throw new Error(marker.message)
     }
     log.close()
     const files = readdirSync(dir).filter((f) => /\.(log|index|timeindex|txnindex|snapshot)$/.test(f))
-    for (const ext of ['.log', '.index', '.timeindex', '.txnindex', '.snapshot']) expect(files.some((f) => f.endsWith(ext)), ext).toBe(true)
-    const r = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-dump-log'), '--print-data-log', '--files', files.map((f) => join(dir, f)).join(',')], { timeoutMs: 60_000 })
+    for (const ext of ['.log', '.index', '.timeindex', '.txnindex', '.snapshot'])
+      expect(
+        files.some((f) => f.endsWith(ext)),
+        ext,
+      ).toBe(true)
+    const r = await run(
+      'bash',
+      [join(repoRoot, 'scripts', 'kafka', 'kafka-dump-log'), '--print-data-log', '--files', files.map((f) => join(dir, f)).join(',')],
+      { timeoutMs: 60_000 },
+    )
     expect(r.code, r.stderr).toBe(0)
     const out = r.stdout + r.stderr
     expect(out).not.toMatch(/Exception|unknown file|Unrecognized|mismatch/i)

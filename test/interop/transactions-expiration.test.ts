@@ -27,17 +27,26 @@ describe.skipIf(targetKind() !== 'embedded' || !!process.env.KAFKADESK_BOOTSTRAP
     rmSync(dir, { recursive: true, force: true })
   })
 
-  const transactions = (args: string[]) => run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-run.sh'), 'org.apache.kafka.tools.TransactionsCommand', '--bootstrap-server', cluster.bootstrap, ...args], { timeoutMs: 60_000 })
+  const transactions = (args: string[]) =>
+    run(
+      'bash',
+      [join(repoRoot, 'scripts', 'kafka', 'kafka-run.sh'), 'org.apache.kafka.tools.TransactionsCommand', '--bootstrap-server', cluster.bootstrap, ...args],
+      { timeoutMs: 60_000 },
+    )
 
   it('removes an idle transactional id', async () => {
     const topic = uniqueTopic('txn-expiry')
     const id = uniqueTopic('txn-expiry-id')
     await kafkaTool('kafka-topics', ['--bootstrap-server', cluster.bootstrap, '--create', '--topic', topic, '--partitions', '1'])
     await javaOk('Transactions', ['alternate', cluster.bootstrap, topic, '2', id])
-    await eventually(async () => {
-      const r = await transactions(['describe', '--transactional-id', id])
-      if (!/could not be found/.test(r.stdout + r.stderr)) throw new Error(`still there:\n${r.stdout}`)
-    }, 40_000, 1000)
+    await eventually(
+      async () => {
+        const r = await transactions(['describe', '--transactional-id', id])
+        if (!/could not be found/.test(r.stdout + r.stderr)) throw new Error(`still there:\n${r.stdout}`)
+      },
+      40_000,
+      1000,
+    )
     const list = await transactions(['list'])
     expect(list.code, list.stderr).toBe(0)
     expect(list.stdout).not.toContain(id)

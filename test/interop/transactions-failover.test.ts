@@ -31,7 +31,19 @@ function live(): string {
 }
 
 async function describeTxn(id: string): Promise<Record<string, string>> {
-  const r = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-run.sh'), 'org.apache.kafka.tools.TransactionsCommand', '--bootstrap-server', live(), 'describe', '--transactional-id', id], { timeoutMs: 60_000 })
+  const r = await run(
+    'bash',
+    [
+      join(repoRoot, 'scripts', 'kafka', 'kafka-run.sh'),
+      'org.apache.kafka.tools.TransactionsCommand',
+      '--bootstrap-server',
+      live(),
+      'describe',
+      '--transactional-id',
+      id,
+    ],
+    { timeoutMs: 60_000 },
+  )
   if (r.code !== 0) throw new Error(`kafka-transactions describe: ${r.stderr}`)
   const lines = r.stdout.split('\n').filter((l) => l.includes('\t'))
   const head = lines[0]!.split('\t').map((s) => s.trim())
@@ -50,16 +62,24 @@ describe('transactions across brokers and a coordinator failover', () => {
     await cluster.kill(coordinator)
     // a new leader of the id's __transaction_state partition takes over with the state it loaded
     await javaOk('Transactions', ['alternate', live(), topic, '4', id, 'b'], { timeoutMs: 180_000 })
-    const after = await eventually(async () => {
-      const d = await describeTxn(id)
-      if (d.TransactionState !== 'CompleteAbort') throw new Error(`state ${d.TransactionState}`)
-      return d
-    }, 60_000, 1000)
+    const after = await eventually(
+      async () => {
+        const d = await describeTxn(id)
+        if (d.TransactionState !== 'CompleteAbort') throw new Error(`state ${d.TransactionState}`)
+        return d
+      },
+      60_000,
+      1000,
+    )
     expect(Number(after.CoordinatorId)).not.toBe(coordinator)
     expect(after.ProducerId).toBe(before.ProducerId)
     expect(Number(after.ProducerEpoch)).toBeGreaterThan(Number(before.ProducerEpoch))
     const r = await javaOk('Transactions', ['consume', live(), topic, 'read_committed', '3000'])
-    const values = r.stdout.split('\n').filter((l) => l.startsWith('read_committed ')).map((l) => l.slice(15)).sort()
+    const values = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('read_committed '))
+      .map((l) => l.slice(15))
+      .sort()
     expect(values).toEqual(['a0-0', 'a0-1', 'a2-0', 'a2-1', 'b0-0', 'b0-1', 'b2-0', 'b2-1'])
     await cluster.start(coordinator)
   }, 400_000)

@@ -56,11 +56,23 @@ describe('kafkajs transactions', () => {
     await producer.connect()
 
     const t1 = await producer.transaction()
-    await t1.send({ topic, messages: [{ key: 'a', value: 'c1' }, { key: 'b', value: 'c2' }] })
+    await t1.send({
+      topic,
+      messages: [
+        { key: 'a', value: 'c1' },
+        { key: 'b', value: 'c2' },
+      ],
+    })
     await t1.commit()
 
     const t2 = await producer.transaction()
-    await t2.send({ topic, messages: [{ key: 'a', value: 'x1' }, { key: 'b', value: 'x2' }] })
+    await t2.send({
+      topic,
+      messages: [
+        { key: 'a', value: 'x1' },
+        { key: 'b', value: 'x2' },
+      ],
+    })
     await t2.abort()
 
     expect(await readAll(topic, false, 2)).toEqual(['c1', 'c2'])
@@ -74,7 +86,10 @@ describe('kafkajs transactions', () => {
     const t4 = await newer.transaction()
     await t4.send({ topic, messages: [{ key: 'a', value: 'n1' }] })
     await t4.commit()
-    const err = await t3.commit().then(() => null, (e: Error & { type?: string }) => e)
+    const err = await t3.commit().then(
+      () => null,
+      (e: Error & { type?: string }) => e,
+    )
     expect(err).not.toBeNull()
     expect(String(err?.type ?? err?.name)).toMatch(/INVALID_PRODUCER_EPOCH|PRODUCER_FENCED|KafkaJSNonRetriableError/)
     expect(await readAll(topic, false, 3)).toEqual(['c1', 'c2', 'n1'])

@@ -24,19 +24,37 @@ afterAll(async () => {
 })
 
 async function createTopic(name: string, partitions: number): Promise<void> {
-  await kafkaTool('kafka-topics', ['--bootstrap-server', target.bootstrap, '--create', '--topic', name, '--partitions', String(partitions), '--replication-factor', '1'])
+  await kafkaTool('kafka-topics', [
+    '--bootstrap-server',
+    target.bootstrap,
+    '--create',
+    '--topic',
+    name,
+    '--partitions',
+    String(partitions),
+    '--replication-factor',
+    '1',
+  ])
 }
 
 /** Values readable with each isolation level, sorted (one JVM reads both). */
 async function consume(topic: string): Promise<{ committed: string[]; uncommitted: string[] }> {
   const r = await javaOk('Transactions', ['consume', target.bootstrap, topic, 'read_committed,read_uncommitted', '2000'])
   const lines = r.stdout.split('\n')
-  const values = (prefix: string) => lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length)).sort()
+  const values = (prefix: string) =>
+    lines
+      .filter((l) => l.startsWith(prefix))
+      .map((l) => l.slice(prefix.length))
+      .sort()
   return { committed: values('read_committed '), uncommitted: values('read_uncommitted ') }
 }
 
 function transactionsCommand(args: string[]) {
-  return run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-run.sh'), 'org.apache.kafka.tools.TransactionsCommand', '--bootstrap-server', target.bootstrap, ...args], { timeoutMs: 60_000 })
+  return run(
+    'bash',
+    [join(repoRoot, 'scripts', 'kafka', 'kafka-run.sh'), 'org.apache.kafka.tools.TransactionsCommand', '--bootstrap-server', target.bootstrap, ...args],
+    { timeoutMs: 60_000 },
+  )
 }
 
 /** Rows of kafka-transactions' tab-separated tables, as header → value. */
@@ -92,7 +110,11 @@ describe('transactions with the Java client', () => {
     await createTopic(input, 3)
     await createTopic(output, 3)
     const lines = Array.from({ length: 100 }, (_, i) => `k${i}:v${i}`).join('\n') + '\n'
-    await kafkaTool('kafka-console-producer', ['--bootstrap-server', target.bootstrap, '--topic', input, '--property', 'parse.key=true', '--property', 'key.separator=:'], { input: lines })
+    await kafkaTool(
+      'kafka-console-producer',
+      ['--bootstrap-server', target.bootstrap, '--topic', input, '--property', 'parse.key=true', '--property', 'key.separator=:'],
+      { input: lines },
+    )
     const crashed = await java('Transactions', ['ctp', target.bootstrap, input, output, group, ctpId, '35', '3000'])
     expect(crashed.stdout).toContain('crashing after 35')
     expect(crashed.code).toBe(3)

@@ -113,7 +113,9 @@ describe('kafkadesk serve', () => {
       const u = new URL(s.url)
       expect((await fetch(s.url)).status).toBe(200)
       // The API needs the token: a socket without it is refused.
-      const refused = await new Promise<number>((r) => new WebSocket(`ws://${u.host}/ws`).once('unexpected-response', (_q, res) => r(res.statusCode ?? 0)).once('error', () => r(-1)))
+      const refused = await new Promise<number>((r) =>
+        new WebSocket(`ws://${u.host}/ws`).once('unexpected-response', (_q, res) => r(res.statusCode ?? 0)).once('error', () => r(-1)),
+      )
       expect(refused).toBe(401)
       const ws = new WebSocket(`ws://${u.host}/ws${u.search}`)
       await new Promise((r, j) => ws.once('open', r).once('error', j))
@@ -141,7 +143,11 @@ describe('kafkadesk serve', () => {
     writeFileSync(join(dataDir, 'serve.lock'), `${gone.stdout}\n`)
     const first = await serve(['--brokers', '1', '--cluster-port', '0', '--data-dir', dataDir])
     try {
-      const second = spawnSync(process.execPath, [...cli, 'serve', '--brokers', '1', '--cluster-port', '0', '--data-dir', dataDir], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+      const second = spawnSync(process.execPath, [...cli, 'serve', '--brokers', '1', '--cluster-port', '0', '--data-dir', dataDir], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+      })
       expect(second.status).toBe(1)
       expect(second.stderr).toContain(`another Kafkadesk (pid ${first.child.pid}) is using ${dataDir}`)
       expect(second.stdout).not.toMatch(/open http/)
@@ -162,7 +168,10 @@ describe('kafkadesk serve', () => {
       const first = await serve(['--brokers', '1', '--cluster-port', String(taken), '--data-dir', dataDir])
       let bootstrap: string
       try {
-        const lines = first.out().split('\n').filter((l) => l.includes('is taken'))
+        const lines = first
+          .out()
+          .split('\n')
+          .filter((l) => l.includes('is taken'))
         expect(lines).toEqual([`port ${taken} is taken: the embedded cluster uses free ports instead (its address is below)`])
         bootstrap = first.bootstrap
         expect(bootstrap).toMatch(/^127\.0\.0\.1:\d+$/)

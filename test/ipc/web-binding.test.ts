@@ -31,7 +31,10 @@ const handlers = Object.fromEntries(
 let dir: string
 let server: WebServer
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: server.port, path, headers }, (res) => {
       let body = ''
@@ -208,7 +211,11 @@ describe('WebSocket contract', () => {
   it('invalid payloads get VALIDATION naming the field, without reaching the handler; the server keeps serving', async () => {
     const ws = await connect()
     const before = calls.length
-    const r1 = await rpc(ws, { id: 1, channel: 'topics.create', payload: { connectionId: 'embedded', topic: 'bad topic!', partitions: 1, replicationFactor: 1 } })
+    const r1 = await rpc(ws, {
+      id: 1,
+      channel: 'topics.create',
+      payload: { connectionId: 'embedded', topic: 'bad topic!', partitions: 1, replicationFactor: 1 },
+    })
     expect(r1).toMatchObject({ id: 1, ok: false, error: { code: 'VALIDATION', field: 'topic' } })
     const r2 = await rpc(ws, { id: 2, channel: 'topics.create', payload: { connectionId: 'embedded', topic: 't', partitions: 0, replicationFactor: 1 } })
     expect(r2).toMatchObject({ id: 2, ok: false, error: { code: 'VALIDATION', field: 'partitions' } })
@@ -253,10 +260,12 @@ describe('WebSocket contract', () => {
 
   it('events reach the calling socket as {event, payload}', async () => {
     const ws = await connect()
-    const event = new Promise<unknown>((resolve) => ws.on('message', (d) => {
-      const m = JSON.parse(d.toString())
-      if ('event' in m) resolve(m)
-    }))
+    const event = new Promise<unknown>((resolve) =>
+      ws.on('message', (d) => {
+        const m = JSON.parse(d.toString())
+        if ('event' in m) resolve(m)
+      }),
+    )
     const r = await rpc(ws, { id: 1, channel: 'messages.tailStart', payload: { connectionId: 'c', topic: 't' } })
     expect(r).toMatchObject({ ok: true, result: { tailId: 't1' } })
     expect(await event).toEqual({ event: 'tail.status', payload: { tailId: 't1', state: 'running' } })
@@ -295,7 +304,10 @@ describe('broadcast', () => {
     const got = Promise.all([next(a), next(b)])
     const payload = { type: 'broker' as const, at: 1, nodeId: 2, state: 'stopped' as const }
     broadcast.emit('cluster.event', payload)
-    expect(await got).toEqual([{ event: 'cluster.event', payload }, { event: 'cluster.event', payload }])
+    expect(await got).toEqual([
+      { event: 'cluster.event', payload },
+      { event: 'cluster.event', payload },
+    ])
     a.close()
     b.close()
     await s.close()

@@ -16,7 +16,7 @@ import { MAX_MESSAGE_BYTES, MAX_STREAMS_PER_SOCKET, redactUrl } from '../../src-
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 let nextTail = 1
-let releaseSearches: Array<() => void> = []
+const releaseSearches: Array<() => void> = []
 const handlers = Object.fromEntries(
   channelNames.map((c) => [
     c,

@@ -63,7 +63,10 @@ const wsUrl = (token = running.web.token) => `ws://127.0.0.1:${running.web.port}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'kafkadesk-serve-'))
-  running = await startServe({ ...parseServeArgs(['--embedded', '--brokers', '1', '--cluster-port', '0', '--data-dir', dataDir]), rendererDir: join(dataDir, 'no-renderer') })
+  running = await startServe({
+    ...parseServeArgs(['--embedded', '--brokers', '1', '--cluster-port', '0', '--data-dir', dataDir]),
+    rendererDir: join(dataDir, 'no-renderer'),
+  })
 })
 
 afterAll(async () => {
@@ -75,10 +78,23 @@ describe('kafkadesk serve arguments', () => {
   it('defaults to the embedded cluster with 3 brokers on a free port', () => {
     expect(parseServeArgs([])).toMatchObject({ port: 0, embedded: true, brokers: 3, clusterPort: 9092 })
     expect(parseServeArgs(['--cluster-port', '0'])).toMatchObject({ clusterPort: 0 })
-    expect(parseServeArgs(['--port', '8123', '--bootstrap', 'kafka-1:9092,kafka-2:9092'])).toMatchObject({ port: 8123, embedded: false, bootstrap: 'kafka-1:9092,kafka-2:9092' })
+    expect(parseServeArgs(['--port', '8123', '--bootstrap', 'kafka-1:9092,kafka-2:9092'])).toMatchObject({
+      port: 8123,
+      embedded: false,
+      bootstrap: 'kafka-1:9092,kafka-2:9092',
+    })
   })
   it('refuses contradictions and bad values', () => {
-    for (const args of [['--bootstrap', 'a:1', '--embedded'], ['--bootstrap', 'a:1', '--brokers', '2'], ['--bootstrap', 'nohost'], ['--port', '70000'], ['--brokers', '0'], ['--host', '0.0.0.0'], ['--cluster-port', '65536'], ['--bootstrap', 'a:1', '--cluster-port', '9092']]) {
+    for (const args of [
+      ['--bootstrap', 'a:1', '--embedded'],
+      ['--bootstrap', 'a:1', '--brokers', '2'],
+      ['--bootstrap', 'nohost'],
+      ['--port', '70000'],
+      ['--brokers', '0'],
+      ['--host', '0.0.0.0'],
+      ['--cluster-port', '65536'],
+      ['--bootstrap', 'a:1', '--cluster-port', '9092'],
+    ]) {
       expect(() => parseServeArgs(args), args.join(' ')).toThrow(UsageError)
     }
   })
@@ -120,7 +136,11 @@ describe('web mode with the embedded cluster', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'channel' } })
 
     // A nested field: the path names it.
-    const nested = await c.call('produce.send', { connectionId: EMBEDDED_CONNECTION_ID, topic: 'web-mode', messages: [{ value: { format: 'yaml', data: 'x' } }] })
+    const nested = await c.call('produce.send', {
+      connectionId: EMBEDDED_CONNECTION_ID,
+      topic: 'web-mode',
+      messages: [{ value: { format: 'yaml', data: 'x' } }],
+    })
     expect(nested).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'messages.0.value.format' } })
 
     const listed = await c.call('topics.list', { connectionId: EMBEDDED_CONNECTION_ID, search: 'web-mode' })
@@ -155,7 +175,9 @@ describe('web mode with the embedded cluster', () => {
   it('streams a live tail to the socket that started it', async () => {
     const c = await Client.open(wsUrl())
     const other = await Client.open(wsUrl())
-    expect(await c.call('topics.create', { connectionId: EMBEDDED_CONNECTION_ID, topic: 'tailed', partitions: 1, replicationFactor: 1 })).toMatchObject({ ok: true })
+    expect(await c.call('topics.create', { connectionId: EMBEDDED_CONNECTION_ID, topic: 'tailed', partitions: 1, replicationFactor: 1 })).toMatchObject({
+      ok: true,
+    })
     const started = await c.call('messages.tailStart', { connectionId: EMBEDDED_CONNECTION_ID, topic: 'tailed', from: 'earliest', intervalMs: 50 })
     expect(started).toMatchObject({ ok: true, result: { tailId: expect.any(String) } })
     const tailId = started.result.tailId

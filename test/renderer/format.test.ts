@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { ellipsize, formatAgo, formatBytes, formatCompact, formatCount, formatDuration, formatTimestamp, fromDatetimeLocal, parseIsoDuration, toDatetimeLocal } from '../../src-renderer/src/lib/format'
+import {
+  ellipsize,
+  formatAgo,
+  formatBytes,
+  formatCompact,
+  formatCount,
+  formatDuration,
+  formatTimestamp,
+  fromDatetimeLocal,
+  parseIsoDuration,
+  toDatetimeLocal,
+} from '../../src-renderer/src/lib/format'
 
 describe('formatters', () => {
   it('formats bytes in binary units', () => {

@@ -9,7 +9,18 @@ import type { Message } from '../../src-main/ipc/contract'
 import { fromRows, lazyColumns, lazyRows, withParsedJson } from '../../src-renderer/src/stores/messages'
 
 const messages: Message[] = [
-  { topic: 't', partition: 2, offset: 7, timestamp: 1700000000000, key: { format: 'string', text: 'car-1', size: 5 }, value: { format: 'json', text: '{"lat":52.5}', size: 12 }, headers: [{ key: 'trace', value: 'abc' }, { key: 'empty', value: null }] },
+  {
+    topic: 't',
+    partition: 2,
+    offset: 7,
+    timestamp: 1700000000000,
+    key: { format: 'string', text: 'car-1', size: 5 },
+    value: { format: 'json', text: '{"lat":52.5}', size: 12 },
+    headers: [
+      { key: 'trace', value: 'abc' },
+      { key: 'empty', value: null },
+    ],
+  },
   { topic: 't', partition: 0, offset: 0, timestamp: 1, key: null, value: { format: 'hex', text: '00ff', size: 2, error: 'not JSON: x' }, headers: [] },
   { topic: 't', partition: 1, offset: 3, timestamp: 2, key: null, value: { format: 'avro', text: '{"a":1}', size: 9, schemaId: 42 }, headers: [] },
 ]
@@ -46,7 +57,19 @@ describe('message rows', () => {
     // No schema registry or .proto files are involved: a session without a registry will do.
     const session = { registry: undefined } as unknown as Session
     const records: { partition: number; rec: RawRecord }[] = [
-      { partition: 1, rec: { offset: 10, timestamp: 1700000000000, key: Buffer.from('car-1'), value: Buffer.from('{"lat":52.5}'), headers: [{ key: 'trace', value: Buffer.from('abc') }, { key: 'empty', value: null }] } },
+      {
+        partition: 1,
+        rec: {
+          offset: 10,
+          timestamp: 1700000000000,
+          key: Buffer.from('car-1'),
+          value: Buffer.from('{"lat":52.5}'),
+          headers: [
+            { key: 'trace', value: Buffer.from('abc') },
+            { key: 'empty', value: null },
+          ],
+        },
+      },
       { partition: 0, rec: { offset: 3, timestamp: 1700000000001, key: null, value: Buffer.from('not json'), headers: [] } },
       { partition: 1, rec: { offset: 11, timestamp: 1700000000002, key: Buffer.from([0, 1, 2]), value: null, headers: [] } },
     ]

@@ -29,10 +29,14 @@ describe('startPolling', () => {
     const page = new Page()
     let calls = 0
     let release: (() => void) | undefined
-    const p = startPolling(() => {
-      calls++
-      return new Promise<void>((r) => (release = r))
-    }, 1000, { visibility: page })
+    const p = startPolling(
+      () => {
+        calls++
+        return new Promise<void>((r) => (release = r))
+      },
+      1000,
+      { visibility: page },
+    )
     expect(calls).toBe(1)
     await vi.advanceTimersByTimeAsync(3500)
     expect(calls).toBe(1) // the first call has not answered: three ticks skipped
@@ -66,10 +70,14 @@ describe('startPolling', () => {
 
   it('goes on after a failed call', async () => {
     let calls = 0
-    const p = startPolling(() => {
-      calls++
-      throw new Error('cluster down')
-    }, 1000, { visibility: new Page() })
+    const p = startPolling(
+      () => {
+        calls++
+        throw new Error('cluster down')
+      },
+      1000,
+      { visibility: new Page() },
+    )
     await vi.advanceTimersByTimeAsync(2000)
     expect(calls).toBe(3)
     p.stop()

@@ -34,7 +34,13 @@ class FakeSocket {
 
 function setup() {
   FakeSocket.all = []
-  const t = websocketTransport({ url: 'ws://x/ws', WebSocketImpl: FakeSocket as unknown as typeof WebSocket, minBackoffMs: 1, maxBackoffMs: 2, timeoutMs: 1000 })
+  const t = websocketTransport({
+    url: 'ws://x/ws',
+    WebSocketImpl: FakeSocket as unknown as typeof WebSocket,
+    minBackoffMs: 1,
+    maxBackoffMs: 2,
+    timeoutMs: 1000,
+  })
   return { t, sock: () => FakeSocket.all[FakeSocket.all.length - 1]! }
 }
 

@@ -8,7 +8,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createConnection } from 'node:net'
 
-type Msg = { id?: number; ok?: boolean; result?: any; error?: { code: string; message: string; field?: string }; event?: string; payload?: any; ready?: any; failed?: string }
+type Msg = {
+  id?: number
+  ok?: boolean
+  result?: any
+  error?: { code: string; message: string; field?: string }
+  event?: string
+  payload?: any
+  ready?: any
+  failed?: string
+}
 
 const messages: Msg[] = []
 const port = Object.assign(new EventEmitter(), { postMessage: (m: Msg) => messages.push(m) })
@@ -58,7 +67,14 @@ afterAll(async () => {
 describe('cluster process', () => {
   it('starts the brokers and says ready with their addresses', async () => {
     const ready = await waitFor(() => messages.find((m) => m.ready))
-    expect(ready.ready).toMatchObject({ state: 'running', connectionId: 'embedded', brokers: [{ nodeId: 1, state: 'running' }, { nodeId: 2, state: 'running' }] })
+    expect(ready.ready).toMatchObject({
+      state: 'running',
+      connectionId: 'embedded',
+      brokers: [
+        { nodeId: 1, state: 'running' },
+        { nodeId: 2, state: 'running' },
+      ],
+    })
     for (const hp of ready.ready.bootstrap.split(',')) expect(await reachable(hp)).toBe(true)
   })
 
@@ -66,11 +82,29 @@ describe('cluster process', () => {
     const before = (await call('status')).result
     const addr2 = `${before.brokers[1].host}:${before.brokers[1].port}`
     const stopped = await call('stopBroker', 2)
-    expect(stopped).toMatchObject({ ok: true, result: { brokers: [{ nodeId: 1, state: 'running' }, { nodeId: 2, state: 'stopped' }] } })
+    expect(stopped).toMatchObject({
+      ok: true,
+      result: {
+        brokers: [
+          { nodeId: 1, state: 'running' },
+          { nodeId: 2, state: 'stopped' },
+        ],
+      },
+    })
     expect(await reachable(addr2)).toBe(false)
-    expect(messages).toContainEqual(expect.objectContaining({ event: 'cluster.event', payload: expect.objectContaining({ type: 'broker', nodeId: 2, state: 'stopped' }) }))
+    expect(messages).toContainEqual(
+      expect.objectContaining({ event: 'cluster.event', payload: expect.objectContaining({ type: 'broker', nodeId: 2, state: 'stopped' }) }),
+    )
     const started = await call('startBroker', 2)
-    expect(started).toMatchObject({ ok: true, result: { brokers: [{ nodeId: 1, state: 'running' }, { nodeId: 2, state: 'running' }] } })
+    expect(started).toMatchObject({
+      ok: true,
+      result: {
+        brokers: [
+          { nodeId: 1, state: 'running' },
+          { nodeId: 2, state: 'running' },
+        ],
+      },
+    })
     expect(await reachable(addr2)).toBe(true)
   })
 

@@ -120,8 +120,10 @@ vi.mock('electron', async () => {
           brokers[(a[0] as number) - 1].state = 'stopped'
           child.emit('message', { event: 'cluster.event', payload: { type: 'broker', at: 1, nodeId: a[0], state: 'stopped' } })
         }
-        if (method === 'killBroker' && a[0] === 99) return child.emit('message', { id, ok: false, error: { code: 'NOT_FOUND', message: 'no broker 99', field: 'nodeId' } })
-        if (method === 'activity') return child.emit('message', { id, ok: true, result: [{ nodeId: 1, clientId: 'c', address: 'a', lastSeen: 1, requests: {} }] })
+        if (method === 'killBroker' && a[0] === 99)
+          return child.emit('message', { id, ok: false, error: { code: 'NOT_FOUND', message: 'no broker 99', field: 'nodeId' } })
+        if (method === 'activity')
+          return child.emit('message', { id, ok: true, result: [{ nodeId: 1, clientId: 'c', address: 'a', lastSeen: 1, requests: {} }] })
         child.emit('message', { id, ok: true, result: status() })
       }, 1)
     }
@@ -262,7 +264,7 @@ describe('the window', () => {
   it('has a strict CSP on every response (session headers and the app:// handler)', async () => {
     expect(s.headersHook).toBeTypeOf('function')
     let out: { responseHeaders: Record<string, string[]> } | undefined
-    s.headersHook!({ url: 'app://kafkadesk/index.html', responseHeaders: { 'content-security-policy': ["default-src *"], 'X-Other': ['1'] } }, (r) => {
+    s.headersHook!({ url: 'app://kafkadesk/index.html', responseHeaders: { 'content-security-policy': ['default-src *'], 'X-Other': ['1'] } }, (r) => {
       out = r as typeof out
     })
     const csp = out!.responseHeaders['Content-Security-Policy'][0]
@@ -326,7 +328,12 @@ describe('the window', () => {
     // The copy buttons may write the clipboard, from the app's own page only.
     const ask = (permission: string, requestingUrl: string) => {
       let answer: boolean | undefined
-      ;(s.permissionHandler as unknown as (wc: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl: string }) => void)({}, permission, (ok) => (answer = ok), { requestingUrl })
+      ;(s.permissionHandler as unknown as (wc: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl: string }) => void)(
+        {},
+        permission,
+        (ok) => (answer = ok),
+        { requestingUrl },
+      )
       return answer
     }
     expect(ask('clipboard-sanitized-write', `${shell.APP_ORIGIN}/index.html`)).toBe(true)
@@ -359,7 +366,9 @@ describe('the app', () => {
 
   it('keeps secrets with safeStorage', async () => {
     const sender = Object.assign(new EventEmitter(), { id: 4, isDestroyed: () => false, send: () => {} })
-    const r = (await s.handled.get('secrets.status')!({ sender, senderFrame: { url: `${shell.APP_ORIGIN}/` } }, {})) as { result: { backend: string; encrypted: boolean } }
+    const r = (await s.handled.get('secrets.status')!({ sender, senderFrame: { url: `${shell.APP_ORIGIN}/` } }, {})) as {
+      result: { backend: string; encrypted: boolean }
+    }
     expect(r.result).toMatchObject({ backend: 'electron-safe-storage', encrypted: true })
   })
 

@@ -51,7 +51,10 @@ describe('first run from a fresh clone', () => {
   })
 
   it('`kafkadesk serve --embedded --brokers 3` serves the UI and a cluster that answers Metadata', async () => {
-    child = spawn(join(clone, 'bin', 'kafkadesk'), ['serve', '--embedded', '--brokers', '3', '--data-dir', join(dir, 'data')], { cwd: clone, stdio: ['pipe', 'pipe', 'pipe'] })
+    child = spawn(join(clone, 'bin', 'kafkadesk'), ['serve', '--embedded', '--brokers', '3', '--data-dir', join(dir, 'data')], {
+      cwd: clone,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     let out = ''
     let err = ''
     child.stdout.on('data', (d) => (out += d))

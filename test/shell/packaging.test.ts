@@ -29,9 +29,17 @@ describe('electron-builder.yml', () => {
     expect(existsSync(join(root, config.mac.icon))).toBe(true)
     expect(existsSync(join(root, config.win.icon))).toBe(true)
     for (const size of [16, 32, 48, 64, 128, 256, 512]) expect(existsSync(join(root, config.linux.icon, `${size}x${size}.png`))).toBe(true)
-    expect(readFileSync(join(root, 'resources', 'icon.icns')).subarray(0, 4).toString()).toBe('icns')
+    expect(
+      readFileSync(join(root, 'resources', 'icon.icns'))
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('icns')
     expect(readFileSync(join(root, 'resources', 'icon.ico')).readUInt16LE(2)).toBe(1)
-    expect(readFileSync(join(root, 'resources', 'icon.png')).subarray(1, 4).toString()).toBe('PNG')
+    expect(
+      readFileSync(join(root, 'resources', 'icon.png'))
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG')
     expect(JSON.stringify(config.files)).toContain('out/**/*')
   })
 

@@ -41,7 +41,10 @@ async function statusWith(backend: string, dataDir: string): Promise<{ backend: 
   const logs: string[] = []
   const host = await openConsole({ dataDir, broadcast: new Broadcast(), safeStorage: shell.desktopSafeStorage((l) => logs.push(l)) })
   try {
-    await host.handlers['connections.save']({ name: 'with secret', bootstrapServers: ['127.0.0.1:1'], sasl: { mechanism: 'plain', username: 'u', password: 'hunter2' } } as never, { sink: { emit: () => {} }, clientId: 't' })
+    await host.handlers['connections.save'](
+      { name: 'with secret', bootstrapServers: ['127.0.0.1:1'], sasl: { mechanism: 'plain', username: 'u', password: 'hunter2' } } as never,
+      { sink: { emit: () => {} }, clientId: 't' },
+    )
     const status = await host.handlers['secrets.status']({} as never, { sink: { emit: () => {} }, clientId: 't' })
     if (backend === 'basic_text') expect(logs.join('\n')).toMatch(/no OS keychain.*basic_text/)
     return status as { backend: string; encrypted: boolean; note: string }

@@ -44,7 +44,11 @@ describe('web mode in headless Chromium', () => {
     await page.waitForFunction(() => document.querySelector('.sidebar-foot .badge')?.textContent?.trim() === 'open', undefined, { timeout: 30_000 })
     expect(await page.locator('.sidebar-foot').textContent()).toContain('web mode')
     // And the app got data through it: the embedded cluster's state in the picker.
-    await page.waitForFunction(() => /Embedded[^()]*\(running\)/.test(document.querySelector('[data-testid="active-connection"]')?.textContent ?? ''), undefined, { timeout: 30_000 })
+    await page.waitForFunction(
+      () => /Embedded[^()]*\(running\)/.test(document.querySelector('[data-testid="active-connection"]')?.textContent ?? ''),
+      undefined,
+      { timeout: 30_000 },
+    )
     expect(problems.filter((p) => /Content Security Policy|Refused to/i.test(p))).toEqual([])
     await page.close()
   })

@@ -58,7 +58,11 @@ async function consoleWorks(page: Page): Promise<void> {
   await page.waitForSelector('#app .app', { timeout: 30_000 })
   await page.waitForFunction(() => document.querySelector('.sidebar-foot .badge')?.textContent?.trim() === 'open', undefined, { timeout: 30_000 })
   // embedded.status answered over the socket: the picker shows the running cluster.
-  await page.waitForFunction(() => /Embedded[^()]*\(running\)/.test(document.querySelector('[data-testid="active-connection"]')?.textContent ?? ''), undefined, { timeout: 30_000 })
+  await page.waitForFunction(
+    () => /Embedded[^()]*\(running\)/.test(document.querySelector('[data-testid="active-connection"]')?.textContent ?? ''),
+    undefined,
+    { timeout: 30_000 },
+  )
 }
 
 describe('the web token and other local servers', () => {

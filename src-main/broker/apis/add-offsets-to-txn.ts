@@ -14,7 +14,9 @@ export default defineApi(ApiKey.AddOffsetsToTxn, {
     if (!req.groupId) return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_GROUP_ID }
     gc.ensureTopic()
     const partition = gc.partitionFor(req.groupId)
-    const code = await ctx.broker.transactionCoordinator.addPartitions(req.transactionalId, req.producerId, req.producerEpoch, [{ topic: GROUP_METADATA_TOPIC, partition }])
+    const code = await ctx.broker.transactionCoordinator.addPartitions(req.transactionalId, req.producerId, req.producerEpoch, [
+      { topic: GROUP_METADATA_TOPIC, partition },
+    ])
     return { throttleTimeMs: 0, errorCode: forVersion(code, ctx.apiVersion, 2) }
   },
 })

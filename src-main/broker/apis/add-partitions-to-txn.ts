@@ -41,7 +41,10 @@ async function addOne(ctx: RequestContext, t: AddPartitionsToTxnTransaction): Pr
     codes = wanted.map(() => code)
   }
   let i = 0
-  return t.topics.map((tp) => ({ name: tp.name, resultsByPartition: tp.partitions.map((partitionIndex) => ({ partitionIndex, partitionErrorCode: codes[i++]! })) }))
+  return t.topics.map((tp) => ({
+    name: tp.name,
+    resultsByPartition: tp.partitions.map((partitionIndex) => ({ partitionIndex, partitionErrorCode: codes[i++]! })),
+  }))
 }
 
 export default defineApi(ApiKey.AddPartitionsToTxn, {
@@ -50,7 +53,13 @@ export default defineApi(ApiKey.AddPartitionsToTxn, {
       const results = await Promise.all(req.transactions.map(async (t) => ({ transactionalId: t.transactionalId, topicResults: await addOne(ctx, t) })))
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, resultsByTransaction: results }
     }
-    const results = await addOne(ctx, { transactionalId: req.v3AndBelowTransactionalId, producerId: req.v3AndBelowProducerId, producerEpoch: req.v3AndBelowProducerEpoch, verifyOnly: false, topics: req.v3AndBelowTopics })
+    const results = await addOne(ctx, {
+      transactionalId: req.v3AndBelowTransactionalId,
+      producerId: req.v3AndBelowProducerId,
+      producerEpoch: req.v3AndBelowProducerEpoch,
+      verifyOnly: false,
+      topics: req.v3AndBelowTopics,
+    })
     return { throttleTimeMs: 0, resultsByTopicV3AndBelow: results }
   },
 })

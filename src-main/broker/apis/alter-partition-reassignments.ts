@@ -18,7 +18,8 @@ export default defineApi(ApiKey.AlterPartitionReassignments, {
           if (p.replicas !== null && !allowRf) {
             // The current replication factor: replicas being removed do not count.
             const rf = current.replicas.length - (current.removingReplicas?.length ?? 0)
-            if (p.replicas.length !== rf) throw new KafkaError('INVALID_REPLICATION_FACTOR', `The replication factor is changed from ${rf} to ${p.replicas.length}`)
+            if (p.replicas.length !== rf)
+              throw new KafkaError('INVALID_REPLICATION_FACTOR', `The replication factor is changed from ${rf} to ${p.replicas.length}`)
           }
           md.reassign(t.name, p.partitionIndex, p.replicas)
           return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, errorMessage: null }

@@ -16,12 +16,16 @@ function plan(md: MetadataStore, t: CreatePartitionsTopic): PartitionAssignment[
   if (!topic) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION')
   const current = topic.partitions.length
   if (t.count === current) throw new KafkaError('INVALID_PARTITIONS', `Topic already has ${current} partition(s).`)
-  if (t.count < current) throw new KafkaError('INVALID_PARTITIONS', `The topic ${t.name} currently has ${current} partition(s); ${t.count} would not be an increase.`)
+  if (t.count < current)
+    throw new KafkaError('INVALID_PARTITIONS', `The topic ${t.name} currently has ${current} partition(s); ${t.count} would not be an increase.`)
   const additional = t.count - current
   const rf = topic.partitions[0]?.replicas.length ?? 1
   if (t.assignments) {
     if (t.assignments.length !== additional) {
-      throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `Attempted to add ${additional} additional partition(s), but only ${t.assignments.length} assignment(s) were specified.`)
+      throw new KafkaError(
+        'INVALID_REPLICA_ASSIGNMENT',
+        `Attempted to add ${additional} additional partition(s), but only ${t.assignments.length} assignment(s) were specified.`,
+      )
     }
     return t.assignments.map((a, i) => {
       validateReplicaList(md, a.brokerIds, rf)
@@ -29,7 +33,11 @@ function plan(md: MetadataStore, t: CreatePartitionsTopic): PartitionAssignment[
     })
   }
   const live = md.liveBrokerIds().length
-  if (rf > live) throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${live} broker(s) are registered.`)
+  if (rf > live)
+    throw new KafkaError(
+      'INVALID_REPLICATION_FACTOR',
+      `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${live} broker(s) are registered.`,
+    )
   return md.assign(additional, rf, current)
 }
 

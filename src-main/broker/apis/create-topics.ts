@@ -5,7 +5,12 @@ import { ErrorCode, KafkaError } from '../errors'
 import { ConfigSource } from '../config'
 import type { PartitionAssignment } from '../controller/metadata'
 import {
-  createTopic, checkClusterPartitions, clusterPartitionCount, partitionLimits, requestedPartitions, EXCESSIVE_PARTITIONS_MESSAGE,
+  createTopic,
+  checkClusterPartitions,
+  clusterPartitionCount,
+  partitionLimits,
+  requestedPartitions,
+  EXCESSIVE_PARTITIONS_MESSAGE,
 } from '../controller/topics'
 
 interface Planned {
@@ -21,7 +26,15 @@ export default defineApi(ApiKey.CreateTopics, {
     const validateOnly = ctx.apiVersion >= 1 && !!req.validateOnly
     const defaults = { numPartitions: broker.config.int('num.partitions'), replicationFactor: broker.config.int('default.replication.factor') }
     const limits = partitionLimits(broker.config)
-    const failed = (name: string, code: number, message: string | null) => ({ name, topicId: undefined, errorCode: code, errorMessage: message, numPartitions: -1, replicationFactor: -1, configs: [] })
+    const failed = (name: string, code: number, message: string | null) => ({
+      name,
+      topicId: undefined,
+      errorCode: code,
+      errorMessage: message,
+      numPartitions: -1,
+      replicationFactor: -1,
+      configs: [],
+    })
     const names = [...new Set(req.topics.map((t) => t.name))]
 
     // As Kafka's controller does, a request adding too many partitions in total fails as a whole,
@@ -52,7 +65,13 @@ export default defineApi(ApiKey.CreateTopics, {
           if (c.value === null) throw new KafkaError('INVALID_CONFIG', `Null value not supported for topic configs: ${c.name}`)
           configs[c.name] = c.value
         }
-        const plan = createTopic(md, { name: t.name, numPartitions: t.numPartitions, replicationFactor: t.replicationFactor, assignments: t.assignments, configs }, defaults, true, limits)
+        const plan = createTopic(
+          md,
+          { name: t.name, numPartitions: t.numPartitions, replicationFactor: t.replicationFactor, assignments: t.assignments, configs },
+          defaults,
+          true,
+          limits,
+        )
         // Topics of this same request must not collide with each other either ('.' vs '_').
         const collide = t.name.replace(/\./g, '_')
         if (collisions.has(collide)) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic '${t.name}' collides with another topic of this request.`)

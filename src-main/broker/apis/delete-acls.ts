@@ -7,7 +7,11 @@ import type { DeleteAclsResult } from '../security/security-commands'
 /** DeleteAcls: every ACL matching a filter is removed at the controller; each filter's result lists what it matched. */
 export default defineApi(ApiKey.DeleteAcls, {
   handle(req, ctx) {
-    if (!ctx.broker.authorizer) return { throttleTimeMs: 0, filterResults: req.filters.map(() => ({ errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.', matchingAcls: [] })) }
+    if (!ctx.broker.authorizer)
+      return {
+        throttleTimeMs: 0,
+        filterResults: req.filters.map(() => ({ errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.', matchingAcls: [] })),
+      }
     const filters: AclBindingFilter[] = req.filters.map((f) => ({
       resourceType: f.resourceTypeFilter,
       resourceName: f.resourceNameFilter,

@@ -9,7 +9,7 @@ export default defineApi(ApiKey.DeleteTopics, {
   handle(req, ctx) {
     const { broker } = ctx
     const md = broker.metadata
-    const wanted = ctx.apiVersion >= 6 ? req.topics ?? [] : (req.topicNames ?? []).map((name) => ({ name, topicId: ZERO_UUID }))
+    const wanted = ctx.apiVersion >= 6 ? (req.topics ?? []) : (req.topicNames ?? []).map((name) => ({ name, topicId: ZERO_UUID }))
     const result = (name: string | null, topicId: Buffer, code: number, message: string | null) => ({ name, topicId, errorCode: code, errorMessage: message })
     if (!broker.config.bool('delete.topic.enable')) {
       const code = ctx.apiVersion < 3 ? ErrorCode.INVALID_REQUEST : ErrorCode.TOPIC_DELETION_DISABLED

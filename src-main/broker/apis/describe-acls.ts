@@ -11,7 +11,8 @@ import { filterMatches, invalidFilter, PatternType, type AclBinding } from '../s
  */
 export default defineApi(ApiKey.DescribeAcls, {
   handle(req, ctx) {
-    if (!ctx.broker.authorizer) return { throttleTimeMs: 0, errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.', resources: [] }
+    if (!ctx.broker.authorizer)
+      return { throttleTimeMs: 0, errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.', resources: [] }
     const filter = {
       resourceType: req.resourceTypeFilter,
       resourceName: req.resourceNameFilter,
@@ -35,7 +36,10 @@ export default defineApi(ApiKey.DescribeAcls, {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
       errorMessage: null,
-      resources: [...byResource.values()].map((r) => ({ ...r, acls: r.acls.map((a) => ({ principal: a.principal, host: a.host, operation: a.operation, permissionType: a.permissionType })) })),
+      resources: [...byResource.values()].map((r) => ({
+        ...r,
+        acls: r.acls.map((a) => ({ principal: a.principal, host: a.host, operation: a.operation, permissionType: a.permissionType })),
+      })),
     }
   },
 })

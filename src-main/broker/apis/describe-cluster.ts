@@ -11,13 +11,15 @@ const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const
 export default defineApi(ApiKey.DescribeCluster, {
   handle(req, ctx) {
     const md = ctx.broker.metadata
-    const endpointType = ctx.apiVersion >= 1 ? req.endpointType ?? EndpointType.BROKER : EndpointType.BROKER
+    const endpointType = ctx.apiVersion >= 1 ? (req.endpointType ?? EndpointType.BROKER) : EndpointType.BROKER
     if (endpointType !== EndpointType.BROKER) {
       const mismatched = endpointType === EndpointType.CONTROLLER
       return {
         throttleTimeMs: 0,
         errorCode: mismatched ? ErrorCode.MISMATCHED_ENDPOINT_TYPE : ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
-        errorMessage: mismatched ? 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER' : `Unsupported endpoint type ${endpointType}`,
+        errorMessage: mismatched
+          ? 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER'
+          : `Unsupported endpoint type ${endpointType}`,
         endpointType: EndpointType.BROKER,
         clusterId: '',
         controllerId: -1,

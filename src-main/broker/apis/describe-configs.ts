@@ -31,7 +31,7 @@ export default defineApi(ApiKey.DescribeConfigs, {
         isSensitive: sensitive,
         synonyms: synonyms ? e.synonyms.map((s) => ({ name: s.name, value: sensitive ? null : s.value, source: ConfigSource[s.source] })) : [],
         configType: e.def ? ConfigType[e.def.type] : ConfigType.STRING,
-        documentation: docs ? e.def?.doc ?? null : null,
+        documentation: docs ? (e.def?.doc ?? null) : null,
       }
     }
     const results = req.resources.map((res) => {
@@ -53,7 +53,13 @@ export default defineApi(ApiKey.DescribeConfigs, {
             // The cluster-wide dynamic defaults only, as Kafka reports them for the empty name.
             entries = Object.entries(broker.metadata.brokerConfigs)
               .filter(([k]) => wantKey(k))
-              .map(([k, v]) => ({ name: k, value: v, source: 'DYNAMIC_DEFAULT_BROKER_CONFIG', def: brokerConfigByName.get(k), synonyms: [{ name: k, value: v, source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' }] }))
+              .map(([k, v]) => ({
+                name: k,
+                value: v,
+                source: 'DYNAMIC_DEFAULT_BROKER_CONFIG',
+                def: brokerConfigByName.get(k),
+                synonyms: [{ name: k, value: v, source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' }],
+              }))
           } else {
             entries = brokerConfigDefs
               .filter((d) => wantKey(d.name))

@@ -12,7 +12,16 @@ export default defineApi(ApiKey.DescribeGroups, {
   handle(req, ctx) {
     const cc = ctx.broker.groupCoordinator
     const groups = req.groups.map((groupId): DescribedGroup => {
-      const base: DescribedGroup = { errorCode: ErrorCode.NONE, errorMessage: null, groupId, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: NO_OPERATIONS }
+      const base: DescribedGroup = {
+        errorCode: ErrorCode.NONE,
+        errorMessage: null,
+        groupId,
+        groupState: '',
+        protocolType: '',
+        protocolData: '',
+        members: [],
+        authorizedOperations: NO_OPERATIONS,
+      }
       const err = groupId ? cc.check(groupId) : ErrorCode.INVALID_GROUP_ID
       if (err !== ErrorCode.NONE) return { ...base, errorCode: err }
       const g = cc.group(groupId)

@@ -41,14 +41,27 @@ export default defineApi(ApiKey.DescribeQuorum, {
   async handle(req, ctx) {
     // As KafkaRaftClient: a request naming anything but exactly __cluster_metadata-0 gets
     // UNKNOWN_TOPIC_OR_PARTITION on every partition it names.
-    const valid = req.topics.length === 1 && req.topics[0]!.topicName === METADATA_TOPIC && req.topics[0]!.partitions.length === 1 && req.topics[0]!.partitions[0]!.partitionIndex === 0
+    const valid =
+      req.topics.length === 1 &&
+      req.topics[0]!.topicName === METADATA_TOPIC &&
+      req.topics[0]!.partitions.length === 1 &&
+      req.topics[0]!.partitions[0]!.partitionIndex === 0
     if (!valid) {
       return {
         errorCode: ErrorCode.NONE,
         errorMessage: null,
         topics: req.topics.map((t) => ({
           topicName: t.topicName,
-          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'This server does not host this topic-partition.', leaderId: 0, leaderEpoch: 0, highWatermark: 0, currentVoters: [], observers: [] })),
+          partitions: t.partitions.map((p) => ({
+            partitionIndex: p.partitionIndex,
+            errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            errorMessage: 'This server does not host this topic-partition.',
+            leaderId: 0,
+            leaderEpoch: 0,
+            highWatermark: 0,
+            currentVoters: [],
+            observers: [],
+          })),
         })),
         nodes: [],
       }

@@ -8,7 +8,17 @@ export default defineApi(ApiKey.DescribeTransactions, {
       throttleTimeMs: 0,
       transactionStates: req.transactionalIds.map((id) => {
         const { errorCode, m } = ctx.broker.transactionCoordinator.describe(id)
-        if (!m) return { errorCode, transactionalId: id, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1, topics: [] }
+        if (!m)
+          return {
+            errorCode,
+            transactionalId: id,
+            transactionState: '',
+            transactionTimeoutMs: 0,
+            transactionStartTimeMs: -1,
+            producerId: -1,
+            producerEpoch: -1,
+            topics: [],
+          }
         return {
           errorCode,
           transactionalId: id,

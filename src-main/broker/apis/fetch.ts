@@ -85,7 +85,8 @@ function prepare(broker: BrokerServices, w: Wanted, f: Fetcher): PartitionAnswer
     base.errorCode = epochError
     return base
   }
-  const log = broker.isLeader(t.name, w.partition) || (f.anyReplica && p.replicas.includes(broker.nodeId)) ? broker.partitionLog(t.name, w.partition) : undefined
+  const log =
+    broker.isLeader(t.name, w.partition) || (f.anyReplica && p.replicas.includes(broker.nodeId)) ? broker.partitionLog(t.name, w.partition) : undefined
   if (!log) {
     base.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER
     return base
@@ -129,7 +130,14 @@ function readPartition(broker: BrokerServices, w: Wanted, answer: PartitionAnswe
   const stillServes = f.anyReplica || broker.isLeader(w.topic!, w.partition)
   const log = stillServes ? broker.partitionLog(w.topic!, w.partition) : undefined
   if (!log) return { ...answer, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER }
-  const out: PartitionAnswer = { ...answer, records: [], bytes: 0, highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset }
+  const out: PartitionAnswer = {
+    ...answer,
+    records: [],
+    bytes: 0,
+    highWatermark: log.highWatermark,
+    lastStableOffset: log.lastStableOffset,
+    logStartOffset: log.logStartOffset,
+  }
   if (w.fetchOffset < log.logStartOffset || w.fetchOffset > log.logEndOffset) return { ...out, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE }
   const limit = isFollower(f) ? log.logEndOffset : f.readCommitted ? log.lastStableOffset : log.highWatermark
   if (w.fetchOffset >= limit) return out
@@ -152,7 +160,11 @@ export default defineApi(ApiKey.Fetch, {
   async handle(req, ctx) {
     const { broker } = ctx
     const replicaId: number = ctx.apiVersion >= 15 ? (req.replicaState?.replicaId ?? CONSUMER_REPLICA_ID) : req.replicaId
-    const fetcher: Fetcher = { replicaId, readCommitted: req.isolationLevel === READ_COMMITTED, anyReplica: replicaId < 0 && ctx.apiVersion >= FOLLOWER_READ_VERSION }
+    const fetcher: Fetcher = {
+      replicaId,
+      readCommitted: req.isolationLevel === READ_COMMITTED,
+      anyReplica: replicaId < 0 && ctx.apiVersion >= FOLLOWER_READ_VERSION,
+    }
     const wanted: Wanted[] = []
     for (const t of req.topics) {
       const name: string | null = ctx.apiVersion >= 13 ? (broker.metadata.topicById(t.topicId.toString('base64'))?.name ?? null) : t.topic

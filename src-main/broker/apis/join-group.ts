@@ -38,7 +38,14 @@ export default defineApi(ApiKey.JoinGroup, {
       supportsSkipAssignment: v >= 9,
     })
     // A group created by a join that failed outright is not kept.
-    if (isNew && result.errorCode !== ErrorCode.NONE && result.errorCode !== ErrorCode.MEMBER_ID_REQUIRED && g.is('Empty') && g.members.size === 0 && !g.hasOffsets()) {
+    if (
+      isNew &&
+      result.errorCode !== ErrorCode.NONE &&
+      result.errorCode !== ErrorCode.MEMBER_ID_REQUIRED &&
+      g.is('Empty') &&
+      g.members.size === 0 &&
+      !g.hasOffsets()
+    ) {
       cc.groups.delete(groupId)
     }
     return respond(result)

@@ -26,7 +26,14 @@ export default defineApi(ApiKey.ListOffsets, {
       topics: req.topics.map((rt) => ({
         name: rt.name,
         partitions: rt.partitions.map((rp) => {
-          const out = { partitionIndex: rp.partitionIndex, errorCode: ErrorCode.NONE as number, oldStyleOffsets: [] as number[], timestamp: -1, offset: -1, leaderEpoch: -1 }
+          const out = {
+            partitionIndex: rp.partitionIndex,
+            errorCode: ErrorCode.NONE as number,
+            oldStyleOffsets: [] as number[],
+            timestamp: -1,
+            offset: -1,
+            leaderEpoch: -1,
+          }
           const t = broker.topic(rt.name)
           if (!t || rp.partitionIndex < 0 || rp.partitionIndex >= t.partitions.length) {
             out.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION

@@ -15,7 +15,12 @@ export default defineApi(ApiKey.ListPartitionReassignments, {
       const partitions = w.partitionIndexes
         .map((i) => t.partitions[i])
         .filter((p) => p !== undefined && ((p.addingReplicas?.length ?? 0) > 0 || (p.removingReplicas?.length ?? 0) > 0))
-        .map((p) => ({ partitionIndex: p!.partition, replicas: p!.replicas, addingReplicas: p!.addingReplicas ?? [], removingReplicas: p!.removingReplicas ?? [] }))
+        .map((p) => ({
+          partitionIndex: p!.partition,
+          replicas: p!.replicas,
+          addingReplicas: p!.addingReplicas ?? [],
+          removingReplicas: p!.removingReplicas ?? [],
+        }))
       if (partitions.length) topics.push({ name: t.name, partitions })
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, topics }

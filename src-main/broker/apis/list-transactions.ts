@@ -19,13 +19,15 @@ export default defineApi(ApiKey.ListTransactions, {
         return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, unknownStateFilters, transactionStates: [] }
       }
     }
-    const listed = ctx.broker.transactionCoordinator.list().filter(
-      (t) =>
-        (req.stateFilters.length === 0 || states.has(t.transactionState as TxnState)) &&
-        (producers.size === 0 || producers.has(t.producerId)) &&
-        (minDuration < 0 || t.durationMs > minDuration) &&
-        (!pattern || pattern.test(t.transactionalId)),
-    )
+    const listed = ctx.broker.transactionCoordinator
+      .list()
+      .filter(
+        (t) =>
+          (req.stateFilters.length === 0 || states.has(t.transactionState as TxnState)) &&
+          (producers.size === 0 || producers.has(t.producerId)) &&
+          (minDuration < 0 || t.durationMs > minDuration) &&
+          (!pattern || pattern.test(t.transactionalId)),
+      )
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,

@@ -40,7 +40,10 @@ export function autoCreate(ctx: RequestContext, name: string): TopicMetadata {
   return createTopic(
     b.metadata,
     { name, numPartitions: -1, replicationFactor: -1, configs: {} },
-    { numPartitions: b.config.int('num.partitions'), replicationFactor: Math.min(b.config.int('default.replication.factor'), b.metadata.liveBrokerIds().length) },
+    {
+      numPartitions: b.config.int('num.partitions'),
+      replicationFactor: Math.min(b.config.int('default.replication.factor'), b.metadata.liveBrokerIds().length),
+    },
     false,
     partitionLimits(b.config),
   ) as TopicMetadata

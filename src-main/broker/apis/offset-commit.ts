@@ -19,14 +19,23 @@ export default defineApi(ApiKey.OffsetCommit, {
       t.partitions.forEach((p, pi) => {
         if (!meta || p.partitionIndex < 0 || p.partitionIndex >= meta.partitions.length) codes[ti]![pi] = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
         else {
-          entries.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: v >= 6 ? p.committedLeaderEpoch : -1, metadata: p.committedMetadata })
+          entries.push({
+            topic: t.name,
+            partition: p.partitionIndex,
+            offset: p.committedOffset,
+            leaderEpoch: v >= 6 ? p.committedLeaderEpoch : -1,
+            metadata: p.committedMetadata,
+          })
           slots.push([ti, pi])
         }
       })
     })
     const respond = () => ({
       throttleTimeMs: 0,
-      topics: topics.map((t, ti) => ({ name: t.name, partitions: t.partitions.map((p, pi) => ({ partitionIndex: p.partitionIndex, errorCode: codes[ti]![pi] ?? ErrorCode.NONE })) })),
+      topics: topics.map((t, ti) => ({
+        name: t.name,
+        partitions: t.partitions.map((p, pi) => ({ partitionIndex: p.partitionIndex, errorCode: codes[ti]![pi] ?? ErrorCode.NONE })),
+      })),
     })
     const failAll = (code: number) => {
       for (const [ti, pi] of slots) codes[ti]![pi] = code

@@ -23,7 +23,8 @@ export default defineApi(ApiKey.OffsetDelete, {
       return {
         name: t.name,
         partitions: t.partitions.map((p) => {
-          if (!meta || p.partitionIndex < 0 || p.partitionIndex >= meta.partitions.length) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }
+          if (!meta || p.partitionIndex < 0 || p.partitionIndex >= meta.partitions.length)
+            return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }
           if (subscribed?.has(t.name)) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC }
           return { partitionIndex: p.partitionIndex, errorCode: cc.deleteOffsets(g, [{ topic: t.name, partition: p.partitionIndex }]) }
         }),

@@ -15,7 +15,11 @@ function fetchGroup(ctx: RequestContext, groupId: string, topics: { name: string
   const err = groupId ? cc.check(groupId) : ErrorCode.INVALID_GROUP_ID
   const out: { name: string; partitions: FetchedPartition[] }[] = []
   if (err !== ErrorCode.NONE) {
-    for (const t of topics ?? []) out.push({ name: t.name, partitions: t.partitionIndexes.map((p) => ({ partitionIndex: p, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: err })) })
+    for (const t of topics ?? [])
+      out.push({
+        name: t.name,
+        partitions: t.partitionIndexes.map((p) => ({ partitionIndex: p, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: err })),
+      })
     return { errorCode: err, topics: out }
   }
   const g = cc.group(groupId)
@@ -23,7 +27,15 @@ function fetchGroup(ctx: RequestContext, groupId: string, topics: { name: string
     for (const [name, parts] of g?.offsets ?? []) {
       out.push({
         name,
-        partitions: [...parts].sort((a, b) => a[0] - b[0]).map(([p, o]) => ({ partitionIndex: p, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE })),
+        partitions: [...parts]
+          .sort((a, b) => a[0] - b[0])
+          .map(([p, o]) => ({
+            partitionIndex: p,
+            committedOffset: o.offset,
+            committedLeaderEpoch: o.leaderEpoch,
+            metadata: o.metadata,
+            errorCode: ErrorCode.NONE,
+          })),
       })
     }
   } else {
@@ -32,7 +44,8 @@ function fetchGroup(ctx: RequestContext, groupId: string, topics: { name: string
         name: t.name,
         partitions: t.partitionIndexes.map((p) => {
           // KIP-447: a read_committed consumer waits while a transaction holds an offset of this partition
-          if (requireStable && cc.hasPendingOffset(groupId, t.name, p)) return { partitionIndex: p, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT }
+          if (requireStable && cc.hasPendingOffset(groupId, t.name, p))
+            return { partitionIndex: p, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT }
           const o = g?.offset(t.name, p)
           return o
             ? { partitionIndex: p, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE }

@@ -56,7 +56,10 @@ function producePartition(ctx: RequestContext, topic: string, partition: number,
   if (acks === -1) {
     // Kafka refuses before appending when the ISR is already too small: nothing is written.
     const isr = t.partitions[partition].isr.length
-    if (isr < minIsr) return only(failed(partition, 'NOT_ENOUGH_REPLICAS', `The size of the current ISR (${isr}) is insufficient to satisfy the min.isr requirement of ${minIsr}`))
+    if (isr < minIsr)
+      return only(
+        failed(partition, 'NOT_ENOUGH_REPLICAS', `The size of the current ISR (${isr}) is insufficient to satisfy the min.isr requirement of ${minIsr}`),
+      )
   }
   const split = splitBatches(records)
   if (split.error || split.partialBytes > 0) return only(failed(partition, 'CORRUPT_MESSAGE', 'Records end with a partial batch'))
@@ -64,7 +67,10 @@ function producePartition(ctx: RequestContext, topic: string, partition: number,
     return only(failed(partition, 'INVALID_RECORD', 'Produce requests with version 3 and above must contain exactly one record batch per partition'))
   }
   // The batches' structure and decompressed size were checked first (precheck); an error there ends here.
-  if (checked) return only(failed(partition, checked.error === 'UNSUPPORTED_FOR_MESSAGE_FORMAT' && ctx.apiVersion >= 3 ? 'INVALID_RECORD' : checked.error, checked.message))
+  if (checked)
+    return only(
+      failed(partition, checked.error === 'UNSUPPORTED_FOR_MESSAGE_FORMAT' && ctx.apiVersion >= 3 ? 'INVALID_RECORD' : checked.error, checked.message),
+    )
   // The log checks size, timestamps and producer sequence, and stamps LogAppendTime.
   let first = -1
   let appendTime = -1
@@ -85,7 +91,15 @@ function producePartition(ctx: RequestContext, topic: string, partition: number,
   // Wakes long-polling fetches: followers copy the batch, consumers wait for the high watermark.
   broker.notifyAppend()
   return {
-    result: { index: partition, errorCode: ErrorCode.NONE, baseOffset: first, logAppendTimeMs: appendTime, logStartOffset: log.logStartOffset, recordErrors: [], errorMessage: null },
+    result: {
+      index: partition,
+      errorCode: ErrorCode.NONE,
+      baseOffset: first,
+      logAppendTimeMs: appendTime,
+      logStartOffset: log.logStartOffset,
+      recordErrors: [],
+      errorMessage: null,
+    },
     requiredOffset,
     minIsr,
   }
@@ -105,7 +119,17 @@ async function awaitIsr(ctx: RequestContext, topic: string, a: Appended, timeout
   if (a.requiredOffset === undefined || a.result.errorCode !== ErrorCode.NONE) return a.result
   const error = await ctx.broker.replicas.waitForIsr(topic, a.result.index, a.requiredOffset, a.minIsr ?? 1, Math.max(0, timeoutMs))
   if (error === 'NONE') return a.result
-  return withLeader(ctx, topic, failed(a.result.index, error, error === 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' ? `The ISR of ${topic}-${a.result.index} fell below min.insync.replicas ${a.minIsr} after the records were appended` : null))
+  return withLeader(
+    ctx,
+    topic,
+    failed(
+      a.result.index,
+      error,
+      error === 'NOT_ENOUGH_REPLICAS_AFTER_APPEND'
+        ? `The ISR of ${topic}-${a.result.index} fell below min.insync.replicas ${a.minIsr} after the records were appended`
+        : null,
+    ),
+  )
 }
 
 /** KIP-951: a NOT_LEADER_OR_FOLLOWER answer (v10+) names the current leader, so the producer need not ask Metadata first. */
@@ -146,7 +170,10 @@ function precheck(req: ProduceRequest, ctx: RequestContext): { verdicts: Map<Buf
     const t = ctx.broker.topic(td.name)
     if (!t) continue
     const cfg = ctx.broker.config.topicConfigValues(t.configs)
-    const limits = { maxMessageBytes: Number(cfg['max.message.bytes']), requireKeys: (cfg['cleanup.policy'] ?? '').split(',').some((x) => x.trim() === 'compact') }
+    const limits = {
+      maxMessageBytes: Number(cfg['max.message.bytes']),
+      requireKeys: (cfg['cleanup.policy'] ?? '').split(',').some((x) => x.trim() === 'compact'),
+    }
     for (const pd of td.partitionData) {
       const records = pd.records
       if (!records || records.length === 0) continue
@@ -176,7 +203,11 @@ function respond(req: ProduceRequest, ctx: RequestContext, verdicts: Map<Buffer,
   }
   const answer = (responses: { name: string; partitionResponses: PartitionResult[] }[]) => {
     const body: Record<string, unknown> = { responses, throttleTimeMs: 0 }
-    if (ctx.apiVersion >= 10) body.nodeEndpoints = leaderEndpoints(ctx, responses.flatMap((r) => r.partitionResponses))
+    if (ctx.apiVersion >= 10)
+      body.nodeEndpoints = leaderEndpoints(
+        ctx,
+        responses.flatMap((r) => r.partitionResponses),
+      )
     return body
   }
   if (acks === 1) return answer(appended.map((t) => ({ name: t.name, partitionResponses: t.partitions.map((p) => p.result) })))

@@ -6,7 +6,8 @@ import { ErrorCode } from '../errors'
 export default defineApi(ApiKey.SaslAuthenticate, {
   handle(req, ctx) {
     const s = ctx.security
-    if (!s) return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: 'Unexpected SaslAuthenticate request', authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 }
+    if (!s)
+      return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: 'Unexpected SaslAuthenticate request', authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 }
     return s.authenticate(req.authBytes, ctx.apiVersion)
   },
 })

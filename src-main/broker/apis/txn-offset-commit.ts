@@ -20,14 +20,23 @@ export default defineApi(ApiKey.TxnOffsetCommit, {
       t.partitions.forEach((p, pi) => {
         if (!meta || p.partitionIndex < 0 || p.partitionIndex >= meta.partitions.length) codes[ti]![pi] = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
         else {
-          entries.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: v >= 2 ? p.committedLeaderEpoch : -1, metadata: p.committedMetadata })
+          entries.push({
+            topic: t.name,
+            partition: p.partitionIndex,
+            offset: p.committedOffset,
+            leaderEpoch: v >= 2 ? p.committedLeaderEpoch : -1,
+            metadata: p.committedMetadata,
+          })
           slots.push([ti, pi])
         }
       })
     })
     const respond = () => ({
       throttleTimeMs: 0,
-      topics: req.topics.map((t, ti) => ({ name: t.name, partitions: t.partitions.map((p, pi) => ({ partitionIndex: p.partitionIndex, errorCode: forVersion(codes[ti]![pi] ?? ErrorCode.NONE, v, 3) })) })),
+      topics: req.topics.map((t, ti) => ({
+        name: t.name,
+        partitions: t.partitions.map((p, pi) => ({ partitionIndex: p.partitionIndex, errorCode: forVersion(codes[ti]![pi] ?? ErrorCode.NONE, v, 3) })),
+      })),
     })
     const setAll = (code: number) => {
       for (const [ti, pi] of slots) codes[ti]![pi] = code

@@ -46,9 +46,12 @@ export function alterPartition(env: AlterPartitionEnv, req: AlterPartitionReques
   if (registered !== undefined && req.brokerEpoch !== -1 && req.brokerEpoch !== registered) {
     return { error: 'STALE_BROKER_EPOCH', message: `broker epoch ${req.brokerEpoch} is not the registered ${registered}` }
   }
-  if (p.leader !== req.brokerId) return { error: 'INVALID_REQUEST', message: `broker ${req.brokerId} is not the leader (${p.leader}) of ${req.topic}-${req.partition}` }
-  if (req.leaderEpoch < p.leaderEpoch) return { error: 'FENCED_LEADER_EPOCH', message: `leader epoch ${req.leaderEpoch} is older than ${p.leaderEpoch}`, partition: p }
-  if (req.leaderEpoch > p.leaderEpoch) return { error: 'UNKNOWN_LEADER_EPOCH', message: `leader epoch ${req.leaderEpoch} is newer than ${p.leaderEpoch}`, partition: p }
+  if (p.leader !== req.brokerId)
+    return { error: 'INVALID_REQUEST', message: `broker ${req.brokerId} is not the leader (${p.leader}) of ${req.topic}-${req.partition}` }
+  if (req.leaderEpoch < p.leaderEpoch)
+    return { error: 'FENCED_LEADER_EPOCH', message: `leader epoch ${req.leaderEpoch} is older than ${p.leaderEpoch}`, partition: p }
+  if (req.leaderEpoch > p.leaderEpoch)
+    return { error: 'UNKNOWN_LEADER_EPOCH', message: `leader epoch ${req.leaderEpoch} is newer than ${p.leaderEpoch}`, partition: p }
   if (req.partitionEpoch !== p.partitionEpoch) {
     return { error: 'INVALID_UPDATE_VERSION', message: `partition epoch ${req.partitionEpoch} is not the current ${p.partitionEpoch}`, partition: p }
   }

@@ -15,7 +15,8 @@ export function brokerTarget(resourceName: string, nodeId: number, describe: boo
   if (resourceName === '') return undefined
   if (!/^-?\d+$/.test(resourceName)) throw new KafkaError('INVALID_REQUEST', `Broker id must be an integer, but it is: ${resourceName}`)
   const id = Number(resourceName)
-  if (id !== nodeId) throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${nodeId}${describe ? ' or empty string' : ''}, but received ${resourceName}`)
+  if (id !== nodeId)
+    throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${nodeId}${describe ? ' or empty string' : ''}, but received ${resourceName}`)
   return id
 }
 
@@ -63,7 +64,10 @@ export interface AlterableConfig {
 }
 
 function splitList(v: string | null | undefined): string[] {
-  return (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
 }
 
 /**

@@ -95,7 +95,14 @@ export class MetadataImage {
       case 'PartitionChange': {
         const t = this.topicsById.get(r.topicId)
         if (!t) return null
-        const p: PartitionAssignment = { partition: r.partitionId, leader: r.leader, leaderEpoch: r.leaderEpoch, partitionEpoch: r.partitionEpoch, replicas: [...r.replicas], isr: [...r.isr] }
+        const p: PartitionAssignment = {
+          partition: r.partitionId,
+          leader: r.leader,
+          leaderEpoch: r.leaderEpoch,
+          partitionEpoch: r.partitionEpoch,
+          replicas: [...r.replicas],
+          isr: [...r.isr],
+        }
         if (r.addingReplicas?.length) p.addingReplicas = [...r.addingReplicas]
         if (r.removingReplicas?.length) p.removingReplicas = [...r.removingReplicas]
         // Objects are replaced, never mutated: a handler holding the old state keeps a consistent snapshot.
@@ -119,7 +126,16 @@ export class MetadataImage {
         return { allTopics: true }
       }
       case 'RegisterBroker':
-        this.registrations.set(r.brokerId, { nodeId: r.brokerId, host: r.host, port: r.port, rack: r.rack, epoch: r.brokerEpoch, fenced: r.fenced, pid: r.pid, ...(r.listeners ? { listeners: r.listeners } : {}) })
+        this.registrations.set(r.brokerId, {
+          nodeId: r.brokerId,
+          host: r.host,
+          port: r.port,
+          rack: r.rack,
+          epoch: r.brokerEpoch,
+          fenced: r.fenced,
+          pid: r.pid,
+          ...(r.listeners ? { listeners: r.listeners } : {}),
+        })
         this.syncLive(r.brokerId)
         return { brokers: true }
       case 'UnregisterBroker':
@@ -147,7 +163,8 @@ export class MetadataImage {
 
   private syncLive(id: number): void {
     const reg = this.registrations.get(id)
-    if (reg && !reg.fenced) this.brokers.set(id, { nodeId: id, host: reg.host, port: reg.port, rack: reg.rack, ...(reg.listeners ? { listeners: reg.listeners } : {}) })
+    if (reg && !reg.fenced)
+      this.brokers.set(id, { nodeId: id, host: reg.host, port: reg.port, rack: reg.rack, ...(reg.listeners ? { listeners: reg.listeners } : {}) })
     else this.brokers.delete(id)
   }
 
@@ -156,7 +173,17 @@ export class MetadataImage {
     const out: MetadataRecord[] = [{ type: 'Cluster', clusterId: this.clusterId }]
     for (const [name, featureLevel] of this.features) out.push({ type: 'FeatureLevel', name, featureLevel })
     for (const reg of this.registrations.values()) {
-      out.push({ type: 'RegisterBroker', brokerId: reg.nodeId, brokerEpoch: reg.epoch, host: reg.host, port: reg.port, rack: reg.rack, fenced: reg.fenced, pid: reg.pid, ...(reg.listeners ? { listeners: reg.listeners } : {}) })
+      out.push({
+        type: 'RegisterBroker',
+        brokerId: reg.nodeId,
+        brokerEpoch: reg.epoch,
+        host: reg.host,
+        port: reg.port,
+        rack: reg.rack,
+        fenced: reg.fenced,
+        pid: reg.pid,
+        ...(reg.listeners ? { listeners: reg.listeners } : {}),
+      })
     }
     for (const t of this.topics.values()) {
       out.push({ type: 'Topic', name: t.name, topicId: t.topicId, internal: t.internal })

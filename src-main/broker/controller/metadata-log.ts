@@ -256,7 +256,16 @@ export function legacyRecords(dataDir: string): MetadataRecord[] | undefined {
   for (const t of data.topics) {
     out.push({ type: 'Topic', name: t.name, topicId: t.topicId, internal: t.internal })
     for (const p of t.partitions) {
-      out.push({ type: 'Partition', topicId: t.topicId, partitionId: p.partition, replicas: p.replicas, isr: p.isr, leader: p.leader, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch ?? 0 })
+      out.push({
+        type: 'Partition',
+        topicId: t.topicId,
+        partitionId: p.partition,
+        replicas: p.replicas,
+        isr: p.isr,
+        leader: p.leader,
+        leaderEpoch: p.leaderEpoch,
+        partitionEpoch: p.partitionEpoch ?? 0,
+      })
     }
     for (const [name, value] of Object.entries(t.configs)) out.push({ type: 'Config', resourceType: 2, resourceName: t.name, name, value })
   }

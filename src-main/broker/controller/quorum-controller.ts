@@ -99,7 +99,8 @@ export class QuorumController {
       }
     }
     const features: MetadataRecord[] = []
-    for (const [name, level] of Object.entries(FEATURES)) if (this.image.features.get(name) === undefined) features.push({ type: 'FeatureLevel', name, featureLevel: level.finalized })
+    for (const [name, level] of Object.entries(FEATURES))
+      if (this.image.features.get(name) === undefined) features.push({ type: 'FeatureLevel', name, featureLevel: level.finalized })
     // Every broker of the previous run is gone: fence the ones still marked live, so their
     // partitions are led by whoever registers first, as after a full restart of Kafka.
     for (const reg of this.image.registrations.values()) if (!reg.fenced) features.push(...this.fenceRecords(reg.nodeId))
@@ -107,14 +108,17 @@ export class QuorumController {
     this.sessionTimer = setInterval(() => this.expireSessions(), 100)
     this.sessionTimer.unref()
     const every = this.setting('leader.imbalance.check.interval.seconds', '300')
-    this.rebalanceTimer = setInterval(() => {
-      try {
-        this.autoRebalance()
-      } catch (e) {
-        // a full disk refuses the elections: they are tried again on the next check
-        if (!(e instanceof KafkaError)) throw e
-      }
-    }, Math.max(1, Number(every)) * 1000)
+    this.rebalanceTimer = setInterval(
+      () => {
+        try {
+          this.autoRebalance()
+        } catch (e) {
+          // a full disk refuses the elections: they are tried again on the next check
+          if (!(e instanceof KafkaError)) throw e
+        }
+      },
+      Math.max(1, Number(every)) * 1000,
+    )
     this.rebalanceTimer.unref()
   }
 
@@ -208,7 +212,14 @@ export class QuorumController {
       }
       case 'allocateProducerIds': {
         const first = this.image.nextProducerId
-        this.commit([{ type: 'ProducerIds', brokerId: cmd.brokerId, brokerEpoch: this.image.registrations.get(cmd.brokerId)?.epoch ?? -1, nextProducerId: first + PRODUCER_ID_BLOCK }])
+        this.commit([
+          {
+            type: 'ProducerIds',
+            brokerId: cmd.brokerId,
+            brokerEpoch: this.image.registrations.get(cmd.brokerId)?.epoch ?? -1,
+            nextProducerId: first + PRODUCER_ID_BLOCK,
+          },
+        ])
         return { first, count: PRODUCER_ID_BLOCK }
       }
       case 'registerBroker':
@@ -250,7 +261,19 @@ export class QuorumController {
     if (prev && !prev.fenced) recs.push(...this.fenceRecords(id))
     this.commit(recs)
     const epoch = this.mdlog.nextOffset
-    this.commit([{ type: 'RegisterBroker', brokerId: id, brokerEpoch: epoch, host: endpoint.host, port: endpoint.port, rack: endpoint.rack, fenced: false, ...(pid ? { pid } : {}), ...(endpoint.listeners ? { listeners: endpoint.listeners } : {}) }])
+    this.commit([
+      {
+        type: 'RegisterBroker',
+        brokerId: id,
+        brokerEpoch: epoch,
+        host: endpoint.host,
+        port: endpoint.port,
+        rack: endpoint.rack,
+        fenced: false,
+        ...(pid ? { pid } : {}),
+        ...(endpoint.listeners ? { listeners: endpoint.listeners } : {}),
+      },
+    ])
     this.commit(this.electOffline())
     if (session) this.sessions.set(id, { epoch, deadline: Date.now() + Math.max(this.sessionTimeoutMs(), this.initialRegistrationTimeoutMs()) })
     this.lastContact.set(id, Date.now())
@@ -361,7 +384,8 @@ export class QuorumController {
 
   /** ElectLeaders: 0 preferred (the first replica, if live and in sync), 1 unclean (only for partitions without a leader). */
   private electLeaders(electionType: 0 | 1, wanted: { topic: string; partition: number }[] | null): ElectionResult[] {
-    const targets: { topic: string; partition: number }[] = wanted ?? [...this.image.topics.values()].flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })))
+    const targets: { topic: string; partition: number }[] =
+      wanted ?? [...this.image.topics.values()].flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })))
     const out: ElectionResult[] = []
     const recs: MetadataRecord[] = []
     const live = (r: number) => this.image.brokers.has(r)
@@ -377,7 +401,12 @@ export class QuorumController {
         if (p.leader === preferred) {
           out.push({ topic, partition, error: 'ELECTION_NOT_NEEDED', message: 'Leader election not needed for topic partition.' })
         } else if (!live(preferred) || !p.isr.includes(preferred)) {
-          out.push({ topic, partition, error: 'PREFERRED_LEADER_NOT_AVAILABLE', message: `Failed to elect leader for partition ${topic}-${partition} under strategy PreferredReplicaPartitionLeaderElectionStrategy` })
+          out.push({
+            topic,
+            partition,
+            error: 'PREFERRED_LEADER_NOT_AVAILABLE',
+            message: `Failed to elect leader for partition ${topic}-${partition} under strategy PreferredReplicaPartitionLeaderElectionStrategy`,
+          })
         } else {
           recs.push(this.change(t, p, { ...p, leader: preferred }))
           out.push({ topic, partition, error: null, message: null })
@@ -389,7 +418,12 @@ export class QuorumController {
         }
         const candidate = p.replicas.find((r) => p.isr.includes(r) && live(r)) ?? p.replicas.find(live)
         if (candidate === undefined) {
-          out.push({ topic, partition, error: 'ELIGIBLE_LEADERS_NOT_AVAILABLE', message: `Failed to elect leader for partition ${topic}-${partition} under strategy UncleanLeaderElectionStrategy` })
+          out.push({
+            topic,
+            partition,
+            error: 'ELIGIBLE_LEADERS_NOT_AVAILABLE',
+            message: `Failed to elect leader for partition ${topic}-${partition} under strategy UncleanLeaderElectionStrategy`,
+          })
         } else {
           recs.push(this.change(t, p, { ...p, leader: candidate, isr: p.isr.includes(candidate) ? p.isr : [candidate] }))
           out.push({ topic, partition, error: null, message: null })
@@ -435,7 +469,9 @@ export class QuorumController {
         commit: () => {
           const before = t!.partitions[req.partition]!
           const after = copy!.partitions[req.partition]!
-          this.commit([partitionRecord(t!.topicId, { ...after, leaderEpoch: before.leaderEpoch, partitionEpoch: before.partitionEpoch + 1 }, 'PartitionChange')])
+          this.commit([
+            partitionRecord(t!.topicId, { ...after, leaderEpoch: before.leaderEpoch, partitionEpoch: before.partitionEpoch + 1 }, 'PartitionChange'),
+          ])
         },
       },
       req,
@@ -455,15 +491,19 @@ export class QuorumController {
     const p = t?.partitions[partition]
     if (!t || !p) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', 'The partition does not exist.')
     if (target === null) {
-      if (!p.addingReplicas?.length && !p.removingReplicas?.length) throw new KafkaError('NO_REASSIGNMENT_IN_PROGRESS', `No reassignment is in progress for topic ${topic} partition ${partition}`)
+      if (!p.addingReplicas?.length && !p.removingReplicas?.length)
+        throw new KafkaError('NO_REASSIGNMENT_IN_PROGRESS', `No reassignment is in progress for topic ${topic} partition ${partition}`)
       const original = p.replicas.filter((r) => !(p.addingReplicas ?? []).includes(r))
       const next: PartitionAssignment = { ...p, replicas: original, isr: p.isr.filter((r) => original.includes(r)), addingReplicas: [], removingReplicas: [] }
       if (!original.includes(next.leader)) next.leader = original.find((r) => next.isr.includes(r)) ?? -1
       this.commit([this.change(t, p, next)])
       return null
     }
-    if (new Set(target).size !== target.length || target.length === 0) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes a duplicate or empty replica list.`)
-    for (const r of target) if (!this.image.registrations.has(r)) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes broker ${r}, but no such broker is registered.`)
+    if (new Set(target).size !== target.length || target.length === 0)
+      throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes a duplicate or empty replica list.`)
+    for (const r of target)
+      if (!this.image.registrations.has(r))
+        throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes broker ${r}, but no such broker is registered.`)
     const base = p.replicas.filter((r) => !(p.addingReplicas ?? []).includes(r) || target.includes(r))
     const adding = target.filter((r) => !base.includes(r))
     const removing = base.filter((r) => !target.includes(r))

@@ -49,7 +49,17 @@ export type MetadataRecord =
     }
   /** resourceType as Kafka's ConfigResource: 2 topic, 4 broker (name '' is the cluster default). value null deletes. */
   | { type: 'Config'; resourceType: 2 | 4; resourceName: string; name: string; value: string | null }
-  | { type: 'RegisterBroker'; brokerId: number; brokerEpoch: number; host: string; port: number; rack: string | null; fenced: boolean; pid?: number; listeners?: ListenerEndpoint[] }
+  | {
+      type: 'RegisterBroker'
+      brokerId: number
+      brokerEpoch: number
+      host: string
+      port: number
+      rack: string | null
+      fenced: boolean
+      pid?: number
+      listeners?: ListenerEndpoint[]
+    }
   | { type: 'UnregisterBroker'; brokerId: number; brokerEpoch: number }
   | { type: 'FenceBroker'; id: number; epoch: number }
   | { type: 'UnfenceBroker'; id: number; epoch: number }

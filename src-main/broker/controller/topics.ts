@@ -29,12 +29,16 @@ export function validateReplicaList(metadata: MetadataStore, brokerIds: number[]
   const sorted = [...brokerIds].sort((a, b) => a - b)
   let prev: number | undefined
   for (const b of sorted) {
-    if (!metadata.brokers.has(b)) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes broker ${b}, but no such broker is registered.`)
+    if (!metadata.brokers.has(b))
+      throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes broker ${b}, but no such broker is registered.`)
     if (b === prev) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes the broker ${prev} more than once.`)
     prev = b
   }
   if (replicationFactor !== undefined && brokerIds.length !== replicationFactor) {
-    throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes a partition with ${brokerIds.length} replica(s), but this is not consistent with previous partitions, which have ${replicationFactor} replica(s).`)
+    throw new KafkaError(
+      'INVALID_REPLICA_ASSIGNMENT',
+      `The manual partition assignment includes a partition with ${brokerIds.length} replica(s), but this is not consistent with previous partitions, which have ${replicationFactor} replica(s).`,
+    )
   }
 }
 
@@ -70,7 +74,10 @@ export function clusterPartitionCount(metadata: MetadataStore): number {
 /** Refuses adding `added` partitions to a cluster already holding `existing` when that passes max.partitions. */
 export function checkClusterPartitions(existing: number, added: number, limits: PartitionLimits): void {
   if (existing + added > limits.cluster) {
-    throw new KafkaError('POLICY_VIOLATION', `Adding ${added} partition(s) to the ${existing} the cluster holds would exceed max.partitions (${limits.cluster}).`)
+    throw new KafkaError(
+      'POLICY_VIOLATION',
+      `Adding ${added} partition(s) to the ${existing} the cluster holds would exceed max.partitions (${limits.cluster}).`,
+    )
   }
 }
 
@@ -109,7 +116,8 @@ export function createTopic(
   const live = metadata.liveBrokerIds()
   let assignments: PartitionAssignment[]
   if (spec.assignments && spec.assignments.length > 0) {
-    if (spec.replicationFactor !== -1) throw new KafkaError('INVALID_REQUEST', 'A manual partition assignment was specified, but replication factor was not set to -1.')
+    if (spec.replicationFactor !== -1)
+      throw new KafkaError('INVALID_REQUEST', 'A manual partition assignment was specified, but replication factor was not set to -1.')
     if (spec.numPartitions !== -1) throw new KafkaError('INVALID_REQUEST', 'A manual partition assignment was specified, but numPartitions was not set to -1.')
     let rf: number | undefined
     assignments = spec.assignments.map((a, i) => {
@@ -119,11 +127,17 @@ export function createTopic(
       return { partition: i, leader: a.brokerIds[0], leaderEpoch: 0, partitionEpoch: 0, replicas: [...a.brokerIds], isr: initialIsr(a.brokerIds) }
     })
   } else {
-    if (spec.numPartitions === 0 || spec.numPartitions < -1) throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions was set to an invalid non-positive value.')
-    if (spec.replicationFactor === 0 || spec.replicationFactor < -1) throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0, or -1 to use the default value.')
+    if (spec.numPartitions === 0 || spec.numPartitions < -1)
+      throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions was set to an invalid non-positive value.')
+    if (spec.replicationFactor === 0 || spec.replicationFactor < -1)
+      throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0, or -1 to use the default value.')
     const partitions = spec.numPartitions === -1 ? defaults.numPartitions : spec.numPartitions
     const rf = spec.replicationFactor === -1 ? defaults.replicationFactor : spec.replicationFactor
-    if (rf > live.length) throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${live.length} broker(s) are registered.`)
+    if (rf > live.length)
+      throw new KafkaError(
+        'INVALID_REPLICATION_FACTOR',
+        `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${live.length} broker(s) are registered.`,
+      )
     assignments = metadata.assign(partitions, rf)
   }
   if (validateOnly) return { name: spec.name, partitions: assignments, configs: spec.configs }

@@ -223,7 +223,12 @@ export class GroupCoordinator {
     const md = this.broker.metadata
     const cfg = this.broker.config
     const rf = Math.max(1, Math.min(cfg.int('offsets.topic.replication.factor'), md.liveBrokerIds().length))
-    const t = md.createTopic(GROUP_METADATA_TOPIC, md.assign(cfg.int('offsets.topic.num.partitions'), rf), { 'cleanup.policy': 'compact', 'compression.type': 'producer', 'segment.bytes': '104857600' }, true)
+    const t = md.createTopic(
+      GROUP_METADATA_TOPIC,
+      md.assign(cfg.int('offsets.topic.num.partitions'), rf),
+      { 'cleanup.policy': 'compact', 'compression.type': 'producer', 'segment.bytes': '104857600' },
+      true,
+    )
     this.log(`created ${GROUP_METADATA_TOPIC} with ${t.partitions.length} partitions`)
     return t
   }
@@ -272,7 +277,8 @@ export class GroupCoordinator {
     const t = this.topic()
     const p = partitionForGroup(groupId, t?.partitions.length ?? 1)
     const log = t ? this.broker.partitionLog(GROUP_METADATA_TOPIC, p) : undefined
-    if (!t || !log || t.partitions[p]?.leader !== this.broker.nodeId) return { error: 'NOT_LEADER_OR_FOLLOWER', message: 'not the leader of the group partition' }
+    if (!t || !log || t.partitions[p]?.leader !== this.broker.nodeId)
+      return { error: 'NOT_LEADER_OR_FOLLOWER', message: 'not the leader of the group partition' }
     const res = appendRecords(log, records, t.partitions[p]!.leaderEpoch, Date.now(), producer)
     if (!res.error) this.broker.notifyAppend()
     else this.log(`writing ${records.length} record(s) of group ${groupId} failed: ${res.error} ${res.message ?? ''}`)
@@ -416,7 +422,13 @@ export class GroupCoordinator {
     const p = partitionForGroup(groupId, t.partitions.length)
     const log = this.broker.partitionLog(GROUP_METADATA_TOPIC, p)
     if (!log) return ErrorCode.NOT_COORDINATOR
-    const error = await this.broker.replicas.waitForIsr(GROUP_METADATA_TOPIC, p, log.logEndOffset, this.minInsyncReplicas(t), this.broker.config.int('offsets.commit.timeout.ms'))
+    const error = await this.broker.replicas.waitForIsr(
+      GROUP_METADATA_TOPIC,
+      p,
+      log.logEndOffset,
+      this.minInsyncReplicas(t),
+      this.broker.config.int('offsets.commit.timeout.ms'),
+    )
     return error === 'NONE' ? ErrorCode.NONE : commitAppendError(error)
   }
 

@@ -86,7 +86,10 @@ export interface Member {
   timer?: NodeJS.Timeout
 }
 
-export type RestoredMember = Pick<Member, 'memberId' | 'groupInstanceId' | 'clientId' | 'clientHost' | 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'assignment'> & { subscription: Buffer }
+export type RestoredMember = Pick<
+  Member,
+  'memberId' | 'groupInstanceId' | 'clientId' | 'clientHost' | 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'assignment'
+> & { subscription: Buffer }
 
 export interface CommittedOffset {
   offset: number
@@ -217,7 +220,8 @@ export class Group {
   // ---- JoinGroup ----
 
   join(req: JoinRequest): Promise<JoinResult> | JoinResult {
-    if (req.sessionTimeoutMs < this.env.minSessionTimeoutMs || req.sessionTimeoutMs > this.env.maxSessionTimeoutMs) return joinError(req.memberId, ErrorCode.INVALID_SESSION_TIMEOUT)
+    if (req.sessionTimeoutMs < this.env.minSessionTimeoutMs || req.sessionTimeoutMs > this.env.maxSessionTimeoutMs)
+      return joinError(req.memberId, ErrorCode.INVALID_SESSION_TIMEOUT)
     if (this.state === 'Dead') return joinError(req.memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE)
     if (!this.supportsProtocols(req.protocolType, req.protocols)) return joinError(req.memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
     return req.memberId === '' ? this.joinUnknownMember(req) : this.joinKnownMember(req)
@@ -317,7 +321,17 @@ export class Group {
     const fenced = ErrorCode.FENCED_INSTANCE_ID
     old.joinWaiter?.(joinError(oldId, fenced))
     old.syncWaiter?.(syncError(fenced))
-    const m: Member = { ...old, memberId: newId, joinWaiter: undefined, syncWaiter: undefined, timer: undefined, clientId: req.clientId, clientHost: req.clientHost, sessionTimeoutMs: req.sessionTimeoutMs, rebalanceTimeoutMs: req.rebalanceTimeoutMs }
+    const m: Member = {
+      ...old,
+      memberId: newId,
+      joinWaiter: undefined,
+      syncWaiter: undefined,
+      timer: undefined,
+      clientId: req.clientId,
+      clientHost: req.clientHost,
+      sessionTimeoutMs: req.sessionTimeoutMs,
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+    }
     this.members.delete(oldId)
     this.members.set(newId, m)
     this.staticMembers.set(req.groupInstanceId!, newId)
@@ -354,7 +368,11 @@ export class Group {
       skipAssignment: false,
       memberId: m.memberId,
       members: withMembers
-        ? [...this.members.values()].map((x) => ({ memberId: x.memberId, groupInstanceId: x.groupInstanceId, metadata: x.protocols.find((p) => p.name === this.protocolName)?.metadata ?? EMPTY }))
+        ? [...this.members.values()].map((x) => ({
+            memberId: x.memberId,
+            groupInstanceId: x.groupInstanceId,
+            metadata: x.protocols.find((p) => p.name === this.protocolName)?.metadata ?? EMPTY,
+          }))
         : [],
     }
   }
@@ -642,7 +660,14 @@ export class Group {
   // ---- loading and shutdown ----
 
   /** Restores the group from its metadata record (coordinator load); members get fresh session timers. */
-  restore(v: { protocolType: string; generation: number; protocol: string | null; leader: string | null; currentStateTimestamp: number; members: RestoredMember[] }): void {
+  restore(v: {
+    protocolType: string
+    generation: number
+    protocol: string | null
+    leader: string | null
+    currentStateTimestamp: number
+    members: RestoredMember[]
+  }): void {
     this.clearTimers()
     this.members.clear()
     this.staticMembers.clear()

@@ -38,7 +38,11 @@ export function offsetKey(group: string, topic: string, partition: number): Buff
 export function offsetValue(o: CommittedOffset): Buffer {
   const version = o.expireTimestamp !== null ? OFFSET_VALUE_VERSION_WITH_EXPIRY : OFFSET_VALUE_VERSION
   return versioned(version, (w) =>
-    offsetValueCodec.encode({ offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, commitTimestamp: o.commitTimestamp, expireTimestamp: o.expireTimestamp ?? -1 }, version, w),
+    offsetValueCodec.encode(
+      { offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, commitTimestamp: o.commitTimestamp, expireTimestamp: o.expireTimestamp ?? -1 },
+      version,
+      w,
+    ),
   )
 }
 
@@ -87,7 +91,13 @@ export function decodeRecord(key: Buffer, value: Buffer | null): LoadedRecord | 
       group: k.group,
       topic: k.topic,
       partition: k.partition,
-      value: { offset: v.offset, leaderEpoch: v.leaderEpoch ?? -1, metadata: v.metadata, commitTimestamp: v.commitTimestamp, expireTimestamp: vv === 1 && v.expireTimestamp >= 0 ? v.expireTimestamp : null },
+      value: {
+        offset: v.offset,
+        leaderEpoch: v.leaderEpoch ?? -1,
+        metadata: v.metadata,
+        commitTimestamp: v.commitTimestamp,
+        expireTimestamp: vv === 1 && v.expireTimestamp >= 0 ? v.expireTimestamp : null,
+      },
     }
   }
   if (kv === 2) {
@@ -105,9 +115,19 @@ export function decodeRecord(key: Buffer, value: Buffer | null): LoadedRecord | 
  * TxnOffsetCommit passes the producer: its offsets go in a transactional batch of that producer
  * (no sequence), and only its COMMIT marker makes them count.
  */
-export function appendRecords(log: PartitionLog, records: BuildRecord[], leaderEpoch: number, now = Date.now(), producer?: { producerId: number; producerEpoch: number }): { error?: string; message?: string } {
+export function appendRecords(
+  log: PartitionLog,
+  records: BuildRecord[],
+  leaderEpoch: number,
+  now = Date.now(),
+  producer?: { producerId: number; producerEpoch: number },
+): { error?: string; message?: string } {
   if (records.length === 0) return {}
-  const batch = buildBatch({ records, timestamp: now, ...(producer ? { producerId: producer.producerId, producerEpoch: producer.producerEpoch, transactional: true } : {}) })
+  const batch = buildBatch({
+    records,
+    timestamp: now,
+    ...(producer ? { producerId: producer.producerId, producerEpoch: producer.producerEpoch, transactional: true } : {}),
+  })
   const res = log.append(batch, { origin: 'coordinator', leaderEpoch, now })
   return res.error !== undefined ? { error: res.error, message: res.message } : {}
 }

@@ -73,7 +73,10 @@ export class TransactionCoordinator {
     this.syncPartitions()
     this.timer = setInterval(() => this.abortTimedOutTransactions(), this.broker.config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'))
     this.timer.unref()
-    this.expirationTimer = setInterval(() => this.removeExpiredTransactionalIds(), this.broker.config.int('transaction.remove.expired.transaction.cleanup.interval.ms'))
+    this.expirationTimer = setInterval(
+      () => this.removeExpiredTransactionalIds(),
+      this.broker.config.int('transaction.remove.expired.transaction.cleanup.interval.ms'),
+    )
     this.expirationTimer.unref()
   }
 
@@ -109,7 +112,13 @@ export class TransactionCoordinator {
     const t = md.createTopic(
       TRANSACTION_STATE_TOPIC,
       md.assign(cfg.int('transaction.state.log.num.partitions'), rf),
-      { 'cleanup.policy': 'compact', 'compression.type': 'uncompressed', 'segment.bytes': String(cfg.int('transaction.state.log.segment.bytes')), 'min.insync.replicas': String(minIsr), 'unclean.leader.election.enable': 'false' },
+      {
+        'cleanup.policy': 'compact',
+        'compression.type': 'uncompressed',
+        'segment.bytes': String(cfg.int('transaction.state.log.segment.bytes')),
+        'min.insync.replicas': String(minIsr),
+        'unclean.leader.election.enable': 'false',
+      },
       true,
     )
     this.log(`created ${TRANSACTION_STATE_TOPIC} with ${t.partitions.length} partitions, replication factor ${rf}`)
@@ -159,30 +168,35 @@ export class TransactionCoordinator {
     }
     if (!log) return
     const found = new Map<string, TxnMetadata | null>()
-    readLog(log, (key, value) => {
-      const id = decodeTxnKey(key)
-      if (id === undefined) return
-      if (value === null) {
-        found.set(id, null)
-        return
-      }
-      const v = decodeTxnValue(value)
-      const prev = found.get(id)
-      found.set(id, {
-        transactionalId: id,
-        producerId: v.producerId,
-        // the epoch before this record's, so a retried InitProducerId is recognised after a failover
-        lastProducerId: prev && prev.producerId !== v.producerId ? prev.producerId : (prev?.lastProducerId ?? -1),
-        producerEpoch: v.producerEpoch,
-        lastProducerEpoch: prev && prev.producerId === v.producerId && prev.producerEpoch !== v.producerEpoch ? prev.producerEpoch : (prev?.lastProducerEpoch ?? -1),
-        txnTimeoutMs: v.transactionTimeoutMs,
-        state: v.state,
-        partitions: v.partitions,
-        txnStartTimestamp: v.startTimestampMs,
-        txnLastUpdateTimestamp: v.lastUpdateTimestampMs,
-        pendingState: null,
-      })
-    }, (e) => this.log(`skipping an unreadable record of ${TRANSACTION_STATE_TOPIC}-${partition}: ${e.message}`))
+    readLog(
+      log,
+      (key, value) => {
+        const id = decodeTxnKey(key)
+        if (id === undefined) return
+        if (value === null) {
+          found.set(id, null)
+          return
+        }
+        const v = decodeTxnValue(value)
+        const prev = found.get(id)
+        found.set(id, {
+          transactionalId: id,
+          producerId: v.producerId,
+          // the epoch before this record's, so a retried InitProducerId is recognised after a failover
+          lastProducerId: prev && prev.producerId !== v.producerId ? prev.producerId : (prev?.lastProducerId ?? -1),
+          producerEpoch: v.producerEpoch,
+          lastProducerEpoch:
+            prev && prev.producerId === v.producerId && prev.producerEpoch !== v.producerEpoch ? prev.producerEpoch : (prev?.lastProducerEpoch ?? -1),
+          txnTimeoutMs: v.transactionTimeoutMs,
+          state: v.state,
+          partitions: v.partitions,
+          txnStartTimestamp: v.startTimestampMs,
+          txnLastUpdateTimestamp: v.lastUpdateTimestampMs,
+          pendingState: null,
+        })
+      },
+      (e) => this.log(`skipping an unreadable record of ${TRANSACTION_STATE_TOPIC}-${partition}: ${e.message}`),
+    )
     let n = 0
     for (const [id, m] of found) {
       if (!m || m.state === 'Dead') continue
@@ -330,14 +344,24 @@ export class TransactionCoordinator {
         }
         await Promise.all(
           [...byLeader].map(async ([leader, topics]) => {
-            const marker: TxnMarker = { producerId: m.producerId, producerEpoch: m.producerEpoch, transactionResult: commit, coordinatorEpoch, topics: [...topics].map(([name, partitionIndexes]) => ({ name, partitionIndexes })) }
+            const marker: TxnMarker = {
+              producerId: m.producerId,
+              producerEpoch: m.producerEpoch,
+              transactionResult: commit,
+              coordinatorEpoch,
+              topics: [...topics].map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
+            }
             try {
               const results = await this.channel.send(leader, [marker], WRITE_TIMEOUT_MS)
               for (const r of results) {
                 for (const t of r.topics) {
                   for (const pr of t.partitions) {
-                    const done = pr.errorCode === ErrorCode.NONE || pr.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || pr.errorCode === ErrorCode.INVALID_PRODUCER_EPOCH
-                    if (pr.errorCode === ErrorCode.INVALID_PRODUCER_EPOCH) this.log(`${t.name}-${pr.partitionIndex} has a newer epoch than ${transactionalId}'s marker; skipped`)
+                    const done =
+                      pr.errorCode === ErrorCode.NONE ||
+                      pr.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
+                      pr.errorCode === ErrorCode.INVALID_PRODUCER_EPOCH
+                    if (pr.errorCode === ErrorCode.INVALID_PRODUCER_EPOCH)
+                      this.log(`${t.name}-${pr.partitionIndex} has a newer epoch than ${transactionalId}'s marker; skipped`)
                     if (done) pending.get(t.name)?.delete(pr.partitionIndex)
                   }
                   if (pending.get(t.name)?.size === 0) pending.delete(t.name)

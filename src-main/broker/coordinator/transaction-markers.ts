@@ -72,7 +72,12 @@ function writeOne(host: MarkerHost, m: TxnMarker, topic: string, partition: numb
     throw e
   }
   if (!log) return ErrorCode.NOT_LEADER_OR_FOLLOWER
-  const batch = buildControlBatch({ type: m.transactionResult ? 'COMMIT' : 'ABORT', producerId: m.producerId, producerEpoch: m.producerEpoch, coordinatorEpoch: m.coordinatorEpoch })
+  const batch = buildControlBatch({
+    type: m.transactionResult ? 'COMMIT' : 'ABORT',
+    producerId: m.producerId,
+    producerEpoch: m.producerEpoch,
+    coordinatorEpoch: m.coordinatorEpoch,
+  })
   const res = log.append(batch, { origin: 'coordinator', leaderEpoch: t.partitions[partition]!.leaderEpoch })
   if (res.error !== undefined) return ErrorCode[res.error]
   host.notifyAppend()
@@ -122,7 +127,11 @@ export class TxnMarkerChannel {
   }
 
   close(): void {
-    for (const c of this.clients.values()) c.then((cl) => cl.close(), () => {})
+    for (const c of this.clients.values())
+      c.then(
+        (cl) => cl.close(),
+        () => {},
+      )
     this.clients.clear()
   }
 }

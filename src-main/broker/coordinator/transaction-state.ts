@@ -33,7 +33,19 @@ export function copyPartitions(p: Map<string, Set<number>>): Map<string, Set<num
 }
 
 export function freshMetadata(transactionalId: string, producerId: number, txnTimeoutMs: number, now: number): TxnMetadata {
-  return { transactionalId, producerId, lastProducerId: -1, producerEpoch: -1, lastProducerEpoch: -1, txnTimeoutMs, state: 'Empty', partitions: new Map(), txnStartTimestamp: -1, txnLastUpdateTimestamp: now, pendingState: null }
+  return {
+    transactionalId,
+    producerId,
+    lastProducerId: -1,
+    producerEpoch: -1,
+    lastProducerEpoch: -1,
+    txnTimeoutMs,
+    state: 'Empty',
+    partitions: new Map(),
+    txnStartTimestamp: -1,
+    txnLastUpdateTimestamp: now,
+    pendingState: null,
+  }
 }
 
 function next(m: TxnMetadata, changes: Partial<TxnMetadata>, now: number): TxnMetadata {
@@ -41,8 +53,12 @@ function next(m: TxnMetadata, changes: Partial<TxnMetadata>, now: number): TxnMe
 }
 
 /** The epoch (and id) a producer gets next: epoch+1, or a new id at epoch 0 on overflow. */
-export function bumpEpoch(m: TxnMetadata, allocateProducerId: () => number): Pick<TxnMetadata, 'producerId' | 'producerEpoch' | 'lastProducerId' | 'lastProducerEpoch'> {
-  if (m.producerEpoch >= MAX_PRODUCER_EPOCH - 1) return { producerId: allocateProducerId(), producerEpoch: 0, lastProducerId: m.producerId, lastProducerEpoch: -1 }
+export function bumpEpoch(
+  m: TxnMetadata,
+  allocateProducerId: () => number,
+): Pick<TxnMetadata, 'producerId' | 'producerEpoch' | 'lastProducerId' | 'lastProducerEpoch'> {
+  if (m.producerEpoch >= MAX_PRODUCER_EPOCH - 1)
+    return { producerId: allocateProducerId(), producerEpoch: 0, lastProducerId: m.producerId, lastProducerEpoch: -1 }
   return { producerId: m.producerId, producerEpoch: m.producerEpoch + 1, lastProducerId: m.lastProducerId, lastProducerEpoch: m.producerEpoch }
 }
 
@@ -59,11 +75,19 @@ export type InitDecision =
  * InitProducerId of a transactional producer. `expected` is the id and epoch a KIP-360 client
  * names when it re-initialises (v3+), null for a new producer.
  */
-export function decideInit(m: TxnMetadata, txnTimeoutMs: number, expected: { producerId: number; producerEpoch: number } | null, now: number, allocateProducerId: () => number): InitDecision {
+export function decideInit(
+  m: TxnMetadata,
+  txnTimeoutMs: number,
+  expected: { producerId: number; producerEpoch: number } | null,
+  now: number,
+  allocateProducerId: () => number,
+): InitDecision {
   if (m.pendingState !== null) return { error: ErrorCode.CONCURRENT_TRANSACTIONS }
   if (expected) {
     const current = expected.producerId === m.producerId && expected.producerEpoch === m.producerEpoch
-    const retried = (expected.producerId === m.producerId && expected.producerEpoch === m.lastProducerEpoch) || (expected.producerId === m.lastProducerId && m.producerEpoch === 0)
+    const retried =
+      (expected.producerId === m.producerId && expected.producerEpoch === m.lastProducerEpoch) ||
+      (expected.producerId === m.lastProducerId && m.producerEpoch === 0)
     if (!current && !retried) return { error: ErrorCode.PRODUCER_FENCED }
     if (retried && !current && m.state !== 'Ongoing') return { answer: 'current' }
   }
@@ -80,7 +104,10 @@ export function decideInit(m: TxnMetadata, txnTimeoutMs: number, expected: { pro
     case 'Empty':
     case 'CompleteCommit':
     case 'CompleteAbort':
-      return { next: next(m, { ...bumpEpoch(m, allocateProducerId), txnTimeoutMs, state: 'Empty', partitions: new Map(), txnStartTimestamp: -1 }, now), answer: 'bumped' }
+      return {
+        next: next(m, { ...bumpEpoch(m, allocateProducerId), txnTimeoutMs, state: 'Empty', partitions: new Map(), txnStartTimestamp: -1 }, now),
+        answer: 'bumped',
+      }
     default:
       return { error: ErrorCode.INVALID_TXN_STATE }
   }
@@ -95,7 +122,13 @@ export function checkProducer(m: TxnMetadata, producerId: number, producerEpoch:
 }
 
 /** AddPartitionsToTxn / AddOffsetsToTxn: `next` is null when every partition is already in the transaction. */
-export function decideAddPartitions(m: TxnMetadata, producerId: number, producerEpoch: number, add: { topic: string; partition: number }[], now: number): { error: number } | { error?: undefined; next: TxnMetadata | null } {
+export function decideAddPartitions(
+  m: TxnMetadata,
+  producerId: number,
+  producerEpoch: number,
+  add: { topic: string; partition: number }[],
+  now: number,
+): { error: number } | { error?: undefined; next: TxnMetadata | null } {
   const err = checkProducer(m, producerId, producerEpoch)
   if (err !== ErrorCode.NONE) return { error: err }
   if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') return { error: ErrorCode.CONCURRENT_TRANSACTIONS }

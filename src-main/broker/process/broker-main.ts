@@ -17,7 +17,9 @@ interface ParentLink {
 }
 
 function parentLink(): ParentLink {
-  const pp = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', fn: (ev: { data: Record<string, unknown> }) => void): void } }).parentPort
+  const pp = (
+    process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', fn: (ev: { data: Record<string, unknown> }) => void): void } }
+  ).parentPort
   if (pp) return { send: (m) => pp.postMessage(m), on: (fn) => pp.on('message', (ev) => fn(ev.data)) }
   return { send: (m) => process.send?.(m as object), on: (fn) => process.on('message', (m) => fn(m as Record<string, unknown>)) }
 }

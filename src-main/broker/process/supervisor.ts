@@ -13,7 +13,6 @@ import { ControlServer, assertNoLiveSupervisor } from './control-server'
 import { nodeSpawner, type BrokerChild, type BrokerSpawner } from './spawner'
 import type { ClusterOptions } from '../cluster'
 
-
 /** One broker process as the supervisor sees it; the same shape the console uses for in-process brokers. */
 export class BrokerProcess {
   pid: number | undefined
@@ -38,7 +37,18 @@ export class BrokerProcess {
   async start(): Promise<void> {
     if (!this.stopped) return
     const c = this.cluster
-    const args = ['--node-id', String(this.nodeId), '--host', this.host, '--port', String(this.port), '--log-dir', join(c.options.dataDir, `broker-${this.nodeId}`), '--controller', `127.0.0.1:${c.server.port}`]
+    const args = [
+      '--node-id',
+      String(this.nodeId),
+      '--host',
+      this.host,
+      '--port',
+      String(this.port),
+      '--log-dir',
+      join(c.options.dataDir, `broker-${this.nodeId}`),
+      '--controller',
+      `127.0.0.1:${c.server.port}`,
+    ]
     for (const [k, v] of Object.entries(c.options.configs ?? {})) args.push('--config', `${k}=${v}`)
     const log = c.options.log ?? (() => {})
     const child = c.spawner(args, (line) => log(line.replace(/^\S+Z /, '')))

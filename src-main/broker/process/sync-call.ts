@@ -71,7 +71,11 @@ export class SyncCaller {
       if (m.t === 'sessionLost') onSessionLost(m.error)
     })
     this.events.unref()
-    this.worker = new Worker(WORKER, { eval: true, workerData: { port: port2, events: events.port2, host, controllerPort, flag: this.flag.buffer, shared: this.shared }, transferList: [port2, events.port2] })
+    this.worker = new Worker(WORKER, {
+      eval: true,
+      workerData: { port: port2, events: events.port2, host, controllerPort, flag: this.flag.buffer, shared: this.shared },
+      transferList: [port2, events.port2],
+    })
     this.worker.unref()
   }
 

@@ -2,7 +2,7 @@
  * Kafka's APIs by name and key, each API's request and response types, and its valid versions:
  * all read from the declarations in messages/ (their versions are stated there once).
  */
-import { apiMessages, messages, type ApiMessagePair } from './messages/index'
+import { type apiMessages, messages, type ApiMessagePair } from './messages/index'
 import { parseVersions, type VersionRange } from './schema'
 import type { Decoded, Input } from './types'
 

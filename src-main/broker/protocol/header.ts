@@ -1,5 +1,5 @@
-import { Reader, ProtocolError } from './reader'
-import { Writer } from './writer'
+import { type Reader, ProtocolError } from './reader'
+import type { Writer } from './writer'
 
 export interface RequestHeader {
   apiKey: number

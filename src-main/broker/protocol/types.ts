@@ -16,7 +16,15 @@ import type { FieldSpec, MessageSpec } from './schema'
 type NumberTypeName = 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'float64'
 
 /** int64 is a JS number: offsets, timestamps and producer ids stay far below 2^53 (see reader.ts). */
-type ScalarOf<T extends string> = T extends NumberTypeName ? number : T extends 'bool' ? boolean : T extends 'string' ? string : T extends 'bytes' | 'uuid' ? Buffer : never
+type ScalarOf<T extends string> = T extends NumberTypeName
+  ? number
+  : T extends 'bool'
+    ? boolean
+    : T extends 'string'
+      ? string
+      : T extends 'bytes' | 'uuid'
+        ? Buffer
+        : never
 
 type ScalarName = NumberTypeName | 'bool' | 'string' | 'bytes' | 'uuid'
 

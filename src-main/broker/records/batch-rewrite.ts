@@ -7,8 +7,18 @@
  * which is the delete horizon when one is set (KIP-534) and the first kept record's otherwise.
  */
 import {
-  BATCH_HEADER_SIZE, DELETE_HORIZON_MASK, RECORDS_OFFSET, ATTRIBUTES_OFFSET, BASE_TIMESTAMP_OFFSET,
-  BATCH_LENGTH_OFFSET, MAX_TIMESTAMP_OFFSET, RECORDS_COUNT_OFFSET, LOG_OVERHEAD, writeCrc, writeInt64, type BatchHeader,
+  BATCH_HEADER_SIZE,
+  DELETE_HORIZON_MASK,
+  RECORDS_OFFSET,
+  ATTRIBUTES_OFFSET,
+  BASE_TIMESTAMP_OFFSET,
+  BATCH_LENGTH_OFFSET,
+  MAX_TIMESTAMP_OFFSET,
+  RECORDS_COUNT_OFFSET,
+  LOG_OVERHEAD,
+  writeCrc,
+  writeInt64,
+  type BatchHeader,
 } from './batch.js'
 import { compress, decompress, type CompressionType } from './compression.js'
 import { cursor, readVarint, readVarlong, sizeOfVarint, writeVarint } from './varint.js'

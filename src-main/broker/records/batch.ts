@@ -246,7 +246,10 @@ export function validateBatch(buf: Buffer, options: ValidateOptions = {}): Batch
   let data: Buffer
   try {
     const body = buf.subarray(RECORDS_OFFSET)
-    data = options.maxDecompressedBytes === undefined ? decompress(codec, body) : decompressBounded(codec, body, decompressedRecordsLimit(options.maxDecompressedBytes))
+    data =
+      options.maxDecompressedBytes === undefined
+        ? decompress(codec, body)
+        : decompressBounded(codec, body, decompressedRecordsLimit(options.maxDecompressedBytes))
   } catch (e) {
     if (e instanceof DecompressedTooLarge) return 'MESSAGE_TOO_LARGE'
     if (e instanceof CompressionError) return 'CORRUPT_MESSAGE'

@@ -102,7 +102,9 @@ export async function decompressBoundedAsync(type: number, data: Buffer, maxByte
         const layout = zstdLayout(data, maxBytes)
         const nativeAsync = nativeZstd.zstdDecompress
         if (nativeAsync) {
-          return await new Promise<Buffer>((resolve, reject) => nativeAsync(data, { maxOutputLength: Math.max(1, maxBytes) }, (e, out) => (e ? reject(e) : resolve(out))))
+          return await new Promise<Buffer>((resolve, reject) =>
+            nativeAsync(data, { maxOutputLength: Math.max(1, maxBytes) }, (e, out) => (e ? reject(e) : resolve(out))),
+          )
         }
         const z = zstdStream(maxBytes)
         let from = 0

@@ -9,7 +9,16 @@
  * every other client shares for more than a short turn. Otherwise the work is bounded by the
  * limit and a small input (about a millisecond) and runs inline.
  */
-import { RECORDS_OFFSET, compressionOf, decompressedRecordsLimit, splitBatches, validateBatch, validateBatchFraming, validateBatchRecords, type BatchError } from './batch.js'
+import {
+  RECORDS_OFFSET,
+  compressionOf,
+  decompressedRecordsLimit,
+  splitBatches,
+  validateBatch,
+  validateBatchFraming,
+  validateBatchRecords,
+  type BatchError,
+} from './batch.js'
 import { decompressBoundedAsync, CompressionError, DecompressedTooLarge } from './bounded-decompress.js'
 
 export const INLINE_DECOMPRESS_BYTES = 4 * 1024 * 1024
@@ -39,7 +48,11 @@ export function checkProducedRecords(records: Buffer, limits: ProducedLimits): V
   const options = { requireKeys: limits.requireKeys, maxDecompressedBytes: limits.maxMessageBytes }
   const offloaded: Buffer[] = []
   for (const batch of batches) {
-    if (compressionOf(batch) !== 0 && (limits.maxMessageBytes > INLINE_DECOMPRESS_BYTES || batch.length >= INLINE_COMPRESSED_BYTES) && batch.length > RECORDS_OFFSET) {
+    if (
+      compressionOf(batch) !== 0 &&
+      (limits.maxMessageBytes > INLINE_DECOMPRESS_BYTES || batch.length >= INLINE_COMPRESSED_BYTES) &&
+      batch.length > RECORDS_OFFSET
+    ) {
       offloaded.push(batch)
       continue
     }

@@ -4,9 +4,19 @@
  * The produce/fetch hot path never goes through here.
  */
 import {
-  BATCH_HEADER_SIZE, RECORDS_OFFSET, CONTROL_MASK, TIMESTAMP_TYPE_MASK, TRANSACTIONAL_MASK,
-  NO_PRODUCER_ID, NO_PRODUCER_EPOCH, NO_SEQUENCE, NO_PARTITION_LEADER_EPOCH,
-  readBatchHeader, writeInt64, writeCrc, type BatchHeader,
+  BATCH_HEADER_SIZE,
+  RECORDS_OFFSET,
+  CONTROL_MASK,
+  TIMESTAMP_TYPE_MASK,
+  TRANSACTIONAL_MASK,
+  NO_PRODUCER_ID,
+  NO_PRODUCER_EPOCH,
+  NO_SEQUENCE,
+  NO_PARTITION_LEADER_EPOCH,
+  readBatchHeader,
+  writeInt64,
+  writeCrc,
+  type BatchHeader,
 } from './batch.js'
 import { compress, decompress, compressionType, type CompressionName, type CompressionType } from './compression.js'
 import { cursor, readVarint, readVarlong, sizeOfVarint, writeVarint } from './varint.js'

@@ -25,7 +25,9 @@ export function readHighWatermarks(logDir: string): Map<string, number> {
   const file = join(logDir, HIGH_WATERMARK_CHECKPOINT_FILE)
   if (!existsSync(file)) return out
   try {
-    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '')
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
     if (lines[0]?.trim() !== String(VERSION)) return out
     const n = Number(lines[1])
     if (!Number.isInteger(n) || n < 0 || lines.length - 2 < n) return out

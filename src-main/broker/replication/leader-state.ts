@@ -28,12 +28,16 @@ export class LeaderState {
     now: number,
   ) {
     // ISR members get a full lag period to show up before they can be dropped.
-    for (const r of replicas) if (r !== leaderId) this.followers.set(r, { logEndOffset: -1, lastCaughtUpTimeMs: isr.includes(r) ? now : 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: -1 })
+    for (const r of replicas)
+      if (r !== leaderId)
+        this.followers.set(r, { logEndOffset: -1, lastCaughtUpTimeMs: isr.includes(r) ? now : 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: -1 })
   }
 
   /** Adds followers that joined the replica set (reassignment) and drops those that left. */
   setReplicas(replicas: number[]): void {
-    for (const r of replicas) if (r !== this.leaderId && !this.followers.has(r)) this.followers.set(r, { logEndOffset: -1, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: -1 })
+    for (const r of replicas)
+      if (r !== this.leaderId && !this.followers.has(r))
+        this.followers.set(r, { logEndOffset: -1, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: -1 })
     for (const r of [...this.followers.keys()]) if (!replicas.includes(r)) this.followers.delete(r)
   }
 

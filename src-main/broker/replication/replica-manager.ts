@@ -138,7 +138,20 @@ export class ReplicaManager {
     if (!h) {
       const checkpointed = this.checkpointedHighWatermark(log, t.name, p.partition)
       if (checkpointed !== undefined) log.highWatermark = Math.min(checkpointed, log.logEndOffset)
-      h = { key, topic: t.name, partition: p.partition, log, epochs: openEpochCache(log), role: 'none', checkpointed: checkpointed !== undefined, leaderId: -1, leaderEpoch: -1, alterInFlight: false, pendingFromEpoch: -1, waiting: [] }
+      h = {
+        key,
+        topic: t.name,
+        partition: p.partition,
+        log,
+        epochs: openEpochCache(log),
+        role: 'none',
+        checkpointed: checkpointed !== undefined,
+        leaderId: -1,
+        leaderEpoch: -1,
+        alterInFlight: false,
+        pendingFromEpoch: -1,
+        waiting: [],
+      }
       this.hosted.set(key, h)
     }
     const me = this.host.nodeId
@@ -216,9 +229,14 @@ export class ReplicaManager {
   }
 
   /** The local view of a hosted partition, for request handlers. */
-  state(topic: string, partition: number): { role: 'leader' | 'follower' | 'none'; leaderEpoch: number; epochs: LeaderEpochCache; log: PartitionLog; leaderEpochStartOffset: number } | undefined {
+  state(
+    topic: string,
+    partition: number,
+  ): { role: 'leader' | 'follower' | 'none'; leaderEpoch: number; epochs: LeaderEpochCache; log: PartitionLog; leaderEpochStartOffset: number } | undefined {
     const h = this.hosted.get(`${topic}-${partition}`)
-    return h ? { role: h.role, leaderEpoch: h.leaderEpoch, epochs: h.epochs, log: h.log, leaderEpochStartOffset: h.leader?.leaderEpochStartOffset ?? -1 } : undefined
+    return h
+      ? { role: h.role, leaderEpoch: h.leaderEpoch, epochs: h.epochs, log: h.log, leaderEpochStartOffset: h.leader?.leaderEpochStartOffset ?? -1 }
+      : undefined
   }
 
   /** Kafka's endOffsetForEpoch on this replica's log (OffsetForLeaderEpoch, DivergingEpoch). */
@@ -264,7 +282,13 @@ export class ReplicaManager {
       const p = this.partitionState(h)
       if (!p) continue
       const out = h.leader.laggingReplicas(p.isr, now, lag)
-      if (out.length > 0) this.alterIsr(h, p, p.isr.filter((r) => !out.includes(r)), `replicas ${out.join(',')} fell behind for more than ${lag} ms`)
+      if (out.length > 0)
+        this.alterIsr(
+          h,
+          p,
+          p.isr.filter((r) => !out.includes(r)),
+          `replicas ${out.join(',')} fell behind for more than ${lag} ms`,
+        )
     }
   }
 
@@ -281,7 +305,15 @@ export class ReplicaManager {
       if (failed || !now || now.partitionEpoch !== h.pendingFromEpoch) h.pendingIsr = undefined
       if (now && this.hosted.get(h.key) === h) this.leaderStateChangedIfLeader(h, now)
     }
-    const req: AlterPartitionRequest = { topic: h.topic, partition: h.partition, brokerId: this.host.nodeId, brokerEpoch: -1, leaderEpoch: h.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr }
+    const req: AlterPartitionRequest = {
+      topic: h.topic,
+      partition: h.partition,
+      brokerId: this.host.nodeId,
+      brokerEpoch: -1,
+      leaderEpoch: h.leaderEpoch,
+      partitionEpoch: p.partitionEpoch,
+      newIsr,
+    }
     const from = p.isr.join(',')
     this.host.alterPartition(req).then(
       (res) => {

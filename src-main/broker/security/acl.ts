@@ -64,10 +64,12 @@ export function invalidAcl(a: AclBinding): string | null {
   if (!specific(a.resourceType, ResourceType.UNKNOWN, ResourceType.ANY) || a.resourceType > ResourceType.USER) return 'Invalid resource type'
   if (a.patternType !== PatternType.LITERAL && a.patternType !== PatternType.PREFIXED) return 'Invalid patternType ' + a.patternType
   if (!specific(a.operation, AclOperation.UNKNOWN, AclOperation.ANY) || a.operation > AclOperation.TWO_PHASE_COMMIT) return 'Invalid operation'
-  if (!specific(a.permissionType, AclPermissionType.UNKNOWN, AclPermissionType.ANY) || a.permissionType > AclPermissionType.ALLOW) return 'Invalid permission type'
+  if (!specific(a.permissionType, AclPermissionType.UNKNOWN, AclPermissionType.ANY) || a.permissionType > AclPermissionType.ALLOW)
+    return 'Invalid permission type'
   if (a.resourceName === '') return 'Resource name should not be empty'
   if (a.resourceType === ResourceType.CLUSTER && a.resourceName !== CLUSTER_NAME) return 'The only valid name for the CLUSTER resource is ' + CLUSTER_NAME
-  if (a.principal.indexOf(':') <= 0) return `Could not parse principal from \`${a.principal}\` (no colon is present separating the principal type from the principal name)`
+  if (a.principal.indexOf(':') <= 0)
+    return `Could not parse principal from \`${a.principal}\` (no colon is present separating the principal type from the principal name)`
   if (a.host === '') return 'Invalid host'
   return null
 }

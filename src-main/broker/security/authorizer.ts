@@ -94,7 +94,11 @@ export class Authorizer {
       if (a.permissionType !== AclPermissionType.ALLOW || !implies(a.operation, operation)) continue
       // An ALLOW counts unless a DENY covers all it allows (the same literal, or a prefix of its pattern).
       const covered = acls.some(
-        (d) => denied(d) && (d.patternType === PatternType.PREFIXED ? a.resourceName.startsWith(d.resourceName) : d.patternType === a.patternType && d.resourceName === a.resourceName),
+        (d) =>
+          denied(d) &&
+          (d.patternType === PatternType.PREFIXED
+            ? a.resourceName.startsWith(d.resourceName)
+            : d.patternType === a.patternType && d.resourceName === a.resourceName),
       )
       if (!covered) return true
     }
@@ -111,16 +115,34 @@ function resourceMatches(a: AclBinding, name: string): boolean {
 /** Whether an ALLOW ACL on `granted` allows `wanted` (Kafka's implied operations). */
 export function implies(granted: number, wanted: number): boolean {
   if (granted === wanted || granted === AclOperation.ALL) return true
-  if (wanted === AclOperation.DESCRIBE) return granted === AclOperation.READ || granted === AclOperation.WRITE || granted === AclOperation.DELETE || granted === AclOperation.ALTER
+  if (wanted === AclOperation.DESCRIBE)
+    return granted === AclOperation.READ || granted === AclOperation.WRITE || granted === AclOperation.DELETE || granted === AclOperation.ALTER
   if (wanted === AclOperation.DESCRIBE_CONFIGS) return granted === AclOperation.ALTER_CONFIGS
   return false
 }
 
 /** The operations of a resource type that can be reported as authorized operations (Metadata, DescribeGroups, DescribeCluster). */
 export const OPERATIONS_OF: Record<number, number[]> = {
-  [ResourceType.TOPIC]: [AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DELETE, AclOperation.ALTER, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS],
+  [ResourceType.TOPIC]: [
+    AclOperation.READ,
+    AclOperation.WRITE,
+    AclOperation.CREATE,
+    AclOperation.DELETE,
+    AclOperation.ALTER,
+    AclOperation.DESCRIBE,
+    AclOperation.DESCRIBE_CONFIGS,
+    AclOperation.ALTER_CONFIGS,
+  ],
   [ResourceType.GROUP]: [AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE],
-  [ResourceType.CLUSTER]: [AclOperation.CREATE, AclOperation.ALTER, AclOperation.DESCRIBE, AclOperation.CLUSTER_ACTION, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS, AclOperation.IDEMPOTENT_WRITE],
+  [ResourceType.CLUSTER]: [
+    AclOperation.CREATE,
+    AclOperation.ALTER,
+    AclOperation.DESCRIBE,
+    AclOperation.CLUSTER_ACTION,
+    AclOperation.DESCRIBE_CONFIGS,
+    AclOperation.ALTER_CONFIGS,
+    AclOperation.IDEMPOTENT_WRITE,
+  ],
 }
 
 /** Kafka's authorized-operations bit field: bit n set when operation code n is allowed. */

@@ -19,7 +19,8 @@ function openssl(args: string[], cwd: string): void {
     execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] })
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: Buffer }
-    if (err.code === 'ENOENT') throw new Error('--secure needs the openssl command to issue the local certificates (apt-get install openssl, or brew install openssl)')
+    if (err.code === 'ENOENT')
+      throw new Error('--secure needs the openssl command to issue the local certificates (apt-get install openssl, or brew install openssl)')
     throw new Error(`openssl ${args[0]} failed: ${err.stderr?.toString().trim() ?? err.message}`)
   }
 }
@@ -30,10 +31,50 @@ export function ensureLocalCertificates(dir: string, hosts: string[] = ['localho
   const out: LocalCertificates = { dir, caCert: join(dir, 'ca.crt'), brokerCert: join(dir, 'broker.crt'), brokerKey: join(dir, 'broker.key') }
   if (existsSync(out.caCert) && existsSync(out.brokerCert) && existsSync(out.brokerKey)) return out
   const san = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',')
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '3650', '-subj', '/CN=Kafkadesk local CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir)
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=Kafkadesk local CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  )
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'broker.key', '-out', 'broker.csr', '-subj', '/CN=localhost/O=Kafkadesk'], dir)
   writeFileSync(join(dir, 'broker.ext'), `subjectAltName=${san}\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n`)
-  openssl(['x509', '-req', '-in', 'broker.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'broker.crt', '-days', '825', '-extfile', 'broker.ext'], dir)
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'broker.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'broker.crt',
+      '-days',
+      '825',
+      '-extfile',
+      'broker.ext',
+    ],
+    dir,
+  )
   for (const f of ['ca.key', 'broker.key']) chmodSync(join(dir, f), 0o600)
   return out
 }

@@ -76,7 +76,8 @@ export class ConnectionSecurity {
   refuses(apiKey: number, apiName: string, now = Date.now()): string | null {
     if (this.state === 'done') {
       if (this.expiresAt !== null && apiKey === SASL_HANDSHAKE) return null
-      if (this.expiresAt !== null && now > this.expiresAt) return `the authenticated session expired (connections.max.reauth.ms) and ${apiName} came before a re-authentication`
+      if (this.expiresAt !== null && now > this.expiresAt)
+        return `the authenticated session expired (connections.max.reauth.ms) and ${apiName} came before a re-authentication`
       return null
     }
     if (apiKey === API_VERSIONS && this.state === 'handshake') return null
@@ -88,7 +89,10 @@ export class ConnectionSecurity {
   /** sasl.enabled.mechanisms of the listener (Kafka's default is GSSAPI, which this broker does not offer). */
   enabledMechanisms(): string[] {
     const v = listenerConfig(this.o.configs, this.listenerName, 'sasl.enabled.mechanisms') ?? 'GSSAPI'
-    return v.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '')
+    return v
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter((s) => s !== '')
   }
 
   /** SaslHandshake: picks the mechanism; v0 switches the connection to raw tokens. */
@@ -125,11 +129,18 @@ export class ConnectionSecurity {
       const step = this.server.evaluate(token)
       if (!step.complete) return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: step.challenge, sessionLifetimeMs: 0 }
       if (this.reauthenticating && (step.principal!.type !== this.principal.type || step.principal!.name !== this.principal.name)) {
-        throw new SaslAuthenticationError(`Cannot change principals during re-authentication from ${this.principal.type}:${this.principal.name}: ${step.principal!.type}:${step.principal!.name}`)
+        throw new SaslAuthenticationError(
+          `Cannot change principals during re-authentication from ${this.principal.type}:${this.principal.name}: ${step.principal!.type}:${step.principal!.name}`,
+        )
       }
       // Sessions expire only for clients that can re-authenticate (SaslAuthenticate v1+, KIP-368).
       this.complete(step.principal!, mechanism, version >= 1)
-      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: step.challenge, sessionLifetimeMs: this.expiresAt === null ? 0 : this.reauthMs(mechanism) }
+      return {
+        errorCode: ErrorCode.NONE,
+        errorMessage: null,
+        authBytes: step.challenge,
+        sessionLifetimeMs: this.expiresAt === null ? 0 : this.reauthMs(mechanism),
+      }
     } catch (e) {
       if (!(e instanceof SaslAuthenticationError)) throw e
       this.closeAfterResponse = `authentication failed: ${e.message}`

@@ -50,14 +50,14 @@ export class OAuthBearerServer implements SaslServer {
     } catch {
       return 'Unsecured JWS header or claims are not valid JSON'
     }
-    if (header['alg'] !== 'none') return 'Unsecured JWS must have alg "none"'
+    if (header.alg !== 'none') return 'Unsecured JWS must have alg "none"'
     const claimName = this.o.principalClaimName ?? 'sub'
     const principal = claims[claimName]
     if (typeof principal !== 'string' || principal.trim() === '') return `No principal claim "${claimName}"`
-    const exp = claims['exp']
+    const exp = claims.exp
     if (typeof exp !== 'number') return 'No expiration time claim "exp"'
     if (exp * 1000 + (this.o.allowableClockSkewMs ?? 0) < this.now()) return `The indicated time (${exp * 1000} ms) is before the current time`
-    const scope = typeof claims['scope'] === 'string' ? (claims['scope'] as string).split(' ') : Array.isArray(claims['scope']) ? (claims['scope'] as string[]) : []
+    const scope = typeof claims.scope === 'string' ? (claims.scope as string).split(' ') : Array.isArray(claims.scope) ? (claims.scope as string[]) : []
     const missing = (this.o.requiredScope ?? []).filter((s) => !scope.includes(s))
     if (missing.length) return `The provided scope ${JSON.stringify(scope)} is missing the required scope ${JSON.stringify(missing)}`
     return { principal }

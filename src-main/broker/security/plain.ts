@@ -17,7 +17,8 @@ export class PlainServer implements SaslServer {
     if (password === '') throw new SaslAuthenticationError('Authentication failed: password not specified')
     const expected = this.users.get(username)
     if (expected === undefined || !sameText(expected, password)) throw new SaslAuthenticationError('Authentication failed: Invalid username or password')
-    if (authzid !== '' && authzid !== username) throw new SaslAuthenticationError('Authentication failed: Client requested an authorization id that is different from username')
+    if (authzid !== '' && authzid !== username)
+      throw new SaslAuthenticationError('Authentication failed: Client requested an authorization id that is different from username')
     return { challenge: Buffer.alloc(0), complete: true, principal: { type: 'User', name: username } }
   }
 }

@@ -30,7 +30,9 @@ export function secureClusterConfigs(dataDir: string, port: number, host = '127.
   const at = (off: number) => (port === 0 ? 0 : port + off)
   const jaas = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${SECURE_USER}" password="${password}" user_${SECURE_USER}="${password}";`
   const configs: Record<string, string> = {
-    listeners: Object.entries(OFFSETS).map(([name, off]) => `${name}://${host}:${at(off)}`).join(','),
+    listeners: Object.entries(OFFSETS)
+      .map(([name, off]) => `${name}://${host}:${at(off)}`)
+      .join(','),
     'inter.broker.listener.name': 'PLAINTEXT',
     'ssl.keystore.type': 'PEM',
     'ssl.keystore.certificate.chain': readFileSync(certificates.brokerCert, 'utf8'),
@@ -53,7 +55,13 @@ export function adminScramCommands(image: SecurityImage, password: string): Secu
     .filter((m) => !image.scram.get(SECURE_USER)?.has(SCRAM_MECHANISM_IDS[m]))
     .map((m) => {
       const salt = randomBytes(32)
-      return { name: SECURE_USER, mechanism: SCRAM_MECHANISM_IDS[m], iterations: SCRAM_MIN_ITERATIONS, salt: salt.toString('base64'), saltedPassword: saltedPassword(m, password, salt, SCRAM_MIN_ITERATIONS).toString('base64') }
+      return {
+        name: SECURE_USER,
+        mechanism: SCRAM_MECHANISM_IDS[m],
+        iterations: SCRAM_MIN_ITERATIONS,
+        salt: salt.toString('base64'),
+        saltedPassword: saltedPassword(m, password, salt, SCRAM_MIN_ITERATIONS).toString('base64'),
+      }
     })
   return upsertions.map((u) => ({ op: 'alterScram', deletions: [], upsertions: [u] }))
 }

@@ -78,7 +78,12 @@ export function executeSecurityCommand(image: SecurityImage, cmd: SecurityComman
 }
 
 /** AlterUserScramCredentials, with the checks and messages of Kafka's ScramControlManager. */
-function alterScram(image: SecurityImage, deletions: { name: string; mechanism: number }[], upsertions: ScramUpsertion[], commit: (recs: SecurityRecord[]) => void): { user: string; error: string | null; message: string | null }[] {
+function alterScram(
+  image: SecurityImage,
+  deletions: { name: string; mechanism: number }[],
+  upsertions: ScramUpsertion[],
+  commit: (recs: SecurityRecord[]) => void,
+): { user: string; error: string | null; message: string | null }[] {
   const results = new Map<string, { user: string; error: string | null; message: string | null }>()
   const fail = (user: string, error: string, message: string) => {
     if (!results.get(user)?.error) results.set(user, { user, error, message })
@@ -104,7 +109,15 @@ function alterScram(image: SecurityImage, deletions: { name: string; mechanism: 
     else if (u.iterations > SCRAM_MAX_ITERATIONS) fail(u.name, 'UNACCEPTABLE_CREDENTIAL', 'Too many iterations')
     else {
       const c = credentialFromSaltedPassword(m, Buffer.from(u.saltedPassword, 'base64'), Buffer.from(u.salt, 'base64'), u.iterations)
-      pending.push({ type: 'UserScramCredential', name: u.name, mechanism: u.mechanism, salt: c.salt.toString('base64'), storedKey: c.storedKey.toString('base64'), serverKey: c.serverKey.toString('base64'), iterations: c.iterations })
+      pending.push({
+        type: 'UserScramCredential',
+        name: u.name,
+        mechanism: u.mechanism,
+        salt: c.salt.toString('base64'),
+        storedKey: c.storedKey.toString('base64'),
+        serverKey: c.serverKey.toString('base64'),
+        iterations: c.iterations,
+      })
     }
   }
   // A user with any failure gets none of its changes, as Kafka applies them per user.

@@ -51,7 +51,15 @@ export class SecurityImage {
     const out: SecurityRecord[] = []
     for (const [name, byMech] of this.scram) {
       for (const [mechanism, c] of byMech) {
-        out.push({ type: 'UserScramCredential', name, mechanism, salt: c.salt.toString('base64'), storedKey: c.storedKey.toString('base64'), serverKey: c.serverKey.toString('base64'), iterations: c.iterations })
+        out.push({
+          type: 'UserScramCredential',
+          name,
+          mechanism,
+          salt: c.salt.toString('base64'),
+          storedKey: c.storedKey.toString('base64'),
+          serverKey: c.serverKey.toString('base64'),
+          iterations: c.iterations,
+        })
       }
     }
     for (const acl of this.acls.values()) out.push({ type: 'AccessControlEntry', ...acl })

@@ -10,4 +10,9 @@ export type SecurityRecord =
   | ({ type: 'AccessControlEntry'; id: string } & AclBinding)
   | { type: 'RemoveAccessControlEntry'; id: string }
 
-export const SECURITY_RECORD_TYPES: ReadonlySet<string> = new Set(['UserScramCredential', 'RemoveUserScramCredential', 'AccessControlEntry', 'RemoveAccessControlEntry'])
+export const SECURITY_RECORD_TYPES: ReadonlySet<string> = new Set([
+  'UserScramCredential',
+  'RemoveUserScramCredential',
+  'AccessControlEntry',
+  'RemoveAccessControlEntry',
+])

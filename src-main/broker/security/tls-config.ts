@@ -54,7 +54,9 @@ export function listenerTls(configs: StaticConfigs, listener: string): ListenerT
     const pw = get('ssl.keystore.password') ?? keyPassword
     if (pw) options.passphrase = pw
   } else {
-    throw new TlsConfigError(`listener ${listener}: ssl.keystore.type ${ksType} is not supported by the embedded broker (use PEM or PKCS12; keytool -importkeystore -deststoretype PKCS12 converts a JKS keystore)`)
+    throw new TlsConfigError(
+      `listener ${listener}: ssl.keystore.type ${ksType} is not supported by the embedded broker (use PEM or PKCS12; keytool -importkeystore -deststoretype PKCS12 converts a JKS keystore)`,
+    )
   }
   const tsType = (get('ssl.truststore.type') ?? 'JKS').toUpperCase()
   const tsCerts = get('ssl.truststore.certificates')
@@ -65,7 +67,8 @@ export function listenerTls(configs: StaticConfigs, listener: string): ListenerT
     options.ca = readFile(tsLocation, 'ssl.truststore.location')
   }
   const clientAuth = (get('ssl.client.auth') ?? 'none').toLowerCase()
-  if (clientAuth !== 'none' && clientAuth !== 'requested' && clientAuth !== 'required') throw new TlsConfigError(`Invalid value ${clientAuth} for configuration ssl.client.auth: String must be one of: required, requested, none`)
+  if (clientAuth !== 'none' && clientAuth !== 'requested' && clientAuth !== 'required')
+    throw new TlsConfigError(`Invalid value ${clientAuth} for configuration ssl.client.auth: String must be one of: required, requested, none`)
   options.requestCert = clientAuth !== 'none'
   options.rejectUnauthorized = clientAuth === 'required'
   const protocols = (get('ssl.enabled.protocols') ?? 'TLSv1.2,TLSv1.3').split(',').map((s) => s.trim())

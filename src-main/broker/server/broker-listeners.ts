@@ -33,12 +33,21 @@ export class BrokerListeners {
     if (ib.securityProtocol !== 'PLAINTEXT') {
       // Follower fetches (replication/broker-client.ts) speak plain TCP: a single broker needs
       // none, so a production server.properties with only a SASL_SSL listener still works for it.
-      this.host.log(`warning: inter-broker listener ${ib.name} is ${ib.securityProtocol}, but followers of this embedded cluster replicate over PLAINTEXT only: with more than one broker, add a PLAINTEXT listener and set inter.broker.listener.name to it`)
+      this.host.log(
+        `warning: inter-broker listener ${ib.name} is ${ib.securityProtocol}, but followers of this embedded cluster replicate over PLAINTEXT only: with more than one broker, add a PLAINTEXT listener and set inter.broker.listener.name to it`,
+      )
     }
     const scram = (user: string, m: ScramMechanism): ScramCredential | undefined => this.host.security.scram.get(user)?.get(SCRAM_MECHANISM_IDS[m])
     try {
       for (const spec of specs) {
-        this.open.push(await openListener(spec, { staticConfigs: configs, scramCredential: scram, accept: (s, sec) => this.host.accept(s, sec), log: (l) => this.host.log(l) }))
+        this.open.push(
+          await openListener(spec, {
+            staticConfigs: configs,
+            scramCredential: scram,
+            accept: (s, sec) => this.host.accept(s, sec),
+            log: (l) => this.host.log(l),
+          }),
+        )
       }
     } catch (e) {
       await this.stop()
@@ -54,7 +63,12 @@ export class BrokerListeners {
 
   /** Every listener with the address its clients are told (a port 0 listener advertises the port it got). */
   endpoints(): ListenerEndpoint[] {
-    return this.open.map((l) => ({ name: l.spec.name, securityProtocol: l.spec.securityProtocol, host: l.spec.advertisedHost, port: l.spec.advertisedPort === 0 ? l.port : l.spec.advertisedPort }))
+    return this.open.map((l) => ({
+      name: l.spec.name,
+      securityProtocol: l.spec.securityProtocol,
+      host: l.spec.advertisedHost,
+      port: l.spec.advertisedPort === 0 ? l.port : l.spec.advertisedPort,
+    }))
   }
 
   async stop(): Promise<void> {
@@ -68,6 +82,7 @@ export class BrokerListeners {
 export function authorizerFor(configs: Readonly<Record<string, string>>, security: SecurityImage): Authorizer | undefined {
   const cls = configs['authorizer.class.name']?.trim()
   if (!cls) return undefined
-  if (!AUTHORIZER_CLASSES.includes(cls)) throw new Error(`authorizer.class.name ${cls} is not supported (use org.apache.kafka.metadata.authorizer.StandardAuthorizer)`)
+  if (!AUTHORIZER_CLASSES.includes(cls))
+    throw new Error(`authorizer.class.name ${cls} is not supported (use org.apache.kafka.metadata.authorizer.StandardAuthorizer)`)
   return new Authorizer(security, { superUsers: configs['super.users'] ?? '', allowEveryoneIfNoAclFound: configs['allow.everyone.if.no.acl.found'] === 'true' })
 }

@@ -150,7 +150,14 @@ export class Connection {
     const codec = codecFor(header.apiKey)
     if (isFlexible(codec.request.spec, header.apiVersion)) skipHeaderTags(r)
     const request = codec.request.decode(r, header.apiVersion)
-    const ctx: RequestContext = { broker: this.broker, header, apiVersion: header.apiVersion, clientId: header.clientId, clientAddress: this.address, security: this.security }
+    const ctx: RequestContext = {
+      broker: this.broker,
+      header,
+      apiVersion: header.apiVersion,
+      clientId: header.clientId,
+      clientAddress: this.address,
+      security: this.security,
+    }
     this.broker.recordActivity(ctx)
     const response = this.broker.authorizer ? authorizeRequest(this.broker.authorizer, api, request, ctx) : api.handle(request, ctx)
     if (response instanceof Promise) {

@@ -42,7 +42,9 @@ export class FrameDecoder {
         if (this.buffered < 4) break
         const size = this.take(4).readInt32BE(0)
         if (size < 0 || size > this.maxFrameBytes) {
-          throw new FrameError(size < 0 ? `negative frame size ${size}` : `frame of ${size} bytes is larger than socket.request.max.bytes (${this.maxFrameBytes})`)
+          throw new FrameError(
+            size < 0 ? `negative frame size ${size}` : `frame of ${size} bytes is larger than socket.request.max.bytes (${this.maxFrameBytes})`,
+          )
         }
         this.need = size
         this.headerChecked = false

@@ -37,7 +37,10 @@ interface ParsedListener {
 /** "NAME://host:port,…": host may be empty (the default interface) or an [IPv6] literal. */
 export function parseListenerList(value: string, key: string): ParsedListener[] {
   const out: ParsedListener[] = []
-  for (const raw of value.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const raw of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const m = /^([A-Za-z0-9_]+):\/\/(\[[^\]]*\]|[^:]*):(\d+)$/.exec(raw)
     if (!m) throw new ListenerConfigError(`Invalid value ${raw} for configuration ${key}: expected NAME://host:port`)
     const name = m[1]!.toUpperCase()
@@ -51,7 +54,10 @@ export function parseListenerList(value: string, key: string): ParsedListener[] 
 
 export function parseProtocolMap(value: string): Map<string, SecurityProtocol> {
   const map = new Map<string, SecurityProtocol>()
-  for (const entry of value.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const entry of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const [name, proto] = entry.split(':').map((s) => s.trim().toUpperCase())
     if (!name || !proto || !isSecurityProtocol(proto)) {
       throw new ListenerConfigError(`Invalid value ${entry} for configuration listener.security.protocol.map: expected LISTENER_NAME:SECURITY_PROTOCOL`)
@@ -78,13 +84,18 @@ export interface ListenerOptions {
 /** The listeners a broker opens, in the order given; the inter-broker listener is marked by interBrokerListenerName(). */
 export function listenerSpecs(o: ListenerOptions): ListenerSpec[] {
   const c = o.configs
-  const value = c['listeners']
+  const value = c.listeners
   if (value === undefined || value.trim() === '') {
     return [{ name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: o.host, port: o.port, advertisedHost: o.host, advertisedPort: o.port }]
   }
   const map = parseProtocolMap(c['listener.security.protocol.map'] ?? DEFAULT_MAP)
   // The controller runs in the supervisor, not in the brokers: its listeners are not opened here.
-  const controllerNames = new Set((c['controller.listener.names'] ?? '').split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== ''))
+  const controllerNames = new Set(
+    (c['controller.listener.names'] ?? '')
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter((s) => s !== ''),
+  )
   const shift = (port: number) => (port === 0 ? 0 : port + o.portOffset)
   const advertised = new Map(parseListenerList(c['advertised.listeners'] ?? '', 'advertised.listeners').map((l) => [l.name, l]))
   const out: ListenerSpec[] = []
@@ -118,7 +129,10 @@ export function interBrokerListenerName(configs: Readonly<Record<string, string>
 }
 
 /** The endpoint of a broker on the listener a client came in on; undefined when the broker has no such listener. */
-export function endpointOn<B extends { host: string; port: number; listeners?: ListenerEndpoint[] }>(b: B, listenerName: string | undefined): { host: string; port: number } | undefined {
+export function endpointOn<B extends { host: string; port: number; listeners?: ListenerEndpoint[] }>(
+  b: B,
+  listenerName: string | undefined,
+): { host: string; port: number } | undefined {
   if (!listenerName || !b.listeners || b.listeners.length === 0) return { host: b.host, port: b.port }
   const l = b.listeners.find((x) => x.name === listenerName)
   return l ? { host: l.host, port: l.port } : undefined

@@ -151,7 +151,10 @@ export class LeaderEpochCache {
 
 function readCheckpoint(file: string): EpochEntry[] | null {
   if (!existsSync(file)) return null
-  const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '')
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
   if (lines[0] !== String(CHECKPOINT_VERSION)) return null
   const n = Number(lines[1])
   if (!Number.isInteger(n) || n < 0 || lines.length - 2 < n) return null

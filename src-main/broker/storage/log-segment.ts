@@ -12,8 +12,13 @@
 import { existsSync, rmSync, statSync, readSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import {
-  BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LOG_OVERHEAD, baseOffset as batchBaseOffset, lastOffsetDelta,
-  maxTimestamp as batchMaxTimestamp, validateBatchHeader,
+  BATCH_HEADER_SIZE,
+  BATCH_LENGTH_OFFSET,
+  LOG_OVERHEAD,
+  baseOffset as batchBaseOffset,
+  lastOffsetDelta,
+  maxTimestamp as batchMaxTimestamp,
+  validateBatchHeader,
 } from '../records/batch.js'
 import { fileHandles, type PooledFile } from './file-handles.js'
 import { fileIo, writeFully } from './file-io.js'
@@ -111,7 +116,13 @@ export class LogSegment {
    * when sound and only the bytes after the last index entry are scanned; anything wrong there
    * falls back to recovery. Returns the segment and the number of bytes truncated.
    */
-  static open(dir: string, baseOffset: number, indexIntervalBytes: number, recover: boolean, now = Date.now()): { segment: LogSegment; truncatedBytes: number } {
+  static open(
+    dir: string,
+    baseOffset: number,
+    indexIntervalBytes: number,
+    recover: boolean,
+    now = Date.now(),
+  ): { segment: LogSegment; truncatedBytes: number } {
     const s = new LogSegment(dir, baseOffset, indexIntervalBytes, now, false)
     s.size = statSync(s.logPath).size
     if (!recover && s.loadFromIndexes()) return { segment: s, truncatedBytes: 0 }

@@ -9,8 +9,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
-  forEachBatch, readBatchHeader, setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch,
-  validateBatch, validateBatchHeader, baseOffset as batchBaseOffset,
+  forEachBatch,
+  readBatchHeader,
+  setBaseOffset,
+  setLogAppendTime,
+  setPartitionLeaderEpoch,
+  validateBatch,
+  validateBatchHeader,
+  baseOffset as batchBaseOffset,
 } from '../records/batch.js'
 import { controlRecordType, decodeRecords } from '../records/record.js'
 import { defaultLogConfig, hasDeletePolicy, type LogConfig } from './log-config.js'
@@ -27,8 +33,14 @@ const LOG_FILE_RE = /^(\d{20})\.log$/
 export type FollowerAppendError = 'CORRUPT_MESSAGE' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT' | 'OFFSET_OUT_OF_RANGE' | 'KAFKA_STORAGE_ERROR'
 
 export type AppendError =
-  | 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT' | 'MESSAGE_TOO_LARGE'
-  | 'INVALID_TIMESTAMP' | 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'KAFKA_STORAGE_ERROR'
+  | 'CORRUPT_MESSAGE'
+  | 'INVALID_RECORD'
+  | 'UNSUPPORTED_FOR_MESSAGE_FORMAT'
+  | 'MESSAGE_TOO_LARGE'
+  | 'INVALID_TIMESTAMP'
+  | 'INVALID_PRODUCER_EPOCH'
+  | 'OUT_OF_ORDER_SEQUENCE_NUMBER'
+  | 'KAFKA_STORAGE_ERROR'
 
 /** Partition directories are private to the user running the broker. */
 export const DIR_MODE = 0o700
@@ -229,7 +241,11 @@ export class PartitionLog {
     if (!opts.validated) {
       const compacted = this.config['cleanup.policy'].split(',').some((x) => x.trim() === 'compact')
       const err = validateBatch(batch, { requireKeys: compacted })
-      if (err) return { error: err, message: compacted && err === 'INVALID_RECORD' ? 'invalid record batch (compacted topics need keys on every record)' : `invalid record batch: ${err}` }
+      if (err)
+        return {
+          error: err,
+          message: compacted && err === 'INVALID_RECORD' ? 'invalid record batch (compacted topics need keys on every record)' : `invalid record batch: ${err}`,
+        }
     }
     if (batch.length > this.config['max.message.bytes']) {
       return { error: 'MESSAGE_TOO_LARGE', message: `batch of ${batch.length} bytes exceeds max.message.bytes ${this.config['max.message.bytes']}` }
@@ -248,7 +264,15 @@ export class PartitionLog {
       if (check?.error) return { error: check.error, message: check.message }
       if (check?.duplicate) {
         const d = check.duplicate
-        return { baseOffset: d.baseOffset, lastOffset: d.lastOffset, logAppendTime: -1, maxTimestamp: d.timestamp, logStartOffset: this.logStartOffset, duplicateOf: d.baseOffset, duplicate: d }
+        return {
+          baseOffset: d.baseOffset,
+          lastOffset: d.lastOffset,
+          logAppendTime: -1,
+          maxTimestamp: d.timestamp,
+          logStartOffset: this.logStartOffset,
+          duplicateOf: d.baseOffset,
+          duplicate: d,
+        }
       }
     }
     let appendTime = -1
@@ -332,10 +356,7 @@ export class PartitionLog {
     }
     const waited = seg.firstBatchTimestamp >= 0 ? maxTs - seg.firstBatchTimestamp : now - seg.created
     const roll =
-      seg.size === 0 ||
-      seg.size > this.config['segment.bytes'] - batchBytes ||
-      waited > this.config['segment.ms'] ||
-      lastOffset - seg.baseOffset > 0x7fffffff
+      seg.size === 0 || seg.size > this.config['segment.bytes'] - batchBytes || waited > this.config['segment.ms'] || lastOffset - seg.baseOffset > 0x7fffffff
     if (roll) this.roll(nextBase)
   }
 
@@ -385,7 +406,12 @@ export class PartitionLog {
     const completed = this.producerState.update(h, base, last, maxTs, marker)
     if (completed?.isAborted) {
       const lastStableOffset = this.producerState.firstUnstableOffset() ?? completed.lastOffset + 1
-      this.txnIndex(segmentBase).append({ producerId: completed.producerId, firstOffset: completed.firstOffset, lastOffset: completed.lastOffset, lastStableOffset })
+      this.txnIndex(segmentBase).append({
+        producerId: completed.producerId,
+        firstOffset: completed.firstOffset,
+        lastOffset: completed.lastOffset,
+        lastStableOffset,
+      })
     }
   }
 
@@ -528,7 +554,8 @@ export class PartitionLog {
   deleteRecordsBefore(offset: number): { lowWatermark: number } | { error: 'OFFSET_OUT_OF_RANGE'; message: string } {
     this.ensureOpen()
     const target = offset === -1 ? this.highWatermark : offset
-    if (target < 0 || target > this.highWatermark) return { error: 'OFFSET_OUT_OF_RANGE', message: `offset ${offset} is beyond the high watermark ${this.highWatermark}` }
+    if (target < 0 || target > this.highWatermark)
+      return { error: 'OFFSET_OUT_OF_RANGE', message: `offset ${offset} is beyond the high watermark ${this.highWatermark}` }
     if (target > this.logStartOffset) {
       this.logStartOffset = target
       this.writeLogStartOffset()
@@ -690,7 +717,8 @@ export class PartitionLog {
       try {
         if (this.segments.some((s) => s.needsRecovery)) throw new Error('a failed write could not be undone')
         this.active.onBecomeInactive()
-        if (this.leo !== this.leoAtOpen || !existsSync(ProducerStateManager.snapshotFile(this.dir, this.leo))) this.producerState.writeSnapshot(this.dir, this.leo)
+        if (this.leo !== this.leoAtOpen || !existsSync(ProducerStateManager.snapshotFile(this.dir, this.leo)))
+          this.producerState.writeSnapshot(this.dir, this.leo)
         writeFileSync(join(this.dir, CLEAN_SHUTDOWN_FILE), '', { mode: FILE_MODE })
         marked = true
       } catch (e) {

@@ -89,12 +89,18 @@ export class ProducerStateManager {
       for (const b of e.batches) if (b.firstSeq === firstSeq && b.lastSeq === lastSeq) return { duplicate: b }
       const currentLast = e.batches.length > 0 ? e.batches[e.batches.length - 1]!.lastSeq : NO_SEQUENCE
       if (!inSequence(currentLast, firstSeq)) {
-        return { error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', message: `producer ${h.producerId}: expected sequence ${currentLast === INT32_MAX ? 0 : currentLast + 1}, got ${firstSeq}` }
+        return {
+          error: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
+          message: `producer ${h.producerId}: expected sequence ${currentLast === INT32_MAX ? 0 : currentLast + 1}, got ${firstSeq}`,
+        }
       }
       return null
     }
     if (firstSeq !== 0) {
-      return { error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', message: `producer ${h.producerId}: new epoch ${h.producerEpoch} must start at sequence 0, got ${firstSeq}` }
+      return {
+        error: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
+        message: `producer ${h.producerId}: new epoch ${h.producerEpoch} must start at sequence 0, got ${firstSeq}`,
+      }
     }
     return null
   }
@@ -104,11 +110,25 @@ export class ProducerStateManager {
    * marker (control batch, with its type read from its record) ends the producer's ongoing
    * transaction here and returns it, so an abort can go to the aborted-transaction index.
    */
-  update(h: ProducerHeader, baseOffset: number, lastOffset: number, timestamp: number, marker?: { type: 'COMMIT' | 'ABORT'; coordinatorEpoch: number }): CompletedTxn | undefined {
+  update(
+    h: ProducerHeader,
+    baseOffset: number,
+    lastOffset: number,
+    timestamp: number,
+    marker?: { type: 'COMMIT' | 'ABORT'; coordinatorEpoch: number },
+  ): CompletedTxn | undefined {
     if (h.producerId < 0) return undefined
     let e = this.producers.get(h.producerId)
     if (!e) {
-      e = { producerId: h.producerId, producerEpoch: h.producerEpoch, coordinatorEpoch: -1, currentTxnFirstOffset: -1, lastTimestamp: timestamp, lastDataOffset: lastOffset, batches: [] }
+      e = {
+        producerId: h.producerId,
+        producerEpoch: h.producerEpoch,
+        coordinatorEpoch: -1,
+        currentTxnFirstOffset: -1,
+        lastTimestamp: timestamp,
+        lastDataOffset: lastOffset,
+        batches: [],
+      }
       this.producers.set(h.producerId, e)
     }
     if (h.producerEpoch !== e.producerEpoch) {
@@ -203,7 +223,9 @@ export class ProducerStateManager {
   /** Loads the newest readable snapshot at or below `maxOffset`; returns its offset or -1. */
   loadLatestSnapshot(dir: string, maxOffset: number): number {
     this.clear()
-    const offsets = ProducerStateManager.listSnapshots(dir).filter((o) => o <= maxOffset).reverse()
+    const offsets = ProducerStateManager.listSnapshots(dir)
+      .filter((o) => o <= maxOffset)
+      .reverse()
     for (const o of offsets) {
       try {
         for (const p of decodeProducerSnapshot(readFileSync(ProducerStateManager.snapshotFile(dir, o)))) this.producers.set(p.producerId, p)

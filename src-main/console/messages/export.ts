@@ -36,7 +36,15 @@ export function exportMessages(messages: Message[], format: 'jsonl' | 'csv', top
   const rows = ['topic,partition,offset,timestamp,key,value,headers']
   for (const m of messages) {
     rows.push(
-      [m.topic, m.partition, m.offset, new Date(m.timestamp).toISOString(), m.key?.text ?? null, m.value?.text ?? null, m.headers.length ? JSON.stringify(m.headers) : '']
+      [
+        m.topic,
+        m.partition,
+        m.offset,
+        new Date(m.timestamp).toISOString(),
+        m.key?.text ?? null,
+        m.value?.text ?? null,
+        m.headers.length ? JSON.stringify(m.headers) : '',
+      ]
         .map(csvCell)
         .join(','),
     )
@@ -44,7 +52,11 @@ export function exportMessages(messages: Message[], format: 'jsonl' | 'csv', top
   return { content: `${rows.join('\r\n')}\r\n`, mimeType: 'text/csv', fileName: `${base}.csv`, count: messages.length }
 }
 
-export async function exportRequest(get: (id: string) => Promise<Session>, req: RequestOf<'messages.export'>, opCtx?: OpContext): Promise<ResponseOf<'messages.export'>> {
+export async function exportRequest(
+  get: (id: string) => Promise<Session>,
+  req: RequestOf<'messages.export'>,
+  opCtx?: OpContext,
+): Promise<ResponseOf<'messages.export'>> {
   if (req.source.type === 'messages') return exportMessages(req.source.messages, req.format)
   const src = req.source
   const s = await get(src.connectionId)
@@ -55,7 +67,11 @@ export async function exportRequest(get: (id: string) => Promise<Session>, req: 
   } finally {
     op?.end()
   }
-  await loadSchemas(s, recs.map((r) => r.rec), src)
+  await loadSchemas(
+    s,
+    recs.map((r) => r.rec),
+    src,
+  )
   const msgs = recs.map((r) => toMessage(s, src.topic, r.partition, r.rec, { ...src, includeRaw: true }))
   return exportMessages(msgs, req.format, src.topic)
 }

@@ -41,8 +41,10 @@ export function compileFilter(f: MessageFilter | undefined, o: DecodeOptions, s?
   const plain = (b: Buffer, d: Decoding) => d === 'string' || d === 'json' || (d === 'auto' && !(s?.registry && b[0] === 0))
   const decoded = (b: Buffer, d: Decoding, protobufType: string | undefined, keepJson: boolean) =>
     s ? decodeBytes(s, b, d, protobufType, keepJson) : decode(b, d, undefined, keepJson)
-  const keyText = (b: Buffer | null) => (b === null ? '' : plain(b, o.keyDecoding) ? b.toString('utf8') : (decoded(b, o.keyDecoding, o.keyProtobufType, false)?.text ?? ''))
-  const valueText = (b: Buffer | null) => (b === null ? '' : plain(b, o.valueDecoding) ? b.toString('utf8') : (decoded(b, o.valueDecoding, o.valueProtobufType, false)?.text ?? ''))
+  const keyText = (b: Buffer | null) =>
+    b === null ? '' : plain(b, o.keyDecoding) ? b.toString('utf8') : (decoded(b, o.keyDecoding, o.keyProtobufType, false)?.text ?? '')
+  const valueText = (b: Buffer | null) =>
+    b === null ? '' : plain(b, o.valueDecoding) ? b.toString('utf8') : (decoded(b, o.valueDecoding, o.valueProtobufType, false)?.text ?? '')
   /** The value as JSON for a JSON-path filter; throws when it is not JSON-shaped. */
   const valueJson = (b: Buffer): unknown => {
     if (plain(b, o.valueDecoding)) return JSON.parse(b.toString('utf8'))

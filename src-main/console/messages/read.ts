@@ -10,7 +10,6 @@ import { byTime, loadSchemas, recordToRow, recordsToColumns, toMessage } from '.
 
 type Unavailable = NonNullable<ResponseOf<'messages.read'>['unavailable']>[number]
 
-
 export async function readMessages(s: Session, req: RequestOf<'messages.read'>, opCtx?: OpContext): Promise<ResponseOf<'messages.read'>> {
   // A partition whose leader is down is reported, not fatal: the others are still readable.
   const [meta, offsets] = await Promise.all([topicMetadata(s, req.topic), partitionOffsets(s, req.topic, true)])
@@ -21,12 +20,19 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>, 
   let wanted: number[]
   if (pos.type === 'offset') wanted = [pos.partition]
   else wanted = req.partitions ?? [...leaders.keys()].sort((a, b) => a - b)
-  for (const p of wanted) if (!leaders.has(p)) throw new ContractError('NOT_FOUND', `partition ${p} of ${req.topic} does not exist`, pos.type === 'offset' ? 'position.partition' : 'partitions')
+  for (const p of wanted)
+    if (!leaders.has(p))
+      throw new ContractError('NOT_FOUND', `partition ${p} of ${req.topic} does not exist`, pos.type === 'offset' ? 'position.partition' : 'partitions')
   const down = (p: number, reason: string) => unavailable.push({ partition: p, leader: leaders.get(p) ?? -1, reason })
   for (const p of wanted)
     if (!offsets.has(p)) {
       const l = leaders.get(p)!
-      down(p, l < 0 ? `partition ${p} has no leader: its replicas (broker ${meta.partitions.find((x) => x.partitionId === p)?.replicas.join(', ')}) are down` : `broker ${l}, leader of partition ${p}, did not answer`)
+      down(
+        p,
+        l < 0
+          ? `partition ${p} has no leader: its replicas (broker ${meta.partitions.find((x) => x.partitionId === p)?.replicas.join(', ')}) are down`
+          : `broker ${l}, leader of partition ${p}, did not answer`,
+      )
     }
   let parts = wanted.filter((p) => offsets.has(p))
   if (!parts.length && unavailable.length) throw new ContractError('KAFKA_LEADER_NOT_AVAILABLE', unavailable.map((u) => u.reason).join('; '))
@@ -70,7 +76,11 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>, 
   for (const x of read) if (x) for (const rec of x.records) all.push({ partition: x.p, rec, timestamp: rec.timestamp, offset: rec.offset })
   if (parts.length > 1) all.sort(byTime)
   if (all.length > req.limit) all = pos.type === 'latest' ? all.slice(all.length - req.limit) : all.slice(0, req.limit)
-  await loadSchemas(s, all.map((x) => x.rec), req)
+  await loadSchemas(
+    s,
+    all.map((x) => x.rec),
+    req,
+  )
   const lastIncluded = new Map<number, number>()
   for (const x of all) lastIncluded.set(x.partition, Math.max(lastIncluded.get(x.partition) ?? -1, x.offset))
   let res: ResponseOf<'messages.read'>

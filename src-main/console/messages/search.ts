@@ -44,7 +44,10 @@ export class Searches {
       if (req.endTimestamp !== undefined) {
         for (const [p, o] of await offsetsForTimestamp(s, req.topic, req.endTimestamp)) if (end.has(p)) end.set(p, Math.min(end.get(p)!, o))
       }
-      const total = Math.min(req.maxScan, parts.reduce((n, p) => n + Math.max(0, end.get(p)! - pos.get(p)!), 0))
+      const total = Math.min(
+        req.maxScan,
+        parts.reduce((n, p) => n + Math.max(0, end.get(p)! - pos.get(p)!), 0),
+      )
       const pred = compileFilter(req.filter, req, s)
       const fetcher = new Fetcher(s, req.topic)
       const matched: { partition: number; rec: RawRecord }[] = []
@@ -63,7 +66,12 @@ export class Searches {
           { partitionMaxBytes: 1024 * 1024 },
         )
         // The filter sees decoded text: registry schemas the records name must be loaded first.
-        if (req.filter) await loadSchemas(s, [...res.values()].flatMap((x) => x.records), req)
+        if (req.filter)
+          await loadSchemas(
+            s,
+            [...res.values()].flatMap((x) => x.records),
+            req,
+          )
         const still: number[] = []
         for (const p of active) {
           const r = res.get(p)
@@ -97,8 +105,17 @@ export class Searches {
         active = still
         if (performance.now() - lastProgress > 200) progress(false)
       }
-      matched.sort((a, b) => byTime({ timestamp: a.rec.timestamp, partition: a.partition, offset: a.rec.offset }, { timestamp: b.rec.timestamp, partition: b.partition, offset: b.rec.offset }))
-      await loadSchemas(s, matched.map((m) => m.rec), req)
+      matched.sort((a, b) =>
+        byTime(
+          { timestamp: a.rec.timestamp, partition: a.partition, offset: a.rec.offset },
+          { timestamp: b.rec.timestamp, partition: b.partition, offset: b.rec.offset },
+        ),
+      )
+      await loadSchemas(
+        s,
+        matched.map((m) => m.rec),
+        req,
+      )
       const matches = matched.map((m) => toMessage(s, req.topic, m.partition, m.rec, req))
       progress(true)
       return { searchId, matches, scanned, truncated, cancelled: ctl.signal.aborted, durationMs: performance.now() - started }

@@ -8,7 +8,12 @@ import type { RawRecord } from '../records'
 import { partitionOffsets } from '../topics'
 
 /** Reads specific messages (e.g. a UI selection). Missing offsets are skipped. */
-export async function readSelection(s: Session, topic: string, items: { partition: number; offset: number }[], op?: Operation): Promise<{ partition: number; rec: RawRecord }[]> {
+export async function readSelection(
+  s: Session,
+  topic: string,
+  items: { partition: number; offset: number }[],
+  op?: Operation,
+): Promise<{ partition: number; rec: RawRecord }[]> {
   const fetcher = new Fetcher(s, topic)
   const offsets = await partitionOffsets(s, topic)
   const byPart = new Map<number, number[]>()

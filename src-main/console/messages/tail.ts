@@ -32,7 +32,7 @@ export class Tails {
       const fetcher = new Fetcher(s, req.topic, pool)
       const offsets = await partitionOffsets(s, req.topic)
       const parts = req.partitions ?? [...offsets.keys()]
-      const pos = new Map(parts.map((p) => [p, req.from === 'earliest' ? offsets.get(p)?.low ?? 0 : offsets.get(p)?.high ?? 0]))
+      const pos = new Map(parts.map((p) => [p, req.from === 'earliest' ? (offsets.get(p)?.low ?? 0) : (offsets.get(p)?.high ?? 0)]))
       const pred = compileFilter(req.filter, req, s)
       sink.emit('tail.status', { tailId, state: 'running' })
       let pending: Message[] = []
@@ -44,7 +44,12 @@ export class Tails {
             { maxWaitMs: Math.min(500, req.intervalMs * 2) },
           )
           // The filter sees decoded text: registry schemas the records name must be loaded first.
-          if (req.filter) await loadSchemas(s, [...res.values()].flatMap((x) => x.records), req)
+          if (req.filter)
+            await loadSchemas(
+              s,
+              [...res.values()].flatMap((x) => x.records),
+              req,
+            )
           const recs: { p: number; r: RawRecord }[] = []
           for (const [p, r] of res) {
             for (const rec of r.records) if (pred(rec)) recs.push({ p, r: rec })
@@ -52,7 +57,11 @@ export class Tails {
             else if (!r.records.length && pos.get(p)! < r.logStartOffset) pos.set(p, r.logStartOffset)
           }
           if (recs.length) {
-            await loadSchemas(s, recs.map((x) => x.r), req)
+            await loadSchemas(
+              s,
+              recs.map((x) => x.r),
+              req,
+            )
             for (const x of recs) pending.push(toMessage(s, req.topic, x.p, x.r, req))
           }
         } catch (e) {

@@ -82,7 +82,13 @@ export const channels = {
     z.object({
       topic: z.string(),
       partitions: z.array(
-        z.object({ partition: PartitionId, earliestOffset: z.number().int(), latestOffset: z.number().int(), timestampOffset: z.number().int().nullable().optional(), unavailable: z.string().optional() }),
+        z.object({
+          partition: PartitionId,
+          earliestOffset: z.number().int(),
+          latestOffset: z.number().int(),
+          timestampOffset: z.number().int().nullable().optional(),
+          unavailable: z.string().optional(),
+        }),
       ),
     }),
   ),
@@ -92,7 +98,12 @@ export const channels = {
       topic: TopicName,
       partitions: z.number().int().min(1).max(100_000),
       /** -1: the broker's default.replication.factor. */
-      replicationFactor: z.number().int().min(-1).max(32).refine((n) => n !== 0, 'must be ≥ 1 or -1 for the default'),
+      replicationFactor: z
+        .number()
+        .int()
+        .min(-1)
+        .max(32)
+        .refine((n) => n !== 0, 'must be ≥ 1 or -1 for the default'),
       configs: z.record(z.string().min(1), z.string()).default({}),
       validateOnly: z.boolean().default(false),
     }),
@@ -121,10 +132,7 @@ export const channels = {
   'operations.cancel': channel(z.object({ opId: Id }).strict(), z.object({ cancelled: z.boolean() })),
 
   // produce
-  'produce.send': channel(
-    ConnReq.extend({ topic: TopicName, messages: z.array(ProduceMessage).min(1).max(10_000), ...ProduceOptions }),
-    ProduceResult,
-  ),
+  'produce.send': channel(ConnReq.extend({ topic: TopicName, messages: z.array(ProduceMessage).min(1).max(10_000), ...ProduceOptions }), ProduceResult),
   /**
    * N messages from a template. Placeholders in key, value and header values: {{i}} (0-based
    * index), {{uuid}}, {{now}} (epoch ms), {{random}} (0..1e9), {{randomKey:K}} (one of K keys).
@@ -206,5 +214,5 @@ export type ResponseOf<C extends ChannelName> = z.output<Contract[C]['response']
 export const channelNames = Object.keys(channels) as ChannelName[]
 
 export function isChannel(name: unknown): name is ChannelName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name)
+  return typeof name === 'string' && Object.hasOwn(channels, name)
 }

@@ -32,7 +32,13 @@ export type ClusterOverview = z.infer<typeof ClusterOverview>
 export const BrokerUnavailable = z.object({ nodeId: z.number().int(), address: z.string(), reason: z.string() })
 export type BrokerUnavailable = z.infer<typeof BrokerUnavailable>
 
-export const LogDirPartition = z.object({ topic: z.string(), partition: PartitionId, sizeBytes: z.number().int(), offsetLag: z.number().int(), future: z.boolean() })
+export const LogDirPartition = z.object({
+  topic: z.string(),
+  partition: PartitionId,
+  sizeBytes: z.number().int(),
+  offsetLag: z.number().int(),
+  future: z.boolean(),
+})
 
 export const BrokerLogDirs = z.object({
   nodeId: NodeId,

@@ -8,9 +8,7 @@ export const ConnectionInput = z.object({
   /** Omit to create a new connection. */
   id: Id.optional(),
   name: z.string().min(1).max(200),
-  bootstrapServers: z
-    .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port'))
-    .min(1, 'at least one bootstrap server'),
+  bootstrapServers: z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1, 'at least one bootstrap server'),
   clientId: z.string().min(1).max(200).optional(),
   sasl: z
     .object({
@@ -32,9 +30,7 @@ export const ConnectionInput = z.object({
       skipVerify: z.boolean().optional(),
     })
     .optional(),
-  schemaRegistry: z
-    .object({ url: z.string().url(), username: z.string().optional(), password: z.string().optional() })
-    .optional(),
+  schemaRegistry: z.object({ url: z.string().url(), username: z.string().optional(), password: z.string().optional() }).optional(),
   connectionTimeoutMs: z.number().int().min(100).max(120_000).optional(),
   requestTimeoutMs: z.number().int().min(100).max(600_000).optional(),
 })
@@ -57,15 +53,7 @@ export const ConnectionInfo = z.object({
 })
 export type ConnectionInfo = z.infer<typeof ConnectionInfo>
 
-export const Diagnosis = z.enum([
-  'OK',
-  'UNREACHABLE',
-  'TIMEOUT',
-  'TLS_FAILURE',
-  'AUTH_FAILURE',
-  'ADVERTISED_LISTENER_MISMATCH',
-  'UNKNOWN',
-])
+export const Diagnosis = z.enum(['OK', 'UNREACHABLE', 'TIMEOUT', 'TLS_FAILURE', 'AUTH_FAILURE', 'ADVERTISED_LISTENER_MISMATCH', 'UNKNOWN'])
 export type Diagnosis = z.infer<typeof Diagnosis>
 
 export const ConnectionTestResult = z.object({

@@ -27,7 +27,13 @@ export const events = {
   'cluster.event': z.discriminatedUnion('type', [
     z.object({ type: z.literal('embedded'), at: Timestamp, status: EmbeddedStatus }),
     z.object({ type: z.literal('broker'), at: Timestamp, nodeId: NodeId, state: BrokerRunState }),
-    z.object({ type: z.literal('connection'), at: Timestamp, connectionId: z.string(), state: z.enum(['open', 'closed', 'error']), message: z.string().optional() }),
+    z.object({
+      type: z.literal('connection'),
+      at: Timestamp,
+      connectionId: z.string(),
+      state: z.enum(['open', 'closed', 'error']),
+      message: z.string().optional(),
+    }),
   ]),
 } as const
 

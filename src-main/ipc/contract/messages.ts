@@ -102,7 +102,14 @@ export const DecodedTuple = z.union([
 ])
 export type DecodedTuple = z.infer<typeof DecodedTuple>
 /** A message as a tuple: partition, offset, timestamp, key, value, headers as [key, value] pairs. */
-export const MessageRow = z.tuple([PartitionId, Offset, Timestamp, DecodedTuple.nullable(), DecodedTuple.nullable(), z.array(z.tuple([z.string(), z.string().nullable()]))])
+export const MessageRow = z.tuple([
+  PartitionId,
+  Offset,
+  Timestamp,
+  DecodedTuple.nullable(),
+  DecodedTuple.nullable(),
+  z.array(z.tuple([z.string(), z.string().nullable()])),
+])
 export type MessageRow = z.infer<typeof MessageRow>
 
 /**

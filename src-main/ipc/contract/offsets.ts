@@ -11,7 +11,10 @@ export const ResetMode = z.discriminatedUnion('mode', [
   /** ISO-8601 date-time, e.g. 2024-05-01T12:00:00.000Z (or with an offset). */
   z.object({ mode: z.literal('datetime'), datetime: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 date-time') }),
   /** ISO-8601 duration back from now, e.g. PT10M, P1DT2H (Kafka's --by-duration). */
-  z.object({ mode: z.literal('duration'), duration: z.string().regex(/^-?P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, 'expected an ISO-8601 duration like PT10M or P1DT2H') }),
+  z.object({
+    mode: z.literal('duration'),
+    duration: z.string().regex(/^-?P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, 'expected an ISO-8601 duration like PT10M or P1DT2H'),
+  }),
   /** CSV text as kafka-consumer-groups --from-file reads it: topic,partition,offset per line. */
   z.object({ mode: z.literal('file'), csv: z.string().min(1) }),
 ])

@@ -180,14 +180,20 @@ export function websocketTransport(opts: WsOptions): Transport {
       return new Promise((resolve, reject) => {
         const id = nextId++
         const timer = setTimeout(() => {
-          if (pending.delete(id)) reject(new ApiError({ code: 'TIMEOUT', message: `No answer from Kafkadesk for ${channel} within ${Math.round(timeoutMs / 1000)} s` }))
+          if (pending.delete(id))
+            reject(new ApiError({ code: 'TIMEOUT', message: `No answer from Kafkadesk for ${channel} within ${Math.round(timeoutMs / 1000)} s` }))
         }, timeoutMs)
         const msg = JSON.stringify({ id, channel, payload })
         // The server closes a socket that sends more (src-main/ipc/web-limits.ts); say so instead.
         const bytes = msg.length * 3 > MAX_MESSAGE_BYTES ? new TextEncoder().encode(msg).length : msg.length
         if (bytes > MAX_MESSAGE_BYTES) {
           clearTimeout(timer)
-          reject(new ApiError({ code: 'VALIDATION', message: `This request is ${(bytes / 1048576).toFixed(1)} MiB; Kafkadesk in the browser takes at most ${MAX_MESSAGE_BYTES / 1048576} MiB per request` }))
+          reject(
+            new ApiError({
+              code: 'VALIDATION',
+              message: `This request is ${(bytes / 1048576).toFixed(1)} MiB; Kafkadesk in the browser takes at most ${MAX_MESSAGE_BYTES / 1048576} MiB per request`,
+            }),
+          )
           return
         }
         pending.set(id, { resolve, reject, timer })
@@ -230,7 +236,11 @@ const TOKEN_KEY = 'kafkadesk.token'
  * sessionStorage (so a reload still works) and out of the address bar, history and bookmarks.
  * It is never a cookie: cookies ignore ports and would go to every server on 127.0.0.1.
  */
-export function takeToken(loc: Pick<Location, 'search' | 'href'> = location, storage: Storage = sessionStorage, hist: Pick<History, 'replaceState' | 'state'> = history): string | null {
+export function takeToken(
+  loc: Pick<Location, 'search' | 'href'> = location,
+  storage: Storage = sessionStorage,
+  hist: Pick<History, 'replaceState' | 'state'> = history,
+): string | null {
   const url = new URL(loc.href)
   const fromUrl = url.searchParams.get('token')
   if (fromUrl) {
@@ -260,7 +270,13 @@ function refusedTransport(): Transport {
   return {
     kind: 'websocket',
     state,
-    invoke: () => Promise.reject(new ApiError({ code: 'DISCONNECTED', message: 'Not connected to Kafkadesk: open the URL that `kafkadesk serve` printed (it carries the access token)' })),
+    invoke: () =>
+      Promise.reject(
+        new ApiError({
+          code: 'DISCONNECTED',
+          message: 'Not connected to Kafkadesk: open the URL that `kafkadesk serve` printed (it carries the access token)',
+        }),
+      ),
     on(event, fn) {
       let set = listeners.get(event)
       if (!set) listeners.set(event, (set = new Set()))

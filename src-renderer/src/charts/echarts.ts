@@ -7,12 +7,26 @@ import { GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, Ti
 import { CanvasRenderer } from 'echarts/renderers'
 import type { ComposeOption } from 'echarts/core'
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts'
-import type { GridComponentOption, TooltipComponentOption, LegendComponentOption, DataZoomComponentOption, TitleComponentOption, MarkLineComponentOption } from 'echarts/components'
+import type {
+  GridComponentOption,
+  TooltipComponentOption,
+  LegendComponentOption,
+  DataZoomComponentOption,
+  TitleComponentOption,
+  MarkLineComponentOption,
+} from 'echarts/components'
 
 echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, TitleComponent, MarkLineComponent, CanvasRenderer])
 
 export type ChartOption = ComposeOption<
-  BarSeriesOption | LineSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption | DataZoomComponentOption | TitleComponentOption | MarkLineComponentOption
+  | BarSeriesOption
+  | LineSeriesOption
+  | GridComponentOption
+  | TooltipComponentOption
+  | LegendComponentOption
+  | DataZoomComponentOption
+  | TitleComponentOption
+  | MarkLineComponentOption
 >
 
 export { echarts }
@@ -35,7 +49,14 @@ export function chartTheme() {
     text: v('--text-muted', '#666'),
     strong: v('--text', '#222'),
     grid: v('--border', '#ddd'),
-    palette: [v('--chart-1', '#3b82f6'), v('--chart-2', '#f59e0b'), v('--chart-3', '#10b981'), v('--chart-4', '#ef4444'), v('--chart-5', '#8b5cf6'), v('--chart-6', '#06b6d4')],
+    palette: [
+      v('--chart-1', '#3b82f6'),
+      v('--chart-2', '#f59e0b'),
+      v('--chart-3', '#10b981'),
+      v('--chart-4', '#ef4444'),
+      v('--chart-5', '#8b5cf6'),
+      v('--chart-6', '#06b6d4'),
+    ],
     danger: v('--danger', '#dc2626'),
   }
 }

@@ -63,11 +63,16 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
 export function bytesToNumber(bytes: Uint8Array): string | null {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   switch (bytes.length) {
-    case 1: return String(v.getInt8(0))
-    case 2: return String(v.getInt16(0))
-    case 4: return String(v.getInt32(0))
-    case 8: return v.getBigInt64(0).toString()
-    default: return null
+    case 1:
+      return String(v.getInt8(0))
+    case 2:
+      return String(v.getInt16(0))
+    case 4:
+      return String(v.getInt32(0))
+    case 8:
+      return v.getBigInt64(0).toString()
+    default:
+      return null
   }
 }
 

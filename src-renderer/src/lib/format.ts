@@ -30,7 +30,12 @@ export function formatCompact(n: number): string {
   if (!Number.isFinite(n)) return '—'
   const a = Math.abs(n)
   if (a < 1000) return String(Math.round(n * 100) / 100)
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']]
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ]
   for (const [d, s] of units) {
     if (a >= d) {
       const v = n / d
@@ -74,7 +79,12 @@ export function formatAgo(ms: number, now: number = Date.now()): string {
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '—'
   if (ms < 0) return ms === -1 ? 'unlimited' : '—'
-  const units: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'min'], [1000, 's']]
+  const units: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1000, 's'],
+  ]
   for (const [d, s] of units) {
     if (ms >= d) {
       const v = ms / d

@@ -28,7 +28,10 @@ export function validateIntRange(v: unknown, label: string, min: number, max = N
 
 /** "host:port[,host:port…]" — the bootstrap.servers form. */
 export function validateBootstrap(text: string): string | null {
-  const parts = text.split(',').map((s) => s.trim()).filter(Boolean)
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   if (parts.length === 0) return 'At least one bootstrap server is required'
   for (const p of parts) {
     const m = /^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):(\d{1,5})$/.exec(p)
@@ -40,5 +43,8 @@ export function validateBootstrap(text: string): string | null {
 }
 
 export function parseBootstrap(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter(Boolean)
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 }

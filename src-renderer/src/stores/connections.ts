@@ -2,7 +2,15 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { api } from '../api/client'
 import { toApiError } from '../api/errors'
-import { EMBEDDED_ID, type ClusterOverview, type ConnectionInfo, type ConnectionInput, type ConnectionTestResult, type EmbeddedStatus, type SecretsStatus } from '../api/types'
+import {
+  EMBEDDED_ID,
+  type ClusterOverview,
+  type ConnectionInfo,
+  type ConnectionInput,
+  type ConnectionTestResult,
+  type EmbeddedStatus,
+  type SecretsStatus,
+} from '../api/types'
 import { useUiStore } from './ui'
 
 const ACTIVE_KEY = 'kafkadesk.activeConnection'
@@ -137,8 +145,31 @@ export const useConnectionsStore = defineStore('connections', () => {
   }
 
   return {
-    connections, loaded, loading, loadError, activeId, active, isEmbeddedActive, activeReady, embedded, embeddedBusy, secrets,
-    overview, overviewLoading, overviewError, overviewLoadedAt,
-    load, setActive, save, remove, test, open, startEmbedded, stopEmbedded, brokerAction, setFaults, loadOverview,
+    connections,
+    loaded,
+    loading,
+    loadError,
+    activeId,
+    active,
+    isEmbeddedActive,
+    activeReady,
+    embedded,
+    embeddedBusy,
+    secrets,
+    overview,
+    overviewLoading,
+    overviewError,
+    overviewLoadedAt,
+    load,
+    setActive,
+    save,
+    remove,
+    test,
+    open,
+    startEmbedded,
+    stopEmbedded,
+    brokerAction,
+    setFaults,
+    loadOverview,
   }
 })

@@ -130,5 +130,23 @@ export const useGroupsStore = defineStore('groups', () => {
     return api().call('groups.deleteOffsets', { connectionId: conn.activeId, groupId, topic, ...(partitions ? { partitions } : {}) })
   }
 
-  return { loadedAt, detailLoadedAt, groups, loading, error, detail, detailLoading, detailError, history, historyWindowMs, load, describe, loadHistory, resetPreview, resetExecute, remove, deleteOffsets }
+  return {
+    loadedAt,
+    detailLoadedAt,
+    groups,
+    loading,
+    error,
+    detail,
+    detailLoading,
+    detailError,
+    history,
+    historyWindowMs,
+    load,
+    describe,
+    loadHistory,
+    resetPreview,
+    resetExecute,
+    remove,
+    deleteOffsets,
+  }
 })

@@ -55,7 +55,15 @@ export function fromRows(topic: string, rows: Row[]): Message[] {
   const out = new Array<Message>(rows.length)
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!
-    out[i] = { topic, partition: r[0], offset: r[1], timestamp: r[2], key: fromTuple(r[3]), value: fromTuple(r[4]), headers: r[5].length ? r[5].map(([key, value]) => ({ key, value })) : [] }
+    out[i] = {
+      topic,
+      partition: r[0],
+      offset: r[1],
+      timestamp: r[2],
+      key: fromTuple(r[3]),
+      value: fromTuple(r[4]),
+      headers: r[5].length ? r[5].map(([key, value]) => ({ key, value })) : [],
+    }
   }
   return out
 }
@@ -99,7 +107,15 @@ class RowMessage implements Message {
   }
 
   toJSON(): Message {
-    return { topic: this.topic, partition: this.partition, offset: this.offset, timestamp: this.timestamp, key: this.key, value: this.value, headers: this.headers }
+    return {
+      topic: this.topic,
+      partition: this.partition,
+      offset: this.offset,
+      timestamp: this.timestamp,
+      key: this.key,
+      value: this.value,
+      headers: this.headers,
+    }
   }
 }
 
@@ -179,7 +195,15 @@ class ColumnMessage implements Message {
   }
 
   toJSON(): Message {
-    return { topic: this.topic, partition: this.partition, offset: this.offset, timestamp: this.timestamp, key: this.key, value: this.value, headers: this.headers }
+    return {
+      topic: this.topic,
+      partition: this.partition,
+      offset: this.offset,
+      timestamp: this.timestamp,
+      key: this.key,
+      value: this.value,
+      headers: this.headers,
+    }
   }
 }
 
@@ -227,7 +251,16 @@ export const useMessagesStore = defineStore('messages', () => {
   const selected = ref(new Set<string>())
 
   // server-side search
-  const filter = reactive<MessageFilter>({ key: '', value: '', headerKey: '', headerValue: '', regex: false, caseSensitive: false, jsonPath: '', jsonEquals: '' })
+  const filter = reactive<MessageFilter>({
+    key: '',
+    value: '',
+    headerKey: '',
+    headerValue: '',
+    regex: false,
+    caseSensitive: false,
+    jsonPath: '',
+    jsonEquals: '',
+  })
   const searchId = ref<string | null>(null)
   const progress = ref<SearchProgress | null>(null)
   const lastSearch = ref<{ scanned: number; truncated: boolean; cancelled: boolean; durationMs: number; matches: number } | null>(null)
@@ -511,7 +544,15 @@ export const useMessagesStore = defineStore('messages', () => {
       const r = await api().call('messages.export', {
         format,
         opId,
-        source: { type: 'selection', connectionId: conn.activeId, topic: topic.value, items: chosen.map((m) => ({ partition: m.partition, offset: m.offset })), keyDecoding: query.keyDecoding, valueDecoding: query.valueDecoding, ...protobufType() },
+        source: {
+          type: 'selection',
+          connectionId: conn.activeId,
+          topic: topic.value,
+          items: chosen.map((m) => ({ partition: m.partition, offset: m.offset })),
+          keyDecoding: query.keyDecoding,
+          valueDecoding: query.valueDecoding,
+          ...protobufType(),
+        },
       })
       const blob = new Blob([r.content], { type: r.mimeType })
       const a = document.createElement('a')
@@ -531,7 +572,34 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   return {
-    topic, query, messages, shown, order, unavailable, pages, loading, error, operation, cancelOperation, selected, filter, searchId, searching, progress, lastSearch, tailId, tailState,
-    setTopic, read, nextPage, search, cancelSearch, startTail, stopTail, toggleSelected, selectAll, exportMessages,
+    topic,
+    query,
+    messages,
+    shown,
+    order,
+    unavailable,
+    pages,
+    loading,
+    error,
+    operation,
+    cancelOperation,
+    selected,
+    filter,
+    searchId,
+    searching,
+    progress,
+    lastSearch,
+    tailId,
+    tailState,
+    setTopic,
+    read,
+    nextPage,
+    search,
+    cancelSearch,
+    startTail,
+    stopTail,
+    toggleSelected,
+    selectAll,
+    exportMessages,
   }
 })

@@ -122,7 +122,12 @@ export const useTopicsStore = defineStore('topics', () => {
   }
 
   function offsetRange(topic: string, partition?: number, timestamp?: number) {
-    return api().call('messages.offsetRange', { connectionId: conn.activeId, topic, ...(partition !== undefined ? { partition } : {}), ...(timestamp !== undefined ? { timestamp } : {}) })
+    return api().call('messages.offsetRange', {
+      connectionId: conn.activeId,
+      topic,
+      ...(partition !== undefined ? { partition } : {}),
+      ...(timestamp !== undefined ? { timestamp } : {}),
+    })
   }
 
   function addPartitions(topic: string, totalCount: number, validateOnly: boolean) {
@@ -145,5 +150,29 @@ export const useTopicsStore = defineStore('topics', () => {
     return api().call('throughput.series', { connectionId: conn.activeId, topic, byPartition, ...(from !== undefined ? { from } : {}) })
   }
 
-  return { topics, loading, error, showInternal, loadedAt, statsLoading, throughputTopic, unavailable, purge, offsetRange, detail, detailLoading, detailError, keys, keysLoading, keysError, load, describe, create, remove, addPartitions, loadKeys, throughput }
+  return {
+    topics,
+    loading,
+    error,
+    showInternal,
+    loadedAt,
+    statsLoading,
+    throughputTopic,
+    unavailable,
+    purge,
+    offsetRange,
+    detail,
+    detailLoading,
+    detailError,
+    keys,
+    keysLoading,
+    keysError,
+    load,
+    describe,
+    create,
+    remove,
+    addPartitions,
+    loadKeys,
+    throughput,
+  }
 })

@@ -19,7 +19,12 @@ let raw: RawClient
 async function startCluster(): Promise<void> {
   cluster = new EmbeddedCluster({ brokers: 3, port: 0, dataDir, log: () => {} })
   await cluster.start()
-  kafka = new Kafka({ brokers: cluster.bootstrap().split(','), clientId: 'admin-test', logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 50 } })
+  kafka = new Kafka({
+    brokers: cluster.bootstrap().split(','),
+    clientId: 'admin-test',
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 1, initialRetryTime: 50 },
+  })
   admin = kafka.admin()
   await admin.connect()
   raw = await RawClient.connect(`${cluster.brokers[0].host}:${cluster.brokers[0].port}`)
@@ -41,7 +46,14 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-const creatable = (name: string, extra: Record<string, unknown> = {}) => ({ name, numPartitions: 2, replicationFactor: 1, assignments: [], configs: [], ...extra })
+const creatable = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  numPartitions: 2,
+  replicationFactor: 1,
+  assignments: [],
+  configs: [],
+  ...extra,
+})
 
 describe('CreateTopics', () => {
   it('creates topics with configs and reports them in metadata', async () => {
@@ -56,7 +68,9 @@ describe('CreateTopics', () => {
   it('validateOnly checks without creating', async () => {
     await admin.createTopics({ validateOnly: true, waitForLeaders: false, topics: [{ topic: 'ct-vo', numPartitions: 2 }] })
     expect(cluster.metadata.topics.has('ct-vo')).toBe(false)
-    await expect(admin.createTopics({ validateOnly: true, waitForLeaders: false, topics: [{ topic: 'ct-vo', configEntries: [{ name: 'retention.ms', value: 'abc' }] }] })).rejects.toMatchObject({
+    await expect(
+      admin.createTopics({ validateOnly: true, waitForLeaders: false, topics: [{ topic: 'ct-vo', configEntries: [{ name: 'retention.ms', value: 'abc' }] }] }),
+    ).rejects.toMatchObject({
       errors: [expect.objectContaining({ type: 'INVALID_CONFIG' })],
     })
   })
@@ -85,7 +99,10 @@ describe('CreateTopics', () => {
       'ct-bad3': [40, 'Invalid value compact,foo for configuration cleanup.policy: String must be one of: compact, delete'],
       'bad name': [17, "Topic name is invalid: 'bad name' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"],
       'ct-p0': [37, 'Number of partitions was set to an invalid non-positive value.'],
-      'ct-rf4': [38, 'Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered.'],
+      'ct-rf4': [
+        38,
+        'Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered.',
+      ],
       'ct-as1': [42, 'A manual partition assignment was specified, but replication factor was not set to -1.'],
       'ct-as2': [39, 'The manual partition assignment includes broker 9, but no such broker is registered.'],
       'ct-dup': [42, 'Duplicate topic name.'],
@@ -95,7 +112,17 @@ describe('CreateTopics', () => {
 
   it('v5+ answers with partitions, replication factor and every config with its source', async () => {
     const res = await raw.request(19, 7, {
-      topics: [creatable('ct-v7', { numPartitions: -1, replicationFactor: -1, configs: [{ name: 'retention.ms', value: '1000' }] }), creatable('ct-man', { numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [2, 3] }, { partitionIndex: 1, brokerIds: [3, 1] }] })],
+      topics: [
+        creatable('ct-v7', { numPartitions: -1, replicationFactor: -1, configs: [{ name: 'retention.ms', value: '1000' }] }),
+        creatable('ct-man', {
+          numPartitions: -1,
+          replicationFactor: -1,
+          assignments: [
+            { partitionIndex: 0, brokerIds: [2, 3] },
+            { partitionIndex: 1, brokerIds: [3, 1] },
+          ],
+        }),
+      ],
       timeoutMs: 5000,
       validateOnly: false,
     })
@@ -107,7 +134,10 @@ describe('CreateTopics', () => {
     expect(cfg['segment.bytes']).toMatchObject({ value: '1073741824', configSource: 5 })
     expect(cfg['cleanup.policy']).toMatchObject({ value: 'delete', configSource: 5 })
     expect(m).toMatchObject({ errorCode: 0, numPartitions: 2, replicationFactor: 2 })
-    expect(cluster.metadata.topics.get('ct-man')!.partitions.map((p) => p.replicas)).toEqual([[2, 3], [3, 1]])
+    expect(cluster.metadata.topics.get('ct-man')!.partitions.map((p) => p.replicas)).toEqual([
+      [2, 3],
+      [3, 1],
+    ])
     // Old versions: no v5 fields.
     const v4 = await raw.request(19, 4, { topics: [creatable('ct-v4')], timeoutMs: 5000, validateOnly: true })
     expect(v4.topics[0]).toMatchObject({ name: 'ct-v4', errorCode: 0, errorMessage: null })
@@ -172,14 +202,30 @@ describe('CreatePartitions', () => {
     ])
     const same = await raw.request(37, 3, { topics: [{ name: 'cp-a', count: 4, assignments: null }], timeoutMs: 5000, validateOnly: false })
     expect(same.results[0]).toMatchObject({ errorCode: 37, errorMessage: 'Topic already has 4 partition(s).' })
-    const vo = await raw.request(37, 3, { topics: [{ name: 'cp-a', count: 6, assignments: [{ brokerIds: [2] }, { brokerIds: [3] }] }], timeoutMs: 5000, validateOnly: true })
+    const vo = await raw.request(37, 3, {
+      topics: [{ name: 'cp-a', count: 6, assignments: [{ brokerIds: [2] }, { brokerIds: [3] }] }],
+      timeoutMs: 5000,
+      validateOnly: true,
+    })
     expect(vo.results[0].errorCode).toBe(0)
     expect(cluster.metadata.topics.get('cp-a')!.partitions).toHaveLength(4)
     const bad = await raw.request(37, 3, { topics: [{ name: 'cp-a', count: 6, assignments: [{ brokerIds: [2] }] }], timeoutMs: 5000, validateOnly: false })
-    expect(bad.results[0]).toMatchObject({ errorCode: 39, errorMessage: 'Attempted to add 2 additional partition(s), but only 1 assignment(s) were specified.' })
-    const ok = await raw.request(37, 3, { topics: [{ name: 'cp-a', count: 6, assignments: [{ brokerIds: [2] }, { brokerIds: [3] }] }], timeoutMs: 5000, validateOnly: false })
+    expect(bad.results[0]).toMatchObject({
+      errorCode: 39,
+      errorMessage: 'Attempted to add 2 additional partition(s), but only 1 assignment(s) were specified.',
+    })
+    const ok = await raw.request(37, 3, {
+      topics: [{ name: 'cp-a', count: 6, assignments: [{ brokerIds: [2] }, { brokerIds: [3] }] }],
+      timeoutMs: 5000,
+      validateOnly: false,
+    })
     expect(ok.results[0].errorCode).toBe(0)
-    expect(cluster.metadata.topics.get('cp-a')!.partitions.slice(4).map((p) => p.replicas)).toEqual([[2], [3]])
+    expect(
+      cluster.metadata.topics
+        .get('cp-a')!
+        .partitions.slice(4)
+        .map((p) => p.replicas),
+    ).toEqual([[2], [3]])
   })
 })
 
@@ -187,31 +233,52 @@ describe('DescribeConfigs / AlterConfigs / IncrementalAlterConfigs', () => {
   it('describes topic configs with sources, and alters them (whole set replaced)', async () => {
     await admin.createTopics({ topics: [{ topic: 'cfg-a', configEntries: [{ name: 'retention.ms', value: '1000' }] }] })
     const describe = async () => {
-      const r = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg-a', configNames: ['retention.ms', 'segment.bytes', 'cleanup.policy'] }] })
+      const r = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg-a', configNames: ['retention.ms', 'segment.bytes', 'cleanup.policy'] }],
+      })
       return Object.fromEntries(r.resources[0].configEntries.map((e) => [e.configName, e]))
     }
     let c = await describe()
     expect(Object.keys(c).sort()).toEqual(['cleanup.policy', 'retention.ms', 'segment.bytes'])
     expect(c['retention.ms']).toMatchObject({ configValue: '1000', isDefault: false, readOnly: false })
     expect(c['segment.bytes']).toMatchObject({ configValue: '1073741824', isDefault: true })
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg-a', configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] })
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg-a', configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+    })
     c = await describe()
     // AlterConfigs replaces the whole set: retention.ms falls back to its default.
     expect(c['cleanup.policy']).toMatchObject({ configValue: 'compact', isDefault: false })
     expect(c['retention.ms']).toMatchObject({ configValue: '604800000', isDefault: true })
-    await admin.alterConfigs({ validateOnly: true, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg-a', configEntries: [{ name: 'retention.ms', value: '5' }] }] })
+    await admin.alterConfigs({
+      validateOnly: true,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg-a', configEntries: [{ name: 'retention.ms', value: '5' }] }],
+    })
     expect(cluster.metadata.topics.get('cfg-a')!.configs).toEqual({ 'cleanup.policy': 'compact' })
     await expect(
-      admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg-a', configEntries: [{ name: 'retention.ms', value: 'xyz' }] }] }),
+      admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg-a', configEntries: [{ name: 'retention.ms', value: 'xyz' }] }],
+      }),
     ).rejects.toMatchObject({ type: 'INVALID_CONFIG' })
     await expect(
-      admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg-a', configEntries: [{ name: 'no.such.config', value: '1' }] }] }),
+      admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg-a', configEntries: [{ name: 'no.such.config', value: '1' }] }],
+      }),
     ).rejects.toMatchObject({ type: 'INVALID_CONFIG' })
-    await expect(admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg-nope' }] })).rejects.toMatchObject({ type: 'UNKNOWN_TOPIC_OR_PARTITION' })
+    await expect(admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg-nope' }] })).rejects.toMatchObject({
+      type: 'UNKNOWN_TOPIC_OR_PARTITION',
+    })
   })
 
   it('raw DescribeConfigs: synonyms, documentation, config types, v0 isDefault', async () => {
-    const r = await raw.request(32, 4, { resources: [{ resourceType: TOPIC, resourceName: 'cfg-a', configurationKeys: ['cleanup.policy', 'retention.ms'] }], includeSynonyms: true, includeDocumentation: true })
+    const r = await raw.request(32, 4, {
+      resources: [{ resourceType: TOPIC, resourceName: 'cfg-a', configurationKeys: ['cleanup.policy', 'retention.ms'] }],
+      includeSynonyms: true,
+      includeDocumentation: true,
+    })
     const c = Object.fromEntries(r.results[0].configs.map((x: any) => [x.name, x]))
     expect(r.results[0]).toMatchObject({ errorCode: 0, errorMessage: '' })
     expect(c['cleanup.policy']).toMatchObject({ value: 'compact', configSource: 1, configType: 7 })
@@ -228,38 +295,79 @@ describe('DescribeConfigs / AlterConfigs / IncrementalAlterConfigs', () => {
   })
 
   it('broker configs: this broker, cluster default, and wrong ids', async () => {
-    const r = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configNames: ['log.retention.ms', 'delete.topic.enable'] }] })
+    const r = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configNames: ['log.retention.ms', 'delete.topic.enable'] }],
+    })
     const c = Object.fromEntries(r.resources[0].configEntries.map((e) => [e.configName, e]))
     // unset by default, as in Kafka (log.retention.hours=168 gives topics their 7 days)
     expect(c['log.retention.ms']).toMatchObject({ configValue: null, readOnly: false })
     expect(c['delete.topic.enable']).toMatchObject({ configValue: 'true', readOnly: true })
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configEntries: [{ name: 'log.retention.ms', value: '7200000' }] }] })
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configEntries: [{ name: 'log.retention.ms', value: '7200000' }] }],
+    })
     const after = await raw.request(32, 4, {
-      resources: [{ resourceType: BROKER, resourceName: '1', configurationKeys: ['log.retention.ms'] }, { resourceType: TOPIC, resourceName: 'cfg-a', configurationKeys: ['retention.ms'] }],
+      resources: [
+        { resourceType: BROKER, resourceName: '1', configurationKeys: ['log.retention.ms'] },
+        { resourceType: TOPIC, resourceName: 'cfg-a', configurationKeys: ['retention.ms'] },
+      ],
       includeSynonyms: true,
       includeDocumentation: false,
     })
     expect(after.results[0].configs[0]).toMatchObject({ name: 'log.retention.ms', value: '7200000', configSource: 2 })
     // The topic inherits the broker's dynamic value.
     expect(after.results[1].configs[0]).toMatchObject({ name: 'retention.ms', value: '7200000', configSource: 2 })
-    const wrong = await raw.request(32, 4, { resources: [{ resourceType: BROKER, resourceName: '2', configurationKeys: null }], includeSynonyms: false, includeDocumentation: false })
+    const wrong = await raw.request(32, 4, {
+      resources: [{ resourceType: BROKER, resourceName: '2', configurationKeys: null }],
+      includeSynonyms: false,
+      includeDocumentation: false,
+    })
     expect(wrong.results[0]).toMatchObject({ errorCode: 42, errorMessage: 'Unexpected broker id, expected 1 or empty string, but received 2' })
     // Read-only broker configs cannot be altered: INVALID_REQUEST, as Kafka's broker answers.
-    const ro = await raw.request(33, 2, { resources: [{ resourceType: BROKER, resourceName: '1', configs: [{ name: 'auto.create.topics.enable', value: 'false' }] }], validateOnly: false })
+    const ro = await raw.request(33, 2, {
+      resources: [{ resourceType: BROKER, resourceName: '1', configs: [{ name: 'auto.create.topics.enable', value: 'false' }] }],
+      validateOnly: false,
+    })
     expect(ro.responses[0]).toMatchObject({ errorCode: 42, errorMessage: 'Cannot update these configs dynamically: Set(auto.create.topics.enable)' })
     // Cluster-wide defaults live under the empty name.
-    await raw.request(33, 2, { resources: [{ resourceType: BROKER, resourceName: '', configs: [{ name: 'message.max.bytes', value: '2000000' }] }], validateOnly: false })
-    const def = await raw.request(32, 4, { resources: [{ resourceType: BROKER, resourceName: '', configurationKeys: null }], includeSynonyms: false, includeDocumentation: false })
+    await raw.request(33, 2, {
+      resources: [{ resourceType: BROKER, resourceName: '', configs: [{ name: 'message.max.bytes', value: '2000000' }] }],
+      validateOnly: false,
+    })
+    const def = await raw.request(32, 4, {
+      resources: [{ resourceType: BROKER, resourceName: '', configurationKeys: null }],
+      includeSynonyms: false,
+      includeDocumentation: false,
+    })
     expect(def.results[0].configs.map((x: any) => [x.name, x.value, x.configSource])).toEqual([['message.max.bytes', '2000000', 3]])
   })
 
   it('IncrementalAlterConfigs: SET, DELETE, APPEND, SUBTRACT and validateOnly', async () => {
     await admin.createTopics({ topics: [{ topic: 'iac-a' }] })
     const alter = (resources: ApiRequestInput<44>['resources'], validateOnly = false) => raw.request(44, 1, { resources, validateOnly })
-    let r = await alter([{ resourceType: TOPIC, resourceName: 'iac-a', configs: [{ name: 'cleanup.policy', configOperation: 2, value: 'compact' }, { name: 'retention.ms', configOperation: 0, value: '1234' }] }])
+    let r = await alter([
+      {
+        resourceType: TOPIC,
+        resourceName: 'iac-a',
+        configs: [
+          { name: 'cleanup.policy', configOperation: 2, value: 'compact' },
+          { name: 'retention.ms', configOperation: 0, value: '1234' },
+        ],
+      },
+    ])
     expect(r.responses[0]).toMatchObject({ errorCode: 0, resourceName: 'iac-a' })
     expect(cluster.metadata.topics.get('iac-a')!.configs).toEqual({ 'cleanup.policy': 'delete,compact', 'retention.ms': '1234' })
-    r = await alter([{ resourceType: TOPIC, resourceName: 'iac-a', configs: [{ name: 'cleanup.policy', configOperation: 3, value: 'delete' }, { name: 'retention.ms', configOperation: 1, value: null }] }])
+    r = await alter([
+      {
+        resourceType: TOPIC,
+        resourceName: 'iac-a',
+        configs: [
+          { name: 'cleanup.policy', configOperation: 3, value: 'delete' },
+          { name: 'retention.ms', configOperation: 1, value: null },
+        ],
+      },
+    ])
     expect(r.responses[0].errorCode).toBe(0)
     expect(cluster.metadata.topics.get('iac-a')!.configs).toEqual({ 'cleanup.policy': 'compact' })
     r = await alter([{ resourceType: TOPIC, resourceName: 'iac-a', configs: [{ name: 'segment.ms', configOperation: 0, value: '99' }] }], true)
@@ -301,11 +409,26 @@ describe('DeleteRecords', () => {
     const c = await RawClient.connect(`${b.host}:${b.port}`)
     try {
       const r = await c.request(21, 2, {
-        topics: [{ name: 'dr-a', partitions: [{ partitionIndex: 0, offset: 11 }, { partitionIndex: 5, offset: 0 }] }, { name: 'dr-nope', partitions: [{ partitionIndex: 0, offset: 0 }] }],
+        topics: [
+          {
+            name: 'dr-a',
+            partitions: [
+              { partitionIndex: 0, offset: 11 },
+              { partitionIndex: 5, offset: 0 },
+            ],
+          },
+          { name: 'dr-nope', partitions: [{ partitionIndex: 0, offset: 0 }] },
+        ],
         timeoutMs: 5000,
       })
       expect(r.topics).toEqual([
-        { name: 'dr-a', partitions: [{ partitionIndex: 0, lowWatermark: -1, errorCode: 1 }, { partitionIndex: 5, lowWatermark: -1, errorCode: 3 }] },
+        {
+          name: 'dr-a',
+          partitions: [
+            { partitionIndex: 0, lowWatermark: -1, errorCode: 1 },
+            { partitionIndex: 5, lowWatermark: -1, errorCode: 3 },
+          ],
+        },
         { name: 'dr-nope', partitions: [{ partitionIndex: 0, lowWatermark: -1, errorCode: 3 }] },
       ])
       const all = await c.request(21, 2, { topics: [{ name: 'dr-a', partitions: [{ partitionIndex: 0, offset: -1 }] }], timeoutMs: 5000 })
@@ -333,10 +456,20 @@ describe('DescribeCluster and DescribeLogDirs', () => {
     expect(d.brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3])
     expect(d.controller).toBe(cluster.metadata.controllerId)
     const v2 = await raw.request(60, 2, { includeClusterAuthorizedOperations: false, endpointType: 1, includeFencedBrokers: false })
-    expect(v2).toMatchObject({ errorCode: 0, errorMessage: null, endpointType: 1, clusterId: cluster.metadata.clusterId, controllerId: cluster.metadata.controllerId })
+    expect(v2).toMatchObject({
+      errorCode: 0,
+      errorMessage: null,
+      endpointType: 1,
+      clusterId: cluster.metadata.clusterId,
+      controllerId: cluster.metadata.controllerId,
+    })
     expect(v2.brokers.map((b: any) => [b.brokerId, b.port, b.isFenced])).toEqual(cluster.brokers.map((b) => [b.nodeId, b.port, false]))
     const ctrl = await raw.request(60, 1, { includeClusterAuthorizedOperations: false, endpointType: 2 })
-    expect(ctrl).toMatchObject({ errorCode: 114, errorMessage: 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER', brokers: [] })
+    expect(ctrl).toMatchObject({
+      errorCode: 114,
+      errorMessage: 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER',
+      brokers: [],
+    })
     const v0 = await raw.request(60, 0, { includeClusterAuthorizedOperations: false })
     expect(v0.brokers).toHaveLength(3)
   })
@@ -346,7 +479,12 @@ describe('DescribeCluster and DescribeLogDirs', () => {
     const b = cluster.brokers.find((x) => x.nodeId === leader)!
     const c = await RawClient.connect(`${b.host}:${b.port}`)
     try {
-      const r = await c.request(35, 4, { topics: [{ topic: 'dr-a', partitions: [0, 7] }, { topic: 'ld-nope', partitions: [0] }] })
+      const r = await c.request(35, 4, {
+        topics: [
+          { topic: 'dr-a', partitions: [0, 7] },
+          { topic: 'ld-nope', partitions: [0] },
+        ],
+      })
       expect(r.errorCode).toBe(0)
       expect(r.results).toHaveLength(1)
       const dir = r.results[0]

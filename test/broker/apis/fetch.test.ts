@@ -52,16 +52,39 @@ async function fetchPartition(id: number, p: { replicaId: number; fetchOffset: n
     isolationLevel: 0,
     sessionId: 0,
     sessionEpoch: -1,
-    topics: [{ topic: TOPIC, partitions: [{ partition: 0, currentLeaderEpoch: p.currentLeaderEpoch ?? -1, fetchOffset: p.fetchOffset, lastFetchedEpoch: p.lastFetchedEpoch ?? -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
+    topics: [
+      {
+        topic: TOPIC,
+        partitions: [
+          {
+            partition: 0,
+            currentLeaderEpoch: p.currentLeaderEpoch ?? -1,
+            fetchOffset: p.fetchOffset,
+            lastFetchedEpoch: p.lastFetchedEpoch ?? -1,
+            logStartOffset: -1,
+            partitionMaxBytes: 1 << 20,
+          },
+        ],
+      },
+    ],
     forgottenTopicsData: [],
     rackId: '',
   })
-  return res.responses[0].partitions[0] as { errorCode: number; highWatermark: bigint | number; divergingEpoch: { epoch: number; endOffset: bigint | number }; records: Buffer | null }
+  return res.responses[0].partitions[0] as {
+    errorCode: number
+    highWatermark: bigint | number
+    divergingEpoch: { epoch: number; endOffset: bigint | number }
+    records: Buffer | null
+  }
 }
 
 async function leaderOf(): Promise<{ leader: number; leaderEpoch: number; isr: number[] }> {
   const live = cluster.brokers.find((b) => !b.stopped)!.nodeId
-  const md = await call(live, 3, 12, { topics: [{ name: TOPIC, topicId: Buffer.alloc(16) }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
+  const md = await call(live, 3, 12, {
+    topics: [{ name: TOPIC, topicId: Buffer.alloc(16) }],
+    allowAutoTopicCreation: false,
+    includeTopicAuthorizedOperations: false,
+  })
   const p = md.topics[0].partitions[0]
   return { leader: p.leaderId, leaderEpoch: p.leaderEpoch, isr: [...p.isrNodes].sort() }
 }
@@ -136,8 +159,17 @@ describe('leader epochs on the wire', () => {
     const { leader, leaderEpoch } = await leaderOf()
     const follower = [1, 2, 3].find((id) => id !== leader)!
     const ask = async (id: number, parts: { leaderEpoch: number; currentLeaderEpoch?: number }[]) => {
-      const res = await call(id, 23, 4, { replicaId: -1, topics: [{ topic: TOPIC, partitions: parts.map((p) => ({ partition: 0, currentLeaderEpoch: p.currentLeaderEpoch ?? -1, leaderEpoch: p.leaderEpoch })) }] })
-      return (res.topics[0].partitions as { errorCode: number; leaderEpoch: number; endOffset: bigint | number }[]).map((p) => ({ errorCode: p.errorCode, leaderEpoch: p.leaderEpoch, endOffset: n(p.endOffset) }))
+      const res = await call(id, 23, 4, {
+        replicaId: -1,
+        topics: [
+          { topic: TOPIC, partitions: parts.map((p) => ({ partition: 0, currentLeaderEpoch: p.currentLeaderEpoch ?? -1, leaderEpoch: p.leaderEpoch })) },
+        ],
+      })
+      return (res.topics[0].partitions as { errorCode: number; leaderEpoch: number; endOffset: bigint | number }[]).map((p) => ({
+        errorCode: p.errorCode,
+        leaderEpoch: p.leaderEpoch,
+        endOffset: n(p.endOffset),
+      }))
     }
     expect(await ask(leader, [{ leaderEpoch: 0 }, { leaderEpoch: leaderEpoch, currentLeaderEpoch: leaderEpoch }, { leaderEpoch: leaderEpoch + 5 }])).toEqual([
       { errorCode: ErrorCode.NONE, leaderEpoch: 0, endOffset: 10 },
@@ -146,14 +178,21 @@ describe('leader epochs on the wire', () => {
     ])
     expect((await ask(leader, [{ leaderEpoch: 0, currentLeaderEpoch: 0 }]))[0]!.errorCode).toBe(ErrorCode.FENCED_LEADER_EPOCH)
     expect((await ask(follower, [{ leaderEpoch: 0 }]))[0]!.errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER)
-    const unknown = await call(leader, 23, 4, { replicaId: -1, topics: [{ topic: 'no-such-topic', partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] }] })
+    const unknown = await call(leader, 23, 4, {
+      replicaId: -1,
+      topics: [{ topic: 'no-such-topic', partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] }],
+    })
     expect(unknown.topics[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   })
 
   it('names the epoch of each offset in ListOffsets', async () => {
     const { leader, leaderEpoch } = await leaderOf()
     const list = async (timestamp: number, currentLeaderEpoch = -1) => {
-      const res = await call(leader, 2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, currentLeaderEpoch, timestamp }] }] })
+      const res = await call(leader, 2, 7, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, currentLeaderEpoch, timestamp }] }],
+      })
       const p = res.topics[0].partitions[0]
       return { errorCode: p.errorCode, offset: n(p.offset), leaderEpoch: p.leaderEpoch }
     }

@@ -13,8 +13,12 @@ const POLICY_VIOLATION = 44
 const INT_MAX = 2147483647
 const CLUSTER_CAP = 300
 
-interface CreateTopicsAnswer { topics: { name: string; errorCode: number; errorMessage: string | null }[] }
-interface CreatePartitionsAnswer { results: { name: string; errorCode: number; errorMessage: string | null }[] }
+interface CreateTopicsAnswer {
+  topics: { name: string; errorCode: number; errorMessage: string | null }[]
+}
+interface CreatePartitionsAnswer {
+  results: { name: string; errorCode: number; errorMessage: string | null }[]
+}
 
 let broker: EmbeddedProcess
 const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-partition-limits-'))
@@ -31,7 +35,11 @@ afterAll(async () => {
 const topic = (name: string, numPartitions: number) => ({ name, numPartitions, replicationFactor: 1, assignments: [], configs: [] })
 
 async function partitionCount(client: WireClient, name: string): Promise<number | undefined> {
-  const md = await client.request<{ topics: { name: string; errorCode: number; partitions: unknown[] }[] }>(3, 12, { topics: [{ name, topicId: Buffer.alloc(16) }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
+  const md = await client.request<{ topics: { name: string; errorCode: number; partitions: unknown[] }[] }>(3, 12, {
+    topics: [{ name, topicId: Buffer.alloc(16) }],
+    allowAutoTopicCreation: false,
+    includeTopicAuthorizedOperations: false,
+  })
   const t = md.topics.find((x) => x.name === name)
   return t && t.errorCode === 0 ? t.partitions.length : undefined
 }
@@ -42,7 +50,10 @@ describe('partition limits', () => {
     await admin.connect()
     try {
       const started = performance.now()
-      const err = await admin.createTopics({ topics: [{ topic: 'huge', numPartitions: INT_MAX }] }).then(() => undefined, (e: unknown) => e)
+      const err = await admin.createTopics({ topics: [{ topic: 'huge', numPartitions: INT_MAX }] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       const ms = performance.now() - started
       const errors = (err as { errors?: { type: string; code: number }[] } | undefined)?.errors
       expect(errors?.[0]).toMatchObject({ type: 'POLICY_VIOLATION', code: POLICY_VIOLATION })
@@ -58,7 +69,11 @@ describe('partition limits', () => {
     try {
       for (const validateOnly of [true, false]) {
         const started = performance.now()
-        const res = await c.request<CreateTopicsAnswer>(19, 7, { topics: [topic('split-a', 6000), topic('split-b', 6000), topic('small', 1)], timeoutMs: 5000, validateOnly })
+        const res = await c.request<CreateTopicsAnswer>(19, 7, {
+          topics: [topic('split-a', 6000), topic('split-b', 6000), topic('small', 1)],
+          timeoutMs: 5000,
+          validateOnly,
+        })
         expect(performance.now() - started).toBeLessThan(2000)
         expect(res.topics.map((t) => [t.name, t.errorCode, t.errorMessage])).toEqual([
           ['split-a', POLICY_VIOLATION, 'Excessively large number of partitions per request.'],
@@ -81,7 +96,11 @@ describe('partition limits', () => {
       expect(made.topics[0]!.errorCode).toBe(0)
       for (const validateOnly of [true, false]) {
         const started = performance.now()
-        const res = await c.request<CreatePartitionsAnswer>(37, 3, { topics: [{ name: 'grow', count: INT_MAX, assignments: null }], timeoutMs: 5000, validateOnly })
+        const res = await c.request<CreatePartitionsAnswer>(37, 3, {
+          topics: [{ name: 'grow', count: INT_MAX, assignments: null }],
+          timeoutMs: 5000,
+          validateOnly,
+        })
         expect(performance.now() - started).toBeLessThan(2000)
         expect(res.results).toEqual([{ name: 'grow', errorCode: POLICY_VIOLATION, errorMessage: 'Excessively large number of partitions per request.' }])
       }
@@ -94,7 +113,11 @@ describe('partition limits', () => {
   it('bounds the whole cluster by max.partitions: topics within it are made, the one passing it is refused', async () => {
     const c = await WireClient.connect(broker.host, broker.port)
     try {
-      const md = await c.request<{ topics: { partitions: unknown[] }[] }>(3, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
+      const md = await c.request<{ topics: { partitions: unknown[] }[] }>(3, 12, {
+        topics: null,
+        allowAutoTopicCreation: false,
+        includeTopicAuthorizedOperations: false,
+      })
       const existing = md.topics.reduce((n, t) => n + t.partitions.length, 0)
       const room = CLUSTER_CAP - existing
       expect(room).toBeGreaterThan(20)
@@ -102,11 +125,19 @@ describe('partition limits', () => {
       expect(res.topics[0]!.errorCode).toBe(0)
       expect(res.topics[1]!.errorCode).toBe(POLICY_VIOLATION)
       expect(res.topics[1]!.errorMessage).toMatch(/max\.partitions \(300\)/)
-      const grow = await c.request<CreatePartitionsAnswer>(37, 3, { topics: [{ name: 'fits', count: room + 1, assignments: null }], timeoutMs: 5000, validateOnly: false })
+      const grow = await c.request<CreatePartitionsAnswer>(37, 3, {
+        topics: [{ name: 'fits', count: room + 1, assignments: null }],
+        timeoutMs: 5000,
+        validateOnly: false,
+      })
       expect(grow.results[0]!.errorCode).toBe(POLICY_VIOLATION)
       expect(await partitionCount(c, 'fits')).toBe(room - 10)
       expect(await partitionCount(c, 'passes')).toBeUndefined()
-      const toCap = await c.request<CreatePartitionsAnswer>(37, 3, { topics: [{ name: 'fits', count: room, assignments: null }], timeoutMs: 5000, validateOnly: false })
+      const toCap = await c.request<CreatePartitionsAnswer>(37, 3, {
+        topics: [{ name: 'fits', count: room, assignments: null }],
+        timeoutMs: 5000,
+        validateOnly: false,
+      })
       expect(toCap.results[0]!.errorCode).toBe(0)
     } finally {
       c.close()
@@ -117,7 +148,14 @@ describe('partition limits', () => {
     const c = await WireClient.connect(broker.host, broker.port)
     const counts = [INT_MAX, -1, 0, 0x40000000, 10_003, 65_536, 3, 2 ** 31 - 2]
     for (const count of counts) {
-      const res = await c.request<CreatePartitionsAnswer>(37, 3, { topics: [{ name: 'grow', count, assignments: null }, { name: 'grow', count, assignments: null }], timeoutMs: 5000, validateOnly: false })
+      const res = await c.request<CreatePartitionsAnswer>(37, 3, {
+        topics: [
+          { name: 'grow', count, assignments: null },
+          { name: 'grow', count, assignments: null },
+        ],
+        timeoutMs: 5000,
+        validateOnly: false,
+      })
       expect(res.results[0]!.errorCode).not.toBe(0)
     }
     c.close()

@@ -34,7 +34,10 @@ describe('Produce on a replicated topic', () => {
   it('starts every replica in the ISR and answers acks=all once every replica holds the records', async () => {
     const admin = kafka.admin()
     await admin.connect()
-    await admin.createTopics({ topics: [{ topic: 'rf3', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true })
+    await admin.createTopics({
+      topics: [{ topic: 'rf3', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+      waitForLeaders: true,
+    })
     const md = await admin.fetchTopicMetadata({ topics: ['rf3'] })
     for (const p of md.topics[0].partitions) {
       expect(p.replicas).toHaveLength(3)
@@ -57,7 +60,10 @@ describe('Produce on a replicated topic', () => {
   it('refuses acks=all with NOT_ENOUGH_REPLICAS once the ISR is below min.insync.replicas, and writes nothing', async () => {
     const admin = kafka.admin()
     await admin.connect()
-    await admin.createTopics({ topics: [{ topic: 'shrink', numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true })
+    await admin.createTopics({
+      topics: [{ topic: 'shrink', numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+      waitForLeaders: true,
+    })
     await admin.disconnect()
     const leader = cluster.brokers.find((b) => b.isLeader('shrink', 0))!
     const followers = cluster.brokers.filter((b) => b !== leader)
@@ -68,7 +74,9 @@ describe('Produce on a replicated topic', () => {
       const client = new Kafka({ clientId: 'produce-test-alone', brokers: [`${leader.host}:${leader.port}`], logLevel: logLevel.NOTHING })
       const producer = client.producer({ retry: { retries: 0 } })
       await producer.connect()
-      await expect(producer.send({ topic: 'shrink', acks: -1, messages: [{ key: 'a', value: 'all' }] })).rejects.toMatchObject({ cause: { type: 'NOT_ENOUGH_REPLICAS' } })
+      await expect(producer.send({ topic: 'shrink', acks: -1, messages: [{ key: 'a', value: 'all' }] })).rejects.toMatchObject({
+        cause: { type: 'NOT_ENOUGH_REPLICAS' },
+      })
       expect(leader.partitionLog('shrink', 0)!.logEndOffset).toBe(0)
       const [res] = await producer.send({ topic: 'shrink', acks: 1, messages: [{ key: 'a', value: 'one' }] })
       expect(res.errorCode).toBe(0)

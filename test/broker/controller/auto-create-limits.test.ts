@@ -57,7 +57,9 @@ describe('auto-created topics and max.partitions', () => {
       expect(topics.sort()).toEqual(['auto-fits', 'explicit'])
 
       // CreateTopics is refused the same way, so neither path gets around the limit
-      const refused = (await admin.createTopics({ topics: [{ topic: 'explicit-2', numPartitions: 1 }] }).catch((e: unknown) => e)) as { errors?: { type?: string }[] }
+      const refused = (await admin.createTopics({ topics: [{ topic: 'explicit-2', numPartitions: 1 }] }).catch((e: unknown) => e)) as {
+        errors?: { type?: string }[]
+      }
       expect(refused.errors?.map((e) => e.type)).toEqual(['POLICY_VIOLATION'])
     } finally {
       await admin.disconnect()

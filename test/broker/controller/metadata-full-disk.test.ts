@@ -83,7 +83,9 @@ describe('the metadata log on a full disk', () => {
     const listed = await withAdmin(cluster, (a) => a.listTopics())
     for (const t of refused) expect(listed).not.toContain(t)
     for (const t of acked) expect(listed).toContain(t)
-    const read = await kcat(['-b', `${cluster.host}:${cluster.port}`, '-C', '-t', 'before', '-e', '-o', 'beginning', '-q', '-f', '%s\\n'], { timeoutMs: 30_000 })
+    const read = await kcat(['-b', `${cluster.host}:${cluster.port}`, '-C', '-t', 'before', '-e', '-o', 'beginning', '-q', '-f', '%s\\n'], {
+      timeoutMs: 30_000,
+    })
     expect(read.stdout.trim()).toBe('kept')
 
     rmSync(filler)
@@ -94,7 +96,9 @@ describe('the metadata log on a full disk', () => {
     cluster = await startEmbedded(dataDir)
     const afterRestart = await withAdmin(cluster, (a) => a.listTopics())
     expect(afterRestart.filter((t) => !t.startsWith('__')).sort()).toEqual(['after-space', 'before', ...acked].sort())
-    const again = await kcat(['-b', `${cluster.host}:${cluster.port}`, '-C', '-t', 'before', '-e', '-o', 'beginning', '-q', '-f', '%s\\n'], { timeoutMs: 30_000 })
+    const again = await kcat(['-b', `${cluster.host}:${cluster.port}`, '-C', '-t', 'before', '-e', '-o', 'beginning', '-q', '-f', '%s\\n'], {
+      timeoutMs: 30_000,
+    })
     expect(again.stdout.trim()).toBe('kept')
     expect(statfsSync(mnt).bavail).toBeGreaterThan(0)
   }, 150_000)

@@ -30,7 +30,14 @@ function closeAll(): void {
   for (const c of controllers.splice(0)) c.close()
 }
 const logFile = (dir: string) => join(dir, '__cluster_metadata', 'log.jsonl')
-const part = (partition: number, replicas: number[]): PartitionAssignment => ({ partition, leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0, replicas, isr: replicas.slice(0, 1) })
+const part = (partition: number, replicas: number[]): PartitionAssignment => ({
+  partition,
+  leader: replicas[0]!,
+  leaderEpoch: 0,
+  partitionEpoch: 0,
+  replicas,
+  isr: replicas.slice(0, 1),
+})
 
 afterEach(() => {
   setFileIo(null)
@@ -80,7 +87,11 @@ describe('metadata log on a full disk', () => {
         const sizeBefore = statSync(logFile(dir)).size
         const offsetBefore = c.image.offset
         try {
-          view.createTopic(name, Array.from({ length: partitions }, (_, p) => part(p, p % 2 ? [2, 1] : [1, 2])), { 'retention.ms': String(1000 + i) })
+          view.createTopic(
+            name,
+            Array.from({ length: partitions }, (_, p) => part(p, p % 2 ? [2, 1] : [1, 2])),
+            { 'retention.ms': String(1000 + i) },
+          )
           created.set(name, partitions)
           acked++
         } catch (e) {
@@ -195,7 +206,11 @@ describe('metadata log files', () => {
     let { view } = open(dir)
     view.registerBroker({ nodeId: 1, host: '127.0.0.1', port: 9001, rack: null })
     // enough records for a snapshot
-    view.createTopic('many', Array.from({ length: 2100 }, (_, p) => part(p, [1])), {})
+    view.createTopic(
+      'many',
+      Array.from({ length: 2100 }, (_, p) => part(p, [1])),
+      {},
+    )
     closeAll()
     ;({ view } = open(dir))
     expect(view.topics.get('many')?.partitions.length).toBe(2100)

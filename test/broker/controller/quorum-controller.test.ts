@@ -26,7 +26,14 @@ function open(dir: string, configs: Record<string, string> = {}) {
 function registerAll(view: ReturnType<typeof open>['view'], ids: number[]) {
   for (const id of ids) view.registerBroker({ nodeId: id, host: '127.0.0.1', port: 9000 + id, rack: null })
 }
-const part = (replicas: number[], isr = replicas): PartitionAssignment => ({ partition: 0, leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0, replicas, isr })
+const part = (replicas: number[], isr = replicas): PartitionAssignment => ({
+  partition: 0,
+  leader: replicas[0]!,
+  leaderEpoch: 0,
+  partitionEpoch: 0,
+  replicas,
+  isr,
+})
 
 afterEach(() => {
   for (const c of controllers.splice(0)) c.close()
@@ -61,7 +68,9 @@ describe('metadata log', () => {
     registerAll(a.view, [1])
     a.view.createTopic('t', a.view.assign(1, 1), {})
     for (let i = 0; i <= SNAPSHOT_EVERY; i++) a.view.setTopicConfigs('t', { 'retention.ms': String(1000 + i) })
-    const log = readFileSync(join(dir, '__cluster_metadata', 'log.jsonl'), 'utf8').split('\n').filter(Boolean)
+    const log = readFileSync(join(dir, '__cluster_metadata', 'log.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
     expect(log.length).toBeLessThan(SNAPSHOT_EVERY)
     expect(existsSync(join(dir, '__cluster_metadata', 'snapshot.json'))).toBe(true)
     a.c.close()
@@ -73,14 +82,25 @@ describe('metadata log', () => {
     const dir = scratch()
     const legacy = {
       clusterId: 'legacy-cluster-id-0000',
-      topics: [{ name: 'old', topicId: Buffer.alloc(16, 7).toString('base64'), internal: false, partitions: [{ partition: 0, leader: 1, leaderEpoch: 3, replicas: [1], isr: [1] }], configs: { 'cleanup.policy': 'compact' } }],
+      topics: [
+        {
+          name: 'old',
+          topicId: Buffer.alloc(16, 7).toString('base64'),
+          internal: false,
+          partitions: [{ partition: 0, leader: 1, leaderEpoch: 3, replicas: [1], isr: [1] }],
+          configs: { 'cleanup.policy': 'compact' },
+        },
+      ],
       brokerConfigs: { 'num.partitions': '2' },
       producerIdBlockEnd: 5000,
     }
     writeFileSync(join(dir, 'cluster-metadata.json'), JSON.stringify(legacy))
     const a = open(dir)
     expect(a.view.clusterId).toBe('legacy-cluster-id-0000')
-    expect(a.view.topics.get('old')).toMatchObject({ configs: { 'cleanup.policy': 'compact' }, partitions: [{ leaderEpoch: 3, partitionEpoch: 0, replicas: [1] }] })
+    expect(a.view.topics.get('old')).toMatchObject({
+      configs: { 'cleanup.policy': 'compact' },
+      partitions: [{ leaderEpoch: 3, partitionEpoch: 0, replicas: [1] }],
+    })
     expect(a.view.brokerConfigs).toEqual({ 'num.partitions': '2' })
     expect(a.view.allocateProducerId()).toBe(5000)
     expect(existsSync(join(dir, 'cluster-metadata.json'))).toBe(false)
@@ -93,8 +113,12 @@ describe('placement', () => {
   it('spreads leaders evenly and shifts followers, as Kafka does without racks', () => {
     const p = placeReplicas([1, 2, 3], 6, 3, 0, 0, 0)
     expect(p.map((x) => x.replicas)).toEqual([
-      [1, 2, 3], [2, 3, 1], [3, 1, 2],
-      [1, 3, 2], [2, 1, 3], [3, 2, 1],
+      [1, 2, 3],
+      [2, 3, 1],
+      [3, 1, 2],
+      [1, 3, 2],
+      [2, 1, 3],
+      [3, 2, 1],
     ])
     const leaders = placeReplicas([1, 2, 3, 4], 40, 2).map((x) => x.replicas[0])
     for (const b of [1, 2, 3, 4]) expect(leaders.filter((l) => l === b)).toHaveLength(10)
@@ -116,7 +140,15 @@ describe('elections', () => {
     registerAll(view, [1])
     expect(view.electLeaders(0, [{ topic: 't', partition: 0 }])[0]!.error).toBe('PREFERRED_LEADER_NOT_AVAILABLE')
     const p = view.topics.get('t')!.partitions[0]!
-    c.alterPartition({ topic: 't', partition: 0, brokerId: 2, brokerEpoch: -1, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, newIsr: [2, 3, 1] })
+    c.alterPartition({
+      topic: 't',
+      partition: 0,
+      brokerId: 2,
+      brokerEpoch: -1,
+      leaderEpoch: p.leaderEpoch,
+      partitionEpoch: p.partitionEpoch,
+      newIsr: [2, 3, 1],
+    })
     expect(view.electLeaders(0, null)).toEqual([{ topic: 't', partition: 0, error: null, message: null }])
     expect(view.topics.get('t')!.partitions[0]).toMatchObject({ leader: 1, leaderEpoch: 2, isr: [2, 3, 1] })
   })
@@ -162,7 +194,17 @@ describe('reassignments', () => {
     view.reassign('t', 0, [1, 2, 3])
     expect(view.topics.get('t')!.partitions[0]).toMatchObject({ replicas: [1, 2, 3], isr: [1], addingReplicas: [2, 3] })
     const p0 = view.topics.get('t')!.partitions[0]!
-    expect(c.alterPartition({ topic: 't', partition: 0, brokerId: 1, brokerEpoch: -1, leaderEpoch: p0.leaderEpoch, partitionEpoch: p0.partitionEpoch, newIsr: [1, 2, 3] }).error).toBe(null)
+    expect(
+      c.alterPartition({
+        topic: 't',
+        partition: 0,
+        brokerId: 1,
+        brokerEpoch: -1,
+        leaderEpoch: p0.leaderEpoch,
+        partitionEpoch: p0.partitionEpoch,
+        newIsr: [1, 2, 3],
+      }).error,
+    ).toBe(null)
     const done = view.topics.get('t')!.partitions[0]!
     expect(done).toMatchObject({ replicas: [1, 2, 3], isr: [1, 2, 3], leader: 1 })
     expect(done.addingReplicas).toBeUndefined()
@@ -186,4 +228,3 @@ describe('reassignments', () => {
     expect(() => view.reassign('t', 0, null)).toThrow(/No reassignment is in progress/)
   })
 })
-

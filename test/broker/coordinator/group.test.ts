@@ -70,7 +70,9 @@ describe('group state machine', () => {
     expect(rb.members).toEqual([])
     expect(ra.protocolName).toBe('range')
 
-    const sb = Promise.resolve(g.sync({ memberId: rb.memberId, groupInstanceId: null, generationId: 1, protocolType: null, protocolName: null, assignments: [] }))
+    const sb = Promise.resolve(
+      g.sync({ memberId: rb.memberId, groupInstanceId: null, generationId: 1, protocolType: null, protocolName: null, assignments: [] }),
+    )
     const sa = await g.sync({
       memberId: ra.memberId,
       groupInstanceId: null,
@@ -119,7 +121,8 @@ describe('group state machine', () => {
     const b = joinNew(g, { sessionTimeoutMs: 6000 })
     await vi.advanceTimersByTimeAsync(1)
     const [ra, rb] = await Promise.all([a, b])
-    for (const r of [ra, rb]) await g.sync({ memberId: r.memberId, groupInstanceId: null, generationId: 1, protocolType: null, protocolName: null, assignments: [] })
+    for (const r of [ra, rb])
+      await g.sync({ memberId: r.memberId, groupInstanceId: null, generationId: 1, protocolType: null, protocolName: null, assignments: [] })
     // a keeps heartbeating, b goes silent
     for (let t = 0; t < 4; t++) {
       await vi.advanceTimersByTimeAsync(2000)
@@ -138,7 +141,8 @@ describe('group state machine', () => {
     const b = joinNew(g, { rebalanceTimeoutMs: 10_000 })
     await vi.advanceTimersByTimeAsync(1)
     const [ra, rb] = await Promise.all([a, b])
-    for (const r of [ra, rb]) await g.sync({ memberId: r.memberId, groupInstanceId: null, generationId: 1, protocolType: null, protocolName: null, assignments: [] })
+    for (const r of [ra, rb])
+      await g.sync({ memberId: r.memberId, groupInstanceId: null, generationId: 1, protocolType: null, protocolName: null, assignments: [] })
     // a new member arrives: rebalance; only the new one and a rejoin
     const c = joinNew(g, { rebalanceTimeoutMs: 10_000 })
     const a2 = Promise.resolve(g.join(joinReq({ memberId: ra.memberId, rebalanceTimeoutMs: 10_000 })))
@@ -186,7 +190,14 @@ describe('group state machine', () => {
     const ra = await a
     expect(ra.errorCode).toBe(ErrorCode.NONE)
     expect(ra.memberId).toMatch(/^i1-/)
-    await g.sync({ memberId: ra.memberId, groupInstanceId: 'i1', generationId: 1, protocolType: null, protocolName: null, assignments: [{ memberId: ra.memberId, assignment: Buffer.from('X') }] })
+    await g.sync({
+      memberId: ra.memberId,
+      groupInstanceId: 'i1',
+      generationId: 1,
+      protocolType: null,
+      protocolName: null,
+      assignments: [{ memberId: ra.memberId, assignment: Buffer.from('X') }],
+    })
     const again = (await g.join(joinReq({ groupInstanceId: 'i1', supportsSkipAssignment: true }))) as JoinResult
     expect(again.errorCode).toBe(ErrorCode.NONE)
     expect(again.generationId).toBe(1)
@@ -207,7 +218,9 @@ describe('group state machine', () => {
     await vi.advanceTimersByTimeAsync(1)
     const [ra, rb] = await Promise.all([a, b])
     const follower = ra.leader === ra.memberId ? rb : ra
-    const waiting = Promise.resolve(g.sync({ memberId: follower.memberId, groupInstanceId: null, generationId: 1, protocolType: null, protocolName: null, assignments: [] }))
+    const waiting = Promise.resolve(
+      g.sync({ memberId: follower.memberId, groupInstanceId: null, generationId: 1, protocolType: null, protocolName: null, assignments: [] }),
+    )
     joinNew(g)
     expect((await waiting).errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS)
     expect(g.state).toBe('PreparingRebalance')

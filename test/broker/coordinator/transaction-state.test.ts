@@ -2,7 +2,17 @@
 // __transaction_state record format (coordinator/transaction-log.ts), without a broker.
 import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../../src-main/broker/errors'
-import { completed, decideAddPartitions, decideEnd, decideInit, decideTimeout, forVersion, freshMetadata, MAX_PRODUCER_EPOCH, type TxnMetadata } from '../../../src-main/broker/coordinator/transaction-state'
+import {
+  completed,
+  decideAddPartitions,
+  decideEnd,
+  decideInit,
+  decideTimeout,
+  forVersion,
+  freshMetadata,
+  MAX_PRODUCER_EPOCH,
+  type TxnMetadata,
+} from '../../../src-main/broker/coordinator/transaction-state'
 import { decodeTxnKey, decodeTxnValue, txnKey, txnValue } from '../../../src-main/broker/coordinator/transaction-log'
 
 const NOW = 1_000_000
@@ -37,7 +47,10 @@ describe('transaction state machine', () => {
     expect(m.state).toBe('Ongoing')
     expect(m.txnStartTimestamp).toBe(NOW + 1)
     m = apply(m, decideAddPartitions(m, 7, 0, [tp('a', 1), tp('b', 0)], NOW + 2))
-    expect([...m.partitions].map(([t, s]) => [t, [...s]])).toEqual([['a', [0, 1]], ['b', [0]]])
+    expect([...m.partitions].map(([t, s]) => [t, [...s]])).toEqual([
+      ['a', [0, 1]],
+      ['b', [0]],
+    ])
     expect(m.txnStartTimestamp).toBe(NOW + 1)
     expect(decideAddPartitions(m, 7, 0, [tp('b', 0)], NOW + 3)).toEqual({ next: null })
   })
@@ -119,7 +132,15 @@ describe('__transaction_state records', () => {
     expect(key.readInt16BE(2)).toBe(6)
     expect(decodeTxnKey(key)).toBe('my-txn')
     const partitions = new Map([['orders', new Set([2, 0])]])
-    const value = txnValue({ producerId: 42, producerEpoch: 3, transactionTimeoutMs: 60_000, state: 'Ongoing', partitions, lastUpdateTimestampMs: NOW + 1, startTimestampMs: NOW })
+    const value = txnValue({
+      producerId: 42,
+      producerEpoch: 3,
+      transactionTimeoutMs: 60_000,
+      state: 'Ongoing',
+      partitions,
+      lastUpdateTimestampMs: NOW + 1,
+      startTimestampMs: NOW,
+    })
     expect(value.readInt16BE(0)).toBe(0)
     expect(value.readBigInt64BE(2)).toBe(42n)
     expect(value.readInt16BE(10)).toBe(3)

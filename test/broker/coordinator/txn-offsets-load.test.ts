@@ -37,7 +37,9 @@ describe('loading transactional offset commits', () => {
     expect(open.get(3)?.map((r) => (r.kind === 'offset' ? r.value?.offset : -1))).toEqual([30])
     // a stale epoch of a producer is refused (a fenced zombie's TxnOffsetCommit)
     marker(3, 'ABORT')
-    expect(log.append(buildControlBatch({ type: 'COMMIT', producerId: 1, producerEpoch: 1, coordinatorEpoch: 0 }), { origin: 'coordinator' }).error).toBeUndefined()
+    expect(
+      log.append(buildControlBatch({ type: 'COMMIT', producerId: 1, producerEpoch: 1, coordinatorEpoch: 0 }), { origin: 'coordinator' }).error,
+    ).toBeUndefined()
     expect(appendRecords(log, [commit('a', 0, 12)], 0, Date.now(), { producerId: 1, producerEpoch: 0 }).error).toBe('INVALID_PRODUCER_EPOCH')
     log.close()
   })

@@ -15,8 +15,13 @@ export interface HealthyStats {
   longestWaitMs: number
 }
 
-interface ProduceAnswer { responses: { partitionResponses: { errorCode: number; baseOffset: number }[] }[] }
-interface FetchAnswer { errorCode: number; responses: { partitions: { errorCode: number }[] }[] }
+interface ProduceAnswer {
+  responses: { partitionResponses: { errorCode: number; baseOffset: number }[] }[]
+}
+interface FetchAnswer {
+  errorCode: number
+  responses: { partitions: { errorCode: number }[] }[]
+}
 
 export function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN
@@ -24,7 +29,12 @@ export function percentile(sorted: number[], q: number): number {
 }
 
 /** Starts the loop; `stop()` ends it and resolves with the figures. */
-export async function startHealthyClient(host: string, port: number, topic: string, pauseMs = 5): Promise<{ stop: () => Promise<HealthyStats>; latencies: number[] }> {
+export async function startHealthyClient(
+  host: string,
+  port: number,
+  topic: string,
+  pauseMs = 5,
+): Promise<{ stop: () => Promise<HealthyStats>; latencies: number[] }> {
   const client = await WireClient.connect(host, port)
   const latencies: number[] = []
   const failures: string[] = []
@@ -53,22 +63,51 @@ export async function startHealthyClient(host: string, port: number, topic: stri
             await timed(() => client.request(18, 3, { clientSoftwareName: 'healthy', clientSoftwareVersion: '1' }))
             break
           case 1:
-            await timed(() => client.request(3, 12, { topics: [{ name: topic, topicId: Buffer.alloc(16) }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }))
+            await timed(() =>
+              client.request(3, 12, {
+                topics: [{ name: topic, topicId: Buffer.alloc(16) }],
+                allowAutoTopicCreation: false,
+                includeTopicAuthorizedOperations: false,
+              }),
+            )
             break
           case 2: {
             const records = buildBatch({ records: [{ key: 'k', value: `healthy-${i}` }] })
-            const res = await timed(() => client.request<ProduceAnswer>(0, 9, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] }))
+            const res = await timed(() =>
+              client.request<ProduceAnswer>(0, 9, {
+                transactionalId: null,
+                acks: 1,
+                timeoutMs: 5000,
+                topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
+              }),
+            )
             const p = res.responses[0]!.partitionResponses[0]!
             if (p.errorCode !== 0) failures.push(`produce error ${p.errorCode}`)
             else offset = p.baseOffset
             break
           }
           case 3: {
-            const res = await timed(() => client.request<FetchAnswer>(1, 12, {
-              replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-              topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 65536 }] }],
-              forgottenTopicsData: [], rackId: '',
-            }))
+            const res = await timed(() =>
+              client.request<FetchAnswer>(1, 12, {
+                replicaId: -1,
+                maxWaitMs: 0,
+                minBytes: 1,
+                maxBytes: 1 << 20,
+                isolationLevel: 0,
+                sessionId: 0,
+                sessionEpoch: -1,
+                topics: [
+                  {
+                    topic,
+                    partitions: [
+                      { partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 65536 },
+                    ],
+                  },
+                ],
+                forgottenTopicsData: [],
+                rackId: '',
+              }),
+            )
             const code = res.errorCode || res.responses[0]!.partitions[0]!.errorCode
             if (code !== 0) failures.push(`fetch error ${code}`)
             break
@@ -91,7 +130,14 @@ export async function startHealthyClient(host: string, port: number, topic: stri
       client.close()
       await loop
       const sorted = [...latencies].sort((a, b) => a - b)
-      return { count: latencies.length, failures, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? NaN, longestWaitMs }
+      return {
+        count: latencies.length,
+        failures,
+        p50: percentile(sorted, 0.5),
+        p99: percentile(sorted, 0.99),
+        max: sorted[sorted.length - 1] ?? NaN,
+        longestWaitMs,
+      }
     },
   }
 }

@@ -18,16 +18,54 @@ const INTERESTING_INT32 = [0, 1, -1, 0x7fffffff, -0x80000000, 0x10000, 0xffff, 0
 /** Request bodies richer than the empty one for the APIs where size and counts matter most. */
 function seedBodies(apiKey: number, r: () => number): unknown[] {
   const name = `fz-${Math.floor(r() * 1000)}`
-  const batch = (compression: 'none' | 'gzip' | 'zstd') => buildBatch({ records: [{ key: 'k', value: 'v'.repeat(1 + Math.floor(r() * 200)) }, { key: null, value: 'w' }], compression })
+  const batch = (compression: 'none' | 'gzip' | 'zstd') =>
+    buildBatch({
+      records: [
+        { key: 'k', value: 'v'.repeat(1 + Math.floor(r() * 200)) },
+        { key: null, value: 'w' },
+      ],
+      compression,
+    })
   switch (apiKey) {
     case 0:
-      return [{ transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name, partitionData: [{ index: 0, records: batch(['none', 'gzip', 'zstd'][Math.floor(r() * 3)] as 'none') }] }] }]
+      return [
+        {
+          transactionalId: null,
+          acks: 1,
+          timeoutMs: 1000,
+          topicData: [{ name, partitionData: [{ index: 0, records: batch(['none', 'gzip', 'zstd'][Math.floor(r() * 3)] as 'none') }] }],
+        },
+      ]
     case 1:
-      return [{ replicaId: -1, maxWaitMs: 10, minBytes: 1, maxBytes: 65536, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{ topic: name, partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 4096, currentLeaderEpoch: -1, logStartOffset: -1, lastFetchedEpoch: -1 }] }], forgottenTopicsData: [], rackId: '' }]
+      return [
+        {
+          replicaId: -1,
+          maxWaitMs: 10,
+          minBytes: 1,
+          maxBytes: 65536,
+          isolationLevel: 0,
+          sessionId: 0,
+          sessionEpoch: -1,
+          topics: [
+            {
+              topic: name,
+              partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 4096, currentLeaderEpoch: -1, logStartOffset: -1, lastFetchedEpoch: -1 }],
+            },
+          ],
+          forgottenTopicsData: [],
+          rackId: '',
+        },
+      ]
     case 3:
       return [{ topics: [{ name, topicId: Buffer.alloc(16) }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }]
     case 19:
-      return [{ topics: [{ name, numPartitions: 1 + Math.floor(r() * 3), replicationFactor: 1, assignments: [], configs: [{ name: 'retention.ms', value: '1000' }] }], timeoutMs: 1000, validateOnly: r() < 0.5 }]
+      return [
+        {
+          topics: [{ name, numPartitions: 1 + Math.floor(r() * 3), replicationFactor: 1, assignments: [], configs: [{ name: 'retention.ms', value: '1000' }] }],
+          timeoutMs: 1000,
+          validateOnly: r() < 0.5,
+        },
+      ]
     case 37:
       return [{ topics: [{ name, count: 2 + Math.floor(r() * 3), assignments: null }], timeoutMs: 1000, validateOnly: r() < 0.5 }]
     default:

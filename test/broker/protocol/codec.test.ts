@@ -122,7 +122,12 @@ describe('nullable strings, arrays and structs', () => {
 
 describe('truncated frames', () => {
   const cases: [string, MessageSpec, Buffer, number][] = [
-    ['Metadata v0 response', m[3].response, enc(m[3].response, { brokers: [{ nodeId: 1, host: 'h', port: 1 }], topics: [{ name: 't', partitions: [{ replicaNodes: [1], isrNodes: [1] }] }] }, 0), 0],
+    [
+      'Metadata v0 response',
+      m[3].response,
+      enc(m[3].response, { brokers: [{ nodeId: 1, host: 'h', port: 1 }], topics: [{ name: 't', partitions: [{ replicaNodes: [1], isrNodes: [1] }] }] }, 0),
+      0,
+    ],
     ['Produce v9 request', m[0].request, hex('00 ffff 000003e8 02 0274 02 00000000 04010203 00 00 00'), 9],
     ['ApiVersions v3 response', m[18].response, hex('0000 02 0012 0000 0004 00 00000000 01 01 08 0000000000000005'), 3],
   ]

@@ -42,8 +42,7 @@ function compareFields(
   errors: string[],
   versionsOf: (s: string) => string = (s) => s,
 ): void {
-  const present = <T extends { versions: string }>(fs: readonly T[], map: (s: string) => string) =>
-    fs.filter((f) => inRange(parseVersions(map(f.versions)), v))
+  const present = <T extends { versions: string }>(fs: readonly T[], map: (s: string) => string) => fs.filter((f) => inRange(parseVersions(map(f.versions)), v))
   const o = present(ours, (s) => s)
   const t = present(theirs, versionsOf)
   const isTagged = (f: { tag?: number; taggedVersions?: string }, map: (s: string) => string) =>
@@ -84,8 +83,7 @@ function compareSpec(ours: MessageSpec, theirs: KafkaSpec, versionsOf?: (s: stri
   const kv = parseVersions(theirs.validVersions)
   const ov = parseVersions(ours.validVersions)
   if (!versions) {
-    if (theirs.apiKey !== undefined && ours.type !== 'data' && ours.apiKey !== theirs.apiKey)
-      errors.push(`apiKey ${ours.apiKey}, Kafka ${theirs.apiKey}`)
+    if (theirs.apiKey !== undefined && ours.type !== 'data' && ours.apiKey !== theirs.apiKey) errors.push(`apiKey ${ours.apiKey}, Kafka ${theirs.apiKey}`)
     if (ours.type !== theirs.type) errors.push(`type ${ours.type}, Kafka ${theirs.type}`)
     if (ov.max !== kv.max || ov.min > kv.min) errors.push(`validVersions ${ours.validVersions} do not cover Kafka's ${theirs.validVersions} up to its maximum`)
   }
@@ -105,8 +103,8 @@ const coordinatorSpecs = () => specsOf(requireJar('kafka-group-coordinator'))
 
 // Every API the broker and console need, by key.
 const EXPECTED_KEYS = [
-  0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 37,
-  42, 43, 44, 45, 46, 47, 50, 51, 55, 60, 61, 65, 66, 68, 69, 75,
+  0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 37, 42, 43, 44, 45, 46, 47, 50, 51,
+  55, 60, 61, 65, 66, 68, 69, 75,
 ]
 
 describe("declarations match Kafka's message specs", () => {
@@ -117,7 +115,11 @@ describe("declarations match Kafka's message specs", () => {
   })
 
   it('declares every needed API, under its own key', () => {
-    expect(Object.keys(messages).map(Number).sort((a, b) => a - b)).toEqual(EXPECTED_KEYS)
+    expect(
+      Object.keys(messages)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(EXPECTED_KEYS)
     for (const [key, pair] of Object.entries(messages)) {
       expect(pair.request.apiKey, pair.request.name).toBe(Number(key))
       expect(pair.response.apiKey, pair.response.name).toBe(Number(key))

@@ -1,13 +1,27 @@
 import { describe, expect, it } from 'vitest'
 import snappy from 'snappy'
 import {
-  batchSize, baseOffset, computeCrc, crc, isLogAppendTime, lastOffset, lastSequence, maxTimestamp,
-  partitionLeaderEpoch, readBatchHeader, recordsCount, setBaseOffset, setLogAppendTime,
-  setPartitionLeaderEpoch, splitBatches, validateBatch, writeCrc, writeInt64, RECORDS_OFFSET,
+  batchSize,
+  baseOffset,
+  computeCrc,
+  crc,
+  isLogAppendTime,
+  lastOffset,
+  lastSequence,
+  maxTimestamp,
+  partitionLeaderEpoch,
+  readBatchHeader,
+  recordsCount,
+  setBaseOffset,
+  setLogAppendTime,
+  setPartitionLeaderEpoch,
+  splitBatches,
+  validateBatch,
+  writeCrc,
+  writeInt64,
+  RECORDS_OFFSET,
 } from '../../../src-main/broker/records/batch.js'
-import {
-  compress, decompress, xerialSnappyCompress, zstdRawFrame, Compression, type CompressionName,
-} from '../../../src-main/broker/records/compression.js'
+import { compress, decompress, xerialSnappyCompress, zstdRawFrame, Compression, type CompressionName } from '../../../src-main/broker/records/compression.js'
 import { buildBatch, buildControlBatch, controlRecordType, decodeBatch, decodeRecords } from '../../../src-main/broker/records/record.js'
 import { sizeOfVarint, writeVarint, readVarint, readVarlong, cursor } from '../../../src-main/broker/records/varint.js'
 import { decompress as fzstd } from 'fzstd'
@@ -18,7 +32,13 @@ function sample(n: number, t0 = 1_700_000_000_000) {
   return Array.from({ length: n }, (_, i) => ({
     key: i % 3 === 0 ? null : `key-${i}`,
     value: i % 5 === 4 ? null : `value-${i}-${'x'.repeat(i * 7)}`,
-    headers: i % 2 ? [{ key: 'h1', value: `hv${i}` }, { key: 'nullh', value: null }] : [],
+    headers:
+      i % 2
+        ? [
+            { key: 'h1', value: `hv${i}` },
+            { key: 'nullh', value: null },
+          ]
+        : [],
     timestamp: t0 + (i % 4) * 1000 - 500,
   }))
 }
@@ -77,7 +97,12 @@ describe('record batch v2 build/parse', () => {
   }
 
   it('builds an empty-key/empty-value record distinct from null', () => {
-    const b = buildBatch({ records: [{ key: '', value: Buffer.alloc(0) }, { key: null, value: null }] })
+    const b = buildBatch({
+      records: [
+        { key: '', value: Buffer.alloc(0) },
+        { key: null, value: null },
+      ],
+    })
     const [a, c] = decodeRecords(b)
     expect(a!.key).toEqual(Buffer.alloc(0))
     expect(a!.value).toEqual(Buffer.alloc(0))
@@ -263,8 +288,18 @@ describe('int64 helpers', () => {
 
 describe('compacted topics', () => {
   it('requireKeys rejects a record without key, but not control batches', () => {
-    const keyed = buildBatch({ records: [{ key: 'a', value: '1' }, { key: '', value: null }] })
-    const unkeyed = buildBatch({ records: [{ key: 'a', value: '1' }, { key: null, value: '2' }] })
+    const keyed = buildBatch({
+      records: [
+        { key: 'a', value: '1' },
+        { key: '', value: null },
+      ],
+    })
+    const unkeyed = buildBatch({
+      records: [
+        { key: 'a', value: '1' },
+        { key: null, value: '2' },
+      ],
+    })
     expect(validateBatch(keyed, { requireKeys: true })).toBeNull()
     expect(validateBatch(unkeyed, { requireKeys: true })).toBe('INVALID_RECORD')
     expect(validateBatch(unkeyed)).toBeNull()

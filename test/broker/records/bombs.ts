@@ -48,7 +48,10 @@ export function lz4Bomb(blocks: number): Buffer {
 
 /** The lz4 frame header checksum: second byte of xxh32(descriptor, seed 0). */
 function lz4HeaderChecksum(d: Buffer): number {
-  const P1 = 2654435761, P2 = 2246822519, P3 = 3266489917, P5 = 374761393
+  const P1 = 2654435761,
+    P2 = 2246822519,
+    P3 = 3266489917,
+    P5 = 374761393
   const mul = (a: number, b: number): number => Math.imul(a, b) >>> 0
   const rotl = (x: number, r: number): number => ((x << r) | (x >>> (32 - r))) >>> 0
   let h = (P5 + d.length) >>> 0

@@ -32,7 +32,9 @@ describe('a follower log', () => {
     expect(leader.append(producerBatch(5, 5, 'b'), { leaderEpoch: 3 })).toMatchObject({ baseOffset: 5 })
     expect(follower.appendAsFollower(fetched(leader, 0))).toEqual({ firstOffset: 0, lastOffset: 9, batches: 2 })
     expect(follower.logEndOffset).toBe(10)
-    expect(recordsIn(follower.read(0, 1 << 20).records).map((r) => [r.offset, r.value])).toEqual(recordsIn(leader.read(0, 1 << 20).records).map((r) => [r.offset, r.value]))
+    expect(recordsIn(follower.read(0, 1 << 20).records).map((r) => [r.offset, r.value])).toEqual(
+      recordsIn(leader.read(0, 1 << 20).records).map((r) => [r.offset, r.value]),
+    )
     // The follower now leads: the producer's retry of the last batch is answered with its offsets.
     const retry = follower.append(producerBatch(5, 5, 'b'), { leaderEpoch: 4 })
     expect(retry).toMatchObject({ duplicateOf: 5 })

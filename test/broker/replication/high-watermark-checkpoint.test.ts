@@ -7,7 +7,12 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Kafka, logLevel } from 'kafkajs'
 import { EmbeddedCluster } from '../../../src-main/broker/cluster'
-import { HIGH_WATERMARK_CHECKPOINT_FILE, checkpointKey, readHighWatermarks, writeHighWatermarks } from '../../../src-main/broker/replication/high-watermark-checkpoint'
+import {
+  HIGH_WATERMARK_CHECKPOINT_FILE,
+  checkpointKey,
+  readHighWatermarks,
+  writeHighWatermarks,
+} from '../../../src-main/broker/replication/high-watermark-checkpoint'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -23,9 +28,17 @@ function tempDir(): string {
 describe('replication-offset-checkpoint', () => {
   it("writes Kafka's format and reads it back", () => {
     const dir = tempDir()
-    writeHighWatermarks(dir, [{ topic: 'orders', partition: 0, highWatermark: 42 }, { topic: 'orders', partition: 1, highWatermark: 0 }])
+    writeHighWatermarks(dir, [
+      { topic: 'orders', partition: 0, highWatermark: 42 },
+      { topic: 'orders', partition: 1, highWatermark: 0 },
+    ])
     expect(readFileSync(join(dir, HIGH_WATERMARK_CHECKPOINT_FILE), 'utf8')).toBe('0\n2\norders 0 42\norders 1 0\n')
-    expect(readHighWatermarks(dir)).toEqual(new Map([[checkpointKey('orders', 0), 42], [checkpointKey('orders', 1), 0]]))
+    expect(readHighWatermarks(dir)).toEqual(
+      new Map([
+        [checkpointKey('orders', 0), 42],
+        [checkpointKey('orders', 1), 0],
+      ]),
+    )
   })
 
   it('treats a missing or damaged file as no checkpoint', () => {

@@ -19,7 +19,11 @@ function cache(entries: [number, number][]): LeaderEpochCache {
 
 describe('LeaderEpochCache', () => {
   it("answers Kafka's endOffsetFor: the latest epoch ends at the log end, older ones where the next begins", () => {
-    const c = cache([[0, 0], [2, 10], [5, 25]])
+    const c = cache([
+      [0, 0],
+      [2, 10],
+      [5, 25],
+    ])
     expect(c.endOffsetFor(5, 40)).toEqual({ epoch: 5, endOffset: 40 })
     expect(c.endOffsetFor(2, 40)).toEqual({ epoch: 2, endOffset: 25 })
     // An epoch this log never saw: the largest epoch below it, ending where the next starts.
@@ -32,7 +36,10 @@ describe('LeaderEpochCache', () => {
   })
 
   it('names the epoch that wrote an offset', () => {
-    const c = cache([[1, 5], [3, 12]])
+    const c = cache([
+      [1, 5],
+      [3, 12],
+    ])
     expect(c.epochForOffset(4)).toBe(-1)
     expect(c.epochForOffset(5)).toBe(1)
     expect(c.epochForOffset(11)).toBe(1)
@@ -41,11 +48,23 @@ describe('LeaderEpochCache', () => {
   })
 
   it('keeps epochs increasing: an older or contradicted epoch is not added, truncation cuts both ends', () => {
-    const c = cache([[0, 0], [1, 10], [2, 20]])
+    const c = cache([
+      [0, 0],
+      [1, 10],
+      [2, 20],
+    ])
     c.assign(1, 30) // older than the latest: ignored
-    expect(c.all()).toEqual([{ epoch: 0, startOffset: 0 }, { epoch: 1, startOffset: 10 }, { epoch: 2, startOffset: 20 }])
+    expect(c.all()).toEqual([
+      { epoch: 0, startOffset: 0 },
+      { epoch: 1, startOffset: 10 },
+      { epoch: 2, startOffset: 20 },
+    ])
     c.assign(3, 15) // a newer epoch starting earlier replaces what it contradicts
-    expect(c.all()).toEqual([{ epoch: 0, startOffset: 0 }, { epoch: 1, startOffset: 10 }, { epoch: 3, startOffset: 15 }])
+    expect(c.all()).toEqual([
+      { epoch: 0, startOffset: 0 },
+      { epoch: 1, startOffset: 10 },
+      { epoch: 3, startOffset: 15 },
+    ])
     c.truncateFromEnd(15)
     expect(c.latestEpoch()).toBe(1)
     c.truncateFromStart(12)

@@ -40,7 +40,12 @@ export async function readReplica(address: string, topic: string, partition: num
         isolationLevel: 0,
         sessionId: 0,
         sessionEpoch: -1,
-        topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 4 << 20 }] }],
+        topics: [
+          {
+            topic,
+            partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 4 << 20 }],
+          },
+        ],
         forgottenTopicsData: [],
         rackId: '',
       })

@@ -12,7 +12,18 @@ const bob = { type: 'User', name: 'bob' }
 function authorizer(acls: Partial<AclBinding>[], opts: { superUsers?: string; allowEveryoneIfNoAclFound?: boolean } = {}): Authorizer {
   const image = new SecurityImage()
   acls.forEach((a, i) => {
-    image.apply({ type: 'AccessControlEntry', id: String(i), resourceType: RT.TOPIC, resourceName: 'orders', patternType: Pat.LITERAL, principal: 'User:alice', host: '*', operation: Op.READ, permissionType: Perm.ALLOW, ...a })
+    image.apply({
+      type: 'AccessControlEntry',
+      id: String(i),
+      resourceType: RT.TOPIC,
+      resourceName: 'orders',
+      patternType: Pat.LITERAL,
+      principal: 'User:alice',
+      host: '*',
+      operation: Op.READ,
+      permissionType: Perm.ALLOW,
+      ...a,
+    })
   })
   return new Authorizer(image, { superUsers: opts.superUsers ?? '', allowEveryoneIfNoAclFound: opts.allowEveryoneIfNoAclFound ?? false })
 }
@@ -47,7 +58,8 @@ describe('authorizer', () => {
   })
 
   it('implies DESCRIBE from READ, WRITE, DELETE and ALTER, and DESCRIBE_CONFIGS from ALTER_CONFIGS, for ALLOW only', () => {
-    for (const op of [Op.READ, Op.WRITE, Op.DELETE, Op.ALTER]) expect(authorizer([{ operation: op }]).authorize(alice, 'h', Op.DESCRIBE, RT.TOPIC, 'orders')).toBe(true)
+    for (const op of [Op.READ, Op.WRITE, Op.DELETE, Op.ALTER])
+      expect(authorizer([{ operation: op }]).authorize(alice, 'h', Op.DESCRIBE, RT.TOPIC, 'orders')).toBe(true)
     expect(authorizer([{ operation: Op.CREATE }]).authorize(alice, 'h', Op.DESCRIBE, RT.TOPIC, 'orders')).toBe(false)
     expect(authorizer([{ operation: Op.ALTER_CONFIGS }]).authorize(alice, 'h', Op.DESCRIBE_CONFIGS, RT.TOPIC, 'orders')).toBe(true)
     // A DENY of READ does not deny DESCRIBE.
@@ -55,7 +67,15 @@ describe('authorizer', () => {
   })
 
   it('gives super users everything and applies allow.everyone.if.no.acl.found only where no ACL matches the resource', () => {
-    expect(authorizer([{ permissionType: Perm.DENY, operation: Op.ALL }], { superUsers: 'User:admin; User:alice' }).authorize(alice, 'h', Op.READ, RT.TOPIC, 'orders')).toBe(true)
+    expect(
+      authorizer([{ permissionType: Perm.DENY, operation: Op.ALL }], { superUsers: 'User:admin; User:alice' }).authorize(
+        alice,
+        'h',
+        Op.READ,
+        RT.TOPIC,
+        'orders',
+      ),
+    ).toBe(true)
     const open = authorizer([{ principal: 'User:bob' }], { allowEveryoneIfNoAclFound: true })
     expect(open.authorize(alice, 'h', Op.READ, RT.TOPIC, 'other')).toBe(true)
     expect(open.authorize(alice, 'h', Op.READ, RT.TOPIC, 'orders')).toBe(false)
@@ -64,7 +84,14 @@ describe('authorizer', () => {
 
   it('authorizes by resource type (WRITE on some topic) unless a DENY covers every ALLOW', () => {
     expect(authorizer([{ operation: Op.WRITE }]).authorizeAny(alice, 'h', Op.WRITE, RT.TOPIC)).toBe(true)
-    expect(authorizer([{ operation: Op.WRITE }, { operation: Op.WRITE, permissionType: Perm.DENY, resourceName: 'o', patternType: Pat.PREFIXED }]).authorizeAny(alice, 'h', Op.WRITE, RT.TOPIC)).toBe(false)
+    expect(
+      authorizer([{ operation: Op.WRITE }, { operation: Op.WRITE, permissionType: Perm.DENY, resourceName: 'o', patternType: Pat.PREFIXED }]).authorizeAny(
+        alice,
+        'h',
+        Op.WRITE,
+        RT.TOPIC,
+      ),
+    ).toBe(false)
     expect(authorizer([{ operation: Op.READ }]).authorizeAny(alice, 'h', Op.WRITE, RT.TOPIC)).toBe(false)
   })
 })

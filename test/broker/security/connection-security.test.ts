@@ -37,7 +37,10 @@ describe('connection security', () => {
     expect(a.closeAfterResponse).toMatch(/unsupported SASL mechanism GSSAPI/)
     const b = connection()
     b.handshake('PLAIN', 1)
-    expect(b.authenticate(plain('alice', 'nope'))).toMatchObject({ errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: 'Authentication failed: Invalid username or password' })
+    expect(b.authenticate(plain('alice', 'nope'))).toMatchObject({
+      errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
+      errorMessage: 'Authentication failed: Invalid username or password',
+    })
     expect(b.closeAfterResponse).not.toBeNull()
   })
 
@@ -53,7 +56,10 @@ describe('connection security', () => {
     expect(c.refuses(3, 'Metadata', Date.now() + 500)).toBeNull()
     // Another principal may not take over the connection.
     c.handshake('PLAIN', 1)
-    expect(c.authenticate(plain('bob', 'b-secret'), 2)).toMatchObject({ errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: 'Cannot change principals during re-authentication from User:alice: User:bob' })
+    expect(c.authenticate(plain('bob', 'b-secret'), 2)).toMatchObject({
+      errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
+      errorMessage: 'Cannot change principals during re-authentication from User:alice: User:bob',
+    })
     expect(c.principal).toEqual({ type: 'User', name: 'alice' })
   })
 

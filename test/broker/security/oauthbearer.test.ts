@@ -33,7 +33,9 @@ describe('OAUTHBEARER', () => {
 
   it('honours the validator options: principal claim, required scope, clock skew', () => {
     const token = jwt({ client: 'svc', scope: 'read write', exp: NOW / 1000 - 1 })
-    expect(new OAuthBearerServer({ principalClaimName: 'client', requiredScope: ['read'], allowableClockSkewMs: 5000 }, () => NOW).evaluate(first(token)).principal).toEqual({ type: 'User', name: 'svc' })
+    expect(
+      new OAuthBearerServer({ principalClaimName: 'client', requiredScope: ['read'], allowableClockSkewMs: 5000 }, () => NOW).evaluate(first(token)).principal,
+    ).toEqual({ type: 'User', name: 'svc' })
     const missing = new OAuthBearerServer({ principalClaimName: 'client', requiredScope: ['admin'], allowableClockSkewMs: 5000 }, () => NOW)
     expect(missing.evaluate(first(token)).complete).toBe(false)
   })

@@ -49,11 +49,18 @@ describe('SCRAM', () => {
 })
 
 describe('PLAIN and JAAS', () => {
-  const entry = parseJaasConfig('org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="a\\"b" user_admin="a\\"b" user_alice=alice-secret;')
+  const entry = parseJaasConfig(
+    'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="a\\"b" user_admin="a\\"b" user_alice=alice-secret;',
+  )
   it('parses a PlainLoginModule entry', () => {
     expect(entry.loginModule).toBe('org.apache.kafka.common.security.plain.PlainLoginModule')
     expect(entry.flag).toBe('required')
-    expect(plainUsers(entry)).toEqual(new Map([['admin', 'a"b'], ['alice', 'alice-secret']]))
+    expect(plainUsers(entry)).toEqual(
+      new Map([
+        ['admin', 'a"b'],
+        ['alice', 'alice-secret'],
+      ]),
+    )
     expect(() => parseJaasConfig('PlainLoginModule required user_a="x"')).toThrow(/must end with ";"/)
   })
 

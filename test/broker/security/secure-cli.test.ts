@@ -16,7 +16,11 @@ const cli = join(repoRoot, 'out', 'cli', 'kafkadesk.js')
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 async function startSecure() {
-  const p = await spawnReady(process.execPath, [cli, 'cluster', '--secure', '--brokers', '2', '--port', '0', '--data-dir', join(dir, 'data')], { label: 'kafkadesk cluster --secure', timeoutMs: 60_000, cwd: repoRoot })
+  const p = await spawnReady(process.execPath, [cli, 'cluster', '--secure', '--brokers', '2', '--port', '0', '--data-dir', join(dir, 'data')], {
+    label: 'kafkadesk cluster --secure',
+    timeoutMs: 60_000,
+    cwd: repoRoot,
+  })
   const text = p.stderr()
   const setting = (re: RegExp) => {
     const m = re.exec(text)
@@ -37,7 +41,25 @@ describe('kafkadesk cluster --secure', () => {
     try {
       expect(first.ca).toBe(join(dir, 'data', 'secrets', 'ca.crt'))
       expect(first.saslSsl.split(',')).toHaveLength(2)
-      const r = await kcat(['-b', first.saslSsl, '-X', 'security.protocol=SASL_SSL', '-X', `ssl.ca.location=${first.ca}`, '-X', 'sasl.mechanisms=PLAIN', '-X', 'sasl.username=admin', '-X', `sasl.password=${first.password}`, '-L', '-J'], { timeoutMs: 20_000 })
+      const r = await kcat(
+        [
+          '-b',
+          first.saslSsl,
+          '-X',
+          'security.protocol=SASL_SSL',
+          '-X',
+          `ssl.ca.location=${first.ca}`,
+          '-X',
+          'sasl.mechanisms=PLAIN',
+          '-X',
+          'sasl.username=admin',
+          '-X',
+          `sasl.password=${first.password}`,
+          '-L',
+          '-J',
+        ],
+        { timeoutMs: 20_000 },
+      )
       const md = JSON.parse(r.stdout) as { brokers: { name: string }[] }
       expect(md.brokers.map((b) => b.name).sort()).toEqual(first.saslSsl.split(',').sort())
       const admin = new Kafka({

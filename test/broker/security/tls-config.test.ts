@@ -21,7 +21,9 @@ async function handshake(options: TlsOptions, client: { cert?: string; key?: str
   const port = (server.address() as { port: number }).port
   try {
     return await new Promise<string>((resolve) => {
-      const s = connect({ host: '127.0.0.1', port, ca: readFileSync(certs.caCert), servername: 'localhost', ...client }, () => s.once('data', (d) => resolve(`ok ${d}`)))
+      const s = connect({ host: '127.0.0.1', port, ca: readFileSync(certs.caCert), servername: 'localhost', ...client }, () =>
+        s.once('data', (d) => resolve(`ok ${d}`)),
+      )
       s.once('error', (e) => resolve(`error ${e.message}`))
       s.once('end', () => resolve('closed'))
     })
@@ -32,7 +34,14 @@ async function handshake(options: TlsOptions, client: { cert?: string; key?: str
 
 describe('listener TLS settings', () => {
   it('serves a PEM keystore given inline', async () => {
-    const tls = listenerTls({ 'ssl.keystore.type': 'PEM', 'ssl.keystore.certificate.chain': readFileSync(certs.brokerCert, 'utf8'), 'ssl.keystore.key': readFileSync(certs.brokerKey, 'utf8') }, 'SSL')
+    const tls = listenerTls(
+      {
+        'ssl.keystore.type': 'PEM',
+        'ssl.keystore.certificate.chain': readFileSync(certs.brokerCert, 'utf8'),
+        'ssl.keystore.key': readFileSync(certs.brokerKey, 'utf8'),
+      },
+      'SSL',
+    )
     expect(tls.clientAuth).toBe('none')
     expect(await handshake(tls.options)).toBe('ok hello')
   })
@@ -40,12 +49,29 @@ describe('listener TLS settings', () => {
   it('serves a PKCS12 keystore with its password, per listener', async () => {
     const p12 = join(dir, 'broker.p12')
     execFileSync('openssl', ['pkcs12', '-export', '-in', certs.brokerCert, '-inkey', certs.brokerKey, '-out', p12, '-passout', 'pass:store-secret'])
-    const tls = listenerTls({ 'listener.name.ssl.ssl.keystore.type': 'PKCS12', 'listener.name.ssl.ssl.keystore.location': p12, 'listener.name.ssl.ssl.keystore.password': 'store-secret' }, 'SSL')
+    const tls = listenerTls(
+      {
+        'listener.name.ssl.ssl.keystore.type': 'PKCS12',
+        'listener.name.ssl.ssl.keystore.location': p12,
+        'listener.name.ssl.ssl.keystore.password': 'store-secret',
+      },
+      'SSL',
+    )
     expect(await handshake(tls.options)).toBe('ok hello')
   })
 
   it('refuses a client without a certificate when ssl.client.auth=required', async () => {
-    const tls = listenerTls({ 'ssl.keystore.type': 'PEM', 'ssl.keystore.certificate.chain': readFileSync(certs.brokerCert, 'utf8'), 'ssl.keystore.key': readFileSync(certs.brokerKey, 'utf8'), 'ssl.truststore.type': 'PEM', 'ssl.truststore.location': certs.caCert, 'ssl.client.auth': 'required' }, 'SSL')
+    const tls = listenerTls(
+      {
+        'ssl.keystore.type': 'PEM',
+        'ssl.keystore.certificate.chain': readFileSync(certs.brokerCert, 'utf8'),
+        'ssl.keystore.key': readFileSync(certs.brokerKey, 'utf8'),
+        'ssl.truststore.type': 'PEM',
+        'ssl.truststore.location': certs.caCert,
+        'ssl.client.auth': 'required',
+      },
+      'SSL',
+    )
     expect(tls.clientAuth).toBe('required')
     expect(await handshake(tls.options)).not.toBe('ok hello')
     expect(await handshake(tls.options, { cert: readFileSync(certs.brokerCert, 'utf8'), key: readFileSync(certs.brokerKey, 'utf8') })).toBe('ok hello')

@@ -18,7 +18,9 @@ const MESSAGE_TOO_LARGE = 10
 let broker: EmbeddedProcess
 const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-bombs-'))
 
-interface ProduceAnswer { responses: { partitionResponses: { errorCode: number; errorMessage: string | null }[] }[] }
+interface ProduceAnswer {
+  responses: { partitionResponses: { errorCode: number; errorMessage: string | null }[] }[]
+}
 
 beforeAll(async () => {
   broker = await startEmbedded(dir)
@@ -26,7 +28,11 @@ beforeAll(async () => {
   const topic = (name: string, configs: { name: string; value: string }[] = []) => ({ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs })
   // 'bombs' has Kafka's default limit (checked inline); 'bombs-wide' allows 16 MiB batches, so
   // its bombs are decompressed off the event loop up to that limit.
-  await c.request(19, 7, { topics: [topic('healthy'), topic('bombs'), topic('bombs-wide', [{ name: 'max.message.bytes', value: String(16 * MiB) }])], timeoutMs: 5000, validateOnly: false })
+  await c.request(19, 7, {
+    topics: [topic('healthy'), topic('bombs'), topic('bombs-wide', [{ name: 'max.message.bytes', value: String(16 * MiB) }])],
+    timeoutMs: 5000,
+    validateOnly: false,
+  })
   c.close()
 })
 
@@ -58,7 +64,12 @@ describe('compression bombs', () => {
       while (performance.now() < until) {
         for (const codec of Object.keys(CODECS) as CodecName[]) {
           const t0 = performance.now()
-          const res = await hostile.request<ProduceAnswer>(0, 9, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records: bombs[codec] }] }] })
+          const res = await hostile.request<ProduceAnswer>(0, 9, {
+            transactionalId: null,
+            acks: 1,
+            timeoutMs: 5000,
+            topicData: [{ name: topic, partitionData: [{ index: 0, records: bombs[codec] }] }],
+          })
           ;(refusals[`${topic}/${codec}`] ??= []).push(performance.now() - t0)
           expect(res.responses[0]!.partitionResponses[0]!.errorCode).toBe(MESSAGE_TOO_LARGE)
         }
@@ -73,7 +84,9 @@ describe('compression bombs', () => {
     const figures = Object.fromEntries(Object.entries(refusals).map(([k, v]) => [k, `median ${median(v).toFixed(1)} ms, max ${Math.max(...v).toFixed(1)} ms`]))
     console.log('bomb refusals:', figures)
     const line = (s: typeof base) => `p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (${s.count} round trips)`
-    console.log(`healthy client: baseline ${line(base)}; bombs at 1 MiB ${line(atDefault)}; bombs at 16 MiB ${line(atWide)}; broker process RSS ${rssBefore.toFixed(0)} → peak ${rssPeak.toFixed(0)} → ${rssAfter.toFixed(0)} MiB`)
+    console.log(
+      `healthy client: baseline ${line(base)}; bombs at 1 MiB ${line(atDefault)}; bombs at 16 MiB ${line(atWide)}; broker process RSS ${rssBefore.toFixed(0)} → peak ${rssPeak.toFixed(0)} → ${rssAfter.toFixed(0)} MiB`,
+    )
     expect(atDefault.failures).toEqual([])
     expect(atWide.failures).toEqual([])
     expect(atDefault.count).toBeGreaterThan(50)
@@ -101,7 +114,10 @@ describe('compression bombs', () => {
     await producer.connect()
     try {
       await producer.send({ topic: 'bombs', compression: CompressionTypes.GZIP, messages: [{ value: Buffer.alloc(100 * 1024, 'a') }] })
-      const err = await producer.send({ topic: 'bombs', compression: CompressionTypes.GZIP, messages: [{ value: Buffer.alloc(2 * MiB, 'a') }] }).then(() => undefined, (e: unknown) => e)
+      const err = await producer.send({ topic: 'bombs', compression: CompressionTypes.GZIP, messages: [{ value: Buffer.alloc(2 * MiB, 'a') }] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect(String((err as { type?: string } | undefined)?.type ?? err)).toMatch(/MESSAGE_TOO_LARGE/)
     } finally {
       await producer.disconnect()

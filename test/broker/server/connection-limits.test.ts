@@ -11,7 +11,10 @@ const running: { broker: EmbeddedProcess; dir: string }[] = []
 
 async function start(configs: string[]): Promise<EmbeddedProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-conn-limits-'))
-  const broker = await startEmbedded(dir, configs.flatMap((c) => ['--config', c]))
+  const broker = await startEmbedded(
+    dir,
+    configs.flatMap((c) => ['--config', c]),
+  )
   running.push({ broker, dir })
   return broker
 }

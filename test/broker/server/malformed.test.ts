@@ -108,7 +108,12 @@ describe('malformed input', () => {
     // Produce with a bad CRC: answered with CORRUPT_MESSAGE, nothing appended, connection stays usable.
     const batch = buildBatch({ records: [{ key: Buffer.from('x'), value: Buffer.from('corrupt') }] })
     batch[batch.length - 1] ^= 0xff
-    const produce = request(0, 7, { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: topic, partitionData: [{ index: 0, records: batch }] }] })
+    const produce = request(0, 7, {
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 1000,
+      topicData: [{ name: topic, partitionData: [{ index: 0, records: batch }] }],
+    })
     const res = await exchange(produce)
     expect(res.closed).toBe(false)
     const r = new Reader(res.data, 4)

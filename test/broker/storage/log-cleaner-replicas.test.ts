@@ -28,7 +28,9 @@ afterAll(async () => {
 
 /** Records of the closed segments of one replica, read from its files. */
 function closedSegmentRecords(partitionDir: string): Array<{ offset: number; key: string; value: string | null }> {
-  const logs = readdirSync(partitionDir).filter((f) => /^\d{20}\.log$/.test(f)).sort()
+  const logs = readdirSync(partitionDir)
+    .filter((f) => /^\d{20}\.log$/.test(f))
+    .sort()
   const out: Array<{ offset: number; key: string; value: string | null }> = []
   for (const f of logs.slice(0, -1)) {
     for (const b of splitBatches(readFileSync(join(partitionDir, f))).batches) {
@@ -42,7 +44,7 @@ function closedSegmentRecords(partitionDir: string): Array<{ offset: number; key
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('log cleaner on replicated partitions', () => {
-  it('cleans the leader\'s and both followers\' logs, each on its own broker', async () => {
+  it("cleans the leader's and both followers' logs, each on its own broker", async () => {
     const kafka = new Kafka({ clientId: 'cleaner-replicas', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING })
     const admin = kafka.admin()
     await admin.connect()
@@ -52,7 +54,18 @@ describe('log cleaner on replicated partitions', () => {
       const topic = 'compacted-rf3'
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.ms', value: '100' }, { name: 'min.cleanable.dirty.ratio', value: '0.01' }] }],
+        topics: [
+          {
+            topic,
+            numPartitions: 1,
+            replicationFactor: 3,
+            configEntries: [
+              { name: 'cleanup.policy', value: 'compact' },
+              { name: 'segment.ms', value: '100' },
+              { name: 'min.cleanable.dirty.ratio', value: '0.01' },
+            ],
+          },
+        ],
       })
       const latest = new Map<string, { offset: number; value: string }>()
       let offset = 0

@@ -33,7 +33,9 @@ function readAll(log: PartitionLog): Rec[] {
     for (const b of splitBatches(r.records[0]!).batches) {
       const h = readBatchHeader(b)
       expect(validateBatch(b, { trusted: true })).toBeNull()
-      if (!h.control) for (const x of decodeRecords(b)) out.push({ offset: x.offset, key: x.key?.toString() ?? null, value: x.value?.toString() ?? null, timestamp: x.timestamp })
+      if (!h.control)
+        for (const x of decodeRecords(b))
+          out.push({ offset: x.offset, key: x.key?.toString() ?? null, value: x.value?.toString() ?? null, timestamp: x.timestamp })
       next = h.lastOffset + 1
     }
   }
@@ -41,12 +43,19 @@ function readAll(log: PartitionLog): Rec[] {
 }
 
 /** Appends one batch per entry; `null` values are tombstones. Returns the offset of each write. */
-function write(log: PartitionLog, entries: Array<[string, string | null]>, opts: { compression?: CompressionName; perBatch?: number; ts?: number; now?: number } = {}): number[] {
+function write(
+  log: PartitionLog,
+  entries: Array<[string, string | null]>,
+  opts: { compression?: CompressionName; perBatch?: number; ts?: number; now?: number } = {},
+): number[] {
   const offsets: number[] = []
   const per = opts.perBatch ?? 1
   for (let i = 0; i < entries.length; i += per) {
     const chunk = entries.slice(i, i + per)
-    const res = log.append(buildBatch({ compression: opts.compression, timestamp: opts.ts ?? NOW - 5000, records: chunk.map(([key, value]) => ({ key, value })) }), { now: opts.now ?? NOW })
+    const res = log.append(
+      buildBatch({ compression: opts.compression, timestamp: opts.ts ?? NOW - 5000, records: chunk.map(([key, value]) => ({ key, value })) }),
+      { now: opts.now ?? NOW },
+    )
     if (res.error) throw new Error(res.message)
     for (let k = 0; k < chunk.length; k++) offsets.push(res.baseOffset + k)
   }
@@ -105,13 +114,25 @@ describe('log cleaner', () => {
 
   it('keeps a tombstone until its delete horizon (now + delete.retention.ms, KIP-534) has passed, then removes it', async () => {
     const log = PartitionLog.open(tempDir(), compact())
-    const entries: Array<[string, string | null]> = [['a', '1'], ['b', '1'], ['a', null], ['c', '1'], ['b', '2'], ['c', null]]
+    const entries: Array<[string, string | null]> = [
+      ['a', '1'],
+      ['b', '1'],
+      ['a', null],
+      ['c', '1'],
+      ['b', '2'],
+      ['c', null],
+    ]
     write(log, entries)
     log.roll()
     write(log, [['z', 'active']])
     const first = await cleanLog(log, { now: NOW, mapCapacity: 100 })
     expect(first.latestDeleteHorizon).toBe(NOW + 1000)
-    expect(readAll(log).map((r) => [r.offset, r.key, r.value])).toEqual([[2, 'a', null], [4, 'b', '2'], [5, 'c', null], [6, 'z', 'active']])
+    expect(readAll(log).map((r) => [r.offset, r.key, r.value])).toEqual([
+      [2, 'a', null],
+      [4, 'b', '2'],
+      [5, 'c', null],
+      [6, 'z', 'active'],
+    ])
     const tombstoneBatch = splitBatches(log.read(2, 1000).records[0]!).batches[0]!
     expect(readBatchHeader(tombstoneBatch).attributes & DELETE_HORIZON_MASK).toBe(DELETE_HORIZON_MASK)
     expect(readBatchHeader(tombstoneBatch).baseTimestamp).toBe(NOW + 1000)
@@ -119,7 +140,10 @@ describe('log cleaner', () => {
     await cleanLog(log, { now: NOW + 999, mapCapacity: 100, checkpoint: first.endOffset })
     expect(readAll(log).filter((r) => r.value === null)).toHaveLength(2)
     await cleanLog(log, { now: NOW + 1001, mapCapacity: 100, checkpoint: first.endOffset })
-    expect(readAll(log).map((r) => [r.offset, r.key, r.value])).toEqual([[4, 'b', '2'], [6, 'z', 'active']])
+    expect(readAll(log).map((r) => [r.offset, r.key, r.value])).toEqual([
+      [4, 'b', '2'],
+      [6, 'z', 'active'],
+    ])
     expect(log.logStartOffset).toBe(0)
     log.close()
   })
@@ -136,7 +160,8 @@ describe('log cleaner', () => {
       const got = readAll(log).filter((r) => r.offset < 120)
       expect(new Map(got.map((r) => [r.key, { offset: r.offset, value: r.value }])), codec).toEqual(want)
       const r = log.read(0, 1 << 20)
-      for (const b of splitBatches(r.records[0]!).batches) if (readBatchHeader(b).recordsCount > 0) expect(compressionOf(b), codec).toBe(['none', 'gzip', 'snappy', 'lz4', 'zstd'].indexOf(codec))
+      for (const b of splitBatches(r.records[0]!).batches)
+        if (readBatchHeader(b).recordsCount > 0) expect(compressionOf(b), codec).toBe(['none', 'gzip', 'snappy', 'lz4', 'zstd'].indexOf(codec))
       log.close()
     }
   })
@@ -168,15 +193,24 @@ describe('log cleaner', () => {
     write(lazy, [['tail2', 'x']])
     expect(cleaner.range('topic', 0, lazy).dirtyRatio).toBeLessThan(0.99)
     expect(await cleaner.cleanFilthiestLog()).toBe(false) // below the ratio, within the lag
-    const later = new LogCleaner({ logDir: dirname(lazy.dir), logs: () => [{ topic: 'topic', partition: 0, log: lazy }], config: () => null, now: () => NOW - 5000 + 60_001 })
+    const later = new LogCleaner({
+      logDir: dirname(lazy.dir),
+      logs: () => [{ topic: 'topic', partition: 0, log: lazy }],
+      config: () => null,
+      now: () => NOW - 5000 + 60_001,
+    })
     expect(later.range('topic', 0, lazy).needCompactionNow).toBe(true)
     expect(await later.cleanFilthiestLog()).toBe(true)
-    expect(readAll(lazy).filter((r) => r.key === 'key-1').map((r) => r.value)).toEqual(['again'])
+    expect(
+      readAll(lazy)
+        .filter((r) => r.key === 'key-1')
+        .map((r) => r.value),
+    ).toEqual(['again'])
     log.close()
     lazy.close()
   })
 
-  it('rolls the active segment of a compacted log after max.compaction.lag.ms at the latest (Kafka\'s maxSegmentMs)', () => {
+  it("rolls the active segment of a compacted log after max.compaction.lag.ms at the latest (Kafka's maxSegmentMs)", () => {
     expect(logConfigFrom({ 'cleanup.policy': 'compact', 'segment.ms': 60_000, 'max.compaction.lag.ms': 1000 })['segment.ms']).toBe(1000)
     expect(logConfigFrom({ 'cleanup.policy': 'compact', 'segment.ms': 500, 'max.compaction.lag.ms': 1000 })['segment.ms']).toBe(500)
     expect(logConfigFrom({ 'cleanup.policy': 'delete', 'segment.ms': 60_000, 'max.compaction.lag.ms': 1000 })['segment.ms']).toBe(60_000)
@@ -208,7 +242,12 @@ describe('log cleaner', () => {
     expect(r.dirtyRatio).toBeLessThan(0.5)
     expect(await cleaner.cleanFilthiestLog()).toBe(false)
     // a new cleaner (a restarted broker) starts from the checkpoint
-    const restarted = new LogCleaner({ logDir, logs: () => [{ topic: 'topic', partition: 0, log }], config: (n) => (n === 'log.cleaner.min.cleanable.ratio' ? null : null), now: () => NOW })
+    const restarted = new LogCleaner({
+      logDir,
+      logs: () => [{ topic: 'topic', partition: 0, log }],
+      config: (n) => (n === 'log.cleaner.min.cleanable.ratio' ? null : null),
+      now: () => NOW,
+    })
     expect(restarted.checkpointOf('topic', 0)).toBe(200)
     log.close()
   })
@@ -217,7 +256,10 @@ describe('log cleaner', () => {
     const log = PartitionLog.open(tempDir(), compact({ 'segment.bytes': 100000 }))
     const entries = Array.from({ length: 100 }, (_, i) => [`k${i}`, `v${i}`] as [string, string])
     write(log, entries)
-    write(log, entries.slice(0, 50).map(([k]) => [k, 'second'] as [string, string]))
+    write(
+      log,
+      entries.slice(0, 50).map(([k]) => [k, 'second'] as [string, string]),
+    )
     log.roll()
     write(log, [['tail', 'x']])
     const first = await cleanLog(log, { now: NOW, mapCapacity: 60 })
@@ -233,12 +275,29 @@ describe('log cleaner', () => {
     log.close()
   })
 
-  it('drops aborted transactions, keeps committed ones, and keeps each producer\'s last batch (empty) so its sequence survives', async () => {
+  it("drops aborted transactions, keeps committed ones, and keeps each producer's last batch (empty) so its sequence survives", async () => {
     const log = PartitionLog.open(tempDir(), compact({ 'segment.bytes': 100000 }))
     const txn = (pid: number, seq: number, records: Array<[string, string]>) =>
-      log.append(buildBatch({ producerId: pid, producerEpoch: 0, baseSequence: seq, transactional: true, timestamp: NOW - 5000, records: records.map(([key, value]) => ({ key, value })) }), { now: NOW })
-    const marker = (pid: number, type: 'COMMIT' | 'ABORT') => log.append(buildControlBatch({ type, producerId: pid, producerEpoch: 0, coordinatorEpoch: 0, timestamp: NOW - 5000 }), { origin: 'coordinator', now: NOW })
-    write(log, [['a', 'plain'], ['b', 'plain']])
+      log.append(
+        buildBatch({
+          producerId: pid,
+          producerEpoch: 0,
+          baseSequence: seq,
+          transactional: true,
+          timestamp: NOW - 5000,
+          records: records.map(([key, value]) => ({ key, value })),
+        }),
+        { now: NOW },
+      )
+    const marker = (pid: number, type: 'COMMIT' | 'ABORT') =>
+      log.append(buildControlBatch({ type, producerId: pid, producerEpoch: 0, coordinatorEpoch: 0, timestamp: NOW - 5000 }), {
+        origin: 'coordinator',
+        now: NOW,
+      })
+    write(log, [
+      ['a', 'plain'],
+      ['b', 'plain'],
+    ])
     txn(7, 0, [['a', 'committed']])
     marker(7, 'COMMIT')
     txn(8, 0, [['b', 'aborted']])
@@ -250,7 +309,12 @@ describe('log cleaner', () => {
     write(log, [['tail', 'x']])
     await cleanLog(log, { now: NOW, mapCapacity: 100 })
     const got = readAll(log)
-    expect(got.map((r) => [r.key, r.value])).toEqual([['b', 'plain'], ['a', 'committed'], ['c', 'new'], ['tail', 'x']])
+    expect(got.map((r) => [r.key, r.value])).toEqual([
+      ['b', 'plain'],
+      ['a', 'committed'],
+      ['c', 'new'],
+      ['tail', 'x'],
+    ])
     // the batch of producer 9 is still there, empty, with its producer id, epoch and sequence
     const batches = splitBatches(log.read(0, 1 << 20).records[0]!).batches.map((b) => readBatchHeader(b))
     const p9 = batches.find((h) => h.producerId === 9)!

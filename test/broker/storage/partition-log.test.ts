@@ -30,7 +30,9 @@ describe('PartitionLog append/read', () => {
     expect(log.highWatermark).toBe(log.logEndOffset)
     const bases = log.segmentBaseOffsets()
     expect(bases.length).toBeGreaterThan(3)
-    const files = readdirSync(dir).filter((f) => f.endsWith('.log')).sort()
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.log'))
+      .sort()
     expect(files).toEqual(bases.map((o) => `${String(o).padStart(20, '0')}.log`))
     for (const f of files) {
       expect(statSync(join(dir, f)).size).toBeLessThanOrEqual(2000)
@@ -288,7 +290,10 @@ describe('PartitionLog deletion', () => {
     expect(log.highWatermark).toBe(expected)
     expect(log.append(batchOf(2, 'new'), { now: 2_000_000 })).toMatchObject({ baseOffset: expected })
     const recs = recordsIn(log.read(expected - 3, 10_000).records)
-    expect(recs.slice(-2).map((r) => [r.offset, r.value])).toEqual([[expected, 'new-0'], [expected + 1, 'new-1']])
+    expect(recs.slice(-2).map((r) => [r.offset, r.value])).toEqual([
+      [expected, 'new-0'],
+      [expected + 1, 'new-1'],
+    ])
     log.truncateTo(bases[1]!)
     expect(log.logEndOffset).toBe(bases[1])
     expect(log.segmentBaseOffsets()).toEqual([bases[0]])

@@ -15,7 +15,14 @@ function send(log: PartitionLog, pid: number, epoch: number, seq: number, n = 2,
 }
 
 describe('ProducerStateManager rules', () => {
-  const h = (producerEpoch: number, baseSequence: number, lastOffsetDelta = 0) => ({ producerId: 1, producerEpoch, baseSequence, lastOffsetDelta, control: false, transactional: false })
+  const h = (producerEpoch: number, baseSequence: number, lastOffsetDelta = 0) => ({
+    producerId: 1,
+    producerEpoch,
+    baseSequence,
+    lastOffsetDelta,
+    control: false,
+    transactional: false,
+  })
 
   it('accepts an unknown producer at any sequence (its state may have been cleaned)', () => {
     const m = new ProducerStateManager()
@@ -161,7 +168,14 @@ describe('idempotent producer state in PartitionLog', () => {
 describe('producer expiration', () => {
   it('forgets idle producers but keeps those in a transaction', () => {
     const m = new ProducerStateManager()
-    const h = (producerId: number, transactional: boolean) => ({ producerId, producerEpoch: 0, baseSequence: 0, lastOffsetDelta: 0, control: false, transactional })
+    const h = (producerId: number, transactional: boolean) => ({
+      producerId,
+      producerEpoch: 0,
+      baseSequence: 0,
+      lastOffsetDelta: 0,
+      control: false,
+      transactional,
+    })
     m.update(h(1, false), 0, 0, 1_000)
     m.update(h(2, true), 1, 1, 1_000)
     m.update(h(3, false), 2, 2, 50_000)

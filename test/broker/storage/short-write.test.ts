@@ -63,7 +63,9 @@ function readAll(log: PartitionLog): Array<{ offset: number; value: string }> {
 }
 
 function logBytes(dir: string): number {
-  return readdirSync(dir).filter((f) => f.endsWith('.log')).reduce((n, f) => n + statSync(join(dir, f)).size, 0)
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .reduce((n, f) => n + statSync(join(dir, f)).size, 0)
 }
 
 describe('appends under injected write failures', () => {

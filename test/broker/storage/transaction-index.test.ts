@@ -23,7 +23,10 @@ function txnData(log: PartitionLog, pid: number, seq: number, n = 2) {
 }
 
 function marker(log: PartitionLog, pid: number, type: 'COMMIT' | 'ABORT', epoch = 0) {
-  const r = log.append(buildControlBatch({ type, producerId: pid, producerEpoch: epoch, coordinatorEpoch: 7, timestamp: NOW }), { origin: 'coordinator', now: NOW })
+  const r = log.append(buildControlBatch({ type, producerId: pid, producerEpoch: epoch, coordinatorEpoch: 7, timestamp: NOW }), {
+    origin: 'coordinator',
+    now: NOW,
+  })
   if (r.error) throw new Error(r.message)
   return r
 }
@@ -95,7 +98,15 @@ describe('aborted transactions in the partition log', () => {
 describe('producer snapshots in Kafka format', () => {
   it('round-trip the last batch of each producer with a CRC, and reject a flipped byte', () => {
     const entries = [
-      { producerId: 7, producerEpoch: 3, coordinatorEpoch: 2, currentTxnFirstOffset: 40, lastTimestamp: NOW, lastDataOffset: 44, batches: [{ firstSeq: 0, lastSeq: 4, baseOffset: 40, lastOffset: 44, timestamp: NOW }] },
+      {
+        producerId: 7,
+        producerEpoch: 3,
+        coordinatorEpoch: 2,
+        currentTxnFirstOffset: 40,
+        lastTimestamp: NOW,
+        lastDataOffset: 44,
+        batches: [{ firstSeq: 0, lastSeq: 4, baseOffset: 40, lastOffset: 44, timestamp: NOW }],
+      },
       { producerId: 8, producerEpoch: 0, coordinatorEpoch: -1, currentTxnFirstOffset: -1, lastTimestamp: NOW, lastDataOffset: 12, batches: [] },
     ]
     const buf = encodeProducerSnapshot(entries)
@@ -111,7 +122,17 @@ describe('producer snapshots in Kafka format', () => {
     let log = PartitionLog.open(dir, small, { now: () => NOW })
     txnData(log, 5, 0, 3)
     log.close({ clean: false })
-    const producers = [{ producerId: 5, producerEpoch: 0, coordinatorEpoch: -1, currentTxnFirstOffset: 0, lastTimestamp: NOW, lastDataOffset: 2, batches: [{ firstSeq: 0, lastSeq: 2, baseOffset: 0, lastOffset: 2, timestamp: NOW }] }]
+    const producers = [
+      {
+        producerId: 5,
+        producerEpoch: 0,
+        coordinatorEpoch: -1,
+        currentTxnFirstOffset: 0,
+        lastTimestamp: NOW,
+        lastDataOffset: 2,
+        batches: [{ firstSeq: 0, lastSeq: 2, baseOffset: 0, lastOffset: 2, timestamp: NOW }],
+      },
+    ]
     writeFileSync(ProducerStateManager.snapshotFile(dir, 3), JSON.stringify({ version: 1, offset: 3, producers }))
     log = PartitionLog.open(dir, small, { now: () => NOW })
     expect(log.producerState.get(5)?.currentTxnFirstOffset).toBe(0)

@@ -39,9 +39,7 @@ export const GroupMetadataKey: MessageSpec = {
   name: 'GroupMetadataKey',
   validVersions: '2',
   flexibleVersions: 'none',
-  fields: [
-    { name: 'group', type: 'string', versions: '2' },
-  ],
+  fields: [{ name: 'group', type: 'string', versions: '2' }],
 }
 
 export const GroupMetadataValue: MessageSpec = {

@@ -19,9 +19,7 @@ export const { request: CreatePartitionsRequest, response: CreatePartitionsRespo
           type: '[]CreatePartitionsAssignment',
           versions: '0+',
           nullableVersions: '0+',
-          fields: [
-            { name: 'brokerIds', type: '[]int32', versions: '0+' },
-          ],
+          fields: [{ name: 'brokerIds', type: '[]int32', versions: '0+' }],
         },
       ],
     },

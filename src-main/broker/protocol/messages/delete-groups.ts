@@ -6,9 +6,7 @@ export const { request: DeleteGroupsRequest, response: DeleteGroupsResponse } = 
   name: 'DeleteGroups',
   validVersions: '0-2',
   flexibleVersions: '2+',
-  request: [
-    { name: 'groupsNames', type: '[]string', versions: '0+' },
-  ],
+  request: [{ name: 'groupsNames', type: '[]string', versions: '0+' }],
   response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {

@@ -11,9 +11,7 @@ export const { request: DescribeTopicPartitionsRequest, response: DescribeTopicP
       name: 'topics',
       type: '[]TopicRequest',
       versions: '0+',
-      fields: [
-        { name: 'name', type: 'string', versions: '0+' },
-      ],
+      fields: [{ name: 'name', type: 'string', versions: '0+' }],
     },
     { name: 'responsePartitionLimit', type: 'int32', versions: '0+', default: 2000 },
     {

@@ -6,9 +6,7 @@ export const { request: DescribeTransactionsRequest, response: DescribeTransacti
   name: 'DescribeTransactions',
   validVersions: '0',
   flexibleVersions: '0+',
-  request: [
-    { name: 'transactionalIds', type: '[]string', versions: '0+' },
-  ],
+  request: [{ name: 'transactionalIds', type: '[]string', versions: '0+' }],
   response: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {

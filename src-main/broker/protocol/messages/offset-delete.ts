@@ -18,9 +18,7 @@ export const { request: OffsetDeleteRequest, response: OffsetDeleteResponse } = 
           name: 'partitions',
           type: '[]OffsetDeleteRequestPartition',
           versions: '0+',
-          fields: [
-            { name: 'partitionIndex', type: 'int32', versions: '0+' },
-          ],
+          fields: [{ name: 'partitionIndex', type: 'int32', versions: '0+' }],
         },
       ],
     },

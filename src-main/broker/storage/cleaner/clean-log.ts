@@ -25,8 +25,15 @@
 import { closeSync, existsSync, fsync, openSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { open as openAsync } from 'node:fs/promises'
 import {
-  BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LOG_OVERHEAD, baseOffset as batchBaseOffset, lastOffset as batchLastOffset,
-  lastOffsetDelta as batchLastOffsetDelta, maxTimestamp as batchMaxTimestamp, readBatchHeader, type BatchHeader,
+  BATCH_HEADER_SIZE,
+  BATCH_LENGTH_OFFSET,
+  LOG_OVERHEAD,
+  baseOffset as batchBaseOffset,
+  lastOffset as batchLastOffset,
+  lastOffsetDelta as batchLastOffsetDelta,
+  maxTimestamp as batchMaxTimestamp,
+  readBatchHeader,
+  type BatchHeader,
 } from '../../records/batch.js'
 import { deleteHorizonOf, rebuildBatch, recordSpans, recordsData, type RecordSpan } from '../../records/batch-rewrite.js'
 import { writeFully } from '../file-io.js'
@@ -117,7 +124,14 @@ export function cleanableRange(log: PartitionLog, checkpoint: number | undefined
   const total = cleanBytes + dirtyBytes
   const maxLag = log.config['max.compaction.lag.ms']
   const needCompactionNow = dirtyBytes > 0 && firstDirtyTimestamp >= 0 && maxLag < Number.MAX_SAFE_INTEGER && firstDirtyTimestamp < now - maxLag
-  return { firstDirtyOffset: firstDirty, firstUncleanableOffset: uncleanable, cleanBytes, dirtyBytes, dirtyRatio: total === 0 ? 0 : dirtyBytes / total, needCompactionNow }
+  return {
+    firstDirtyOffset: firstDirty,
+    firstUncleanableOffset: uncleanable,
+    cleanBytes,
+    dirtyBytes,
+    dirtyRatio: total === 0 ? 0 : dirtyBytes / total,
+    needCompactionNow,
+  }
 }
 
 /** Yields to the event loop once `sliceMs` of work have passed, and keeps the read rate under its limit. */
@@ -361,7 +375,16 @@ export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<C
   const now = opts.now
   const slicer = new Slicer(opts.sliceMs ?? 10, opts.shouldAbort ?? (() => false), opts.maxBytesPerSecond)
   const range = cleanableRange(log, opts.checkpoint, now)
-  const result: CleanResult = { endOffset: range.firstDirtyOffset, bytesRead: 0, bytesWritten: 0, recordsRead: 0, recordsKept: 0, groups: 0, latestDeleteHorizon: -1, interrupted: false }
+  const result: CleanResult = {
+    endOffset: range.firstDirtyOffset,
+    bytesRead: 0,
+    bytesWritten: 0,
+    recordsRead: 0,
+    recordsKept: 0,
+    groups: 0,
+    latestDeleteHorizon: -1,
+    interrupted: false,
+  }
   const segs = log.segmentList.slice(0, -1) // never the active segment
 
   const aborted = AbortedTransactions.read(log)
@@ -424,7 +447,10 @@ export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<C
       throw e
     }
     // the group's aborted-transaction index entries go with it (a superset is harmless: their data is gone)
-    const txn = group.map((s) => segmentPath(log.dir, s.baseOffset, '.txnindex')).filter((p) => existsSync(p)).map((p) => readFileSync(p))
+    const txn = group
+      .map((s) => segmentPath(log.dir, s.baseOffset, '.txnindex'))
+      .filter((p) => existsSync(p))
+      .map((p) => readFileSync(p))
     if (txn.length > 0) writeFileSync(segmentPath(log.dir, base, '.txnindex', CLEANED_SUFFIX), Buffer.concat(txn), { mode: 0o600 })
     // as Kafka does, the cleaned file keeps the newest file time of the group: retention of a
     // compact,delete log dates a segment with no records left by it
@@ -526,4 +552,3 @@ export async function cleanLog(log: PartitionLog, opts: CleanOptions): Promise<C
     return rebuildBatch(batch, h, { data: Buffer.alloc(0), start: 0 }, [], -1)
   }
 }
-

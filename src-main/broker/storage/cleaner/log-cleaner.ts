@@ -200,7 +200,14 @@ export class LogCleaner {
       this.checkpoints.set(key, res.endOffset)
       this.writeCheckpoint()
     }
-    this.stats.set(key, { lastCleanTime: this.now(), lastCleanMs: ms, bytesRead: res.bytesRead, bytesWritten: res.bytesWritten, recordsRead: res.recordsRead, recordsKept: res.recordsKept })
+    this.stats.set(key, {
+      lastCleanTime: this.now(),
+      lastCleanMs: ms,
+      bytesRead: res.bytesRead,
+      bytesWritten: res.bytesWritten,
+      recordsRead: res.recordsRead,
+      recordsKept: res.recordsKept,
+    })
     this.logLine(
       `log cleaner: cleaned ${key} up to offset ${res.endOffset} in ${Math.round(ms)} ms: ${res.bytesRead} bytes read, ${res.bytesWritten} written, ` +
         `${res.recordsRead - res.recordsKept} of ${res.recordsRead} records removed${res.interrupted ? ' (interrupted: the log changed)' : ''}`,

@@ -144,7 +144,10 @@ export function completeCleanerSwaps(dir: string): string[] {
   for (const f of retired) unlinkIfExists(join(dir, f))
   if (found.size === 0) return retired.length > 0 ? [`removed ${retired.length} files of replaced segments`] : []
   const done: string[] = []
-  const logBases = files.map((f) => /^(\d{20})\.log$/.exec(f)).filter((m) => m !== null).map((m) => Number(m[1]))
+  const logBases = files
+    .map((f) => /^(\d{20})\.log$/.exec(f))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]))
   for (const [base, kinds] of [...found].sort((a, b) => a[0] - b[0])) {
     if (kinds.has(`.log${SWAP_SUFFIX}`)) {
       const last = lastOffsetOfFile(segmentPath(dir, base, '.log', SWAP_SUFFIX), base)
