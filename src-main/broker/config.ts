@@ -392,6 +392,7 @@ const actedOnBrokerConfigDefs: ConfigDef[] = [
     doc: 'Default topic compression.',
   },
   { name: 'offsets.topic.num.partitions', type: 'INT', default: '50', min: 1, doc: 'Partitions of __consumer_offsets.', readOnly: true },
+  { name: 'offsets.topic.segment.bytes', type: 'INT', default: '104857600', min: 1, doc: 'Segment size of __consumer_offsets.', readOnly: true },
   {
     name: 'offsets.topic.replication.factor',
     type: 'SHORT',

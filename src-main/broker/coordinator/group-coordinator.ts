@@ -226,7 +226,7 @@ export class GroupCoordinator {
     const t = md.createTopic(
       GROUP_METADATA_TOPIC,
       md.assign(cfg.int('offsets.topic.num.partitions'), rf),
-      { 'cleanup.policy': 'compact', 'compression.type': 'producer', 'segment.bytes': '104857600' },
+      { 'cleanup.policy': 'compact', 'compression.type': 'producer', 'segment.bytes': String(cfg.int('offsets.topic.segment.bytes')) },
       true,
     )
     this.log(`created ${GROUP_METADATA_TOPIC} with ${t.partitions.length} partitions`)
