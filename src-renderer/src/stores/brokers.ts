@@ -25,6 +25,11 @@ export const useBrokersStore = defineStore('brokers', () => {
     },
   )
 
+  /** Which clients talk to the embedded cluster (client id, address, requests per API). */
+  async function activity(): Promise<ResponseOf<'embedded.activity'>['clients']> {
+    return (await api().call('embedded.activity', {})).clients
+  }
+
   async function loadLogDirs() {
     const connectionId = conn.activeId
     loading.value = true
@@ -41,5 +46,5 @@ export const useBrokersStore = defineStore('brokers', () => {
     }
   }
 
-  return { logDirs, loading, error, loadedAt, loadLogDirs }
+  return { logDirs, loading, error, loadedAt, loadLogDirs, activity }
 })

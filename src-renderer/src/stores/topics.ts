@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
 import { api } from '../api/client'
 import { toApiError } from '../api/errors'
-import type { KeyDistribution, ResponseOf, ThroughputSeries, TopicDescription, TopicSummary } from '../api/types'
+import type { EventOf, KeyDistribution, ResponseOf, ThroughputSeries, TopicDescription, TopicSummary } from '../api/types'
 import { useConnectionsStore } from './connections'
 
 export const useTopicsStore = defineStore('topics', () => {
@@ -146,6 +146,11 @@ export const useTopicsStore = defineStore('topics', () => {
     }
   }
 
+  /** Live topic-level throughput samples as the main process takes them; returns the unsubscribe. */
+  function onThroughputSample(listener: (ev: EventOf<'throughput.sample'>) => void): () => void {
+    return api().on('throughput.sample', listener)
+  }
+
   function throughput(topic: string, byPartition: boolean, from?: number): Promise<ThroughputSeries> {
     return api().call('throughput.series', { connectionId: conn.activeId, topic, byPartition, ...(from !== undefined ? { from } : {}) })
   }
@@ -174,5 +179,6 @@ export const useTopicsStore = defineStore('topics', () => {
     addPartitions,
     loadKeys,
     throughput,
+    onThroughputSample,
   }
 })
