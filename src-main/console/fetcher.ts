@@ -4,7 +4,7 @@
 import { ContractError } from '../ipc/contract'
 import type { Session } from './connections'
 import { ApiKey, type RawPool, kafkaErrorName } from './raw-client'
-import { readRecordSet, type RawRecord } from './records'
+import { readRecordSet, type AbortedTxn, type RawRecord } from './records'
 import type { Operation } from './operations'
 
 /** The most one fetch of a range read asks a partition for. */
@@ -19,6 +19,13 @@ export interface FetchResult {
   logStartOffset: number
 }
 
+/** How transactions are read: read_committed (isolation level 1) and whether markers are kept. */
+export interface TxnReadMode {
+  readCommitted?: boolean
+  /** Keep control records (COMMIT/ABORT markers) as records carrying `control`. */
+  includeControl?: boolean
+}
+
 const RETRIABLE = new Set([3, 6, 9, 74, 75, 76]) // UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, REPLICA_NOT_AVAILABLE, FENCED/UNKNOWN_LEADER_EPOCH, …
 
 export class Fetcher {
@@ -29,6 +36,7 @@ export class Fetcher {
     readonly topic: string,
     /** A dedicated pool for long polls (tails), else the session's. */
     private readonly pool: RawPool = session.raw,
+    readonly mode: TxnReadMode = {},
   ) {}
 
   async partitionLeaders(refresh = false): Promise<Map<number, number>> {
@@ -72,7 +80,7 @@ export class Fetcher {
               maxWaitMs,
               minBytes: maxWaitMs > 0 ? 1 : 0,
               maxBytes: 64 * 1024 * 1024,
-              isolationLevel: 0,
+              isolationLevel: this.mode.readCommitted ? 1 : 0,
               sessionId: 0,
               sessionEpoch: -1,
               topics: [
@@ -112,10 +120,18 @@ export class Fetcher {
               }
               const records: RawRecord[] = []
               const max = opts.maxRecords ?? Infinity
-              let next = readRecordSet(p.records as Buffer | null, pos.offset, (rec) => {
-                records.push(rec)
-                return records.length >= max
-              })
+              const aborted: AbortedTxn[] | undefined = this.mode.readCommitted
+                ? (p.abortedTransactions ?? []).map((a) => ({ producerId: Number(a.producerId), firstOffset: Number(a.firstOffset) }))
+                : undefined
+              let next = readRecordSet(
+                p.records as Buffer | null,
+                pos.offset,
+                (rec) => {
+                  records.push(rec)
+                  return records.length >= max
+                },
+                { includeControl: this.mode.includeControl, aborted },
+              )
               if (records.length >= max) next = records[records.length - 1]!.offset + 1
               out.set(p.partitionIndex, { records, next, highWatermark: Number(p.highWatermark), logStartOffset: Number(p.logStartOffset) })
             }

@@ -1,7 +1,9 @@
 // Reads record batches (magic 2) out of a Fetch response's record set: the console's own,
 // minimal reader — offsets, timestamps, key/value slices and headers, decompressing through
-// the project's compression module. Control batches (transaction markers) are skipped;
-// a partial batch at the end of the set (Fetch may cut one) is ignored.
+// the project's compression module. Control batches (transaction markers) are skipped unless
+// asked for; under read_committed, batches of aborted transactions (named by the Fetch
+// response's aborted-transactions list) are dropped as Kafka's consumer drops them. A partial
+// batch at the end of the set (Fetch may cut one) is ignored.
 import { decompress } from '../broker/records/compression'
 
 export interface RawRecord {
@@ -10,6 +12,29 @@ export interface RawRecord {
   key: Buffer | null
   value: Buffer | null
   headers: { key: string; value: Buffer | null }[]
+  /** Set on a control record: the transaction marker it is, and the producer that wrote it. */
+  control?: ControlMarker
+}
+
+export interface ControlMarker {
+  type: 'COMMIT' | 'ABORT'
+  producerId: number
+  producerEpoch: number
+  /** From the marker's value; -1 when written by an admin abort (kafka-transactions abort). */
+  coordinatorEpoch: number
+}
+
+/** An entry of a Fetch response's aborted-transactions list (read_committed). */
+export interface AbortedTxn {
+  producerId: number
+  firstOffset: number
+}
+
+export interface ReadSetOptions {
+  /** Pass control records (transaction markers) to onRecord instead of skipping them. */
+  includeControl?: boolean
+  /** read_committed: the aborted transactions the broker listed; their data batches are dropped. */
+  aborted?: AbortedTxn[]
 }
 
 class Cursor {
@@ -39,9 +64,13 @@ class Cursor {
 }
 
 /** Calls `onRecord` for every record with offset ≥ fromOffset; returns the offset after the last batch read. */
-export function readRecordSet(set: Buffer | null, fromOffset: number, onRecord: (r: RawRecord) => boolean | void): number {
+export function readRecordSet(set: Buffer | null, fromOffset: number, onRecord: (r: RawRecord) => boolean | void, opts: ReadSetOptions = {}): number {
   let next = fromOffset
   if (!set) return next
+  // As Kafka's consumer does: an aborted transaction's producer is "aborting" from its first
+  // offset until its ABORT marker; its transactional batches in between are not delivered.
+  const pendingAborts = [...(opts.aborted ?? [])].sort((a, b) => a.firstOffset - b.firstOffset)
+  const aborting = new Set<number>()
   let p = 0
   while (p + 61 <= set.length) {
     const baseOffset = Number(set.readBigInt64BE(p))
@@ -60,8 +89,19 @@ export function readRecordSet(set: Buffer | null, fromOffset: number, onRecord: 
     const count = set.readInt32BE(p + 57)
     const batchNext = baseOffset + lastOffsetDelta + 1
     const isControl = (attributes & 0x20) !== 0
+    const isTransactional = (attributes & 0x10) !== 0
     const logAppendTime = (attributes & 0x08) !== 0
-    if (!isControl && count > 0 && batchNext > fromOffset) {
+    const producerId = Number(set.readBigInt64BE(p + 43))
+    const producerEpoch = set.readInt16BE(p + 51)
+    while (pendingAborts.length && pendingAborts[0]!.firstOffset <= batchNext - 1) aborting.add(pendingAborts.shift()!.producerId)
+    let skip = false
+    if (isControl) {
+      skip = !opts.includeControl
+      // The marker ends the aborted span of its producer (read only from the batch header: a
+      // control batch holds one record, an ABORT or COMMIT marker).
+      if (aborting.has(producerId) && controlType(set, p, end, attributes) === 'ABORT') aborting.delete(producerId)
+    } else if (isTransactional && aborting.has(producerId)) skip = true
+    if (!skip && count > 0 && batchNext > fromOffset) {
       const compression = attributes & 0x07
       const body = compression ? decompress(compression, set.subarray(p + 61, end)) : set.subarray(p + 61, end)
       const c = new Cursor(body)
@@ -80,7 +120,9 @@ export function readRecordSet(set: Buffer | null, fromOffset: number, onRecord: 
         }
         const offset = baseOffset + offsetDelta
         if (offset < fromOffset) continue
-        const stop = onRecord({ offset, timestamp: logAppendTime ? maxTimestamp : firstTimestamp + tsDelta, key, value, headers })
+        const rec: RawRecord = { offset, timestamp: logAppendTime ? maxTimestamp : firstTimestamp + tsDelta, key, value, headers }
+        if (isControl) rec.control = controlMarker(key, value, producerId, producerEpoch)
+        const stop = onRecord(rec)
         if (stop === true) return offset + 1
       }
     }
@@ -88,4 +130,30 @@ export function readRecordSet(set: Buffer | null, fromOffset: number, onRecord: 
     p = end
   }
   return next
+}
+
+/** A control record's key is (version int16, type int16): type 0 ABORT, 1 COMMIT. */
+function markerType(key: Buffer | null): 'COMMIT' | 'ABORT' | undefined {
+  if (!key || key.length < 4) return undefined
+  const t = key.readInt16BE(2)
+  return t === 0 ? 'ABORT' : t === 1 ? 'COMMIT' : undefined
+}
+
+/** The marker of a control record; its value is (version int16, coordinatorEpoch int32). */
+function controlMarker(key: Buffer | null, value: Buffer | null, producerId: number, producerEpoch: number): ControlMarker | undefined {
+  const type = markerType(key)
+  if (!type) return undefined
+  return { type, producerId, producerEpoch, coordinatorEpoch: value && value.length >= 6 ? value.readInt32BE(2) : -1 }
+}
+
+/** The marker type of the control batch at `p` (its first record's key). */
+function controlType(set: Buffer, p: number, end: number, attributes: number): 'COMMIT' | 'ABORT' | undefined {
+  const compression = attributes & 0x07
+  const body = compression ? decompress(compression, set.subarray(p + 61, end)) : set.subarray(p + 61, end)
+  const c = new Cursor(body)
+  c.varint() // length
+  c.pos++ // attributes
+  c.varint() // timestamp delta
+  c.varint() // offset delta
+  return markerType(c.bytes())
 }

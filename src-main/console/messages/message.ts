@@ -82,6 +82,7 @@ export function toMessage(s: Session, topic: string, partition: number, r: RawRe
     value,
     headers: r.headers.map((h) => ({ key: h.key, value: h.value ? h.value.toString('utf8') : null })),
   }
+  if (r.control) m.control = r.control
   if (o.includeRaw) {
     m.keyBase64 = r.key ? r.key.toString('base64') : null
     m.valueBase64 = r.value ? r.value.toString('base64') : null
@@ -153,6 +154,7 @@ export function recordsToColumns(s: Session, records: { partition: number; rec: 
   const keys = new ColumnBuilder()
   const values = new ColumnBuilder()
   const headers: MessageColumns['headers'] = []
+  const controls: NonNullable<MessageColumns['controls']> = []
   for (let i = 0; i < n; i++) {
     const { partition: p, rec } = records[i]!
     partition[i] = p
@@ -162,6 +164,9 @@ export function recordsToColumns(s: Session, records: { partition: number; rec: 
     keys.add(key)
     values.add(value)
     if (rec.headers.length) headers.push([i, rec.headers.map((h) => [h.key, h.value ? h.value.toString('utf8') : null])])
+    if (rec.control) controls.push([i, rec.control])
   }
-  return { partition, offset, timestamp, key: keys.col, value: values.col, headers }
+  const cols: MessageColumns = { partition, offset, timestamp, key: keys.col, value: values.col, headers }
+  if (controls.length) cols.controls = controls
+  return cols
 }

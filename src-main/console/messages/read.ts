@@ -15,7 +15,7 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>, 
   const [meta, offsets] = await Promise.all([topicMetadata(s, req.topic), partitionOffsets(s, req.topic, true)])
   const leaders = new Map(meta.partitions.map((p) => [p.partitionId, p.leader]))
   const unavailable: Unavailable[] = []
-  const fetcher = new Fetcher(s, req.topic)
+  const fetcher = new Fetcher(s, req.topic, s.raw, { readCommitted: req.isolationLevel === 'read_committed', includeControl: req.showControlRecords })
   const pos = req.position
   let wanted: number[]
   if (pos.type === 'offset') wanted = [pos.partition]

@@ -29,6 +29,23 @@ export type Decoded = z.infer<typeof Decoded>
 export const Header = z.object({ key: z.string(), value: z.string().nullable() })
 export type Header = z.infer<typeof Header>
 
+/** A control record: the COMMIT or ABORT marker a transaction's end wrote to the partition. */
+export const ControlMarker = z.object({
+  type: z.enum(['COMMIT', 'ABORT']),
+  producerId: z.number().int(),
+  producerEpoch: z.number().int(),
+  /** -1 when the marker was written by an admin abort (kafka-transactions abort). */
+  coordinatorEpoch: z.number().int(),
+})
+export type ControlMarker = z.infer<typeof ControlMarker>
+
+/**
+ * How transactional data is read. read_uncommitted is Kafka's consumer default (and
+ * kafka-console-consumer's): what a user of Kafka's tools expects to see when nothing is chosen.
+ */
+export const IsolationLevel = z.enum(['read_uncommitted', 'read_committed'])
+export type IsolationLevel = z.infer<typeof IsolationLevel>
+
 export const Message = z.object({
   topic: z.string(),
   partition: PartitionId,
@@ -40,6 +57,8 @@ export const Message = z.object({
   /** Raw key/value bytes (base64), kept so a message can be exported or republished exactly. */
   keyBase64: z.string().nullable().optional(),
   valueBase64: z.string().nullable().optional(),
+  /** Set on a control record (shown only with `showControlRecords`); its key and value are the marker's bytes. */
+  control: ControlMarker.optional(),
 })
 export type Message = z.infer<typeof Message>
 
@@ -91,6 +110,10 @@ export const ReadRequest = z.object({
    */
   keyProtobufType: z.string().max(500).optional(),
   valueProtobufType: z.string().max(500).optional(),
+  /** read_committed leaves out aborted transactions' records and stops at the last stable offset. */
+  isolationLevel: IsolationLevel.default('read_uncommitted'),
+  /** Show control records (transaction markers) as messages with `control`; hidden by default, as consumers never see them. */
+  showControlRecords: z.boolean().default(false),
 })
 export type ReadRequest = z.infer<typeof ReadRequest>
 
@@ -134,6 +157,8 @@ export const MessageColumns = z.object({
   key: DecodedColumn,
   value: DecodedColumn,
   headers: z.array(z.tuple([z.number().int(), z.array(z.tuple([z.string(), z.string().nullable()]))])),
+  /** Rows that are control records (showControlRecords), as [row, marker]. */
+  controls: z.array(z.tuple([z.number().int(), ControlMarker])).optional(),
 })
 export type MessageColumns = z.infer<typeof MessageColumns>
 

@@ -20,6 +20,7 @@ export type {
   Encoding,
   ReadPosition,
   ReadResponse,
+  IsolationLevel,
   MessageFilter,
   ProduceMessage,
   ProduceResult,

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, markRaw, reactive, ref, shallowRef, watch } from 'vue'
 import { api } from '../api/client'
 import { toApiError } from '../api/errors'
-import type { Decoded, Decoding, Message, MessageFilter, ReadPosition, ReadResponse, SearchProgress } from '../api/types'
+import type { Decoded, Decoding, IsolationLevel, Message, MessageFilter, ReadPosition, ReadResponse, SearchProgress } from '../api/types'
 import { useConnectionsStore } from './connections'
 import { useUiStore } from './ui'
 import { randomId } from '../lib/random-id'
@@ -157,6 +157,8 @@ interface ColumnRead {
   key: IndexedColumn
   value: IndexedColumn
   headers: Map<number, [string, string | null][]>
+  /** Rows that are transaction markers (read with showControlRecords). */
+  controls: Map<number, NonNullable<Message['control']>>
 }
 
 /** Row i of a columnar read as a message that decodes its key, value and headers on first use. */
@@ -165,6 +167,7 @@ class ColumnMessage implements Message {
   readonly partition: number
   readonly offset: number
   readonly timestamp: number
+  readonly control: Message['control']
   private cachedKey: Decoded | null | undefined
   private cachedValue: Decoded | null | undefined
   private cachedHeaders: Message['headers'] | undefined
@@ -177,6 +180,7 @@ class ColumnMessage implements Message {
     this.partition = read.cols.partition[i]!
     this.offset = read.cols.offset[i]!
     this.timestamp = read.cols.timestamp[i]!
+    this.control = read.controls.get(i)
   }
 
   get key(): Decoded | null {
@@ -203,13 +207,21 @@ class ColumnMessage implements Message {
       key: this.key,
       value: this.value,
       headers: this.headers,
+      ...(this.control ? { control: this.control } : {}),
     }
   }
 }
 
 /** A columnar read (asColumns) as messages, each decoded on first use (see ColumnMessage). */
 export function lazyColumns(topic: string, cols: Columns): Message[] {
-  const read: ColumnRead = { topic, cols, key: indexed(cols.key), value: indexed(cols.value), headers: new Map(cols.headers) }
+  const read: ColumnRead = {
+    topic,
+    cols,
+    key: indexed(cols.key),
+    value: indexed(cols.value),
+    headers: new Map(cols.headers),
+    controls: new Map(cols.controls ?? []),
+  }
   const n = cols.offset.length
   const out = new Array<Message>(n)
   for (let i = 0; i < n; i++) out[i] = new ColumnMessage(read, i)
@@ -235,6 +247,13 @@ export const useMessagesStore = defineStore('messages', () => {
     valueDecoding: 'auto' as Decoding,
     /** Message type for 'protobuf' values, from the added .proto files. */
     valueProtobufType: '',
+    /**
+     * read_uncommitted by default: Kafka's consumer and kafka-console-consumer read that way
+     * unless told otherwise, so the browser shows what those tools show.
+     */
+    isolationLevel: 'read_uncommitted' as IsolationLevel,
+    /** Transaction markers are not data (no consumer sees them): hidden unless asked for. */
+    showControlRecords: false,
   })
   const query = reactive(defaultQuery())
   const messages = shallowRef<Message[]>([])
@@ -377,6 +396,8 @@ export const useMessagesStore = defineStore('messages', () => {
         includeRaw: false,
         omitJson: true,
         asColumns: true,
+        isolationLevel: query.isolationLevel,
+        showControlRecords: query.showControlRecords,
         opId,
         ...protobufType(),
       })

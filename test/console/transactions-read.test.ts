@@ -1,0 +1,94 @@
+// The message browser's reading options for transactional data: read_committed shows only the
+// committed transaction's records, read_uncommitted shows the aborted one's too, and the
+// COMMIT/ABORT markers (control records) appear only when asked for, with their producer.
+// Through the console's handlers on the embedded cluster, or real Kafka with KAFKADESK_TARGET=kafka.
+import kafkajs from 'kafkajs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Message, RequestInputOf } from '../../src-main/ipc/contract'
+import { startHarness, uniqueName, type Harness } from './setup'
+
+const { Kafka, logLevel } = kafkajs
+
+let h: Harness
+let topic: string
+beforeAll(async () => {
+  h = await startHarness()
+  topic = uniqueName('txn-read')
+  await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 1, replicationFactor: 1 })
+  await h.call('produce.send', { connectionId: h.connectionId, topic, messages: [{ value: { format: 'string' as const, data: 'plain' } }] })
+  const kafka = new Kafka({ brokers: h.bootstrap.split(','), logLevel: logLevel.NOTHING, clientId: 'txn-read-test' })
+  const producer = kafka.producer({ transactionalId: uniqueName('txn-read-id'), idempotent: true, maxInFlightRequests: 1 })
+  await producer.connect()
+  try {
+    const committed = await producer.transaction()
+    await committed.send({ topic, messages: [{ value: 'committed-0' }, { value: 'committed-1' }] })
+    await committed.commit()
+    const aborted = await producer.transaction()
+    await aborted.send({ topic, messages: [{ value: 'aborted-0' }, { value: 'aborted-1' }] })
+    await aborted.abort()
+  } finally {
+    await producer.disconnect()
+  }
+  await h.call('produce.send', { connectionId: h.connectionId, topic, messages: [{ value: { format: 'string' as const, data: 'after' } }] })
+}, 120_000)
+afterAll(async () => {
+  await h?.stop()
+})
+
+type ReadOptions = Pick<RequestInputOf<'messages.read'>, 'isolationLevel' | 'showControlRecords' | 'asColumns'>
+
+async function read(opts: ReadOptions): Promise<Message[]> {
+  const r = await h.call('messages.read', { connectionId: h.connectionId, topic, position: { type: 'earliest' }, limit: 100, valueDecoding: 'string', ...opts })
+  if (!opts.asColumns) return r.messages
+  // The table's form: control markers listed by row.
+  const cols = r.columns!
+  const controls = new Map(cols.controls ?? [])
+  return cols.offset.map((offset, i) => {
+    const m: Message = { topic, partition: cols.partition[i]!, offset, timestamp: cols.timestamp[i]!, key: null, value: null, headers: [] }
+    const f = cols.value.format[i]!
+    if (f >= 0) m.value = { format: cols.value.formats[f]!, text: cols.value.text[i]!, size: cols.value.size[i]! }
+    const c = controls.get(i)
+    if (c) m.control = c
+    return m
+  })
+}
+
+const values = (ms: Message[]) => ms.filter((m) => !m.control).map((m) => m.value?.text)
+
+describe('reading transactional data', () => {
+  it('read_uncommitted (the default) shows every data record and no markers', async () => {
+    const ms = await read({})
+    expect(values(ms)).toEqual(['plain', 'committed-0', 'committed-1', 'aborted-0', 'aborted-1', 'after'])
+    expect(ms.some((m) => m.control)).toBe(false)
+    // Offsets skip the markers: plain 0, committed 1-2, COMMIT 3, aborted 4-5, ABORT 6, after 7.
+    expect(ms.map((m) => m.offset)).toEqual([0, 1, 2, 4, 5, 7])
+  })
+
+  it('read_committed leaves the aborted transaction out', async () => {
+    for (const asColumns of [false, true]) {
+      const ms = await read({ isolationLevel: 'read_committed', asColumns })
+      expect(values(ms)).toEqual(['plain', 'committed-0', 'committed-1', 'after'])
+      expect(ms.some((m) => m.control)).toBe(false)
+    }
+  })
+
+  it('shows the COMMIT and ABORT markers with their producer only when asked', async () => {
+    for (const asColumns of [false, true]) {
+      const ms = await read({ showControlRecords: true, asColumns })
+      const markers = ms.filter((m) => m.control)
+      expect(markers.map((m) => [m.offset, m.control!.type])).toEqual([
+        [3, 'COMMIT'],
+        [6, 'ABORT'],
+      ])
+      const producerIds = new Set(markers.map((m) => m.control!.producerId))
+      expect(producerIds.size).toBe(1)
+      expect([...producerIds][0]).toBeGreaterThanOrEqual(0)
+      expect(markers.every((m) => m.control!.producerEpoch >= 0)).toBe(true)
+      expect(values(ms)).toEqual(['plain', 'committed-0', 'committed-1', 'aborted-0', 'aborted-1', 'after'])
+
+      const committed = await read({ isolationLevel: 'read_committed', showControlRecords: true, asColumns })
+      expect(committed.filter((m) => m.control).map((m) => m.control!.type)).toEqual(['COMMIT', 'ABORT'])
+      expect(values(committed)).toEqual(['plain', 'committed-0', 'committed-1', 'after'])
+    }
+  })
+})
