@@ -13,7 +13,18 @@ import { relaySpawner } from './console/embedded-spawner'
 import { brokerProcess } from './broker/process/broker-main'
 import { toErrorShape, type EventName } from './ipc/contract'
 
-export const CLUSTER_METHODS = ['status', 'start', 'stop', 'stopBroker', 'killBroker', 'startBroker', 'isolateBroker', 'setFaults', 'activity'] as const
+export const CLUSTER_METHODS = [
+  'status',
+  'start',
+  'stop',
+  'stopBroker',
+  'killBroker',
+  'startBroker',
+  'isolateBroker',
+  'setFaults',
+  'activity',
+  'cleaner',
+] as const
 export type ClusterMethod = (typeof CLUSTER_METHODS)[number]
 
 function arg(name: string, fallback: string): string {

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { ProcessCluster } from '../broker/process/supervisor'
 import { clusterStatus, controlBroker, type BrokerOp } from '../broker/process/control-server'
 import type { BrokerSpawner } from '../broker/process/spawner'
-import { ContractError, EMBEDDED_CONNECTION_ID, type BrokerFaults, type EmbeddedStatus, type EventSink } from '../ipc/contract'
+import { ContractError, EMBEDDED_CONNECTION_ID, type BrokerFaults, type CleanerPartition, type EmbeddedStatus, type EventSink } from '../ipc/contract'
 
 export interface EmbeddedOptions {
   /** Where the cluster keeps its data (default <dataDir>/cluster). */
@@ -248,6 +248,27 @@ export class EmbeddedService {
         out.push({ nodeId: b.nodeId, clientId: a.clientId, address: a.address, lastSeen: a.lastSeen, requests: { ...a.requests } })
     }
     return out.sort((x, y) => y.lastSeen - x.lastSeen)
+  }
+
+  /**
+   * The log cleaner's state of every replica of `topic`'s partitions, asked of each running broker
+   * process (Kafka reports it only through JMX). Brokers that do not answer are listed as unavailable.
+   */
+  async cleaner(topic: string): Promise<{ topic: string; partitions: CleanerPartition[]; unavailable: number[] }> {
+    if (!this.cluster) {
+      if (this.external) throw new ContractError('UNSUPPORTED', "the log cleaner's state needs the cluster started by the console")
+      return { topic, partitions: [], unavailable: [] }
+    }
+    const running = this.cluster.brokers.filter((b) => !b.stopped)
+    const answers = await Promise.all(running.map(async (b) => ({ nodeId: b.nodeId, partitions: await b.cleaner(topic) })))
+    const partitions: CleanerPartition[] = []
+    const unavailable: number[] = []
+    for (const a of answers) {
+      if (!a.partitions) unavailable.push(a.nodeId)
+      else for (const p of a.partitions) partitions.push({ ...p, nodeId: a.nodeId })
+    }
+    partitions.sort((x, y) => x.partition - y.partition || Number(y.leader) - Number(x.leader) || x.nodeId - y.nodeId)
+    return { topic, partitions, unavailable }
   }
 
   async shutdown(): Promise<void> {

@@ -5,6 +5,7 @@
 import type { BrokerFaults, ChannelName, EmbeddedStatus, Handlers, ResponseOf } from './contract'
 
 export type ClientActivity = ResponseOf<'embedded.activity'>['clients'][number]
+export type CleanerState = ResponseOf<'embedded.cleaner'>
 
 /** Whole-cluster and per-broker control of the embedded cluster. */
 export interface EmbeddedControl {
@@ -19,6 +20,8 @@ export interface EmbeddedControl {
   setFaults(nodeId: number, faults: Partial<BrokerFaults>): Promise<EmbeddedStatus>
   /** The clients each broker (or one) has seen. */
   activity(nodeId?: number): Promise<ClientActivity[]>
+  /** The log cleaner's state of each replica of a topic's partitions (Kafka has it only as JMX metrics). */
+  cleaner(topic: string): Promise<CleanerState>
 }
 
 export type EmbeddedChannel = Extract<ChannelName, `embedded.${string}`>
@@ -34,5 +37,6 @@ export function embeddedHandlers(control: EmbeddedControl): Pick<Handlers, Embed
     'embedded.broker.kill': (req) => control.killBroker(req.nodeId),
     'embedded.broker.faults': ({ nodeId, ...faults }) => control.setFaults(nodeId, faults),
     'embedded.activity': async (req) => ({ clients: await control.activity(req.nodeId) }),
+    'embedded.cleaner': (req) => control.cleaner(req.topic),
   }
 }

@@ -1,7 +1,7 @@
 // The embedded-cluster control of the desktop app: the cluster runs in the utility process
 // (ClusterProcess), and the console attaches to it by bootstrap address when it starts or stops.
 import { EMBEDDED_CONNECTION_ID, type BrokerFaults, type EmbeddedStatus } from '../ipc/contract'
-import type { ClientActivity, EmbeddedControl } from '../ipc/embedded-control'
+import type { CleanerState, ClientActivity, EmbeddedControl } from '../ipc/embedded-control'
 import type { ClusterProcess } from './cluster-client'
 
 export interface ClusterProcessControlOptions {
@@ -59,5 +59,9 @@ export class ClusterProcessControl implements EmbeddedControl {
 
   async activity(nodeId?: number): Promise<ClientActivity[]> {
     return this.cluster.running ? this.cluster.call('activity', nodeId) : []
+  }
+
+  async cleaner(topic: string): Promise<CleanerState> {
+    return this.cluster.running ? this.cluster.call('cleaner', topic) : { topic, partitions: [], unavailable: [] }
   }
 }

@@ -38,6 +38,7 @@ const cases: Record<ChannelName, { ok: unknown; bad: unknown; field: string }> =
   'embedded.broker.kill': { ok: { nodeId: 1 }, bad: { nodeId: 1.5 }, field: 'nodeId' },
   'embedded.broker.faults': { ok: { nodeId: 1, latencyMs: 50 }, bad: { nodeId: 1, dropRate: 2 }, field: 'dropRate' },
   'embedded.activity': { ok: {}, bad: { nodeId: -3 }, field: 'nodeId' },
+  'embedded.cleaner': { ok: { topic: 'orders' }, bad: { topic: 'a b' }, field: 'topic' },
   'cluster.overview': { ok: C, bad: { connectionId: '' }, field: 'connectionId' },
   'topics.list': { ok: C, bad: { ...C, includeInternal: 'yes' }, field: 'includeInternal' },
   'topics.describe': { ok: T, bad: { ...C, topic: 'bad topic' }, field: 'topic' },

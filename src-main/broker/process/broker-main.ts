@@ -101,7 +101,12 @@ export async function brokerProcess(args: string[]): Promise<void> {
   parent.on((m) => {
     if (m.t === 'stop') void stop()
     else if (m.t === 'activity') sendActivity()
-    else if (m.t === 'faults') {
+    else if (m.t === 'cleaner' && typeof m.id === 'number' && typeof m.topic === 'string') {
+      // The log cleaner's state of a topic's partitions here (Kafka shows it only through JMX).
+      const topic = m.topic
+      const partitions = broker.cleaner.partitionStates(topic).map((p) => ({ ...p, leader: broker.isLeader(topic, p.partition) }))
+      parent.send({ t: 'cleaner', id: m.id, partitions })
+    } else if (m.t === 'faults') {
       try {
         const next = { ...broker.faults, ...(m.faults as Partial<Faults>) }
         validateFaults(next)

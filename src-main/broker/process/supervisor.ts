@@ -12,6 +12,10 @@ import { ControllerServer } from './controller-server'
 import { ControlServer, assertNoLiveSupervisor } from './control-server'
 import { nodeSpawner, type BrokerChild, type BrokerSpawner } from './spawner'
 import type { ClusterOptions } from '../cluster'
+import type { CleanerPartitionState } from '../storage/cleaner/log-cleaner'
+
+/** A partition's log-cleaner state as one broker holds it, and whether that broker leads it. */
+export type BrokerCleanerState = CleanerPartitionState & { leader: boolean }
 
 /** One broker process as the supervisor sees it; the same shape the console uses for in-process brokers. */
 export class BrokerProcess {
@@ -26,6 +30,9 @@ export class BrokerProcess {
   private child?: BrokerChild
   private exited?: Promise<void>
   private activityWaiters: (() => void)[] = []
+  /** Answers awaited from the broker's log cleaner, by request id. */
+  private readonly cleanerWaiters = new Map<number, (partitions: BrokerCleanerState[]) => void>()
+  private nextCleanerId = 1
 
   constructor(
     private readonly cluster: ProcessCluster,
@@ -93,6 +100,10 @@ export class BrokerProcess {
         } else if (m.t === 'activity') {
           for (const a of m.list as ClientActivity[]) this.activity.set(`${a.clientId}@${a.address}`, a)
           for (const fn of this.activityWaiters.splice(0)) fn()
+        } else if (m.t === 'cleaner') {
+          const done = this.cleanerWaiters.get(m.id as number)
+          this.cleanerWaiters.delete(m.id as number)
+          done?.(m.partitions as BrokerCleanerState[])
         } else if (m.t === 'faults') this.faults = m.faults as Faults
       })
     })
@@ -109,6 +120,27 @@ export class BrokerProcess {
         resolve()
       })
       child.send({ t: 'activity' })
+    })
+  }
+
+  /**
+   * The log cleaner's state of the partitions of `topic` this broker holds; null when it is not
+   * running or does not answer within `timeoutMs` (a paused or dying broker).
+   */
+  async cleaner(topic: string, timeoutMs = 2000): Promise<BrokerCleanerState[] | null> {
+    if (!this.child || this.stopped) return null
+    const child = this.child
+    const id = this.nextCleanerId++
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.cleanerWaiters.delete(id)
+        resolve(null)
+      }, timeoutMs)
+      this.cleanerWaiters.set(id, (partitions) => {
+        clearTimeout(timer)
+        resolve(partitions)
+      })
+      child.send({ t: 'cleaner', id, topic })
     })
   }
 

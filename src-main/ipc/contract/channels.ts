@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { ConnectionId, ConnIdOnly, ConnReq, Empty, GroupId, Id, NodeId, PartitionId, Timestamp, TopicName } from './common'
 import { ErrorShape } from './errors'
 import { ConnectionInfo, ConnectionInput, ConnectionTestResult, SecretsStatus } from './connections'
-import { BrokerFaults, ClientActivity, EmbeddedStatus } from './embedded'
+import { BrokerFaults, CleanerPartition, ClientActivity, EmbeddedStatus } from './embedded'
 import { BrokerLogDirs, BrokerUnavailable, ClusterOverview, TopicPartitionRef } from './cluster'
 import { TopicDescription, TopicSummary } from './topics'
 import { ExportRequest, ExportResponse, MessageRef, ProtoFiles, ReadRequest, ReadResponse, SearchRequest, SearchResponse, TailRequest } from './messages'
@@ -49,6 +49,11 @@ export const channels = {
   /** Fault injection: slow answers, dropped connections, or a paused broker. Omitted fields keep their value. */
   'embedded.broker.faults': channel(z.object({ nodeId: NodeId }).merge(BrokerFaults.partial()).strict(), EmbeddedStatus),
   'embedded.activity': channel(z.object({ nodeId: NodeId.optional() }), z.object({ clients: z.array(ClientActivity) })),
+  /** The log cleaner's state of each replica of a topic's partitions (dirty ratio, last cleaning); `unavailable`: running brokers that did not answer. */
+  'embedded.cleaner': channel(
+    z.object({ topic: TopicName }).strict(),
+    z.object({ topic: z.string(), partitions: z.array(CleanerPartition), unavailable: z.array(NodeId) }),
+  ),
 
   // cluster
   'cluster.overview': channel(ConnIdOnly, ClusterOverview),

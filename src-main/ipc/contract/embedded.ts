@@ -1,6 +1,6 @@
 /** The embedded cluster: its status, its brokers' injected faults and the clients seen by each broker. */
 import { z } from 'zod'
-import { EMBEDDED_CONNECTION_ID, NodeId, Timestamp } from './common'
+import { EMBEDDED_CONNECTION_ID, NodeId, PartitionId, Timestamp } from './common'
 
 export const BrokerRunState = z.enum(['running', 'stopped', 'killed'])
 /** Injected faults of one embedded broker (see the broker's server/faults.ts). */
@@ -48,3 +48,31 @@ export const ClientActivity = z.object({
   /** API name → request count. */
   requests: z.record(z.string(), z.number().int()),
 })
+
+/**
+ * One replica of a partition as its broker's log cleaner sees it. Kafka reports these only as
+ * JMX metrics (LogCleanerManager, LogCleaner), so only the embedded cluster has them.
+ */
+export const CleanerPartition = z.object({
+  partition: PartitionId,
+  nodeId: NodeId,
+  /** This broker leads the partition (each replica cleans its own log, as in Kafka). */
+  leader: z.boolean(),
+  /** cleanup.policy contains compact. */
+  compacted: z.boolean(),
+  /** Dirty bytes / (clean + dirty bytes) below the first uncleanable offset (never the active segment). */
+  dirtyRatio: z.number().min(0).max(1),
+  minCleanableDirtyRatio: z.number(),
+  cleanBytes: z.number().int(),
+  dirtyBytes: z.number().int(),
+  firstDirtyOffset: z.number().int(),
+  firstUncleanableOffset: z.number().int(),
+  /** The log's offset in the broker's cleaner-offset-checkpoint; null before its first cleaning. */
+  checkpointOffset: z.number().int().nullable(),
+  /** The last cleaning since the broker process started; null: none yet. */
+  lastCleanTime: Timestamp.nullable(),
+  lastCleanMs: z.number().nullable(),
+  bytesRemoved: z.number().int().nullable(),
+  recordsRemoved: z.number().int().nullable(),
+})
+export type CleanerPartition = z.infer<typeof CleanerPartition>

@@ -44,6 +44,25 @@ export interface CleanerStats {
   recordsKept: number
 }
 
+/** One partition log as the cleaner sees it now, with what its last cleaning did (null: not cleaned since the broker started). */
+export interface CleanerPartitionState {
+  partition: number
+  compacted: boolean
+  /** dirty bytes / (clean + dirty bytes) below the first uncleanable offset, as LogCleanerManager computes it. */
+  dirtyRatio: number
+  minCleanableDirtyRatio: number
+  cleanBytes: number
+  dirtyBytes: number
+  firstDirtyOffset: number
+  firstUncleanableOffset: number
+  /** The log's entry in cleaner-offset-checkpoint. */
+  checkpointOffset: number | null
+  lastCleanTime: number | null
+  lastCleanMs: number | null
+  bytesRemoved: number | null
+  recordsRemoved: number | null
+}
+
 export class LogCleaner {
   private readonly checkpoints: Map<string, number>
   private readonly stats = new Map<string, CleanerStats>()
@@ -141,6 +160,41 @@ export class LogCleaner {
 
   checkpointOf(topic: string, partition: number): number | undefined {
     return this.checkpoints.get(partitionKey(topic, partition))
+  }
+
+  /**
+   * The cleaner's view of each partition of `topic` this broker holds (leader or follower): what
+   * Kafka reports only as JMX metrics (LogCleanerManager's max-dirty-percent, LogCleaner's
+   * last cleaning), for the console of the embedded cluster.
+   */
+  partitionStates(topic: string): CleanerPartitionState[] {
+    const out: CleanerPartitionState[] = []
+    for (const e of this.opts.logs()) {
+      if (e.topic !== topic) continue
+      let r: CleanableRange
+      try {
+        r = this.range(e.topic, e.partition, e.log)
+      } catch {
+        continue // a closed log (the topic is being deleted) has no state to show
+      }
+      const s = this.statsOf(e.topic, e.partition)
+      out.push({
+        partition: e.partition,
+        compacted: isCompacted(e.log),
+        dirtyRatio: r.dirtyRatio,
+        minCleanableDirtyRatio: e.log.config['min.cleanable.dirty.ratio'],
+        cleanBytes: r.cleanBytes,
+        dirtyBytes: r.dirtyBytes,
+        firstDirtyOffset: r.firstDirtyOffset,
+        firstUncleanableOffset: r.firstUncleanableOffset,
+        checkpointOffset: this.checkpointOf(e.topic, e.partition) ?? null,
+        lastCleanTime: s?.lastCleanTime ?? null,
+        lastCleanMs: s?.lastCleanMs ?? null,
+        bytesRemoved: s ? s.bytesRead - s.bytesWritten : null,
+        recordsRemoved: s ? s.recordsRead - s.recordsKept : null,
+      })
+    }
+    return out.sort((a, b) => a.partition - b.partition)
   }
 
   /** Picks the log most in need of cleaning, as Kafka's grabFilthiestCompactedLog does. */
