@@ -23,6 +23,7 @@ import { addPartitions, createTopic, deleteTopics, describeTopic, listTopics, of
 import { describeLogDirs } from './log-dirs'
 import { Operations } from './operations'
 import { withinDeadline } from './view-deadline'
+import { abortTransaction, listTransactions } from './transactions'
 import { protoRegistry } from './protobuf'
 import { join } from 'node:path'
 
@@ -209,6 +210,9 @@ export function createConsole(opts: ConsoleOptions): ConsoleApp {
 
     'keys.distribution': async (req) => keyDistribution(await session(req.connectionId), req),
     'throughput.series': (req) => throughput.series(req),
+
+    'transactions.list': async (req) => listTransactions(await session(req.connectionId), req),
+    'transactions.abort': async (req) => abortTransaction(await session(req.connectionId), req),
   }
 
   function safeResolve(id: string) {

@@ -109,6 +109,12 @@ const cases: Record<ChannelName, { ok: unknown; bad: unknown; field: string }> =
   },
   'keys.distribution': { ok: T, bad: { ...T, topN: 0 }, field: 'topN' },
   'throughput.series': { ok: T, bad: { ...T, byPartition: 'no' }, field: 'byPartition' },
+  'transactions.list': { ok: C, bad: { ...C, all: 'yes' }, field: 'all' },
+  'transactions.abort': {
+    ok: { ...C, producerId: 7, producerEpoch: 0, partitions: [{ topic: 'orders', partition: 0 }] },
+    bad: { ...C, producerId: 7, producerEpoch: 0, partitions: [] },
+    field: 'partitions',
+  },
 }
 
 describe('contract', () => {

@@ -16,6 +16,7 @@ import { ResetPlan, ResetRequest } from './offsets'
 import { ConfigAlterRequest, ConfigDiff, ConfigEntry, ConfigResource } from './configs'
 import { KeyDistribution } from './key-distribution'
 import { ThroughputSeries } from './throughput'
+import { TransactionAbortRequest, TransactionAbortResult, TransactionsList } from './transactions'
 
 function channel<Req extends z.ZodTypeAny, Res extends z.ZodTypeAny>(request: Req, response: Res) {
   return { request, response }
@@ -207,6 +208,12 @@ export const channels = {
     ConnReq.extend({ topic: TopicName, byPartition: z.boolean().default(false), from: Timestamp.optional(), to: Timestamp.optional() }),
     ThroughputSeries,
   ),
+
+  // transactions
+  /** Transactions every coordinator knows; `all` also lists finished ones (Empty, CompleteCommit, CompleteAbort…). */
+  'transactions.list': channel(ConnReq.extend({ all: z.boolean().default(false) }), TransactionsList),
+  /** Writes ABORT markers for a producer's transaction to the given partitions (kafka-transactions abort). */
+  'transactions.abort': channel(ConnReq.extend(TransactionAbortRequest.shape), TransactionAbortResult),
 } as const
 
 export type Contract = typeof channels
