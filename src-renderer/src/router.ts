@@ -3,7 +3,7 @@
 import { reactive } from 'vue'
 
 export interface Route {
-  name: 'connections' | 'overview' | 'topics' | 'topic' | 'groups' | 'group' | 'throughput' | 'brokers'
+  name: 'connections' | 'overview' | 'topics' | 'topic' | 'groups' | 'group' | 'throughput' | 'brokers' | 'transactions'
   params: Record<string, string>
   query: Record<string, string>
 }
@@ -16,6 +16,7 @@ const patterns: { name: Route['name']; re: RegExp; keys: string[] }[] = [
   { name: 'groups', re: /^\/groups$/, keys: [] },
   { name: 'group', re: /^\/groups\/([^/]+)$/, keys: ['group'] },
   { name: 'throughput', re: /^\/throughput$/, keys: [] },
+  { name: 'transactions', re: /^\/transactions$/, keys: [] },
   { name: 'brokers', re: /^\/brokers(?:\/([a-z-]+))?$/, keys: ['tab'] },
 ]
 
