@@ -91,4 +91,37 @@ describe('reading transactional data', () => {
       expect(values(committed)).toEqual(['plain', 'committed-0', 'committed-1', 'after'])
     }
   })
+
+  it('read_committed "latest N" ends at the last stable offset while a transaction is open', async () => {
+    const t = uniqueName('txn-read-open')
+    await h.call('topics.create', { connectionId: h.connectionId, topic: t, partitions: 1, replicationFactor: 1 })
+    await h.call('produce.send', {
+      connectionId: h.connectionId,
+      topic: t,
+      messages: ['stable-0', 'stable-1'].map((data) => ({ value: { format: 'string' as const, data } })),
+    })
+    const kafka = new Kafka({ brokers: h.bootstrap.split(','), logLevel: logLevel.NOTHING, clientId: 'txn-read-open-test' })
+    const producer = kafka.producer({ transactionalId: uniqueName('txn-read-open-id'), idempotent: true, maxInFlightRequests: 1 })
+    await producer.connect()
+    try {
+      const tx = await producer.transaction()
+      await tx.send({ topic: t, messages: [{ value: 'open-0' }, { value: 'open-1' }] })
+      const latest = async (isolationLevel: 'read_committed' | 'read_uncommitted') =>
+        (
+          await h.call('messages.read', {
+            connectionId: h.connectionId,
+            topic: t,
+            position: { type: 'latest' },
+            limit: 2,
+            valueDecoding: 'string',
+            isolationLevel,
+          })
+        ).messages.map((m) => m.value?.text)
+      expect(await latest('read_uncommitted')).toEqual(['open-0', 'open-1'])
+      expect(await latest('read_committed')).toEqual(['stable-0', 'stable-1'])
+      await tx.abort()
+    } finally {
+      await producer.disconnect()
+    }
+  })
 })

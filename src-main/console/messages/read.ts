@@ -5,7 +5,7 @@ import type { Session } from '../connections'
 import { Fetcher } from '../fetcher'
 import type { OpContext } from '../operations'
 import type { RawRecord } from '../records'
-import { offsetsForTimestamp, partitionOffsets, topicMetadata } from '../topics'
+import { LATEST, READ_COMMITTED, listOffsets, offsetsForTimestamp, partitionOffsets, topicMetadata } from '../topics'
 import { byTime, loadSchemas, recordToRow, recordsToColumns, toMessage } from './message'
 
 type Unavailable = NonNullable<ResponseOf<'messages.read'>['unavailable']>[number]
@@ -37,6 +37,11 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>, 
   let parts = wanted.filter((p) => offsets.has(p))
   if (!parts.length && unavailable.length) throw new ContractError('KAFKA_LEADER_NOT_AVAILABLE', unavailable.map((u) => u.reason).join('; '))
 
+  // read_committed stops at the last stable offset (the broker returns nothing past it): "latest
+  // N" ends there, and so does each partition's read.
+  const stable = req.isolationLevel === 'read_committed' ? await listOffsets(s, req.topic, LATEST, parts, true, READ_COMMITTED) : undefined
+  const end = (p: number) => Math.min(stable?.get(p) ?? Infinity, offsets.get(p)!.high)
+
   // Start offset per partition.
   const starts = new Map<number, number>()
   if (pos.type === 'timestamp') {
@@ -45,13 +50,13 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>, 
   for (const p of parts) {
     const { low, high } = offsets.get(p)!
     if (pos.type === 'offset') starts.set(p, Math.min(Math.max(pos.offset, low), high))
-    else if (pos.type === 'latest') starts.set(p, Math.max(low, high - req.limit))
+    else if (pos.type === 'latest') starts.set(p, Math.max(low, end(p) - req.limit))
     else if (pos.type === 'earliest') starts.set(p, low)
     else if (!starts.has(p)) starts.set(p, high)
   }
 
   // Up to `limit` from each partition's start (the merge cuts to limit afterwards).
-  const total = parts.reduce((n, p) => n + Math.min(req.limit, Math.max(0, offsets.get(p)!.high - starts.get(p)!)), 0)
+  const total = parts.reduce((n, p) => n + Math.min(req.limit, Math.max(0, end(p) - starts.get(p)!)), 0)
   const op = opCtx ? opCtx.ops.start(req.opId, opCtx.sink, total) : undefined
   let read
   try {
@@ -59,7 +64,7 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>, 
       parts.map(async (p) => {
         const start = starts.get(p)!
         try {
-          const r = await fetcher.readRange(p, start, offsets.get(p)!.high, req.limit, op)
+          const r = await fetcher.readRange(p, start, end(p), req.limit, op)
           return { p, start, records: r.records }
         } catch (e) {
           if (e instanceof ContractError && e.code === 'CANCELLED') throw e
