@@ -20,7 +20,7 @@ export interface ControlMarker {
   type: 'COMMIT' | 'ABORT'
   producerId: number
   producerEpoch: number
-  /** From the marker's value; -1 when written by an admin abort (kafka-transactions abort). */
+  /** From the marker's value: the epoch of the coordinator that wrote it. */
   coordinatorEpoch: number
 }
 

@@ -69,6 +69,8 @@ describe('transactions in the console', () => {
     await expect.poll(async () => (await markers()).map((m) => m.trim().split(' ')[0])).toEqual(['ABORT', 'COMMIT'])
     expect((await markers())[0]).toMatch(/producer \d+ epoch \d+/)
     expect(await values()).toEqual(['committed-1', 'committed-0'])
+    await table().getByTestId('control-marker').first().click()
+    await expect.poll(() => e.page.getByTestId('detail-control').textContent()).toMatch(/ABORT marker of producer \d+, epoch \d+/)
     await e.shot('messages-transaction-markers')
   }, 60_000)
 

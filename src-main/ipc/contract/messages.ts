@@ -34,7 +34,7 @@ export const ControlMarker = z.object({
   type: z.enum(['COMMIT', 'ABORT']),
   producerId: z.number().int(),
   producerEpoch: z.number().int(),
-  /** -1 when the marker was written by an admin abort (kafka-transactions abort). */
+  /** The epoch of the transaction coordinator that wrote the marker (an admin abort passes the partition's last known one, or -1). */
   coordinatorEpoch: z.number().int(),
 })
 export type ControlMarker = z.infer<typeof ControlMarker>

@@ -36,6 +36,7 @@ export function withParsedJson(m: Message): Message {
   const out: Message = { topic: m.topic, partition: m.partition, offset: m.offset, timestamp: m.timestamp, key, value, headers: m.headers }
   if (m.keyBase64 !== undefined) out.keyBase64 = m.keyBase64
   if (m.valueBase64 !== undefined) out.valueBase64 = m.valueBase64
+  if (m.control) out.control = m.control
   return out
 }
 
