@@ -98,6 +98,8 @@ export class Session {
 
   async connect(): Promise<void> {
     await this.admin.connect()
+    // Learn every broker's address now, so a broker that stops later is still named by its id.
+    await this.cluster(0).catch(() => undefined)
   }
 
   /** Brokers (nodeId → host:port), controller and cluster id; cached for a few seconds. */

@@ -257,7 +257,7 @@ async function reachableCoordinator(s: Session, groupId: string): Promise<number
 function namingTheBroker(s: Session, e: unknown): unknown {
   const err = toErrorShape(e)
   const at = /(?:ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH)\s+(\S+:\d+)/.exec(err.message)
-  if (err.code !== 'CONNECTION' || !at?.[1]) return e
+  if (!at?.[1]) return e
   const nodeId = s.nodeIdAt(at[1])
   const who = nodeId === undefined ? `the broker at ${at[1]}` : `broker ${nodeId} at ${at[1]}`
   return new ContractError(
@@ -267,10 +267,16 @@ function namingTheBroker(s: Session, e: unknown): unknown {
 }
 
 export async function describeGroup(s: Session, groupId: string): Promise<GroupDescription> {
-  const coordinator = await reachableCoordinator(s, groupId)
-  const { groups } = await s.admin.describeGroups([groupId]).catch((e: unknown) => {
+  try {
+    return await describeGroupOnce(s, groupId)
+  } catch (e) {
     throw namingTheBroker(s, e)
-  })
+  }
+}
+
+async function describeGroupOnce(s: Session, groupId: string): Promise<GroupDescription> {
+  const coordinator = await reachableCoordinator(s, groupId)
+  const { groups } = await s.admin.describeGroups([groupId])
   const g = groups[0]
   if (!g || (g.state === 'Dead' && g.members.length === 0 && !(await committedOffsets(s, groupId)).length))
     throw new ContractError('NOT_FOUND', `consumer group ${groupId} does not exist`, 'groupId')

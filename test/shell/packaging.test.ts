@@ -2,7 +2,7 @@
 // electron-builder.yml against its schema, every target and icon is there, and the
 // electron-vite config has the three builds with the sandbox-compatible preload.
 import { describe, expect, it } from 'vitest'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js'
@@ -67,11 +67,15 @@ describe('electron-builder.yml', () => {
   })
 
   it('with RunAsNode off, the shell starts helper processes through utilityProcess.fork only', () => {
-    for (const file of ['src-main/index.ts', 'src-main/cluster-process.ts']) {
+    // The shell is src-main/index.ts and the files of src-main/shell/ it is split into.
+    const shell = readdirSync(join(root, 'src-main/shell'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `src-main/shell/${f}`)
+    for (const file of ['src-main/index.ts', 'src-main/cluster-process.ts', ...shell]) {
       const src = readFileSync(join(root, file), 'utf8')
       expect(src, file).not.toMatch(/child_process|ELECTRON_RUN_AS_NODE/)
     }
-    expect(readFileSync(join(root, 'src-main/index.ts'), 'utf8')).toMatch(/utilityProcess\.fork\(/)
+    expect(readFileSync(join(root, 'src-main/shell/cluster-client.ts'), 'utf8')).toMatch(/utilityProcess\.fork\(/)
   })
 
   it('finds the Electron version to package', async () => {
