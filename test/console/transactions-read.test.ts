@@ -29,6 +29,18 @@ beforeAll(async () => {
   } finally {
     await producer.disconnect()
   }
+  // Kafka answers EndTxn once the abort is decided and writes its marker after: wait for the
+  // marker (offset 6, so the log ends at 7 and nothing is unstable) before the next record.
+  const ends = async () => {
+    const p = (await h.call('topics.describe', { connectionId: h.connectionId, topic, withSizes: false })).partitions[0]!
+    return { latest: p.latestOffset, stable: p.lastStableOffset }
+  }
+  for (let waited = 0; ; waited += 100) {
+    const e = await ends()
+    if (e.latest === 7 && e.stable === 7) break
+    if (waited > 15_000) throw new Error(`the abort marker did not arrive: ${JSON.stringify(e)}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
   await h.call('produce.send', { connectionId: h.connectionId, topic, messages: [{ value: { format: 'string' as const, data: 'after' } }] })
 }, 120_000)
 afterAll(async () => {
