@@ -1,7 +1,7 @@
 import { defineApi } from './registry'
 import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
-import type { OffsetCommitEntry } from '../coordinator/group-coordinator'
+import { OffsetCommitSlots } from './offset-commit-slots'
 
 export default defineApi(ApiKey.OffsetCommit, {
   // v10 addresses topics by id; Kafka 4.1 clients use it only when offered, so it is not listed.
@@ -10,35 +10,17 @@ export default defineApi(ApiKey.OffsetCommit, {
     const v = ctx.apiVersion
     const { broker } = ctx
     const topics = req.topics
-    // Per partition, in request order: an error code, or undefined while still to be written.
-    const codes = topics.map((t) => t.partitions.map((): number | undefined => undefined))
-    const entries: OffsetCommitEntry[] = []
-    const slots: [number, number][] = []
-    topics.forEach((t, ti) => {
-      const meta = broker.topic(t.name)
-      t.partitions.forEach((p, pi) => {
-        if (!meta || p.partitionIndex < 0 || p.partitionIndex >= meta.partitions.length) codes[ti]![pi] = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-        else {
-          entries.push({
-            topic: t.name,
-            partition: p.partitionIndex,
-            offset: p.committedOffset,
-            leaderEpoch: v >= 6 ? p.committedLeaderEpoch : -1,
-            metadata: p.committedMetadata,
-          })
-          slots.push([ti, pi])
-        }
-      })
-    })
+    const slots = new OffsetCommitSlots(broker, topics, v >= 6)
+    const entries = slots.entries
     const respond = () => ({
       throttleTimeMs: 0,
       topics: topics.map((t, ti) => ({
         name: t.name,
-        partitions: t.partitions.map((p, pi) => ({ partitionIndex: p.partitionIndex, errorCode: codes[ti]![pi] ?? ErrorCode.NONE })),
+        partitions: t.partitions.map((p, pi) => ({ partitionIndex: p.partitionIndex, errorCode: slots.code(ti, pi) })),
       })),
     })
     const failAll = (code: number) => {
-      for (const [ti, pi] of slots) codes[ti]![pi] = code
+      slots.failAll(code)
       return respond()
     }
     if (entries.length === 0) return respond()
@@ -61,17 +43,11 @@ export default defineApi(ApiKey.OffsetCommit, {
     const retention: number = v >= 2 && v <= 4 ? req.retentionTimeMs : -1
     const now = Date.now()
     const results = cc.commitOffsets(g, entries, retention >= 0 ? now + retention : null, now)
-    results.forEach((code, i) => {
-      const [ti, pi] = slots[i]!
-      codes[ti]![pi] = code
-    })
+    slots.setResults(results)
     if (!results.includes(ErrorCode.NONE)) return respond()
     // Answered only once the commit is on the ISR of its __consumer_offsets partition.
     return cc.awaitReplication(groupId).then((code) => {
-      results.forEach((c, i) => {
-        const [ti, pi] = slots[i]!
-        if (c === ErrorCode.NONE) codes[ti]![pi] = code
-      })
+      slots.setResults(results, code)
       return respond()
     })
   },

@@ -1,7 +1,7 @@
 import { defineApi } from './registry'
 import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
-import type { OffsetCommitEntry } from '../coordinator/group-coordinator'
+import { OffsetCommitSlots } from './offset-commit-slots'
 import { forVersion } from '../coordinator/transaction-state'
 
 /**
@@ -12,34 +12,17 @@ export default defineApi(ApiKey.TxnOffsetCommit, {
   async handle(req, ctx) {
     const v = ctx.apiVersion
     const { broker } = ctx
-    const codes = req.topics.map((t) => t.partitions.map((): number | undefined => undefined))
-    const entries: OffsetCommitEntry[] = []
-    const slots: [number, number][] = []
-    req.topics.forEach((t, ti) => {
-      const meta = broker.topic(t.name)
-      t.partitions.forEach((p, pi) => {
-        if (!meta || p.partitionIndex < 0 || p.partitionIndex >= meta.partitions.length) codes[ti]![pi] = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-        else {
-          entries.push({
-            topic: t.name,
-            partition: p.partitionIndex,
-            offset: p.committedOffset,
-            leaderEpoch: v >= 2 ? p.committedLeaderEpoch : -1,
-            metadata: p.committedMetadata,
-          })
-          slots.push([ti, pi])
-        }
-      })
-    })
+    const slots = new OffsetCommitSlots(broker, req.topics, v >= 2)
+    const entries = slots.entries
     const respond = () => ({
       throttleTimeMs: 0,
       topics: req.topics.map((t, ti) => ({
         name: t.name,
-        partitions: t.partitions.map((p, pi) => ({ partitionIndex: p.partitionIndex, errorCode: forVersion(codes[ti]![pi] ?? ErrorCode.NONE, v, 3) })),
+        partitions: t.partitions.map((p, pi) => ({ partitionIndex: p.partitionIndex, errorCode: forVersion(slots.code(ti, pi), v, 3) })),
       })),
     })
     const setAll = (code: number) => {
-      for (const [ti, pi] of slots) codes[ti]![pi] = code
+      slots.failAll(code)
       return respond()
     }
     if (entries.length === 0) return respond()
@@ -58,16 +41,9 @@ export default defineApi(ApiKey.TxnOffsetCommit, {
       if (invalid !== ErrorCode.NONE) return setAll(invalid)
     }
     const results = cc.commitTxnOffsets(g, entries, req.producerId, req.producerEpoch)
-    results.forEach((code, i) => {
-      const [ti, pi] = slots[i]!
-      codes[ti]![pi] = code
-    })
+    slots.setResults(results)
     if (!results.includes(ErrorCode.NONE)) return respond()
-    const replicated = await cc.awaitReplication(req.groupId)
-    results.forEach((c, i) => {
-      const [ti, pi] = slots[i]!
-      if (c === ErrorCode.NONE) codes[ti]![pi] = replicated
-    })
+    slots.setResults(results, await cc.awaitReplication(req.groupId))
     return respond()
   },
 })
