@@ -103,8 +103,8 @@ const coordinatorSpecs = () => specsOf(requireJar('kafka-group-coordinator'))
 
 // Every API the broker and console need, by key.
 const EXPECTED_KEYS = [
-  0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 37, 42, 43, 44, 45, 46, 47, 50, 51,
-  55, 60, 61, 65, 66, 68, 69, 75,
+  0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 35, 36, 37, 42, 43, 44, 45, 46, 47, 48, 49,
+  50, 51, 55, 60, 61, 65, 66, 68, 69, 75,
 ]
 
 describe("declarations match Kafka's message specs", () => {

@@ -48,6 +48,8 @@ import { CreateAclsRequest, CreateAclsResponse } from './create-acls'
 import { DeleteAclsRequest, DeleteAclsResponse } from './delete-acls'
 import { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse } from './describe-user-scram-credentials'
 import { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './alter-user-scram-credentials'
+import { DescribeClientQuotasRequest, DescribeClientQuotasResponse } from './describe-client-quotas'
+import { AlterClientQuotasRequest, AlterClientQuotasResponse } from './alter-client-quotas'
 
 export interface ApiMessagePair {
   request: MessageSpec
@@ -98,6 +100,8 @@ export const apiMessages = {
   45: { request: AlterPartitionReassignmentsRequest, response: AlterPartitionReassignmentsResponse },
   46: { request: ListPartitionReassignmentsRequest, response: ListPartitionReassignmentsResponse },
   47: { request: OffsetDeleteRequest, response: OffsetDeleteResponse },
+  48: { request: DescribeClientQuotasRequest, response: DescribeClientQuotasResponse },
+  49: { request: AlterClientQuotasRequest, response: AlterClientQuotasResponse },
   50: { request: DescribeUserScramCredentialsRequest, response: DescribeUserScramCredentialsResponse },
   51: { request: AlterUserScramCredentialsRequest, response: AlterUserScramCredentialsResponse },
   55: { request: DescribeQuorumRequest, response: DescribeQuorumResponse },
