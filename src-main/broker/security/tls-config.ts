@@ -1,10 +1,12 @@
 // A listener's TLS settings from Kafka's ssl.* configs (listener.name.<l>.ssl.* overriding ssl.*),
 // as options for node's tls module. Keystores: PEM (ssl.keystore.certificate.chain +
-// ssl.keystore.key inline, or a PEM file at ssl.keystore.location) and PKCS12 (node reads it
-// natively as `pfx`). Truststores: PEM (ssl.truststore.certificates inline or a file). JKS is
-// Java's own format and is refused with a message saying so.
+// ssl.keystore.key inline, or a PEM file at ssl.keystore.location), PKCS12 (node reads it
+// natively as `pfx`, after its password is checked) and JKS (Kafka's default type, read by
+// jks.ts into a PEM key and chain). Truststores: PEM (ssl.truststore.certificates inline or a
+// file), JKS and PKCS12 (their certificates handed to node as PEM).
 import { readFileSync } from 'node:fs'
 import type { TlsOptions } from 'node:tls'
+import { checkPkcs12Keystore, jksKeyAndChain, KeystoreError, type StoreType, truststoreCertificates } from './keystores'
 import { listenerConfig, type StaticConfigs } from './listener-config'
 
 export class TlsConfigError extends Error {}
@@ -48,23 +50,35 @@ export function listenerTls(configs: StaticConfigs, listener: string): ListenerT
       options.key = pem
     } else throw new TlsConfigError(`listener ${listener} (SSL): no keystore; set ssl.keystore.location or ssl.keystore.certificate.chain and ssl.keystore.key`)
     if (keyPassword) options.passphrase = keyPassword
-  } else if (ksType === 'PKCS12') {
-    if (!ksLocation) throw new TlsConfigError(`listener ${listener} (SSL): ssl.keystore.type PKCS12 needs ssl.keystore.location`)
-    options.pfx = readFile(ksLocation, 'ssl.keystore.location')
-    const pw = get('ssl.keystore.password') ?? keyPassword
-    if (pw) options.passphrase = pw
+  } else if (ksType === 'PKCS12' || ksType === 'JKS') {
+    if (!ksLocation) throw new TlsConfigError(`listener ${listener} (SSL): ssl.keystore.type ${ksType} needs ssl.keystore.location`)
+    const data = readFile(ksLocation, 'ssl.keystore.location')
+    const storePassword = get('ssl.keystore.password')
+    try {
+      if (ksType === 'PKCS12') {
+        const pw = storePassword ?? keyPassword
+        checkPkcs12Keystore(data, pw, ksLocation)
+        options.pfx = data
+        if (pw) options.passphrase = pw
+      } else Object.assign(options, jksKeyAndChain(data, storePassword, keyPassword, ksLocation))
+    } catch (e) {
+      throw e instanceof KeystoreError ? new TlsConfigError(`listener ${listener}: ${e.message}`) : e
+    }
   } else {
-    throw new TlsConfigError(
-      `listener ${listener}: ssl.keystore.type ${ksType} is not supported by the embedded broker (use PEM or PKCS12; keytool -importkeystore -deststoretype PKCS12 converts a JKS keystore)`,
-    )
+    throw new TlsConfigError(`Invalid value ${ksType} for configuration ssl.keystore.type: the embedded broker reads JKS, PKCS12 and PEM keystores`)
   }
   const tsType = (get('ssl.truststore.type') ?? 'JKS').toUpperCase()
   const tsCerts = get('ssl.truststore.certificates')
   const tsLocation = get('ssl.truststore.location')
   if (tsCerts) options.ca = pemText(tsCerts)
   else if (tsLocation) {
-    if (tsType !== 'PEM') throw new TlsConfigError(`listener ${listener}: ssl.truststore.type ${tsType} is not supported by the embedded broker (use PEM)`)
-    options.ca = readFile(tsLocation, 'ssl.truststore.location')
+    if (tsType !== 'PEM' && tsType !== 'JKS' && tsType !== 'PKCS12')
+      throw new TlsConfigError(`Invalid value ${tsType} for configuration ssl.truststore.type: the embedded broker reads JKS, PKCS12 and PEM truststores`)
+    try {
+      options.ca = truststoreCertificates(tsType as StoreType, readFile(tsLocation, 'ssl.truststore.location'), get('ssl.truststore.password'), tsLocation)
+    } catch (e) {
+      throw e instanceof KeystoreError ? new TlsConfigError(`listener ${listener}: ${e.message}`) : e
+    }
   }
   const clientAuth = (get('ssl.client.auth') ?? 'none').toLowerCase()
   if (clientAuth !== 'none' && clientAuth !== 'requested' && clientAuth !== 'required')

@@ -1,6 +1,7 @@
 // A listener's TLS settings from Kafka's ssl.* configs: a PEM keystore given inline and a PKCS12
 // keystore file (read by node as pfx) both serve a TLS handshake a client verifies against the
-// CA; ssl.client.auth=required refuses a client without a certificate; JKS is refused with advice.
+// CA; ssl.client.auth=required refuses a client without a certificate; a missing keystore file
+// names its config. (JKS and PKCS12 stores from keytool: keystores.test.ts.)
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -77,8 +78,9 @@ describe('listener TLS settings', () => {
     expect(await handshake(tls.options, { cert: readFileSync(certs.brokerCert, 'utf8'), key: readFileSync(certs.brokerKey, 'utf8') })).toBe('ok hello')
   })
 
-  it('refuses a JKS keystore with advice', () => {
-    expect(() => listenerTls({ 'ssl.keystore.location': '/x.jks' }, 'SSL')).toThrow(TlsConfigError)
-    expect(() => listenerTls({ 'ssl.keystore.location': '/x.jks' }, 'SSL')).toThrow(/PEM or PKCS12/)
+  it('names the config of a keystore file it cannot read', () => {
+    const missing = join(dir, 'missing.jks')
+    expect(() => listenerTls({ 'ssl.keystore.location': missing }, 'SSL')).toThrow(TlsConfigError)
+    expect(() => listenerTls({ 'ssl.keystore.location': missing }, 'SSL')).toThrow(/ssl\.keystore\.location: cannot read .*ENOENT/)
   })
 })
