@@ -24,6 +24,9 @@ import { describeLogDirs } from './log-dirs'
 import { Operations } from './operations'
 import { withinDeadline } from './view-deadline'
 import { abortTransaction, listTransactions } from './transactions'
+import { accessView } from './security/access'
+import { createAcl, deleteAcl, listAcls } from './security/acls'
+import { deleteScramUser, listScramUsers, upsertScramUser } from './security/scram-users'
 import { protoRegistry } from './protobuf'
 import { join } from 'node:path'
 
@@ -213,6 +216,14 @@ export function createConsole(opts: ConsoleOptions): ConsoleApp {
 
     'transactions.list': async (req) => listTransactions(await session(req.connectionId), req),
     'transactions.abort': async (req) => abortTransaction(await session(req.connectionId), req),
+
+    'security.users.list': async (req) => listScramUsers(await session(req.connectionId)),
+    'security.users.upsert': async (req) => upsertScramUser(await session(req.connectionId), req),
+    'security.users.delete': async (req) => deleteScramUser(await session(req.connectionId), req),
+    'security.acls.list': async (req) => listAcls(await session(req.connectionId)),
+    'security.acls.create': async ({ connectionId, ...entry }) => createAcl(await session(connectionId), entry),
+    'security.acls.delete': async ({ connectionId, ...entry }) => deleteAcl(await session(connectionId), entry),
+    'security.access': async (req) => accessView(await session(req.connectionId), req),
   }
 
   function safeResolve(id: string) {

@@ -115,6 +115,38 @@ const cases: Record<ChannelName, { ok: unknown; bad: unknown; field: string }> =
     bad: { ...C, producerId: 7, producerEpoch: 0, partitions: [] },
     field: 'partitions',
   },
+  'security.users.list': { ok: C, bad: { ...C, extra: 1 }, field: 'extra' },
+  'security.users.upsert': {
+    ok: { ...C, user: 'alice', mechanism: 'SCRAM-SHA-256', password: 'pw' },
+    bad: { ...C, user: 'alice', mechanism: 'SCRAM-SHA-256', password: 'pw', iterations: 100 },
+    field: 'iterations',
+  },
+  'security.users.delete': { ok: { ...C, user: 'alice', mechanisms: ['SCRAM-SHA-512'] }, bad: { ...C, user: 'alice', mechanisms: [] }, field: 'mechanisms' },
+  'security.acls.list': { ok: C, bad: { ...C, extra: 1 }, field: 'extra' },
+  'security.acls.create': {
+    ok: { ...C, resourceType: 'TOPIC', resourceName: 'orders', patternType: 'LITERAL', principal: 'User:alice', operation: 'READ', permission: 'ALLOW' },
+    bad: { ...C, resourceType: 'TOPIC', resourceName: 'orders', patternType: 'LITERAL', principal: 'alice', operation: 'READ', permission: 'ALLOW' },
+    field: 'principal',
+  },
+  'security.acls.delete': {
+    ok: {
+      ...C,
+      resourceType: 'TOPIC',
+      resourceName: 'orders',
+      patternType: 'LITERAL',
+      principal: 'User:alice',
+      operation: 'READ',
+      permission: 'ALLOW',
+      host: '*',
+    },
+    bad: { ...C, resourceType: 'TOPIC', resourceName: 'orders', patternType: 'MATCH', principal: 'User:alice', operation: 'READ', permission: 'ALLOW' },
+    field: 'patternType',
+  },
+  'security.access': {
+    ok: { ...C, resourceType: 'TOPIC', resourceName: 'orders' },
+    bad: { ...C, resourceType: 'USER', resourceName: 'x' },
+    field: 'resourceType',
+  },
 }
 
 describe('contract', () => {

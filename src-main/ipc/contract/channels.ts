@@ -17,6 +17,7 @@ import { ConfigAlterRequest, ConfigDiff, ConfigEntry, ConfigResource } from './c
 import { KeyDistribution } from './key-distribution'
 import { ThroughputSeries } from './throughput'
 import { TransactionAbortRequest, TransactionAbortResult, TransactionsList } from './transactions'
+import { AccessRequest, AccessView, AclEntry, AclList, ScramDeleteRequest, ScramUpsertRequest, ScramUser } from './security'
 
 function channel<Req extends z.ZodTypeAny, Res extends z.ZodTypeAny>(request: Req, response: Res) {
   return { request, response }
@@ -214,6 +215,20 @@ export const channels = {
   'transactions.list': channel(ConnReq.extend({ all: z.boolean().default(false) }), TransactionsList),
   /** Writes ABORT markers for a producer's transaction to the given partitions (kafka-transactions abort). */
   'transactions.abort': channel(ConnReq.extend(TransactionAbortRequest.shape), TransactionAbortResult),
+
+  // security
+  /** SCRAM users with their mechanisms and iterations (DescribeUserScramCredentials). */
+  'security.users.list': channel(ConnIdOnly, z.object({ users: z.array(ScramUser) })),
+  /** Sets a user's password for one mechanism; salted with PBKDF2 here, as Kafka's admin client does. */
+  'security.users.upsert': channel(ConnReq.extend(ScramUpsertRequest.shape), z.object({ user: z.string() })),
+  'security.users.delete': channel(ConnReq.extend(ScramDeleteRequest.shape), z.object({ user: z.string() })),
+  /** Every ACL binding (DescribeAcls matching anything); state 'no-authorizer' on SECURITY_DISABLED. */
+  'security.acls.list': channel(ConnIdOnly, AclList),
+  'security.acls.create': channel(ConnReq.extend(AclEntry.shape), z.object({ created: AclEntry })),
+  /** Deletes exactly one binding (DeleteAcls with an exact filter). */
+  'security.acls.delete': channel(ConnReq.extend(AclEntry.shape), z.object({ deleted: z.number().int() })),
+  /** Each principal's effective operations on one resource, with Kafka's authorizer semantics. */
+  'security.access': channel(ConnReq.extend(AccessRequest.shape), AccessView),
 } as const
 
 export type Contract = typeof channels
