@@ -37,21 +37,30 @@ export interface ReadSetOptions {
   aborted?: AbortedTxn[]
 }
 
+/**
+ * Reads varints (zigzag, as record fields are written) from a buffer. Most fields of a record
+ * are one or two bytes, read with integer operations; long ones (a far timestamp delta) with
+ * float arithmetic, which stays exact up to 2^53.
+ */
 class Cursor {
   constructor(
     readonly buf: Buffer,
     public pos = 0,
   ) {}
   varint(): number {
-    let shift = 0
-    let result = 0
+    const buf = this.buf
+    let b = buf[this.pos++]!
+    if (b < 0x80) return (b >>> 1) ^ -(b & 1)
+    let result = b & 0x7f
+    let shift = 7
     for (;;) {
-      const b = this.buf[this.pos++]!
-      result += (b & 0x7f) * 2 ** shift
+      b = buf[this.pos++]!
+      if (shift < 28) result |= (b & 0x7f) << shift
+      else result += (b & 0x7f) * 2 ** shift
       if ((b & 0x80) === 0) break
       shift += 7
     }
-    // zigzag
+    if (result < 0x40000000) return (result >>> 1) ^ -(result & 1)
     return result % 2 === 0 ? result / 2 : -(result + 1) / 2
   }
   bytes(): Buffer | null {
@@ -63,8 +72,49 @@ class Cursor {
   }
 }
 
+/**
+ * Receives the records of a record set without an object per record: key and value are byte
+ * ranges of `body` (the batch's records section, decompressed when the batch was), a length of
+ * -1 meaning null. Headers (rare) and control markers come decoded. Returning true stops the read.
+ */
+export interface RecordSink {
+  record(
+    body: Buffer,
+    offset: number,
+    timestamp: number,
+    keyStart: number,
+    keyLength: number,
+    valueStart: number,
+    valueLength: number,
+    headers: RawRecord['headers'] | undefined,
+    control: ControlMarker | undefined,
+  ): boolean | undefined
+}
+
 /** Calls `onRecord` for every record with offset ≥ fromOffset; returns the offset after the last batch read. */
 export function readRecordSet(set: Buffer | null, fromOffset: number, onRecord: (r: RawRecord) => boolean | void, opts: ReadSetOptions = {}): number {
+  return scanRecordSet(
+    set,
+    fromOffset,
+    {
+      record(body, offset, timestamp, ks, kl, vs, vl, headers, control) {
+        const rec: RawRecord = {
+          offset,
+          timestamp,
+          key: kl < 0 ? null : body.subarray(ks, ks + kl),
+          value: vl < 0 ? null : body.subarray(vs, vs + vl),
+          headers: headers ?? [],
+        }
+        if (control) rec.control = control
+        return onRecord(rec) === true
+      },
+    },
+    opts,
+  )
+}
+
+/** readRecordSet for a RecordSink: the same records, handed over as byte ranges. */
+export function scanRecordSet(set: Buffer | null, fromOffset: number, sink: RecordSink, opts: ReadSetOptions = {}): number {
   let next = fromOffset
   if (!set) return next
   // As Kafka's consumer does: an aborted transaction's producer is "aborting" from its first
@@ -110,19 +160,27 @@ export function readRecordSet(set: Buffer | null, fromOffset: number, onRecord: 
         c.pos++ // attributes
         const tsDelta = c.varint()
         const offsetDelta = c.varint()
-        const key = c.bytes()
-        const value = c.bytes()
+        const kl = c.varint()
+        const ks = c.pos
+        if (kl > 0) c.pos += kl
+        const vl = c.varint()
+        const vs = c.pos
+        if (vl > 0) c.pos += vl
         const nh = c.varint()
-        const headers: RawRecord['headers'] = []
-        for (let h = 0; h < nh; h++) {
-          const hk = c.bytes()
-          headers.push({ key: hk ? hk.toString('utf8') : '', value: c.bytes() })
+        let headers: RawRecord['headers'] | undefined
+        if (nh > 0) {
+          headers = []
+          for (let h = 0; h < nh; h++) {
+            const hk = c.bytes()
+            headers.push({ key: hk ? hk.toString('utf8') : '', value: c.bytes() })
+          }
         }
         const offset = baseOffset + offsetDelta
         if (offset < fromOffset) continue
-        const rec: RawRecord = { offset, timestamp: logAppendTime ? maxTimestamp : firstTimestamp + tsDelta, key, value, headers }
-        if (isControl) rec.control = controlMarker(key, value, producerId, producerEpoch)
-        const stop = onRecord(rec)
+        const control = isControl
+          ? controlMarker(kl < 0 ? null : body.subarray(ks, ks + kl), vl < 0 ? null : body.subarray(vs, vs + vl), producerId, producerEpoch)
+          : undefined
+        const stop = sink.record(body, offset, logAppendTime ? maxTimestamp : firstTimestamp + tsDelta, ks, kl, vs, vl, headers, control)
         if (stop === true) return offset + 1
       }
     }

@@ -2,6 +2,8 @@
 // process) or real Kafka (KAFKADESK_TARGET=kafka); results checked against Kafka's CLI tools
 // when they are available (real Kafka runs).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dispatch, type HandlerContext } from '../../src-main/ipc/contract'
+import { lazyColumns } from '../../src-renderer/src/stores/messages'
 import { kafkaTool } from '../interop/target'
 import { startHarness, uniqueName, waitFor, type Harness } from './setup'
 
@@ -216,6 +218,158 @@ describe('messages', () => {
     expect(rows[1]).toContain(`${topic},0,0,`)
     expect(rows[1]).toContain('"{""i"":0')
   })
+})
+
+describe('big reads as columns (the messages table)', () => {
+  const topic = uniqueName('t-columns')
+  const PARTITIONS = 8
+  const TOTAL = 24_000
+  // Values of every kind the column reader tells apart: ASCII JSON (left to the page to parse),
+  // text that starts like JSON but is not, plain text, UTF-8 beyond ASCII, binary, null.
+  const value = (i: number) => {
+    switch (i % 7) {
+      case 0:
+        return { format: 'string' as const, data: `{not json ${i}` }
+      case 1:
+        return { format: 'string' as const, data: `Grüße {"n":${i}}` }
+      case 2:
+        return { format: 'json' as const, data: JSON.stringify({ n: i, städte: ['Köln'] }) }
+      case 3:
+        return { format: 'hex' as const, data: `00ff10${(i % 256).toString(16).padStart(2, '0')}` }
+      case 4:
+        return null
+      case 5:
+        return { format: 'string' as const, data: `  [${i}, 1]` }
+      default:
+        return { format: 'json' as const, data: JSON.stringify({ n: i, car: `car-${i % 100}`, lat: 52.5 + i / 1e5 }) }
+    }
+  }
+  beforeAll(async () => {
+    await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: PARTITIONS, replicationFactor: 1 })
+    const base = Date.now() - 3_600_000
+    for (let b = 0; b < TOTAL; b += 6000)
+      await h.call('produce.send', {
+        connectionId: h.connectionId,
+        topic,
+        compression: b % 12_000 ? 'none' : 'gzip',
+        messages: Array.from({ length: 6000 }, (_, j) => {
+          const i = b + j
+          return {
+            key: i % 11 === 0 ? null : { format: 'string' as const, data: `car-${i % 1000}` },
+            value: value(i),
+            headers: i % 500 === 0 ? [{ key: 'trace', value: `t${i}` }] : [],
+            partition: i % PARTITIONS,
+            // Not rising within a partition everywhere: the merge must sort, not just interleave.
+            timestamp: base + i * 10 + (i % 13 === 0 ? 5000 : 0),
+          }
+        }),
+      })
+  }, 240_000)
+
+  it('lists every record of every partition once, merged by time, newest N and oldest N', async () => {
+    for (const type of ['latest', 'earliest'] as const) {
+      const r = await h.call('messages.read', { connectionId: h.connectionId, topic, position: { type }, limit: 100_000, omitJson: true, asColumns: true })
+      const c = r.columns!
+      expect(c.offset).toHaveLength(TOTAL)
+      const seen = new Set(c.offset.map((o, i) => `${c.partition[i]}:${o}`))
+      expect(seen.size).toBe(TOTAL)
+      for (let p = 0; p < PARTITIONS; p++) {
+        const offs = c.offset.filter((_, i) => c.partition[i] === p).sort((a, b) => a - b)
+        expect(offs).toEqual(Array.from({ length: TOTAL / PARTITIONS }, (_, k) => k))
+      }
+      for (let i = 1; i < TOTAL; i++) {
+        const a = [c.timestamp[i - 1]!, c.partition[i - 1]!, c.offset[i - 1]!]
+        const b = [c.timestamp[i]!, c.partition[i]!, c.offset[i]!]
+        expect(a[0]! < b[0]! || (a[0] === b[0] && (a[1]! < b[1]! || (a[1] === b[1] && a[2]! < b[2]!)))).toBe(true)
+      }
+      expect(r.partitions.map((p) => p.nextOffset)).toEqual(Array(PARTITIONS).fill(TOTAL / PARTITIONS))
+    }
+    // A cut: the newest 1,000 of the merge, and the oldest 1,000.
+    const all = await h.call('messages.read', {
+      connectionId: h.connectionId,
+      topic,
+      position: { type: 'earliest' },
+      limit: 100_000,
+      omitJson: true,
+      asColumns: true,
+    })
+    const key = (c: NonNullable<typeof all.columns>, i: number) => `${c.partition[i]}:${c.offset[i]}`
+    const newest = await h.call('messages.read', {
+      connectionId: h.connectionId,
+      topic,
+      position: { type: 'latest' },
+      limit: 1000,
+      omitJson: true,
+      asColumns: true,
+    })
+    expect(newest.columns!.offset.map((_, i) => key(newest.columns!, i))).toEqual(
+      all.columns!.offset.slice(TOTAL - 1000).map((_, i) => key(all.columns!, TOTAL - 1000 + i)),
+    )
+    const oldest = await h.call('messages.read', {
+      connectionId: h.connectionId,
+      topic,
+      position: { type: 'earliest' },
+      limit: 1000,
+      omitJson: true,
+      asColumns: true,
+    })
+    expect(oldest.columns!.offset.map((_, i) => key(oldest.columns!, i))).toEqual(all.columns!.offset.slice(0, 1000).map((_, i) => key(all.columns!, i)))
+  }, 120_000)
+
+  it('shows the same messages as the full answer, for auto, json and string decodings', async () => {
+    for (const valueDecoding of ['auto', 'json', 'string', 'hex'] as const) {
+      const req = {
+        connectionId: h.connectionId,
+        topic,
+        position: { type: 'offset' as const, partition: 3, offset: 10 },
+        limit: 700,
+        valueDecoding,
+        omitJson: true,
+      }
+      const full = await h.call('messages.read', req)
+      const cols = await h.call('messages.read', { ...req, asColumns: true })
+      // As the page gets it: through JSON text, read back lazily.
+      const shown = lazyColumns(topic, JSON.parse(JSON.stringify(cols.columns)))
+      expect(shown).toHaveLength(700)
+      expect(JSON.parse(JSON.stringify(shown))).toEqual(JSON.parse(JSON.stringify(full.messages)))
+      const formats = new Set(shown.map((m) => m.value?.format))
+      if (valueDecoding === 'auto') expect([...formats].sort()).toEqual(['hex', 'json', 'string', undefined].sort())
+      if (valueDecoding === 'json') expect(shown.some((m) => m.value?.error?.startsWith('not JSON'))).toBe(true)
+    }
+  }, 120_000)
+
+  it('reads only the partitions asked for, and stops when cancelled', async () => {
+    const some = await h.call('messages.read', {
+      connectionId: h.connectionId,
+      topic,
+      position: { type: 'earliest' },
+      partitions: [1, 6],
+      limit: 100_000,
+      asColumns: true,
+    })
+    expect(some.columns!.offset).toHaveLength((2 * TOTAL) / PARTITIONS)
+    expect(new Set(some.columns!.partition)).toEqual(new Set([1, 6]))
+    // Cancelled the moment the read reports its start (its first fetch then in flight).
+    const opId = uniqueName('op')
+    let cancel: Promise<unknown> | undefined
+    const ctx: HandlerContext = {
+      clientId: 'columns-cancel',
+      sink: {
+        emit: (event, p) => {
+          if (event === 'operation.progress' && (p as { opId: string }).opId === opId && !cancel)
+            cancel = dispatch(h.app.handlers, 'operations.cancel', { opId }, ctx)
+        },
+      },
+    }
+    const r = await dispatch(
+      h.app.handlers,
+      'messages.read',
+      { connectionId: h.connectionId, topic, position: { type: 'earliest' }, limit: 100_000, asColumns: true, opId },
+      ctx,
+    )
+    expect(await cancel).toEqual({ ok: true, value: { cancelled: true } })
+    expect(r.ok === false && r.error.code).toBe('CANCELLED')
+  }, 120_000)
 })
 
 describe('produce', () => {

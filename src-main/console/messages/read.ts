@@ -4,9 +4,9 @@ import { ContractError, toErrorShape, type RequestOf, type ResponseOf } from '..
 import type { Session } from '../connections'
 import { Fetcher } from '../fetcher'
 import type { OpContext } from '../operations'
-import type { RawRecord } from '../records'
 import { LATEST, READ_COMMITTED, listOffsets, offsetsForTimestamp, partitionOffsets, topicMetadata } from '../topics'
-import { byTime, loadSchemas, recordToRow, recordsToColumns, toMessage } from './message'
+import { loadSchemas, recordToRow, toMessage } from './message'
+import { RecordStore } from './record-columns'
 
 type Unavailable = NonNullable<ResponseOf<'messages.read'>['unavailable']>[number]
 
@@ -55,46 +55,44 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>, 
     else if (!starts.has(p)) starts.set(p, high)
   }
 
-  // Up to `limit` from each partition's start (the merge cuts to limit afterwards).
+  // Up to `limit` from each partition's start (the merge cuts to limit afterwards), every
+  // partition of a leader in one Fetch a round, kept as byte ranges until the answer is built.
   const total = parts.reduce((n, p) => n + Math.min(req.limit, Math.max(0, end(p) - starts.get(p)!)), 0)
   const op = opCtx ? opCtx.ops.start(req.opId, opCtx.sink, total) : undefined
-  let read
+  const store = new RecordStore()
   try {
-    read = await Promise.all(
-      parts.map(async (p) => {
-        const start = starts.get(p)!
-        try {
-          const r = await fetcher.readRange(p, start, end(p), req.limit, op)
-          return { p, start, records: r.records }
-        } catch (e) {
-          if (e instanceof ContractError && e.code === 'CANCELLED') throw e
-          down(p, `broker ${leaders.get(p)}, leader of partition ${p}: ${toErrorShape(e).message}`)
-          return null
-        }
-      }),
+    await fetcher.readRanges(
+      parts.map((p) => ({ partition: p, start: starts.get(p)!, end: end(p) })),
+      req.limit,
+      (p) => store.sink(p),
+      (p, e) => down(p, `broker ${leaders.get(p)}, leader of partition ${p}: ${toErrorShape(e).message}`),
+      op,
     )
   } finally {
     op?.end()
   }
   parts = parts.filter((p) => !unavailable.some((u) => u.partition === p))
-  let all: { partition: number; rec: RawRecord; timestamp: number; offset: number }[] = []
-  for (const x of read) if (x) for (const rec of x.records) all.push({ partition: x.p, rec, timestamp: rec.timestamp, offset: rec.offset })
-  if (parts.length > 1) all.sort(byTime)
-  if (all.length > req.limit) all = pos.type === 'latest' ? all.slice(all.length - req.limit) : all.slice(0, req.limit)
-  await loadSchemas(
-    s,
-    all.map((x) => x.rec),
-    req,
-  )
+  let rows = store.order(parts.length > 1)
+  if (rows.length > req.limit) rows = pos.type === 'latest' ? rows.slice(rows.length - req.limit) : rows.slice(0, req.limit)
+  if (s.registry)
+    await loadSchemas(
+      s,
+      rows.map((r) => store.record(r)),
+      req,
+    )
   const lastIncluded = new Map<number, number>()
-  for (const x of all) lastIncluded.set(x.partition, Math.max(lastIncluded.get(x.partition) ?? -1, x.offset))
+  for (const r of rows) {
+    const p = store.partition[r]!
+    const o = store.offset[r]!
+    if (o > (lastIncluded.get(p) ?? -1)) lastIncluded.set(p, o)
+  }
   let res: ResponseOf<'messages.read'>
   if (req.asColumns) {
-    res = { messages: [], columns: recordsToColumns(s, all, req), partitions: [] }
+    res = { messages: [], columns: store.toColumns(s, rows, req), partitions: [] }
   } else if (req.asRows) {
-    res = { messages: [], rows: all.map((x) => recordToRow(s, x.partition, x.rec, req)), partitions: [] }
+    res = { messages: [], rows: rows.map((r) => recordToRow(s, store.partition[r]!, store.record(r), req)), partitions: [] }
   } else {
-    const messages = all.map((x) => toMessage(s, req.topic, x.partition, x.rec, req))
+    const messages = rows.map((r) => toMessage(s, req.topic, store.partition[r]!, store.record(r), req))
     if (req.omitJson)
       for (const m of messages) {
         // Avro keeps its decoded value in `json` too; its text is that value as JSON.

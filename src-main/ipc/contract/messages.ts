@@ -147,6 +147,13 @@ export const DecodedColumn = z.object({
   size: z.array(z.number().int()),
   errors: z.array(z.tuple([z.number().int(), z.string()])),
   schemaIds: z.array(z.tuple([z.number().int(), z.number().int()])),
+  /**
+   * Set to the decoding asked for ('auto' or 'json') when the server did not parse the rows it
+   * lists as 'json' (text that starts like JSON for 'auto', any text for 'json'): the page parses
+   * a row when it shows it. One that does not parse is then, for 'auto', a 'string', and for
+   * 'json', an error with the bytes as hex, as the server's decoder would have answered.
+   */
+  jsonUnchecked: z.enum(['auto', 'json']).optional(),
 })
 export type DecodedColumn = z.infer<typeof DecodedColumn>
 /** Messages as columns (asColumns): row i is partition[i], offset[i]…; headers only for rows that have some. */

@@ -148,7 +148,27 @@ function fromColumn(c: IndexedColumn, i: number): Decoded | null {
   if (error !== undefined) d.error = error
   const schemaId = c.schemaIds.get(i)
   if (schemaId !== undefined) d.schemaId = schemaId
+  if (d.format === 'json' && error === undefined && c.col.jsonUnchecked) checkJson(d, c.col.jsonUnchecked)
   return d
+}
+
+/**
+ * The server sends the JSON text of a big read unparsed (jsonUnchecked): parsed here when the
+ * row is shown, a text that is not JSON becomes what the server's decoder makes of it, a string
+ * for 'auto', an error with the bytes (ASCII: the server parses all other text) as hex for 'json'.
+ */
+function checkJson(d: Decoded, decoding: 'auto' | 'json'): void {
+  try {
+    JSON.parse(d.text)
+  } catch (e) {
+    if (decoding === 'auto') d.format = 'string'
+    else {
+      d.error = `not JSON: ${(e as Error).message}`
+      let hex = ''
+      for (let k = 0; k < d.text.length; k++) hex += d.text.charCodeAt(k).toString(16).padStart(2, '0')
+      d.text = hex
+    }
+  }
 }
 
 /** What the rows of one columnar read share. */
