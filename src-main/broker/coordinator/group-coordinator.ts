@@ -3,31 +3,18 @@
 // committed offsets, persists both to that partition and loads them back on start.
 import type { Broker } from '../broker'
 import { ErrorCode } from '../errors'
-import type { TopicMetadata } from '../controller/metadata'
 import { compile } from '../protocol/codec'
 import { Reader } from '../protocol/reader'
 import { ConsumerProtocolSubscription } from '../protocol/messages/consumer-protocol'
 import type { BuildRecord } from '../records/record'
 import { Group, type CommittedOffset, type GroupEnv } from './group'
+import { InternalTopicCoordinator, partitionForKey } from './internal-topic-coordinator'
 import { appendRecords, groupKey, groupValue, loadPartition, offsetKey, offsetValue, type GroupMetadataRecord } from './offset-store'
 
 export const GROUP_METADATA_TOPIC = '__consumer_offsets'
 
-/** Java's String.hashCode over UTF-16 code units. */
-export function javaStringHashCode(s: string): number {
-  let h = 0
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0
-  return h
-}
-
-/** Kafka's Utils.abs: Math.abs, except Integer.MIN_VALUE maps to 0. */
-export function kafkaAbs(n: number): number {
-  return n === -2147483648 ? 0 : Math.abs(n)
-}
-
-export function partitionForGroup(groupId: string, partitions: number): number {
-  return kafkaAbs(javaStringHashCode(groupId)) % partitions
-}
+// The key→partition mapping moved to the piece both coordinators share; these names stay for callers.
+export { javaStringHashCode, kafkaAbs, partitionForKey as partitionForGroup } from './internal-topic-coordinator'
 
 const subscriptionCodec = compile(ConsumerProtocolSubscription)
 
@@ -76,65 +63,57 @@ interface PendingTxnOffset {
   offset: CommittedOffset
 }
 
-export class GroupCoordinator {
+export class GroupCoordinator extends InternalTopicCoordinator {
   readonly groups = new Map<string, Group>()
   /** group id → producer id → `partition:topic` → offset awaiting the transaction's marker. */
   private readonly pendingTxnOffsets = new Map<string, Map<number, Map<string, PendingTxnOffset>>>()
-  private readonly loaded = new Set<number>()
   private retentionTimer?: NodeJS.Timeout
-  private running = false
 
-  constructor(private readonly broker: Broker) {}
-
-  start(): void {
-    this.running = true
-    this.broker.metadata.onTopicChange((topic) => {
-      if (topic === GROUP_METADATA_TOPIC && this.running) this.syncPartitions()
+  constructor(broker: Broker) {
+    super(broker, {
+      name: GROUP_METADATA_TOPIC,
+      numPartitionsConfig: 'offsets.topic.num.partitions',
+      replicationFactorConfig: 'offsets.topic.replication.factor',
+      topicConfigs: () => ({
+        'cleanup.policy': 'compact',
+        'compression.type': 'producer',
+        'segment.bytes': String(broker.config.int('offsets.topic.segment.bytes')),
+      }),
     })
-    this.syncPartitions()
+  }
+
+  override start(): void {
+    super.start()
     const interval = this.broker.config.int('offsets.retention.check.interval.ms')
     this.retentionTimer = setInterval(() => this.expireOffsets(), interval)
     this.retentionTimer.unref()
   }
 
-  stop(): void {
-    this.running = false
+  override stop(): void {
+    super.stop()
     clearInterval(this.retentionTimer)
     for (const g of this.groups.values()) if (!g.is('Dead')) g.markDead(ErrorCode.NOT_COORDINATOR)
     this.groups.clear()
     this.pendingTxnOffsets.clear()
-    this.loaded.clear()
   }
 
-  private log(line: string): void {
+  protected log(line: string): void {
     this.broker.log(`[group coordinator] ${line}`)
   }
 
-  private topic(): TopicMetadata | undefined {
-    return this.broker.metadata.topics.get(GROUP_METADATA_TOPIC)
-  }
-
-  /** Loads the partitions this broker now leads and drops those it no longer leads. */
-  private syncPartitions(): void {
-    const t = this.topic()
-    const led = new Set<number>()
-    if (t) for (const p of t.partitions) if (p.leader === this.broker.nodeId) led.add(p.partition)
-    for (const p of [...this.loaded]) {
-      if (led.has(p)) continue
-      this.loaded.delete(p)
-      for (const [id, g] of this.groups) {
-        if (this.partitionFor(id) !== p) continue
-        if (!g.is('Dead')) g.markDead(ErrorCode.NOT_COORDINATOR)
-        this.groups.delete(id)
-      }
-      for (const id of [...this.pendingTxnOffsets.keys()]) if (this.partitionFor(id) === p) this.pendingTxnOffsets.delete(id)
+  /** This broker no longer leads the partition: its groups move to the new coordinator. */
+  protected unloadPartition(p: number): void {
+    for (const [id, g] of this.groups) {
+      if (this.partitionFor(id) !== p) continue
+      if (!g.is('Dead')) g.markDead(ErrorCode.NOT_COORDINATOR)
+      this.groups.delete(id)
     }
-    for (const p of led) if (!this.loaded.has(p)) this.loadPartition(p)
+    for (const id of [...this.pendingTxnOffsets.keys()]) if (this.partitionFor(id) === p) this.pendingTxnOffsets.delete(id)
   }
 
-  private loadPartition(partition: number): void {
+  protected loadPartition(partition: number): boolean {
     const log = this.broker.partitionLog(GROUP_METADATA_TOPIC, partition)
-    if (!log) return
+    if (!log) return false
     const started = Date.now()
     const offsets = new Map<string, Map<string, CommittedOffset | null>>()
     const metas = new Map<string, GroupMetadataRecord | null>()
@@ -190,8 +169,8 @@ export class GroupCoordinator {
     for (const [producerId, recs] of open) {
       for (const r of recs) if (r.kind === 'offset' && r.value) this.addPending(r.group, producerId, r.topic, r.partition, r.value)
     }
-    this.loaded.add(partition)
     if (count > 0) this.log(`loaded ${count} group(s) from ${GROUP_METADATA_TOPIC}-${partition} in ${Date.now() - started} ms`)
+    return true
   }
 
   private newGroup(groupId: string): Group {
@@ -207,50 +186,6 @@ export class GroupCoordinator {
   }
 
   // ---- routing ----
-
-  numPartitions(): number {
-    return this.topic()?.partitions.length ?? this.broker.config.int('offsets.topic.num.partitions')
-  }
-
-  partitionFor(groupId: string): number {
-    return partitionForGroup(groupId, this.numPartitions())
-  }
-
-  /** Creates __consumer_offsets (internal, compacted) if it does not exist yet, as FindCoordinator does. */
-  ensureTopic(): TopicMetadata {
-    const existing = this.topic()
-    if (existing) return existing
-    const md = this.broker.metadata
-    const cfg = this.broker.config
-    const rf = Math.max(1, Math.min(cfg.int('offsets.topic.replication.factor'), md.liveBrokerIds().length))
-    const t = md.createTopic(
-      GROUP_METADATA_TOPIC,
-      md.assign(cfg.int('offsets.topic.num.partitions'), rf),
-      { 'cleanup.policy': 'compact', 'compression.type': 'producer', 'segment.bytes': String(cfg.int('offsets.topic.segment.bytes')) },
-      true,
-    )
-    this.log(`created ${GROUP_METADATA_TOPIC} with ${t.partitions.length} partitions`)
-    return t
-  }
-
-  /** The broker that coordinates a group, creating __consumer_offsets on first use. */
-  coordinatorFor(groupId: string): { nodeId: number; host: string; port: number } | undefined {
-    const t = this.ensureTopic()
-    const p = t.partitions[partitionForGroup(groupId, t.partitions.length)]
-    const b = p ? this.broker.metadata.brokers.get(p.leader) : undefined
-    return b ? { nodeId: b.nodeId, host: b.host, port: b.port } : undefined
-  }
-
-  /** NONE when this broker coordinates the group, else NOT_COORDINATOR (or COORDINATOR_NOT_AVAILABLE while stopped). */
-  check(groupId: string): number {
-    if (!this.running) return ErrorCode.COORDINATOR_NOT_AVAILABLE
-    const t = this.topic()
-    if (!t) return ErrorCode.NOT_COORDINATOR
-    const p = partitionForGroup(groupId, t.partitions.length)
-    if (t.partitions[p]?.leader !== this.broker.nodeId) return ErrorCode.NOT_COORDINATOR
-    if (!this.loaded.has(p)) this.loadPartition(p)
-    return this.loaded.has(p) ? ErrorCode.NONE : ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
-  }
 
   group(groupId: string): Group | undefined {
     const g = this.groups.get(groupId)
@@ -275,7 +210,7 @@ export class GroupCoordinator {
 
   private append(groupId: string, records: BuildRecord[], producer?: { producerId: number; producerEpoch: number }): { error?: string; message?: string } {
     const t = this.topic()
-    const p = partitionForGroup(groupId, t?.partitions.length ?? 1)
+    const p = partitionForKey(groupId, t?.partitions.length ?? 1)
     const log = t ? this.broker.partitionLog(GROUP_METADATA_TOPIC, p) : undefined
     if (!t || !log || t.partitions[p]?.leader !== this.broker.nodeId)
       return { error: 'NOT_LEADER_OR_FOLLOWER', message: 'not the leader of the group partition' }
@@ -402,7 +337,7 @@ export class GroupCoordinator {
 
   private belowMinIsr(groupId: string): { error: string; message: string } | undefined {
     const t = this.topic()
-    const p = t?.partitions[partitionForGroup(groupId, t.partitions.length)]
+    const p = t?.partitions[partitionForKey(groupId, t.partitions.length)]
     if (!t || !p) return undefined
     const minIsr = this.minInsyncReplicas(t)
     if (p.isr.length >= minIsr) return undefined
@@ -419,7 +354,7 @@ export class GroupCoordinator {
   async awaitReplication(groupId: string): Promise<number> {
     const t = this.topic()
     if (!t) return ErrorCode.NOT_COORDINATOR
-    const p = partitionForGroup(groupId, t.partitions.length)
+    const p = partitionForKey(groupId, t.partitions.length)
     const log = this.broker.partitionLog(GROUP_METADATA_TOPIC, p)
     if (!log) return ErrorCode.NOT_COORDINATOR
     const error = await this.broker.replicas.waitForIsr(
@@ -430,10 +365,6 @@ export class GroupCoordinator {
       this.broker.config.int('offsets.commit.timeout.ms'),
     )
     return error === 'NONE' ? ErrorCode.NONE : commitAppendError(error)
-  }
-
-  private minInsyncReplicas(t: TopicMetadata): number {
-    return Number(this.broker.config.topicConfigValues(t.configs)['min.insync.replicas'])
   }
 
   /** Tombstones for offsets (OffsetDelete, expiration). */

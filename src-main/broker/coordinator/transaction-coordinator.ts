@@ -6,11 +6,10 @@
 // transactions found half-ended (PrepareCommit/PrepareAbort) get their markers written again.
 import type { Broker } from '../broker'
 import { ErrorCode } from '../errors'
-import type { TopicMetadata } from '../controller/metadata'
 import { readBatchHeader, splitBatches } from '../records/batch'
 import { buildBatch, decodeRecords } from '../records/record'
 import type { PartitionLog } from '../storage/partition-log'
-import { partitionForGroup } from './group-coordinator'
+import { InternalTopicCoordinator } from './internal-topic-coordinator'
 import { decodeTxnKey, decodeTxnValue, txnKey, txnValue, type TxnState } from './transaction-log'
 import { TxnMarkerChannel, type TxnMarker } from './transaction-markers'
 import { completed, copyPartitions, decideAddPartitions, decideEnd, decideInit, decideTimeout, freshMetadata, type TxnMetadata } from './transaction-state'
@@ -52,25 +51,31 @@ export interface TxnListing {
   durationMs: number
 }
 
-export class TransactionCoordinator {
+export class TransactionCoordinator extends InternalTopicCoordinator {
   readonly txns = new Map<string, TxnMetadata>()
-  private readonly loaded = new Set<number>()
   private readonly completing = new Set<string>()
-  private running = false
   private timer?: NodeJS.Timeout
   private expirationTimer?: NodeJS.Timeout
   private readonly channel: TxnMarkerChannel
 
-  constructor(private readonly broker: Broker) {
+  constructor(broker: Broker) {
+    super(broker, {
+      name: TRANSACTION_STATE_TOPIC,
+      numPartitionsConfig: 'transaction.state.log.num.partitions',
+      replicationFactorConfig: 'transaction.state.log.replication.factor',
+      topicConfigs: (rf) => ({
+        'cleanup.policy': 'compact',
+        'compression.type': 'uncompressed',
+        'segment.bytes': String(broker.config.int('transaction.state.log.segment.bytes')),
+        'min.insync.replicas': String(Math.max(1, Math.min(broker.config.int('transaction.state.log.min.isr'), rf))),
+        'unclean.leader.election.enable': 'false',
+      }),
+    })
     this.channel = new TxnMarkerChannel(broker)
   }
 
-  start(): void {
-    this.running = true
-    this.broker.metadata.onTopicChange((topic) => {
-      if (topic === TRANSACTION_STATE_TOPIC && this.running) this.syncPartitions()
-    })
-    this.syncPartitions()
+  override start(): void {
+    super.start()
     this.timer = setInterval(() => this.abortTimedOutTransactions(), this.broker.config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'))
     this.timer.unref()
     this.expirationTimer = setInterval(
@@ -80,93 +85,34 @@ export class TransactionCoordinator {
     this.expirationTimer.unref()
   }
 
-  stop(): void {
-    this.running = false
+  override stop(): void {
+    super.stop()
     clearInterval(this.timer)
     clearInterval(this.expirationTimer)
     this.txns.clear()
-    this.loaded.clear()
     this.channel.close()
   }
 
-  private log(line: string): void {
+  protected log(line: string): void {
     this.broker.log(`[transaction coordinator] ${line}`)
-  }
-
-  private topic(): TopicMetadata | undefined {
-    return this.broker.metadata.topics.get(TRANSACTION_STATE_TOPIC)
-  }
-
-  partitionFor(transactionalId: string): number {
-    return partitionForGroup(transactionalId, this.topic()?.partitions.length ?? this.broker.config.int('transaction.state.log.num.partitions'))
-  }
-
-  /** Creates __transaction_state (internal, compacted) if it does not exist yet, as FindCoordinator does. */
-  ensureTopic(): TopicMetadata {
-    const existing = this.topic()
-    if (existing) return existing
-    const md = this.broker.metadata
-    const cfg = this.broker.config
-    const rf = Math.max(1, Math.min(cfg.int('transaction.state.log.replication.factor'), md.liveBrokerIds().length))
-    const minIsr = Math.max(1, Math.min(cfg.int('transaction.state.log.min.isr'), rf))
-    const t = md.createTopic(
-      TRANSACTION_STATE_TOPIC,
-      md.assign(cfg.int('transaction.state.log.num.partitions'), rf),
-      {
-        'cleanup.policy': 'compact',
-        'compression.type': 'uncompressed',
-        'segment.bytes': String(cfg.int('transaction.state.log.segment.bytes')),
-        'min.insync.replicas': String(minIsr),
-        'unclean.leader.election.enable': 'false',
-      },
-      true,
-    )
-    this.log(`created ${TRANSACTION_STATE_TOPIC} with ${t.partitions.length} partitions, replication factor ${rf}`)
-    return t
-  }
-
-  /** The broker that coordinates a transactional id, creating __transaction_state on first use. */
-  coordinatorFor(transactionalId: string): { nodeId: number; host: string; port: number } | undefined {
-    const t = this.ensureTopic()
-    const p = t.partitions[partitionForGroup(transactionalId, t.partitions.length)]
-    const b = p ? this.broker.metadata.brokers.get(p.leader) : undefined
-    return b ? { nodeId: b.nodeId, host: b.host, port: b.port } : undefined
-  }
-
-  /** NONE when this broker coordinates the id, else NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS / COORDINATOR_NOT_AVAILABLE. */
-  check(transactionalId: string): number {
-    if (!this.running) return ErrorCode.COORDINATOR_NOT_AVAILABLE
-    const t = this.topic()
-    if (!t) return ErrorCode.NOT_COORDINATOR
-    const p = partitionForGroup(transactionalId, t.partitions.length)
-    if (t.partitions[p]?.leader !== this.broker.nodeId) return ErrorCode.NOT_COORDINATOR
-    if (!this.loaded.has(p)) this.loadPartition(p)
-    return this.loaded.has(p) ? ErrorCode.NONE : ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
   }
 
   // ---- loading and leadership ----
 
-  private syncPartitions(): void {
-    const t = this.topic()
-    const led = new Set<number>()
-    if (t) for (const p of t.partitions) if (p.leader === this.broker.nodeId) led.add(p.partition)
-    for (const p of [...this.loaded]) {
-      if (led.has(p)) continue
-      this.loaded.delete(p)
-      for (const id of [...this.txns.keys()]) if (this.partitionFor(id) === p) this.txns.delete(id)
-    }
-    for (const p of led) if (!this.loaded.has(p)) this.loadPartition(p)
+  /** This broker no longer leads the partition: its transactional ids move to the new coordinator. */
+  protected unloadPartition(p: number): void {
+    for (const id of [...this.txns.keys()]) if (this.partitionFor(id) === p) this.txns.delete(id)
   }
 
-  private loadPartition(partition: number): void {
+  protected loadPartition(partition: number): boolean {
     let log: PartitionLog | undefined
     try {
       log = this.broker.partitionLog(TRANSACTION_STATE_TOPIC, partition)
     } catch (e) {
       this.log(`${TRANSACTION_STATE_TOPIC}-${partition} could not be opened: ${(e as Error).message}`)
-      return
+      return false
     }
-    if (!log) return
+    if (!log) return false
     const found = new Map<string, TxnMetadata | null>()
     readLog(
       log,
@@ -203,10 +149,10 @@ export class TransactionCoordinator {
       this.txns.set(id, m)
       n++
     }
-    this.loaded.add(partition)
     if (n > 0) this.log(`loaded ${n} transactional id(s) from ${TRANSACTION_STATE_TOPIC}-${partition}`)
     // transactions that were ending when the last coordinator stopped: finish writing their markers
     for (const m of found.values()) if (m && (m.state === 'PrepareCommit' || m.state === 'PrepareAbort')) void this.completeTransaction(m.transactionalId)
+    return true
   }
 
   // ---- writes ----
@@ -220,7 +166,7 @@ export class TransactionCoordinator {
       const p = this.partitionFor(id)
       const part = t?.partitions[p]
       if (!t || !part || part.leader !== this.broker.nodeId) return ErrorCode.NOT_COORDINATOR
-      const minIsr = Number(this.broker.config.topicConfigValues(t.configs)['min.insync.replicas'])
+      const minIsr = this.minInsyncReplicas(t)
       if (part.isr.length < minIsr) return ErrorCode.COORDINATOR_NOT_AVAILABLE
       const log = this.broker.partitionLog(TRANSACTION_STATE_TOPIC, p)
       if (!log) return ErrorCode.NOT_COORDINATOR
@@ -423,7 +369,7 @@ export class TransactionCoordinator {
       const part = t?.partitions[p]
       const log = part?.leader === this.broker.nodeId ? this.broker.partitionLog(TRANSACTION_STATE_TOPIC, p) : undefined
       if (!t || !part || !log) return ErrorCode.NOT_COORDINATOR
-      const minIsr = Number(this.broker.config.topicConfigValues(t.configs)['min.insync.replicas'])
+      const minIsr = this.minInsyncReplicas(t)
       if (part.isr.length < minIsr) return ErrorCode.COORDINATOR_NOT_AVAILABLE
       const res = log.append(buildBatch({ records: [{ key: txnKey(id), value: null }] }), { origin: 'coordinator', leaderEpoch: part.leaderEpoch })
       if (res.error !== undefined) return appendError(res.error)
