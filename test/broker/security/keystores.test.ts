@@ -4,9 +4,8 @@
 // the certificates read are byte for byte the ones keytool exported, and a wrong password
 // fails with the name of the config that holds it, as Kafka's "keystore was tampered with, or
 // password was incorrect" does.
-import { execFileSync } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ConnectionOptions, connect, createServer, type TlsOptions } from 'node:tls'
@@ -14,76 +13,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readJks } from '../../../src-main/broker/security/jks'
 import { truststoreCertificates } from '../../../src-main/broker/security/keystores'
 import { listenerTls, TlsConfigError } from '../../../src-main/broker/security/tls-config'
+import { KeytoolCa } from '../../helpers/keytool-stores'
 
 const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-keystores-'))
 const p = (f: string) => join(dir, f)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-function keytool(args: string[], input?: string): string {
-  return execFileSync('keytool', args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })
-}
-
-/** A key pair in `store`, signed by the CA, with the CA's certificate before it as keytool -importcert requires. */
-function signedKey(store: string, type: string, alias: string, cn: string, storepass: string, keypass: string, keyalg = 'RSA'): void {
-  const keyArgs = keyalg === 'EC' ? ['-keyalg', 'EC', '-groupname', 'secp256r1'] : ['-keyalg', 'RSA', '-keysize', '2048']
-  keytool([
-    '-genkeypair',
-    '-alias',
-    alias,
-    ...keyArgs,
-    '-dname',
-    `CN=${cn}`,
-    '-validity',
-    '30',
-    '-storetype',
-    type,
-    '-keystore',
-    store,
-    '-storepass',
-    storepass,
-    '-keypass',
-    keypass,
-  ])
-  const csr = keytool(['-certreq', '-alias', alias, '-keystore', store, '-storepass', storepass, '-keypass', keypass])
-  const signed = keytool(
-    ['-gencert', '-alias', 'ca', '-keystore', p('ca.p12'), '-storepass', 'ca-secret', '-ext', 'SAN=dns:localhost,ip:127.0.0.1', '-rfc'],
-    csr,
-  )
-  writeFileSync(p(`${alias}.pem`), signed)
-  keytool(['-importcert', '-noprompt', '-alias', 'ca', '-file', p('ca.pem'), '-keystore', store, '-storepass', storepass])
-  keytool(['-importcert', '-noprompt', '-alias', alias, '-file', p(`${alias}.pem`), '-keystore', store, '-storepass', storepass, '-keypass', keypass])
-}
+let ca: KeytoolCa
 
 beforeAll(() => {
-  keytool([
-    '-genkeypair',
-    '-alias',
-    'ca',
-    '-keyalg',
-    'RSA',
-    '-keysize',
-    '2048',
-    '-dname',
-    'CN=Keystore Test CA',
-    '-ext',
-    'bc:c',
-    '-validity',
-    '30',
-    '-storetype',
-    'PKCS12',
-    '-keystore',
-    p('ca.p12'),
-    '-storepass',
-    'ca-secret',
-  ])
-  writeFileSync(p('ca.pem'), keytool(['-exportcert', '-rfc', '-alias', 'ca', '-keystore', p('ca.p12'), '-storepass', 'ca-secret']))
-  signedKey(p('broker.jks'), 'JKS', 'broker', 'localhost', 'ks-secret', 'ks-secret')
+  ca = new KeytoolCa(dir)
+  ca.signedKey('broker.jks', { alias: 'broker', cn: 'localhost', storepass: 'ks-secret' })
   // A key password other than the store's: Kafka's ssl.key.password.
-  signedKey(p('broker-keypass.jks'), 'JKS', 'broker', 'localhost', 'ks-secret', 'key-secret')
-  signedKey(p('broker-ec.jks'), 'JKS', 'broker', 'localhost', 'ks-secret', 'ks-secret', 'EC')
-  signedKey(p('client.jks'), 'JKS', 'client', 'app-client', 'cl-secret', 'cl-secret')
-  for (const type of ['JKS', 'PKCS12'])
-    keytool(['-importcert', '-noprompt', '-alias', 'ca', '-file', p('ca.pem'), '-storetype', type, '-keystore', p(`trust.${type}`), '-storepass', 'ts-secret'])
+  ca.signedKey('broker-keypass.jks', { alias: 'broker', cn: 'localhost', storepass: 'ks-secret', keypass: 'key-secret' })
+  ca.signedKey('broker-ec.jks', { alias: 'broker', cn: 'localhost', storepass: 'ks-secret', keyalg: 'EC' })
+  ca.signedKey('client.jks', { alias: 'client', cn: 'app-client', storepass: 'cl-secret' })
+  for (const type of ['JKS', 'PKCS12'] as const) ca.truststore(`trust.${type}`, type, 'ts-secret')
 }, 180_000)
 
 /** Serves one TLS handshake with `options`; a client trusting the CA connects, with `client` extra options. */
@@ -93,7 +37,7 @@ async function handshake(options: TlsOptions, client: ConnectionOptions = {}): P
   const port = (server.address() as { port: number }).port
   try {
     return await new Promise<string>((resolve) => {
-      const s = connect({ host: '127.0.0.1', port, ca: readFileSync(p('ca.pem')), servername: 'localhost', ...client }, () =>
+      const s = connect({ host: '127.0.0.1', port, ca: readFileSync(ca.pem), servername: 'localhost', ...client }, () =>
         s.once('data', (d) => resolve(`ok ${d}`)),
       )
       s.once('error', (e) => resolve(`error ${e.message}`))
@@ -133,30 +77,18 @@ describe('JKS and PKCS12 stores made by keytool', () => {
   })
 
   it('reads the CA from JKS and PKCS12 truststores exactly as keytool exported it', () => {
-    const ca = new X509Certificate(readFileSync(p('ca.pem')))
+    const caCert = new X509Certificate(readFileSync(ca.pem))
     for (const type of ['JKS', 'PKCS12'] as const) {
       const certs = truststoreCertificates(type, readFileSync(p(`trust.${type}`)), 'ts-secret', p(`trust.${type}`))
       expect(certs).toHaveLength(1)
-      expect(new X509Certificate(certs[0]!).raw.equals(ca.raw)).toBe(true)
+      expect(new X509Certificate(certs[0]!).raw.equals(caCert.raw)).toBe(true)
     }
     // Without ssl.truststore.password a JKS truststore is read unchecked, as Java's KeyStore.load(in, null).
     expect(truststoreCertificates('JKS', readFileSync(p('trust.JKS')), undefined, 'trust.jks')).toHaveLength(1)
   })
 
   it('serves TLS with a PKCS12 truststore and PKCS12 keystore from keytool', async () => {
-    keytool([
-      '-importkeystore',
-      '-srckeystore',
-      p('broker.jks'),
-      '-srcstorepass',
-      'ks-secret',
-      '-destkeystore',
-      p('broker.p12'),
-      '-deststoretype',
-      'PKCS12',
-      '-deststorepass',
-      'ks-secret',
-    ])
+    ca.toPkcs12(p('broker.jks'), 'ks-secret', 'broker.p12', 'ks-secret')
     const tls = listenerTls(
       {
         'ssl.keystore.type': 'PKCS12',
