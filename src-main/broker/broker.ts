@@ -18,6 +18,7 @@ import { LogCleaner } from './storage/cleaner/log-cleaner'
 import { BrokerListeners, authorizerFor } from './server/broker-listeners'
 import type { ConnectionSecurity } from './security/connection-security'
 import type { Authorizer } from './security/authorizer'
+import type { PeerSecurity } from './security/inter-broker-security'
 import type { BrokerEndpoint } from './controller/metadata'
 
 export interface BrokerOptions {
@@ -95,7 +96,10 @@ export class Broker {
       nodeId: this.nodeId,
       topics: () => this.metadata.topics.values(),
       topic: (name) => this.metadata.topics.get(name),
-      endpoint: (id) => this.metadata.brokers.get(id),
+      endpoint: (id) => {
+        const b = this.metadata.brokers.get(id)
+        return b && { host: b.host, port: b.port, security: this.interBrokerSecurity }
+      },
       partitionLog: (topic, partition) => this.partitionLog(topic, partition),
       alterPartition: (req) => this.metadata.alterPartition(req),
       configInt: (name) => this.config.int(name),
@@ -115,6 +119,11 @@ export class Broker {
     this.metadata.onTopicChange((topic) => {
       if (!this.stopped) this.topicChanged(topic)
     })
+  }
+
+  /** TLS/SASL settings for connections to the other brokers' inter-broker listener (undefined on PLAINTEXT). */
+  get interBrokerSecurity(): PeerSecurity | undefined {
+    return this.listeners.interBrokerSecurity
   }
 
   log(line: string): void {

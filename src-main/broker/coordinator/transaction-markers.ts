@@ -96,7 +96,7 @@ export class TxnMarkerChannel {
     if (existing) return existing
     const ep = this.broker.metadata.brokers.get(nodeId)
     if (!ep) return Promise.reject(new Error(`broker ${nodeId} is not registered`))
-    const c = BrokerClient.connect(ep.host, ep.port, `broker-${this.broker.nodeId}-txn-markers`, 10_000)
+    const c = BrokerClient.connect(ep.host, ep.port, `broker-${this.broker.nodeId}-txn-markers`, 10_000, this.broker.interBrokerSecurity)
     this.clients.set(nodeId, c)
     c.then(
       (cl) => {

@@ -1,7 +1,11 @@
-// The connection a broker opens to another broker (a follower to its leader): plain Kafka
-// requests over TCP with the project's codec, one request at a time per connection, the version
-// of each API the lesser of ours and the peer's (from ApiVersions).
+// The connection a broker opens to another broker (a follower to its leader): Kafka requests
+// over TCP with the project's codec, one request at a time per connection, the version of each
+// API the lesser of ours and the peer's (from ApiVersions). On an SSL/SASL_SSL inter-broker
+// listener the socket is TLS, and on a SASL one the broker authenticates with its own
+// credentials right after ApiVersions (security/inter-broker-security.ts).
 import { connect, type Socket } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
+import { type PeerSecurity, saslClientExchange } from '../security/inter-broker-security'
 import { codecFor } from '../protocol/codecs'
 import { isFlexible } from '../protocol/codec'
 import { writeRequestHeader, skipHeaderTags } from '../protocol/header'
@@ -11,6 +15,8 @@ import { parseVersions } from '../protocol/schema'
 import { messages } from '../protocol/messages/index'
 
 const API_VERSIONS = 18
+const SASL_HANDSHAKE = 17
+const SASL_AUTHENTICATE = 36
 
 interface Pending {
   apiKey: number
@@ -54,14 +60,16 @@ export class BrokerClient {
     return this.closedError !== null
   }
 
-  static async connect(host: string, port: number, clientId: string, timeoutMs: number): Promise<BrokerClient> {
+  static async connect(host: string, port: number, clientId: string, timeoutMs: number, security?: PeerSecurity): Promise<BrokerClient> {
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host, port })
+      const tls = security?.tls
+      // servername: SNI takes host names only; an IP address is still checked against the certificate's IP SANs.
+      const s = tls ? tlsConnect({ ...tls, host, port, servername: /^[\d.]+$|:/.test(host) ? undefined : host }) : connect({ host, port })
       const timer = setTimeout(() => {
         s.destroy()
         reject(new Error(`connecting to ${host}:${port} timed out`))
       }, timeoutMs)
-      s.once('connect', () => {
+      s.once(tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer)
         s.off('error', onError)
         resolve(s)
@@ -81,11 +89,22 @@ export class BrokerClient {
         if (!messages[k.apiKey]) continue
         c.versions.set(k.apiKey, Math.min(k.maxVersion, parseVersions(messages[k.apiKey]!.request.validVersions).max))
       }
+      if (security?.sasl) await c.authenticate(security.sasl, timeoutMs)
     } catch (e) {
       c.close()
       throw e
     }
     return c
+  }
+
+  private async authenticate(sasl: NonNullable<PeerSecurity['sasl']>, timeoutMs: number): Promise<void> {
+    const hs = (await this.request(SASL_HANDSHAKE, { mechanism: sasl.mechanism }, timeoutMs, 1)).body as { errorCode: number; mechanisms: string[] }
+    if (hs.errorCode !== 0) throw new Error(`the peer does not enable SASL mechanism ${sasl.mechanism} (it offers ${hs.mechanisms.join(', ')})`)
+    await saslClientExchange(sasl, async (authBytes) => {
+      const r = (await this.request(SASL_AUTHENTICATE, { authBytes }, timeoutMs)).body as { errorCode: number; errorMessage: string | null; authBytes: Buffer }
+      if (r.errorCode !== 0) throw new Error(`inter-broker SASL authentication as ${sasl.username} failed: ${r.errorMessage ?? `error code ${r.errorCode}`}`)
+      return r.authBytes
+    })
   }
 
   /** The version used for an API: the highest both sides know, at most `max`. */

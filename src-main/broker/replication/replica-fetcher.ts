@@ -3,6 +3,7 @@
 // each partition's answer to the replica manager. It talks to the leader only over TCP, so the
 // leader may live in this process, another process or another host.
 import { BrokerClient } from './broker-client'
+import type { PeerSecurity } from '../security/inter-broker-security'
 
 const FETCH = 1
 /** The Fetch version Kafka 4.x followers send (metadata.version 4.0: v17). */
@@ -37,7 +38,7 @@ export interface FollowedPartition {
 export interface FetcherEnv {
   nodeId: number
   brokerEpoch(): number
-  endpoint(nodeId: number): { host: string; port: number } | undefined
+  endpoint(nodeId: number): { host: string; port: number; security?: PeerSecurity } | undefined
   config: { waitMaxMs: number; minBytes: number; maxBytes: number; responseMaxBytes: number; backoffMs: number; socketTimeoutMs: number }
   /** The follower's position: fetch offset, last fetched epoch, log start offset. */
   position(p: FollowedPartition): { fetchOffset: number; lastFetchedEpoch: number; logStartOffset: number } | undefined
@@ -133,7 +134,13 @@ export class ReplicaFetcher {
     if (this.client && !this.client.closed) return this.client
     const ep = this.env.endpoint(this.leaderId)
     if (!ep) return null
-    this.client = await BrokerClient.connect(ep.host, ep.port, `broker-${this.env.nodeId}-fetcher-${this.leaderId}`, this.env.config.socketTimeoutMs)
+    this.client = await BrokerClient.connect(
+      ep.host,
+      ep.port,
+      `broker-${this.env.nodeId}-fetcher-${this.leaderId}`,
+      this.env.config.socketTimeoutMs,
+      ep.security,
+    )
     return this.client
   }
 

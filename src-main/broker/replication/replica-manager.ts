@@ -10,6 +10,7 @@ import type { PartitionLog } from '../storage/partition-log'
 import type { LeaderEpochCache, EpochEndOffset } from '../storage/leader-epoch-cache'
 import { LeaderState } from './leader-state'
 import { ReplicaFetcher, type FetchedPartition, type FollowedPartition, type FetcherEnv } from './replica-fetcher'
+import type { PeerSecurity } from '../security/inter-broker-security'
 import { assignEpochs, openEpochCache } from './epochs'
 import { checkpointKey, readHighWatermarks, writeHighWatermarks } from './high-watermark-checkpoint'
 import { dirname } from 'node:path'
@@ -22,7 +23,7 @@ export interface ReplicaHost {
   nodeId: number
   topics(): Iterable<TopicMetadata>
   topic(name: string): TopicMetadata | undefined
-  endpoint(nodeId: number): { host: string; port: number } | undefined
+  endpoint(nodeId: number): { host: string; port: number; security?: PeerSecurity } | undefined
   partitionLog(topic: string, partition: number): PartitionLog | undefined
   alterPartition(req: AlterPartitionRequest): Promise<AlterPartitionResult>
   configInt(name: string): number

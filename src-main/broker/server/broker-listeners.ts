@@ -8,6 +8,7 @@ import type { ScramCredential, ScramMechanism } from '../security/scram'
 import { SCRAM_MECHANISM_IDS } from '../security/scram'
 import type { SecurityImage } from '../security/security-image'
 import { Authorizer, AUTHORIZER_CLASSES } from '../security/authorizer'
+import { interBrokerSecurity, type PeerSecurity } from '../security/inter-broker-security'
 
 export interface ListenerHost {
   readonly nodeId: number
@@ -21,6 +22,7 @@ export interface ListenerHost {
 export class BrokerListeners {
   private open: OpenListener[] = []
   private interBroker = 'PLAINTEXT'
+  private peerSecurity: PeerSecurity | undefined
 
   constructor(private readonly host: ListenerHost) {}
 
@@ -30,13 +32,8 @@ export class BrokerListeners {
     const specs = listenerSpecs({ configs, host: this.host.host, port, portOffset: this.host.nodeId - 1 })
     this.interBroker = interBrokerListenerName(configs, specs)
     const ib = specs.find((s) => s.name === this.interBroker)!
-    if (ib.securityProtocol !== 'PLAINTEXT') {
-      // Follower fetches (replication/broker-client.ts) speak plain TCP: a single broker needs
-      // none, so a production server.properties with only a SASL_SSL listener still works for it.
-      this.host.log(
-        `warning: inter-broker listener ${ib.name} is ${ib.securityProtocol}, but followers of this embedded cluster replicate over PLAINTEXT only: with more than one broker, add a PLAINTEXT listener and set inter.broker.listener.name to it`,
-      )
-    }
+    // Checked before binding, so a wrong password or a missing inter-broker credential stops the start.
+    this.peerSecurity = ib.securityProtocol === 'PLAINTEXT' ? undefined : interBrokerSecurity(configs, ib)
     const scram = (user: string, m: ScramMechanism): ScramCredential | undefined => this.host.security.scram.get(user)?.get(SCRAM_MECHANISM_IDS[m])
     try {
       for (const spec of specs) {
@@ -59,6 +56,11 @@ export class BrokerListeners {
   /** The inter-broker listener's bound port (what the broker registers as its host:port). */
   get interBrokerPort(): number {
     return this.open.find((l) => l.spec.name === this.interBroker)?.port ?? 0
+  }
+
+  /** How this broker connects to the others' inter-broker listener (TLS, SASL), undefined on PLAINTEXT. */
+  get interBrokerSecurity(): PeerSecurity | undefined {
+    return this.peerSecurity
   }
 
   /** Every listener with the address its clients are told (a port 0 listener advertises the port it got). */
