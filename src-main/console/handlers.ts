@@ -27,6 +27,7 @@ import { abortTransaction, listTransactions } from './transactions'
 import { accessView } from './security/access'
 import { createAcl, deleteAcl, listAcls } from './security/acls'
 import { deleteScramUser, listScramUsers, upsertScramUser } from './security/scram-users'
+import { alterQuota, listQuotas } from './security/quotas'
 import { protoRegistry } from './protobuf'
 import { join } from 'node:path'
 
@@ -224,6 +225,8 @@ export function createConsole(opts: ConsoleOptions): ConsoleApp {
     'security.acls.create': async ({ connectionId, ...entry }) => createAcl(await session(connectionId), entry),
     'security.acls.delete': async ({ connectionId, ...entry }) => deleteAcl(await session(connectionId), entry),
     'security.access': async (req) => accessView(await session(req.connectionId), req),
+    'security.quotas.list': async (req) => listQuotas(await session(req.connectionId)),
+    'security.quotas.alter': async (req) => alterQuota(await session(req.connectionId), req),
   }
 
   function safeResolve(id: string) {

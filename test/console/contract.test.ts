@@ -147,6 +147,12 @@ const cases: Record<ChannelName, { ok: unknown; bad: unknown; field: string }> =
     bad: { ...C, resourceType: 'USER', resourceName: 'x' },
     field: 'resourceType',
   },
+  'security.quotas.list': { ok: C, bad: { ...C, extra: 1 }, field: 'extra' },
+  'security.quotas.alter': {
+    ok: { ...C, entity: [{ type: 'user', name: 'alice' }], set: [{ key: 'producer_byte_rate', value: 1024 }] },
+    bad: { ...C, entity: [{ type: 'user', name: 'alice' }], set: [{ key: 'producer_byte_rate', value: -1 }] },
+    field: 'set.0.value',
+  },
 }
 
 describe('contract', () => {

@@ -17,7 +17,7 @@ import { ConfigAlterRequest, ConfigDiff, ConfigEntry, ConfigResource } from './c
 import { KeyDistribution } from './key-distribution'
 import { ThroughputSeries } from './throughput'
 import { TransactionAbortRequest, TransactionAbortResult, TransactionsList } from './transactions'
-import { AccessRequest, AccessView, AclEntry, AclList, ScramDeleteRequest, ScramUpsertRequest, ScramUser } from './security'
+import { AccessRequest, AccessView, AclEntry, AclList, QuotaAlterRequest, QuotaList, ScramDeleteRequest, ScramUpsertRequest, ScramUser } from './security'
 
 function channel<Req extends z.ZodTypeAny, Res extends z.ZodTypeAny>(request: Req, response: Res) {
   return { request, response }
@@ -229,6 +229,10 @@ export const channels = {
   'security.acls.delete': channel(ConnReq.extend(AclEntry.shape), z.object({ deleted: z.number().int() })),
   /** Each principal's effective operations on one resource, with Kafka's authorizer semantics. */
   'security.access': channel(ConnReq.extend(AccessRequest.shape), AccessView),
+  /** Every client quota entity and its values (DescribeClientQuotas matching anything). */
+  'security.quotas.list': channel(ConnIdOnly, QuotaList),
+  /** Sets and removes quota keys on one entity (user, client id, or their defaults). */
+  'security.quotas.alter': channel(ConnReq.extend(QuotaAlterRequest.shape), z.object({ ok: z.literal(true) })),
 } as const
 
 export type Contract = typeof channels

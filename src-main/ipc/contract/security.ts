@@ -119,6 +119,8 @@ export const QuotaEntry = z.object({
   values: z.record(z.string(), z.number()),
 })
 
+export const QuotaList = z.object({ quotas: z.array(QuotaEntry) })
+
 export const QuotaAlterRequest = z.object({
   entity: QuotaEntity,
   set: z.array(z.object({ key: QuotaKey, value: z.number().positive().max(1e15) })).default([]),
