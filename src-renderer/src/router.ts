@@ -3,7 +3,7 @@
 import { reactive } from 'vue'
 
 export interface Route {
-  name: 'connections' | 'overview' | 'topics' | 'topic' | 'groups' | 'group' | 'throughput' | 'brokers' | 'transactions'
+  name: 'connections' | 'overview' | 'topics' | 'topic' | 'groups' | 'group' | 'throughput' | 'brokers' | 'transactions' | 'security'
   params: Record<string, string>
   query: Record<string, string>
 }
@@ -17,6 +17,7 @@ const patterns: { name: Route['name']; re: RegExp; keys: string[] }[] = [
   { name: 'group', re: /^\/groups\/([^/]+)$/, keys: ['group'] },
   { name: 'throughput', re: /^\/throughput$/, keys: [] },
   { name: 'transactions', re: /^\/transactions$/, keys: [] },
+  { name: 'security', re: /^\/security(?:\/([a-z]+))?$/, keys: ['tab'] },
   { name: 'brokers', re: /^\/brokers(?:\/([a-z-]+))?$/, keys: ['tab'] },
 ]
 
