@@ -23,6 +23,7 @@ import {
 import { fileHandles, type PooledFile } from './file-handles.js'
 import { fileIo, writeFully } from './file-io.js'
 import { OffsetIndex } from './offset-index.js'
+import { indexBatch } from './sparse-index.js'
 import { toStorageError } from './storage-error.js'
 import { TimeIndex } from './time-index.js'
 
@@ -75,7 +76,8 @@ export class LogSegment {
   /** maxTimestamp of the first batch (segment.ms rolling), -1 if none. */
   firstBatchTimestamp = -1
   readonly created: number
-  private bytesSinceLastIndexEntry = 0
+  /** Bytes written since the last index entry (see sparse-index.ts). */
+  bytesSinceLastIndexEntry = 0
   private readonly file: PooledFile
   /** The file may hold bytes past `size` (a failed append could not be cut back). */
   private tailDirty = false
@@ -85,7 +87,7 @@ export class LogSegment {
   private constructor(
     readonly dir: string,
     readonly baseOffset: number,
-    private readonly indexIntervalBytes: number,
+    readonly indexIntervalBytes: number,
     now: number,
     create: boolean,
   ) {
@@ -172,7 +174,7 @@ export class LogSegment {
     this.bytesSinceLastIndexEntry = 0
     const res = this.scan(0, { verify: true }, (b) => {
       if (b.baseOffset < this.nextOffset) return false // offsets must increase
-      this.indexBatch(b.position, b.size, b.lastOffset, b.maxTimestamp)
+      indexBatch(this, b.position, b.size, b.lastOffset, b.maxTimestamp)
       this.nextOffset = b.lastOffset + 1
     })
     const truncated = this.size - res.end
@@ -182,19 +184,6 @@ export class LogSegment {
     }
     this.readFirstBatchTimestamp()
     return truncated
-  }
-
-  private indexBatch(position: number, size: number, lastOffset: number, maxTs: number): void {
-    if (maxTs > this.maxTimestamp) {
-      this.maxTimestamp = maxTs
-      this.offsetOfMaxTimestamp = lastOffset
-    }
-    if (this.bytesSinceLastIndexEntry > this.indexIntervalBytes) {
-      this.offsetIndex.append(lastOffset, position)
-      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
-      this.bytesSinceLastIndexEntry = 0
-    }
-    this.bytesSinceLastIndexEntry += size
   }
 
   /** Appends one batch whose offsets are already set; throws a StorageError (having changed nothing) when it cannot be written whole. */
@@ -216,7 +205,7 @@ export class LogSegment {
       this.size += bytes.length
       for (const b of batches) {
         if (position + b.off === 0) this.firstBatchTimestamp = b.maxTimestamp
-        this.indexBatch(position + b.off, b.size, b.lastOffset, b.maxTimestamp)
+        indexBatch(this, position + b.off, b.size, b.lastOffset, b.maxTimestamp)
         this.nextOffset = b.lastOffset + 1
       }
     } catch (e) {

@@ -39,6 +39,7 @@ import { deleteHorizonOf, rebuildBatch, recordSpans, recordsData, type RecordSpa
 import { writeFully } from '../file-io.js'
 import { LogSegment, type ScannedBatch } from '../log-segment.js'
 import { OffsetIndex } from '../offset-index.js'
+import { indexBatch } from '../sparse-index.js'
 import { TimeIndex } from '../time-index.js'
 import { decodeAbortedTxns, txnIndexPath, type AbortedTxn } from '../transaction-index.js'
 import type { PartitionLog } from '../partition-log.js'
@@ -271,16 +272,17 @@ class CleanedWriter {
   /** Bytes in the file (written or buffered). */
   size = 0
   private flushed = 0
-  private readonly offsetIndex: OffsetIndex
-  private readonly timeIndex: TimeIndex
-  private maxTimestamp = -1
-  private offsetOfMaxTimestamp = -1
-  private bytesSinceLastIndexEntry = 0
+  // the running figures of sparse-index.ts, as LogSegment keeps them
+  readonly offsetIndex: OffsetIndex
+  readonly timeIndex: TimeIndex
+  maxTimestamp = -1
+  offsetOfMaxTimestamp = -1
+  bytesSinceLastIndexEntry = 0
 
   constructor(
     private readonly dir: string,
     private readonly base: number,
-    private readonly indexIntervalBytes: number,
+    readonly indexIntervalBytes: number,
   ) {
     this.fd = openSync(segmentPath(dir, base, '.log', CLEANED_SUFFIX), 'w', 0o600)
     this.offsetIndex = new OffsetIndex(segmentPath(dir, base, '.index', CLEANED_SUFFIX), base)
@@ -290,19 +292,7 @@ class CleanedWriter {
   }
 
   write(batch: Buffer): void {
-    const position = this.size
-    const last = batchLastOffset(batch)
-    const maxTs = batchMaxTimestamp(batch)
-    if (maxTs > this.maxTimestamp) {
-      this.maxTimestamp = maxTs
-      this.offsetOfMaxTimestamp = last
-    }
-    if (this.bytesSinceLastIndexEntry > this.indexIntervalBytes) {
-      this.offsetIndex.append(last, position)
-      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
-      this.bytesSinceLastIndexEntry = 0
-    }
-    this.bytesSinceLastIndexEntry += batch.length
+    indexBatch(this, this.size, batch.length, batchLastOffset(batch), batchMaxTimestamp(batch))
     this.size += batch.length
     if (this.used + batch.length > this.buf.length) this.drain()
     if (batch.length > this.buf.length) {
