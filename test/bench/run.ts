@@ -211,6 +211,7 @@ async function main(): Promise<number> {
   }
   if (process.env.BENCH_ONLY === 'transactions') return (await import('./transactions')).benchTransactionsMain(log)
   if (process.env.BENCH_ONLY === 'security') return (await import('./security')).benchSecurityMain(log)
+  if (process.env.BENCH_ONLY === 'table') return (await import('./console')).benchTableMain(log)
   // BENCH_ONLY=hostile: just the hostile-client section (hostile.ts).
   if (process.env.BENCH_ONLY === 'hostile') {
     const hostile = await benchHostile(log)
