@@ -2,37 +2,25 @@
 // answers to ListOffsets LATEST under read_committed. While a transaction is open it stays where
 // the transaction began; once it commits it reaches the log end (past the commit marker).
 // Through the console's handlers on the embedded cluster, or real Kafka with KAFKADESK_TARGET=kafka.
-import kafkajs from 'kafkajs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startHarness, uniqueName, type Harness } from './setup'
+import { describe, expect, it } from 'vitest'
+import { createTopic, partitionEnds, transactionalProducer, useHarness } from './fixtures'
+import { uniqueName } from './setup'
 
-const { Kafka, logLevel } = kafkajs
-
-let h: Harness
-beforeAll(async () => {
-  h = await startHarness()
-}, 120_000)
-afterAll(async () => {
-  await h?.stop()
-})
+const h = useHarness()
 
 describe('last stable offset', () => {
   it('stays below the high watermark while a transaction is open and reaches it on commit', async () => {
     const topic = uniqueName('lso')
-    await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 1, replicationFactor: 1 })
+    await createTopic(h, topic, 1)
     await h.call('produce.send', {
       connectionId: h.connectionId,
       topic,
       messages: Array.from({ length: 5 }, (_, i) => ({ value: { format: 'string' as const, data: `plain-${i}` } })),
     })
-    const offsets = async () => {
-      const p = (await h.call('topics.describe', { connectionId: h.connectionId, topic, withSizes: false })).partitions[0]!
-      return { latest: p.latestOffset, stable: p.lastStableOffset }
-    }
+    const offsets = () => partitionEnds(h, topic)
     expect(await offsets()).toEqual({ latest: 5, stable: 5 })
 
-    const kafka = new Kafka({ brokers: h.bootstrap.split(','), logLevel: logLevel.NOTHING, clientId: 'lso-test' })
-    const producer = kafka.producer({ transactionalId: uniqueName('lso-tx'), idempotent: true, maxInFlightRequests: 1 })
+    const producer = transactionalProducer(h, 'lso-test', uniqueName('lso-tx'))
     await producer.connect()
     try {
       const tx = await producer.transaction()

@@ -3,28 +3,19 @@
 // the partitions' leaders, as `kafka-transactions abort` does) ends it on those partitions, so
 // the last stable offset reaches the log end and read_committed readers move past it.
 // Through the console's handlers on the embedded cluster, or real Kafka with KAFKADESK_TARGET=kafka.
-import kafkajs from 'kafkajs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startHarness, uniqueName, type Harness } from './setup'
+import { describe, expect, it } from 'vitest'
+import { createTopic, transactionalProducer, useHarness } from './fixtures'
+import { uniqueName } from './setup'
 
-const { Kafka, logLevel } = kafkajs
-
-let h: Harness
-beforeAll(async () => {
-  h = await startHarness()
-}, 120_000)
-afterAll(async () => {
-  await h?.stop()
-})
+const h = useHarness()
 
 describe('transactions', () => {
   it('lists an open transaction with its partitions, and an admin abort ends it', async () => {
     const topic = uniqueName('txn-open')
-    await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 2, replicationFactor: 1 })
+    await createTopic(h, topic, 2)
     const transactionalId = uniqueName('txn-open-id')
-    const kafka = new Kafka({ brokers: h.bootstrap.split(','), logLevel: logLevel.NOTHING, clientId: 'txn-open-test' })
     // A long timeout: the coordinator must not abort it itself while the test looks at it.
-    const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 })
+    const producer = transactionalProducer(h, 'txn-open-test', transactionalId, { transactionTimeout: 60_000 })
     await producer.connect()
     const began = Date.now()
     try {

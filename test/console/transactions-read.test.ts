@@ -2,22 +2,17 @@
 // committed transaction's records, read_uncommitted shows the aborted one's too, and the
 // COMMIT/ABORT markers (control records) appear only when asked for, with their producer.
 // Through the console's handlers on the embedded cluster, or real Kafka with KAFKADESK_TARGET=kafka.
-import kafkajs from 'kafkajs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { Message, RequestInputOf } from '../../src-main/ipc/contract'
-import { startHarness, uniqueName, type Harness } from './setup'
+import { createTopic, partitionEnds, transactionalProducer, useHarness } from './fixtures'
+import { uniqueName } from './setup'
 
-const { Kafka, logLevel } = kafkajs
-
-let h: Harness
-let topic: string
+const h = useHarness()
+const topic = uniqueName('txn-read')
 beforeAll(async () => {
-  h = await startHarness()
-  topic = uniqueName('txn-read')
-  await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 1, replicationFactor: 1 })
+  await createTopic(h, topic, 1)
   await h.call('produce.send', { connectionId: h.connectionId, topic, messages: [{ value: { format: 'string' as const, data: 'plain' } }] })
-  const kafka = new Kafka({ brokers: h.bootstrap.split(','), logLevel: logLevel.NOTHING, clientId: 'txn-read-test' })
-  const producer = kafka.producer({ transactionalId: uniqueName('txn-read-id'), idempotent: true, maxInFlightRequests: 1 })
+  const producer = transactionalProducer(h, 'txn-read-test', uniqueName('txn-read-id'))
   await producer.connect()
   try {
     const committed = await producer.transaction()
@@ -31,21 +26,14 @@ beforeAll(async () => {
   }
   // Kafka answers EndTxn once the abort is decided and writes its marker after: wait for the
   // marker (offset 6, so the log ends at 7 and nothing is unstable) before the next record.
-  const ends = async () => {
-    const p = (await h.call('topics.describe', { connectionId: h.connectionId, topic, withSizes: false })).partitions[0]!
-    return { latest: p.latestOffset, stable: p.lastStableOffset }
-  }
   for (let waited = 0; ; waited += 100) {
-    const e = await ends()
+    const e = await partitionEnds(h, topic)
     if (e.latest === 7 && e.stable === 7) break
     if (waited > 15_000) throw new Error(`the abort marker did not arrive: ${JSON.stringify(e)}`)
     await new Promise((r) => setTimeout(r, 100))
   }
   await h.call('produce.send', { connectionId: h.connectionId, topic, messages: [{ value: { format: 'string' as const, data: 'after' } }] })
 }, 120_000)
-afterAll(async () => {
-  await h?.stop()
-})
 
 type ReadOptions = Pick<RequestInputOf<'messages.read'>, 'isolationLevel' | 'showControlRecords' | 'asColumns'>
 
@@ -106,14 +94,13 @@ describe('reading transactional data', () => {
 
   it('read_committed "latest N" ends at the last stable offset while a transaction is open', async () => {
     const t = uniqueName('txn-read-open')
-    await h.call('topics.create', { connectionId: h.connectionId, topic: t, partitions: 1, replicationFactor: 1 })
+    await createTopic(h, t, 1)
     await h.call('produce.send', {
       connectionId: h.connectionId,
       topic: t,
       messages: ['stable-0', 'stable-1'].map((data) => ({ value: { format: 'string' as const, data } })),
     })
-    const kafka = new Kafka({ brokers: h.bootstrap.split(','), logLevel: logLevel.NOTHING, clientId: 'txn-read-open-test' })
-    const producer = kafka.producer({ transactionalId: uniqueName('txn-read-open-id'), idempotent: true, maxInFlightRequests: 1 })
+    const producer = transactionalProducer(h, 'txn-read-open-test', uniqueName('txn-read-open-id'))
     await producer.connect()
     try {
       const tx = await producer.transaction()
