@@ -4,17 +4,17 @@
 // starts with min.cleanable.dirty.ratio=1 (a ratio must be strictly above it, so nothing is
 // cleaned) while repeated keys fill several segments; then the ratio is lowered and the cleaner,
 // whose backoff is lowered through a dynamic broker config, cleans it. Embedded only.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startHarness, uniqueName, waitFor, type Harness } from './setup'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { uniqueName, waitFor } from './setup'
 import { targetKind } from '../interop/target'
 import type { CleanerPartition } from '../../src-main/ipc/contract'
+import { useHarness } from './fixtures'
 
-let h: Harness
 const embedded = targetKind() === 'embedded'
+const h = useHarness({ brokers: 1, enabled: embedded })
 
 beforeAll(async () => {
   if (!embedded) return
-  h = await startHarness({ brokers: 1 })
   const diff = await h.call('configs.alter', {
     connectionId: h.connectionId,
     resource: { type: 'broker', name: '1' },
@@ -22,10 +22,6 @@ beforeAll(async () => {
   })
   expect(diff.errors).toEqual([])
 }, 90_000)
-
-afterAll(async () => {
-  await h?.stop()
-})
 
 async function partition0(topic: string): Promise<CleanerPartition | undefined> {
   const r = await h.call('embedded.cleaner', { topic })

@@ -1,21 +1,16 @@
 // Configs (describe with docs/source/flags, validated alter with a diff), key distribution and
 // throughput through the console; configs checked against kafka-configs on real Kafka.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { kafkaTool } from '../interop/target'
-import { startHarness, uniqueName, waitFor, type Harness } from './setup'
+import { createTopic, useHarness } from './fixtures'
+import { uniqueName, waitFor } from './setup'
 
-let h: Harness
-beforeAll(async () => {
-  h = await startHarness()
-})
-afterAll(async () => {
-  await h?.stop()
-})
+const h = useHarness()
 
 describe('configs', () => {
   it('describes topic configs with value, default, source, type and documentation', async () => {
     const topic = uniqueName('t-cfg')
-    await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '3600000' } })
+    await createTopic(h, topic, 1, { 'retention.ms': '3600000' })
     const { entries } = await h.call('configs.describe', { connectionId: h.connectionId, resource: { type: 'topic', name: topic } })
     const ret = entries.find((e) => e.name === 'retention.ms')!
     expect(ret).toMatchObject({ value: '3600000', source: 'DYNAMIC_TOPIC_CONFIG', isDefault: false, readOnly: false, sensitive: false, type: 'LONG' })
@@ -37,7 +32,7 @@ describe('configs', () => {
 
   it('previews a diff, rejects invalid changes with the config named, then applies', async () => {
     const topic = uniqueName('t-alter')
-    await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '3600000' } })
+    await createTopic(h, topic, 1, { 'retention.ms': '3600000' })
     const resource = { type: 'topic' as const, name: topic }
     const bad = await h.call('configs.alterPreview', {
       connectionId: h.connectionId,
@@ -116,7 +111,7 @@ describe('configs', () => {
 describe('key distribution', () => {
   it('finds the hot key and hot partition', async () => {
     const topic = uniqueName('t-keys')
-    await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 4, replicationFactor: 1 })
+    await createTopic(h, topic, 4)
     // 200 records: 120 with one key, 80 spread over 40 keys.
     await h.call('produce.batch', {
       connectionId: h.connectionId,
@@ -147,7 +142,7 @@ describe('key distribution', () => {
 describe('throughput', () => {
   it('derives message and byte rates from sampled offsets', async () => {
     const topic = uniqueName('t-tput')
-    await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 2, replicationFactor: 1 })
+    await createTopic(h, topic, 2)
     const first = await h.call('throughput.series', { connectionId: h.connectionId, topic })
     expect(first.series[0]!.points).toEqual([])
     await h.call('produce.batch', {

@@ -2,10 +2,11 @@
 // timestamps as dates), never guessed by 'auto', and read through the console's handlers from
 // a topic on the embedded cluster (or real Kafka with KAFKADESK_TARGET=kafka).
 import { encode as encodeMsgpack } from '@msgpack/msgpack'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { decode } from '../../src-main/console/decoders'
 import { fromRows, withParsedJson } from '../../src-renderer/src/stores/messages'
-import { startHarness, uniqueName, type Harness } from './setup'
+import { createTopic, useHarness } from './fixtures'
+import { uniqueName } from './setup'
 
 const fix = {
   car: 'car-17',
@@ -37,20 +38,16 @@ describe('MessagePack decoding', () => {
 })
 
 describe('MessagePack through the console', () => {
-  let h: Harness
+  const h = useHarness()
   const topic = uniqueName('msgpack')
   beforeAll(async () => {
-    h = await startHarness()
-    await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 1, replicationFactor: 1 })
+    await createTopic(h, topic, 1)
     await h.call('produce.send', {
       connectionId: h.connectionId,
       topic,
       messages: [{ key: { format: 'string', data: 'car-17' }, value: { format: 'hex', data: bytes.toString('hex') } }],
     })
   }, 60_000)
-  afterAll(async () => {
-    await h?.stop()
-  })
 
   it('reads a MessagePack value as JSON, also in the compact rows the table asks for', async () => {
     const full = await h.call('messages.read', { connectionId: h.connectionId, topic, position: { type: 'earliest' }, valueDecoding: 'msgpack' })

@@ -3,8 +3,9 @@
 // each other, and a topic's values are read as JSON through the console's handlers on the
 // embedded cluster (or real Kafka with KAFKADESK_TARGET=kafka).
 import protobuf from 'protobufjs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startHarness, uniqueName, type Harness } from './setup'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createTopic, useHarness } from './fixtures'
+import { uniqueName } from './setup'
 
 const COMMON = `syntax = "proto3";
 package fleet.common;
@@ -23,12 +24,11 @@ message GpsFix {
 }
 `
 
-let h: Harness
+const h = useHarness()
 const topic = uniqueName('protobuf')
 let encoded: Buffer
 
 beforeAll(async () => {
-  h = await startHarness()
   // Encoded by protobufjs from the same definitions, as a producer in another service would.
   const root = new protobuf.Root()
   protobuf.parse(COMMON, root, { keepCase: true })
@@ -39,16 +39,13 @@ beforeAll(async () => {
       T.fromObject({ car: 'car-17', position: { lat: 52.52, lon: 13.405 }, at_ms: '1767323045000', source: 'GLONASS', signature: Buffer.from([1, 2, 3]) }),
     ).finish(),
   )
-  await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 1, replicationFactor: 1 })
+  await createTopic(h, topic, 1)
   await h.call('produce.send', {
     connectionId: h.connectionId,
     topic,
     messages: [{ key: { format: 'string', data: 'car-17' }, value: { format: 'hex', data: encoded.toString('hex') } }],
   })
 }, 60_000)
-afterAll(async () => {
-  await h?.stop()
-})
 
 describe('Protobuf decoding', () => {
   it('refuses a .proto that does not parse or resolve, naming the problem', async () => {

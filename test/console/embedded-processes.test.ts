@@ -5,23 +5,16 @@
 // movable move; a broker killed from a terminal is reported too; `kafkadesk cluster status` on
 // the console's data dir sees the same processes (and `kafkadesk cluster` on it is refused);
 // Start brings a broker back as a new process.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import { startHarness, uniqueName, waitFor, type Harness } from './setup'
+import { useHarness } from './fixtures'
+import { uniqueName, waitFor } from './setup'
 import { targetKind, repoRoot, run } from '../interop/target'
 import type { EmbeddedStatus } from '../../src-main/ipc/contract'
 import { alive } from '../helpers/pid'
 
-let h: Harness
 const embedded = targetKind() === 'embedded'
-
-beforeAll(async () => {
-  if (embedded) h = await startHarness({ brokers: 3 })
-}, 90_000)
-
-afterAll(async () => {
-  await h?.stop()
-})
+const h = useHarness({ brokers: 3, enabled: embedded })
 
 type BrokerRow = EmbeddedStatus['brokers'][number]
 

@@ -1,21 +1,21 @@
 // Consumer groups, lag, lag history, offset resets and offset/group deletion through the
 // console, with a real kafkajs consumer as the group member; checked against
 // kafka-consumer-groups --describe on real Kafka.
-import { Kafka, logLevel, type Consumer } from 'kafkajs'
+import type { Consumer, Kafka } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { kafkaTool } from '../interop/target'
 import { LagHistory } from '../../src-main/console/lag-history'
-import { startHarness, uniqueName, waitFor, type Harness } from './setup'
+import { createTopic, kafkaClient, useHarness } from './fixtures'
+import { uniqueName, waitFor } from './setup'
 
-let h: Harness
+const h = useHarness()
 let kafka: Kafka
 const topic = uniqueName('t-groups')
 const group = uniqueName('g')
 
 beforeAll(async () => {
-  h = await startHarness()
-  kafka = new Kafka({ brokers: h.bootstrap.split(','), logLevel: logLevel.NOTHING, clientId: 'console-test-consumer' })
-  await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 3, replicationFactor: 1 })
+  kafka = kafkaClient(h, 'console-test-consumer')
+  await createTopic(h, topic, 3)
   // One request for all three partitions: on a just-created topic real Kafka can refuse one of
   // them at first, and the console's idempotent producer retries without writing the others twice
   // (the exact counts below need exactly 10 per partition).
@@ -28,9 +28,6 @@ beforeAll(async () => {
       timestamp: Date.now() - (30 - i) * 60_000,
     })),
   })
-})
-afterAll(async () => {
-  await h?.stop()
 })
 
 async function consumeAll(groupId: string, count: number): Promise<Consumer> {

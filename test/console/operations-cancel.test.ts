@@ -2,16 +2,16 @@
 // caller and stop on operations.cancel, answering CANCELLED — through the console's handlers on
 // the embedded cluster, its leader slowed by the latency fault so that the operation takes
 // several round trips.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startHarness, uniqueName, waitFor, type Harness } from './setup'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createTopic, useHarness } from './fixtures'
+import { uniqueName, waitFor } from './setup'
 
 const COUNT = 40_000
-let h: Harness
+const h = useHarness()
 const topic = uniqueName('ops')
 
 beforeAll(async () => {
-  h = await startHarness()
-  await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 1, replicationFactor: 1 })
+  await createTopic(h, topic, 1)
   await h.call('produce.batch', {
     connectionId: h.connectionId,
     topic,
@@ -19,9 +19,6 @@ beforeAll(async () => {
     template: { value: { format: 'string', data: `{"n":{{i}},"pad":"${'x'.repeat(100)}"}` } },
   })
 }, 120_000)
-afterAll(async () => {
-  await h?.stop()
-})
 
 const progressOf = (opId: string) => h.events.of('operation.progress').filter((p) => p.opId === opId)
 
@@ -71,7 +68,7 @@ describe.runIf(process.env.KAFKADESK_TARGET !== 'kafka')('long operations', () =
     const groupId = uniqueName('reset-ops')
     const topics = Array.from({ length: 6 }, (_, i) => uniqueName(`reset-t${i}`))
     for (const t of topics) {
-      await h.call('topics.create', { connectionId: h.connectionId, topic: t, partitions: 1, replicationFactor: 1 })
+      await createTopic(h, t, 1)
       await h.call('produce.send', {
         connectionId: h.connectionId,
         topic: t,

@@ -7,24 +7,20 @@
 // so the client retries. A producer without idempotence retries the whole request and writes
 // partition 1 again on every retry; the console's must not. With acks=1 each partition goes in
 // its own request. Runs on 3 embedded brokers and, with KAFKADESK_TARGET=kafka, on a 3-node Kafka.
-import kafkajs from 'kafkajs'
 import type { Admin } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startHarness, uniqueName, waitFor, type Harness } from './setup'
+import { createTopic, kafkaClient, useHarness } from './fixtures'
+import { uniqueName, waitFor } from './setup'
 
-const { Kafka, logLevel } = kafkajs
-
-let h: Harness
+const h = useHarness({ brokers: 3, kafkaBrokers: 3, startTimeoutMs: 300_000 })
 let admin: Admin
 
 beforeAll(async () => {
-  h = await startHarness({ brokers: 3, kafkaBrokers: 3 })
-  admin = new Kafka({ brokers: h.bootstrap.split(','), logLevel: logLevel.NOTHING, clientId: 'no-duplicates-test' }).admin()
+  admin = kafkaClient(h, 'no-duplicates-test').admin()
   await admin.connect()
-}, 300_000)
+})
 afterAll(async () => {
   await admin?.disconnect()
-  await h?.stop()
 }, 60_000)
 
 const values = (p: number, n: number, tag: string) =>
@@ -100,7 +96,7 @@ describe('produce with one partition of a request refused', () => {
 
   it('acks=1 sends each partition in its own request: every partition written once', async () => {
     const topic = uniqueName('t-acks1')
-    await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 3, replicationFactor: 1 })
+    await createTopic(h, topic, 3)
     const r = await h.call('produce.send', {
       connectionId: h.connectionId,
       topic,

@@ -3,23 +3,17 @@
 // log dirs per broker — through the console's handlers on a 3-broker embedded cluster (or real
 // Kafka with KAFKADESK_TARGET=kafka). With one broker paused, the figures it holds are missing
 // and that broker, not another, is named.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startHarness, uniqueName, waitFor, type Harness } from './setup'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createTopic, useHarness } from './fixtures'
+import { uniqueName, waitFor } from './setup'
 
-let h: Harness
+const h = useHarness({ brokers: 3 })
 const topic = uniqueName('stats')
 const compacted = uniqueName('stats-compacted')
 
 beforeAll(async () => {
-  h = await startHarness({ brokers: 3 })
-  await h.call('topics.create', { connectionId: h.connectionId, topic, partitions: 3, replicationFactor: 1, configs: { 'retention.ms': '3600000' } })
-  await h.call('topics.create', {
-    connectionId: h.connectionId,
-    topic: compacted,
-    partitions: 1,
-    replicationFactor: 1,
-    configs: { 'cleanup.policy': 'compact' },
-  })
+  await createTopic(h, topic, 3, { 'retention.ms': '3600000' })
+  await createTopic(h, compacted, 1, { 'cleanup.policy': 'compact' })
   const base = Date.now() - 100_000
   await h.call('produce.send', {
     connectionId: h.connectionId,
@@ -32,9 +26,6 @@ beforeAll(async () => {
     messages: [{ key: { format: 'string', data: 'k' }, value: { format: 'string', data: 'x' } }],
   })
 }, 120_000)
-afterAll(async () => {
-  await h?.stop()
-})
 
 describe('topic figures, purge, offset range and log dirs', () => {
   it('lists messages, size on disk, retention and cleanup policy per topic', async () => {
