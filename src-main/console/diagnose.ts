@@ -1,11 +1,14 @@
 // Connection test with a diagnosis: is the bootstrap reachable (UNREACHABLE / TIMEOUT), does
 // the TLS handshake succeed (TLS_FAILURE), does SASL authentication pass (AUTH_FAILURE), and are
 // the brokers' advertised addresses reachable from here (ADVERTISED_LISTENER_MISMATCH — the
-// classic "bootstrap works, then everything times out" of a wrong advertised.listeners).
+// classic "bootstrap works, then everything times out" of a wrong advertised.listeners). Over
+// TLS the result carries the certificate the bootstrap server presented (tls-probe.ts), the one
+// refused too.
 import { connect } from 'node:net'
-import type { ConnectionTestResult } from '../ipc/contract'
-import { rawAuthFor, SKIP_VERIFY_WARNING, type ResolvedConnection } from './connections'
+import type { ConnectionTestResult, TlsDetails } from '../ipc/contract'
+import { rawAuthFor, SKIP_VERIFY_WARNING, tlsOptions, type ResolvedConnection } from './connections'
 import { ApiKey, RawClient } from './raw-client'
+import { probeTls } from './tls-probe'
 
 function tcpProbe(address: string, timeoutMs: number): Promise<{ ok: boolean; error?: string; timedOut?: boolean }> {
   const i = address.lastIndexOf(':')
@@ -32,6 +35,7 @@ export async function diagnose(c: ResolvedConnection): Promise<ConnectionTestRes
   const started = performance.now()
   const timeout = c.connectionTimeoutMs ?? 5_000
   const warnings = c.tls?.enabled && c.tls.skipVerify ? [SKIP_VERIFY_WARNING] : []
+  let tls: TlsDetails | undefined
   const result = (
     r: Omit<ConnectionTestResult, 'latencyMs' | 'warnings' | 'brokers'> & { brokers?: ConnectionTestResult['brokers'] },
   ): ConnectionTestResult => ({
@@ -39,6 +43,7 @@ export async function diagnose(c: ResolvedConnection): Promise<ConnectionTestRes
     ...r,
     latencyMs: performance.now() - started,
     warnings,
+    ...(tls ? { tls } : {}),
   })
 
   // 1. TCP to the bootstrap servers.
@@ -53,11 +58,15 @@ export async function diagnose(c: ResolvedConnection): Promise<ConnectionTestRes
     })
   }
 
-  // 2. TLS handshake, ApiVersions and SASL on one bootstrap server.
+  // 2. TLS handshake, ApiVersions and SASL on one bootstrap server; over TLS, its certificate alongside.
+  const tlsOpts = tlsOptions(c)
+  const probe = tlsOpts ? probeTls(reachable[0]!.a, tlsOpts, timeout) : Promise.resolve(undefined)
   let client: RawClient
   try {
     client = await RawClient.connect(reachable[0]!.a, rawAuthFor(c))
+    tls = await probe
   } catch (e) {
+    tls = await probe
     const err = e as { code?: string; message: string }
     if (err.code === 'AUTH')
       return result({
@@ -69,7 +78,7 @@ export async function diagnose(c: ResolvedConnection): Promise<ConnectionTestRes
       return result({
         ok: false,
         diagnosis: 'TLS_FAILURE',
-        message: `TLS handshake with ${reachable[0]!.a} failed: ${err.message}. Check the CA certificate, the client certificate, and that this listener uses TLS.`,
+        message: `TLS handshake with ${reachable[0]!.a} failed: ${err.message}.${tls && !tls.trusted ? ` It presented ${tls.subject} issued by ${tls.issuer}.` : ''} Check the CA certificate, the client certificate, and that this listener uses TLS.`,
       })
     if (!c.tls?.enabled && /closed|ECONNRESET/i.test(err.message))
       return result({

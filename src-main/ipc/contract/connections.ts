@@ -56,6 +56,28 @@ export type ConnectionInfo = z.infer<typeof ConnectionInfo>
 export const Diagnosis = z.enum(['OK', 'UNREACHABLE', 'TIMEOUT', 'TLS_FAILURE', 'AUTH_FAILURE', 'ADVERTISED_LISTENER_MISMATCH', 'UNKNOWN'])
 export type Diagnosis = z.infer<typeof Diagnosis>
 
+/** The certificate a TLS listener presented and the session agreed, from the connection test. */
+export const TlsDetails = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  /** As node renders them: "DNS:localhost", "IP Address:127.0.0.1". */
+  subjectAltNames: z.array(z.string()),
+  /** ISO 8601. */
+  validFrom: z.string(),
+  validTo: z.string(),
+  /** Colon-separated hex. */
+  fingerprint256: z.string(),
+  /** Certificates the server sent, its own first (a self-signed one counts once). */
+  chainLength: z.number().int(),
+  /** TLSv1.2, TLSv1.3 */
+  protocol: z.string(),
+  cipher: z.string(),
+  /** Whether this connection's settings trust it (chain and host name). */
+  trusted: z.boolean(),
+  authorizationError: z.string().optional(),
+})
+export type TlsDetails = z.infer<typeof TlsDetails>
+
 export const ConnectionTestResult = z.object({
   ok: z.boolean(),
   diagnosis: Diagnosis,
@@ -67,6 +89,8 @@ export const ConnectionTestResult = z.object({
   /** Brokers as advertised in metadata and whether each was reachable from here. */
   brokers: z.array(z.object({ nodeId: NodeId, host: z.string(), port: z.number().int(), reachable: z.boolean(), error: z.string().optional() })),
   warnings: z.array(z.string()),
+  /** On a TLS connection: the certificate of the bootstrap server reached (also the one refused on TLS_FAILURE). */
+  tls: TlsDetails.optional(),
 })
 export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>
 
