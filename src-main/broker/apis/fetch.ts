@@ -2,6 +2,7 @@ import { defineApi } from './registry'
 import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import type { BrokerServices } from './broker-services'
+import { fetchByteCap, recordFetch } from '../quotas/broker-quotas'
 
 const READ_COMMITTED = 1
 /** Kafka's CONSUMER_REPLICA_ID: an ordinary consumer. */
@@ -181,7 +182,9 @@ export default defineApi(ApiKey.Fetch, {
       }
     }
     const prepared = wanted.map((w) => prepare(broker, w, fetcher))
-    const maxBytes: number = ctx.apiVersion >= 3 ? req.maxBytes : 0x7fffffff
+    const consumer = replicaId < 0
+    // A consumer never gets more in one answer than its consumer_byte_rate allows per quota window.
+    const maxBytes: number = Math.min(ctx.apiVersion >= 3 ? req.maxBytes : 0x7fffffff, consumer ? fetchByteCap(ctx) : Number.POSITIVE_INFINITY)
     const deadline = Date.now() + Math.max(0, req.maxWaitMs)
     for (;;) {
       let budget = maxBytes
@@ -206,6 +209,9 @@ export default defineApi(ApiKey.Fetch, {
           if (!e) byTopic.set(key, (e = { topic: w.topic ?? undefined, topicId: w.topicId, partitions: [] }))
           e.partitions.push(r)
         })
+        // Over consumer_byte_rate: an empty answer carrying the throttle time (Kafka's throttled response).
+        const throttleTimeMs = consumer ? recordFetch(ctx, total) : 0
+        if (throttleTimeMs > 0) return { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId: 0, responses: [] }
         // A session id of 0 tells clients this broker keeps no fetch session: every fetch is a full one.
         return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: [...byTopic.values()] }
       }

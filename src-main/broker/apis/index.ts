@@ -45,6 +45,8 @@ import createAcls from './create-acls'
 import deleteAcls from './delete-acls'
 import describeUserScramCredentials from './describe-user-scram-credentials'
 import alterUserScramCredentials from './alter-user-scram-credentials'
+import describeClientQuotas from './describe-client-quotas'
+import alterClientQuotas from './alter-client-quotas'
 
 /** Every API this broker serves; ApiVersions answers from this list. */
 export const apiDefinitions: ApiDefinition[] = [
@@ -94,4 +96,6 @@ export const apiDefinitions: ApiDefinition[] = [
   deleteAcls,
   describeUserScramCredentials,
   alterUserScramCredentials,
+  describeClientQuotas,
+  alterClientQuotas,
 ]

@@ -4,6 +4,7 @@ import { ErrorCode, KafkaError, type ErrorName } from '../errors'
 import { splitBatches } from '../records/batch'
 import { checkProducedRecords, type Verdict } from '../records/produced-check'
 import { StorageError } from '../storage/storage-error'
+import { recordProduce } from '../quotas/broker-quotas'
 
 interface PartitionResult {
   index: number
@@ -195,6 +196,8 @@ function respond(req: ProduceRequest, ctx: RequestContext, verdicts: Map<Buffer,
       return { ...a, result: withLeader(ctx, td.name, a.result) }
     }),
   }))
+  // Counted once the records are appended, as Kafka does; with acks=0 the client is still muted.
+  const throttleTimeMs = recordProduce(ctx)
   if (acks === 0) {
     // With acks=0 Kafka sends no response; it closes the connection on an error so the client notices.
     const bad = appended.flatMap((t) => t.partitions).find((p) => p.result.errorCode !== 0)
@@ -202,7 +205,7 @@ function respond(req: ProduceRequest, ctx: RequestContext, verdicts: Map<Buffer,
     return undefined
   }
   const answer = (responses: { name: string; partitionResponses: PartitionResult[] }[]) => {
-    const body: Record<string, unknown> = { responses, throttleTimeMs: 0 }
+    const body: Record<string, unknown> = { responses, throttleTimeMs }
     if (ctx.apiVersion >= 10)
       body.nodeEndpoints = leaderEndpoints(
         ctx,

@@ -12,6 +12,13 @@ export interface RequestContext {
   clientAddress: string
   /** The connection's listener, principal and SASL state (absent for requests not from a client connection). */
   security?: ConnectionSecurity
+  /** The request's size in bytes (producer_byte_rate counts it); absent for requests not from a client connection. */
+  requestSize?: number
+  /**
+   * Set by a handler whose client went over a quota (quotas/broker-quotas.ts): after the answer,
+   * which carries it as throttle_time_ms, the connection reads nothing from the client for that long.
+   */
+  throttleTimeMs?: number
 }
 
 /**

@@ -3,6 +3,7 @@
 // same apply(), so a broker sees exactly what the controller wrote, in the same order.
 import type { BrokerEndpoint, MetadataRecord } from './records'
 import { SecurityImage } from '../security/security-image'
+import { ClientQuotaImage } from '../quotas/quota-image'
 
 export type { BrokerEndpoint } from './records'
 
@@ -55,6 +56,8 @@ export class MetadataImage {
   nextProducerId = 0
   /** SCRAM credentials and ACLs. */
   readonly security = new SecurityImage()
+  /** Client quotas (user / client-id entities). */
+  readonly quotas = new ClientQuotaImage()
 
   topicById(id: string): TopicMetadata | undefined {
     return this.topicsById.get(id)
@@ -158,6 +161,9 @@ export class MetadataImage {
       case 'RemoveAccessControlEntry':
         this.security.apply(r)
         return null
+      case 'ClientQuota':
+        this.quotas.apply(r)
+        return null
     }
   }
 
@@ -196,6 +202,7 @@ export class MetadataImage {
     }
     out.push({ type: 'ProducerIds', brokerId: -1, brokerEpoch: -1, nextProducerId: this.nextProducerId })
     out.push(...this.security.toRecords())
+    out.push(...this.quotas.toRecords())
     return out
   }
 }

@@ -76,6 +76,8 @@ export class MetadataStore extends MetadataImage {
     }
     this.registrations.clear()
     this.brokers.clear()
+    // The snapshot holds every quota still set: ones removed since are not in it.
+    this.quotas.entries.clear()
     this.replay(snapshot, true)
     for (const t of gone) for (const fn of this.listeners) fn(t.name)
   }
@@ -158,6 +160,11 @@ export class MetadataStore extends MetadataImage {
   /** AlterUserScramCredentials, CreateAcls, DeleteAcls at the controller (security/security-commands.ts). Throws KafkaError. */
   securityCommand(cmd: import('../security/security-commands').SecurityCommand): unknown {
     return this.controller.execute(cmd)
+  }
+
+  /** AlterClientQuotas at the controller (quotas/quota-commands.ts): one result per entry. */
+  clientQuotaCommand(cmd: import('../quotas/quota-commands').QuotaCommand): import('../quotas/quota-commands').QuotaAlterationResult[] {
+    return this.controller.execute(cmd) as import('../quotas/quota-commands').QuotaAlterationResult[]
   }
 
   /** KRaft's AlterPartition (ISR changes by a partition leader), decided by the controller (alter-partition.ts). */

@@ -14,6 +14,7 @@ import { StorageError } from '../storage/storage-error'
 import type { LoggedRecord, MetadataRecord } from './records'
 import { FEATURES } from './features'
 import { executeSecurityCommand, type SecurityCommand } from '../security/security-commands'
+import { executeQuotaCommand, type QuotaCommand } from '../quotas/quota-commands'
 
 /** Kafka hands producer ids to brokers in blocks of 1000 (AllocateProducerIds). */
 export const PRODUCER_ID_BLOCK = 1000
@@ -51,6 +52,8 @@ export type MetadataCommand =
   | { op: 'reassign'; topic: string; partition: number; replicas: number[] | null }
   /** AlterUserScramCredentials, CreateAcls, DeleteAcls (security/security-commands.ts). */
   | SecurityCommand
+  /** AlterClientQuotas (quotas/quota-commands.ts). */
+  | QuotaCommand
 
 export interface ElectionResult {
   topic: string
@@ -235,6 +238,8 @@ export class QuorumController {
       case 'createAcls':
       case 'deleteAcls':
         return executeSecurityCommand(this.image.security, cmd, (recs) => void this.commit(recs))
+      case 'alterClientQuotas':
+        return executeQuotaCommand(this.image.quotas, cmd, (recs) => void this.commit(recs))
     }
   }
 

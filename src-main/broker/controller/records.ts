@@ -5,6 +5,7 @@
 
 import type { ListenerEndpoint } from '../server/listeners'
 import type { SecurityRecord } from '../security/security-records'
+import type { QuotaRecord } from '../quotas/quota-records'
 
 export interface BrokerEndpoint {
   nodeId: number
@@ -67,6 +68,8 @@ export type MetadataRecord =
   | { type: 'ProducerIds'; brokerId: number; brokerEpoch: number; nextProducerId: number }
   /** SCRAM credentials and ACLs (security/security-records.ts). */
   | SecurityRecord
+  /** Client quotas (quotas/quota-records.ts). */
+  | QuotaRecord
 
 export interface LoggedRecord {
   offset: number

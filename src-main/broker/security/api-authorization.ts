@@ -510,6 +510,11 @@ export const API_RULES: Record<number, Rule> = {
       transactionStates: list(res.transactionStates).filter((t) => can(Op.DESCRIBE, RT.TRANSACTIONAL_ID, String(t.transactionalId))),
     }),
   }),
+  48: clusterRule(Op.DESCRIBE_CONFIGS, () => ({ throttleTimeMs: 0, errorCode: CLUSTER_DENIED, errorMessage: DENIED_MESSAGE, entries: null })),
+  49: clusterRule(Op.ALTER_CONFIGS, (req) => ({
+    throttleTimeMs: 0,
+    entries: list(req.entries).map((e) => ({ errorCode: CLUSTER_DENIED, errorMessage: DENIED_MESSAGE, entity: e.entity })),
+  })),
   50: clusterRule(Op.DESCRIBE, () => ({ throttleTimeMs: 0, errorCode: CLUSTER_DENIED, errorMessage: DENIED_MESSAGE, results: [] })),
   51: clusterRule(Op.ALTER, (req) => ({
     throttleTimeMs: 0,

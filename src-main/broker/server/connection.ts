@@ -25,6 +25,8 @@ export class Connection {
   private queue: Buffer[] = []
   private busy = false
   private closed = false
+  /** Until when nothing more is read from this client: it went over a quota (KIP-219 muting). */
+  private mutedUntil = 0
   /** The IP counted against the connection limits; null when the connection was refused. */
   private countedIp: string | null = null
   readonly address: string
@@ -89,6 +91,12 @@ export class Connection {
     this.busy = true
     this.socket.cork()
     while (this.queue.length > 0 && !this.closed) {
+      if (this.mutedUntil > Date.now()) {
+        this.socket.uncork()
+        await this.muted()
+        this.socket.cork()
+        if (this.closed) break
+      }
       const frame = this.queue.shift()!
       try {
         const pending = this.handle(frame)
@@ -101,10 +109,40 @@ export class Connection {
         this.fail(e instanceof ProtocolError ? `malformed request: ${e.message}` : `request failed: ${(e as Error).stack ?? e}`)
         return
       }
-      if (this.queue.length <= 16 && this.socket.isPaused()) this.socket.resume()
+      if (this.queue.length <= 16 && this.socket.isPaused() && this.mutedUntil <= Date.now()) this.socket.resume()
     }
     this.socket.uncork()
     this.busy = false
+  }
+
+  /**
+   * A throttled client (over a quota) is answered at once and then not read from for its throttle
+   * time, as Kafka mutes the channel: requests it sends meanwhile wait unread in the socket.
+   */
+  private async muted(): Promise<void> {
+    this.socket.pause()
+    while (!this.closed && this.mutedUntil > Date.now()) await new Promise((r) => setTimeout(r, this.mutedUntil - Date.now()))
+    if (!this.closed && this.queue.length <= 16) this.socket.resume()
+  }
+
+  private muteAfter(ctx: RequestContext): void {
+    const ms = ctx.throttleTimeMs ?? 0
+    if (ms <= 0) return
+    this.mutedUntil = Math.max(this.mutedUntil, Date.now() + ms)
+    this.socket.pause()
+    // When no request is being handled by then, nothing else would start reading again.
+    setTimeout(() => this.unmute(), ms).unref()
+  }
+
+  private unmute(): void {
+    if (this.closed || this.busy) return
+    const left = this.mutedUntil - Date.now()
+    if (left > 0) {
+      setTimeout(() => this.unmute(), left).unref()
+      return
+    }
+    if (this.queue.length <= 16) this.socket.resume()
+    if (this.queue.length > 0) void this.drain()
   }
 
   /** Decodes and dispatches one request; returns a promise only when the handler is asynchronous. */
@@ -157,15 +195,18 @@ export class Connection {
       clientId: header.clientId,
       clientAddress: this.address,
       security: this.security,
+      requestSize: frame.length,
     }
     this.broker.recordActivity(ctx)
     const response = this.broker.authorizer ? authorizeRequest(this.broker.authorizer, api, request, ctx) : api.handle(request, ctx)
     if (response instanceof Promise) {
       return response.then((body) => {
         if (body !== undefined && !this.closed) this.send(header, api, body)
+        this.muteAfter(ctx)
       })
     }
     if (response !== undefined) this.send(header, api, response)
+    this.muteAfter(ctx)
     return undefined
   }
 
