@@ -42,6 +42,21 @@ export interface ScannedBatch {
   maxTimestamp: number
 }
 
+/**
+ * Points a reused ScannedBatch at the batch of `size` bytes at `chunk[off…]`, found at file
+ * position `position` (the segment scan and the cleaner's async scan both reuse one view).
+ */
+export function viewBatch(view: ScannedBatch, chunk: Buffer, off: number, position: number, size: number): ScannedBatch {
+  view.buf = chunk
+  view.off = off
+  view.position = position
+  view.size = size
+  view.baseOffset = batchBaseOffset(chunk, off)
+  view.lastOffset = view.baseOffset + lastOffsetDelta(chunk, off)
+  view.maxTimestamp = batchMaxTimestamp(chunk, off)
+  return view
+}
+
 export interface ScanResult {
   /** Position after the last batch visited. */
   end: number
@@ -300,14 +315,7 @@ export class LogSegment {
         off = 0
       }
       if (opts.verify && validateBatchHeader(chunk, off, size) !== null) return { end: p, stop: 'corrupt' }
-      view.buf = chunk
-      view.off = off
-      view.position = p
-      view.size = size
-      view.baseOffset = batchBaseOffset(chunk, off)
-      view.lastOffset = view.baseOffset + lastOffsetDelta(chunk, off)
-      view.maxTimestamp = batchMaxTimestamp(chunk, off)
-      if (fn(view) === false) return { end: p, stop: 'callback' }
+      if (fn(viewBatch(view, chunk, off, p, size)) === false) return { end: p, stop: 'callback' }
       p += size
     }
     return { end: p, stop: 'eof' }

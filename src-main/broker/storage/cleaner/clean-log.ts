@@ -28,16 +28,14 @@ import {
   BATCH_HEADER_SIZE,
   BATCH_LENGTH_OFFSET,
   LOG_OVERHEAD,
-  baseOffset as batchBaseOffset,
   lastOffset as batchLastOffset,
-  lastOffsetDelta as batchLastOffsetDelta,
   maxTimestamp as batchMaxTimestamp,
   readBatchHeader,
   type BatchHeader,
 } from '../../records/batch.js'
 import { deleteHorizonOf, rebuildBatch, recordSpans, recordsData, type RecordSpan } from '../../records/batch-rewrite.js'
 import { writeFully } from '../file-io.js'
-import { LogSegment, type ScannedBatch } from '../log-segment.js'
+import { LogSegment, viewBatch, type ScannedBatch } from '../log-segment.js'
 import { OffsetIndex } from '../offset-index.js'
 import { indexBatch } from '../sparse-index.js'
 import { TimeIndex } from '../time-index.js'
@@ -192,15 +190,8 @@ async function scanSegment(seg: LogSegment, slicer: Slicer, fn: (b: ScannedBatch
         off = 0
       }
       const batchBytes = chunk.readInt32BE(off + BATCH_LENGTH_OFFSET) + LOG_OVERHEAD
-      view.buf = chunk
-      view.off = off
-      view.position = pos
-      view.size = batchBytes
-      view.baseOffset = batchBaseOffset(chunk, off)
-      view.lastOffset = view.baseOffset + batchLastOffsetDelta(chunk, off)
-      view.maxTimestamp = batchMaxTimestamp(chunk, off)
       slicer.bytes += batchBytes
-      if (fn(view) === false) return
+      if (fn(viewBatch(view, chunk, off, pos, batchBytes)) === false) return
       pos += batchBytes
       if (slicer.expired) await slicer.yield()
     }
