@@ -46,7 +46,8 @@ export interface SyncResult {
   assignment: Buffer
 }
 
-export interface JoinRequest {
+/** What a member says of itself when it joins, kept for as long as it is a member. */
+interface MemberIdentity {
   memberId: string
   groupInstanceId: string | null
   clientId: string
@@ -55,6 +56,9 @@ export interface JoinRequest {
   rebalanceTimeoutMs: number
   protocolType: string
   protocols: Protocol[]
+}
+
+export interface JoinRequest extends MemberIdentity {
   /** JoinGroup v4+: a new dynamic member first gets MEMBER_ID_REQUIRED with its id. */
   requireKnownMemberId: boolean
   /** JoinGroup v9+: a static leader rejoining a stable group is told to skip the assignment. */
@@ -70,15 +74,7 @@ export interface SyncRequest {
   assignments: { memberId: string; assignment: Buffer }[]
 }
 
-export interface Member {
-  memberId: string
-  groupInstanceId: string | null
-  clientId: string
-  clientHost: string
-  sessionTimeoutMs: number
-  rebalanceTimeoutMs: number
-  protocolType: string
-  protocols: Protocol[]
+export interface Member extends MemberIdentity {
   assignment: Buffer
   isNew: boolean
   joinWaiter?: (r: JoinResult) => void
