@@ -126,22 +126,13 @@ export class RecordStore {
   }
 }
 
-/** What the fast path of a column can tell from the bytes alone. */
-const TEXT = 0
-const NOT_TEXT = 1
-
 /**
- * ASCII text without control characters other than whitespace (what 'auto' shows as text):
- * TEXT; anything else (other bytes, or UTF-8 beyond ASCII) NOT_TEXT, left to the full decoder.
- * No multi-byte UTF-8 sequence holds a byte below 0x80, so this is exact for what it accepts.
+ * A character that is not ASCII text as 'auto' shows text (control characters other than
+ * whitespace mark binary). Bytes read as latin1 map one to one onto characters, so a text without
+ * one is the bytes' exact UTF-8 reading; the regex scans natively, about twice as fast as a loop
+ * over the bytes in JavaScript.
  */
-function asciiText(b: Buffer, start: number, end: number): number {
-  for (let i = start; i < end; i++) {
-    const c = b[i]!
-    if (c >= 0x80 || (c < 0x20 && (c < 0x09 || c > 0x0d))) return NOT_TEXT
-  }
-  return TEXT
-}
+const NOT_ASCII_TEXT = /[^\x09-\x0d\x20-\x7f]/
 
 /** The first byte that is not JSON whitespace, or -1. */
 function firstNonSpace(b: Buffer, start: number, end: number): number {
@@ -187,19 +178,22 @@ class ColumnWriter {
       return
     }
     const end = start + length
-    if (this.fast && length <= LAZY_MAX_BYTES && asciiText(b, start, end) === TEXT) {
-      // 'auto' text that starts like JSON, and any 'json' text, is sent as JSON unparsed
-      // (jsonUnchecked): the page parses a row when it shows it.
-      let format: Decoding = 'string'
-      if (this.decoding === 'json') format = 'json'
-      else if (this.decoding === 'auto') {
-        const f = firstNonSpace(b, start, end)
-        if (f === 0x7b || f === 0x5b) format = 'json'
+    if (this.fast && length <= LAZY_MAX_BYTES) {
+      const text = b.toString('latin1', start, end)
+      if (!NOT_ASCII_TEXT.test(text)) {
+        // 'auto' text that starts like JSON, and any 'json' text, is sent as JSON unparsed
+        // (jsonUnchecked): the page parses a row when it shows it.
+        let format: Decoding = 'string'
+        if (this.decoding === 'json') format = 'json'
+        else if (this.decoding === 'auto') {
+          const f = firstNonSpace(b, start, end)
+          if (f === 0x7b || f === 0x5b) format = 'json'
+        }
+        c.format.push(this.formatOf(format))
+        c.text.push(text)
+        c.size.push(length)
+        return
       }
-      c.format.push(this.formatOf(format))
-      c.text.push(b.toString('latin1', start, end))
-      c.size.push(length)
-      return
     }
     // Decoded here in full; a 'json' row of it that the page parses again parses as it did here.
     const d = decodeBytes(this.s, b.subarray(start, end), this.decoding, this.protobufType, false)!
