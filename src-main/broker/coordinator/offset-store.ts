@@ -9,9 +9,9 @@ import { Reader } from '../protocol/reader'
 import { Writer } from '../protocol/writer'
 import { GroupMetadataKey, GroupMetadataValue, OffsetCommitKey, OffsetCommitValue } from '../protocol/messages/consumer-offsets'
 import { buildBatch, controlRecordType, decodeRecords, type BuildRecord } from '../records/record'
-import { splitBatches, readBatchHeader } from '../records/batch'
 import type { PartitionLog } from '../storage/partition-log'
 import type { CommittedOffset } from './group'
+import { forEachBatch } from './partition-batches'
 
 const offsetKeyCodec = compile(OffsetCommitKey)
 const offsetValueCodec = compile(OffsetCommitValue)
@@ -140,42 +140,28 @@ export function appendRecords(
  */
 export function loadPartition(log: PartitionLog, fn: (r: LoadedRecord) => void, onError?: (e: Error) => void): Map<number, LoadedRecord[]> {
   const open = new Map<number, LoadedRecord[]>()
-  let offset = log.logStartOffset
-  const end = log.logEndOffset
-  while (offset < end) {
-    const read = log.read(offset, 1 << 20, { minOneBatch: true })
-    if (read.records.length === 0) break
-    let next = offset
-    for (const chunk of read.records) {
-      const { batches } = splitBatches(chunk)
-      for (const b of batches) {
-        const h = readBatchHeader(b)
-        next = Math.max(next, h.lastOffset + 1)
-        try {
-          if (h.control) {
-            const type = controlRecordType(decodeRecords(b, h)[0]?.key ?? null)
-            const held = open.get(h.producerId)
-            open.delete(h.producerId)
-            if (type === 'COMMIT') for (const rec of held ?? []) fn(rec)
-            continue
-          }
-          for (const r of decodeRecords(b, h)) {
-            if (r.key === null) continue
-            const rec = decodeRecord(r.key, r.value)
-            if (!rec) continue
-            if (h.transactional) {
-              let held = open.get(h.producerId)
-              if (!held) open.set(h.producerId, (held = []))
-              held.push(rec)
-            } else fn(rec)
-          }
-        } catch (e) {
-          onError?.(e as Error)
-        }
+  forEachBatch(
+    log,
+    (b, h) => {
+      if (h.control) {
+        const type = controlRecordType(decodeRecords(b, h)[0]?.key ?? null)
+        const held = open.get(h.producerId)
+        open.delete(h.producerId)
+        if (type === 'COMMIT') for (const rec of held ?? []) fn(rec)
+        return
       }
-    }
-    if (next <= offset) break
-    offset = next
-  }
+      for (const r of decodeRecords(b, h)) {
+        if (r.key === null) continue
+        const rec = decodeRecord(r.key, r.value)
+        if (!rec) continue
+        if (h.transactional) {
+          let held = open.get(h.producerId)
+          if (!held) open.set(h.producerId, (held = []))
+          held.push(rec)
+        } else fn(rec)
+      }
+    },
+    onError,
+  )
   return open
 }

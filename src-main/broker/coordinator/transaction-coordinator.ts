@@ -6,10 +6,10 @@
 // transactions found half-ended (PrepareCommit/PrepareAbort) get their markers written again.
 import type { Broker } from '../broker'
 import { ErrorCode } from '../errors'
-import { readBatchHeader, splitBatches } from '../records/batch'
 import { buildBatch, decodeRecords } from '../records/record'
 import type { PartitionLog } from '../storage/partition-log'
 import { InternalTopicCoordinator } from './internal-topic-coordinator'
+import { forEachBatch } from './partition-batches'
 import { decodeTxnKey, decodeTxnValue, txnKey, txnValue, type TxnState } from './transaction-log'
 import { TxnMarkerChannel, type TxnMarker } from './transaction-markers'
 import { completed, copyPartitions, decideAddPartitions, decideEnd, decideInit, decideTimeout, freshMetadata, type TxnMetadata } from './transaction-state'
@@ -162,14 +162,6 @@ export class TransactionCoordinator extends InternalTopicCoordinator {
     const id = current.transactionalId
     current.pendingState = next.state
     try {
-      const t = this.topic()
-      const p = this.partitionFor(id)
-      const part = t?.partitions[p]
-      if (!t || !part || part.leader !== this.broker.nodeId) return ErrorCode.NOT_COORDINATOR
-      const minIsr = this.minInsyncReplicas(t)
-      if (part.isr.length < minIsr) return ErrorCode.COORDINATOR_NOT_AVAILABLE
-      const log = this.broker.partitionLog(TRANSACTION_STATE_TOPIC, p)
-      if (!log) return ErrorCode.NOT_COORDINATOR
       const value = txnValue({
         producerId: next.producerId,
         producerEpoch: next.producerEpoch,
@@ -179,13 +171,7 @@ export class TransactionCoordinator extends InternalTopicCoordinator {
         lastUpdateTimestampMs: next.txnLastUpdateTimestamp,
         startTimestampMs: next.txnStartTimestamp,
       })
-      const res = log.append(buildBatch({ records: [{ key: txnKey(id), value }] }), { origin: 'coordinator', leaderEpoch: part.leaderEpoch })
-      if (res.error !== undefined) {
-        this.log(`writing the state of ${id} failed: ${res.error} ${res.message}`)
-        return appendError(res.error)
-      }
-      this.broker.notifyAppend()
-      const replicated = appendError(await this.broker.replicas.waitForIsr(TRANSACTION_STATE_TOPIC, p, res.lastOffset + 1, minIsr, WRITE_TIMEOUT_MS))
+      const replicated = await this.writeRecord(id, value)
       if (replicated !== ErrorCode.NONE) return replicated
       if (this.txns.get(id) !== current) return ErrorCode.NOT_COORDINATOR
       this.txns.set(id, { ...next, pendingState: null })
@@ -193,6 +179,25 @@ export class TransactionCoordinator extends InternalTopicCoordinator {
     } finally {
       current.pendingState = null
     }
+  }
+
+  /** Writes one record of `id` (null: its tombstone) to its __transaction_state partition and waits until the ISR has it. */
+  private async writeRecord(id: string, value: Buffer | null): Promise<number> {
+    const t = this.topic()
+    const p = this.partitionFor(id)
+    const part = t?.partitions[p]
+    if (!t || !part || part.leader !== this.broker.nodeId) return ErrorCode.NOT_COORDINATOR
+    const minIsr = this.minInsyncReplicas(t)
+    if (part.isr.length < minIsr) return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    const log = this.broker.partitionLog(TRANSACTION_STATE_TOPIC, p)
+    if (!log) return ErrorCode.NOT_COORDINATOR
+    const res = log.append(buildBatch({ records: [{ key: txnKey(id), value }] }), { origin: 'coordinator', leaderEpoch: part.leaderEpoch })
+    if (res.error !== undefined) {
+      this.log(`writing ${value === null ? 'the tombstone' : 'the state'} of ${id} failed: ${res.error} ${res.message}`)
+      return appendError(res.error)
+    }
+    this.broker.notifyAppend()
+    return appendError(await this.broker.replicas.waitForIsr(TRANSACTION_STATE_TOPIC, p, res.lastOffset + 1, minIsr, WRITE_TIMEOUT_MS))
   }
 
   private allocateProducerId = (): number => this.broker.metadata.allocateProducerId(this.broker.nodeId)
@@ -364,17 +369,7 @@ export class TransactionCoordinator extends InternalTopicCoordinator {
     const id = m.transactionalId
     m.pendingState = 'Dead'
     try {
-      const t = this.topic()
-      const p = this.partitionFor(id)
-      const part = t?.partitions[p]
-      const log = part?.leader === this.broker.nodeId ? this.broker.partitionLog(TRANSACTION_STATE_TOPIC, p) : undefined
-      if (!t || !part || !log) return ErrorCode.NOT_COORDINATOR
-      const minIsr = this.minInsyncReplicas(t)
-      if (part.isr.length < minIsr) return ErrorCode.COORDINATOR_NOT_AVAILABLE
-      const res = log.append(buildBatch({ records: [{ key: txnKey(id), value: null }] }), { origin: 'coordinator', leaderEpoch: part.leaderEpoch })
-      if (res.error !== undefined) return appendError(res.error)
-      this.broker.notifyAppend()
-      const replicated = appendError(await this.broker.replicas.waitForIsr(TRANSACTION_STATE_TOPIC, p, res.lastOffset + 1, minIsr, WRITE_TIMEOUT_MS))
+      const replicated = await this.writeRecord(id, null)
       if (replicated === ErrorCode.NONE && this.txns.get(id) === m) this.txns.delete(id)
       return replicated
     } finally {
@@ -404,25 +399,12 @@ export class TransactionCoordinator extends InternalTopicCoordinator {
 
 /** Reads a __transaction_state partition in order, calling `fn` with each record's key and value. */
 function readLog(log: PartitionLog, fn: (key: Buffer, value: Buffer | null) => void, onError: (e: Error) => void): void {
-  let offset = log.logStartOffset
-  const end = log.logEndOffset
-  while (offset < end) {
-    const read = log.read(offset, 1 << 20, { minOneBatch: true })
-    if (read.records.length === 0) break
-    let next = offset
-    for (const chunk of read.records) {
-      for (const b of splitBatches(chunk).batches) {
-        const h = readBatchHeader(b)
-        next = Math.max(next, h.lastOffset + 1)
-        if (h.control) continue
-        try {
-          for (const r of decodeRecords(b, h)) if (r.key !== null) fn(r.key, r.value)
-        } catch (e) {
-          onError(e as Error)
-        }
-      }
-    }
-    if (next <= offset) break
-    offset = next
-  }
+  forEachBatch(
+    log,
+    (b, h) => {
+      if (h.control) return
+      for (const r of decodeRecords(b, h)) if (r.key !== null) fn(r.key, r.value)
+    },
+    onError,
+  )
 }
