@@ -249,10 +249,28 @@ export class GroupCoordinator extends InternalTopicCoordinator {
 
   /** Writes commits that passed validation; returns one error code per entry. */
   commitOffsets(g: Group, entries: OffsetCommitEntry[], expireTimestamp: number | null, now = Date.now()): number[] {
+    const { errors, written } = this.writeOffsets(g, entries, expireTimestamp, now)
+    for (const { e, o } of written) g.setOffset(e.topic, e.partition, o)
+    return errors
+  }
+
+  /**
+   * What OffsetCommit and TxnOffsetCommit share: an entry with too much metadata is refused, the
+   * others are written in one append (a transactional batch of `producer` when given), with
+   * acks=all: below min.insync.replicas nothing is written (Kafka's check before append).
+   * Returns one code per entry and the offsets written.
+   */
+  private writeOffsets(
+    g: Group,
+    entries: OffsetCommitEntry[],
+    expireTimestamp: number | null,
+    now: number,
+    producer?: { producerId: number; producerEpoch: number },
+  ): { errors: number[]; written: { e: OffsetCommitEntry; o: CommittedOffset }[] } {
     const maxMetadata = this.broker.config.int('offset.metadata.max.bytes')
     const errors: number[] = []
     const records: BuildRecord[] = []
-    const accepted: { e: OffsetCommitEntry; o: CommittedOffset }[] = []
+    const written: { e: OffsetCommitEntry; o: CommittedOffset }[] = []
     for (const e of entries) {
       const metadata = e.metadata ?? ''
       if (metadata.length > maxMetadata) {
@@ -261,18 +279,15 @@ export class GroupCoordinator extends InternalTopicCoordinator {
       }
       const o: CommittedOffset = { offset: e.offset, leaderEpoch: e.leaderEpoch, metadata, commitTimestamp: now, expireTimestamp }
       records.push({ key: offsetKey(g.groupId, e.topic, e.partition), value: offsetValue(o) })
-      accepted.push({ e, o })
+      written.push({ e, o })
       errors.push(ErrorCode.NONE)
     }
-    if (records.length === 0) return errors
-    // Commits are written with acks=all: below min.insync.replicas nothing is written (Kafka's check before append).
-    const res = this.belowMinIsr(g.groupId) ?? this.append(g.groupId, records)
-    if (res.error) {
-      const code = commitAppendError(res.error)
-      return errors.map((c) => (c === ErrorCode.NONE ? code : c))
-    }
-    for (const { e, o } of accepted) g.setOffset(e.topic, e.partition, o)
-    return errors
+    if (records.length === 0) return { errors, written }
+    const res = this.belowMinIsr(g.groupId) ?? this.append(g.groupId, records, producer)
+    if (!res.error) return { errors, written }
+    // a stale epoch is the fenced producer of Kafka's answer
+    const code = producer && res.error === 'INVALID_PRODUCER_EPOCH' ? ErrorCode.PRODUCER_FENCED : commitAppendError(res.error)
+    return { errors: errors.map((c) => (c === ErrorCode.NONE ? code : c)), written: [] }
   }
 
   private addPending(groupId: string, producerId: number, topic: string, partition: number, offset: CommittedOffset): void {
@@ -289,29 +304,8 @@ export class GroupCoordinator extends InternalTopicCoordinator {
    * readers) until the transaction's marker reaches this partition. Returns one code per entry.
    */
   commitTxnOffsets(g: Group, entries: OffsetCommitEntry[], producerId: number, producerEpoch: number, now = Date.now()): number[] {
-    const maxMetadata = this.broker.config.int('offset.metadata.max.bytes')
-    const errors: number[] = []
-    const records: BuildRecord[] = []
-    const accepted: { e: OffsetCommitEntry; o: CommittedOffset }[] = []
-    for (const e of entries) {
-      const metadata = e.metadata ?? ''
-      if (metadata.length > maxMetadata) {
-        errors.push(ErrorCode.OFFSET_METADATA_TOO_LARGE)
-        continue
-      }
-      const o: CommittedOffset = { offset: e.offset, leaderEpoch: e.leaderEpoch, metadata, commitTimestamp: now, expireTimestamp: null }
-      records.push({ key: offsetKey(g.groupId, e.topic, e.partition), value: offsetValue(o) })
-      accepted.push({ e, o })
-      errors.push(ErrorCode.NONE)
-    }
-    if (records.length === 0) return errors
-    const res = this.belowMinIsr(g.groupId) ?? this.append(g.groupId, records, { producerId, producerEpoch })
-    if (res.error) {
-      // a stale epoch is the fenced producer of Kafka's answer
-      const code = res.error === 'INVALID_PRODUCER_EPOCH' ? ErrorCode.PRODUCER_FENCED : commitAppendError(res.error)
-      return errors.map((c) => (c === ErrorCode.NONE ? code : c))
-    }
-    for (const { e, o } of accepted) this.addPending(g.groupId, producerId, e.topic, e.partition, o)
+    const { errors, written } = this.writeOffsets(g, entries, null, now, { producerId, producerEpoch })
+    for (const { e, o } of written) this.addPending(g.groupId, producerId, e.topic, e.partition, o)
     return errors
   }
 
