@@ -5,7 +5,7 @@ import { createConnection } from 'node:net'
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { CONTROL_FILE, type BrokerStatus, type ControlFile } from '../broker/process/control-server'
+import { CONTROL_FILE, type BrokerStatus, type ControlFile, type ControllerStatus } from '../broker/process/control-server'
 import { userDataDir } from './data-dir'
 
 export const brokerUsage = `  broker    control one broker of the cluster running from a data dir
@@ -17,7 +17,11 @@ export const brokerUsage = `  broker    control one broker of the cluster runnin
 
 type Fail = (message: string) => never
 
-async function request(dataDir: string, msg: Record<string, unknown>, fail: Fail): Promise<{ status: { clusterId: string; brokers: BrokerStatus[] } }> {
+async function request(
+  dataDir: string,
+  msg: Record<string, unknown>,
+  fail: Fail,
+): Promise<{ status: { clusterId: string; controllerStatus?: ControllerStatus; brokers: BrokerStatus[] } }> {
   const file = join(dataDir, CONTROL_FILE)
   if (!existsSync(file)) fail(`no cluster is running from ${dataDir} (no ${CONTROL_FILE})`)
   const ctl = JSON.parse(readFileSync(file, 'utf8')) as ControlFile
@@ -36,7 +40,7 @@ async function request(dataDir: string, msg: Record<string, unknown>, fail: Fail
     s.on('connect', () => s.write(`${JSON.stringify(msg)}\n`))
   }).catch((e: Error) => fail(e.message))
   if (reply.error) fail(String(reply.error))
-  return reply as unknown as { status: { clusterId: string; brokers: BrokerStatus[] } }
+  return reply as unknown as { status: { clusterId: string; controllerStatus?: ControllerStatus; brokers: BrokerStatus[] } }
 }
 
 function line(b: BrokerStatus): string {
@@ -60,5 +64,8 @@ export async function brokerCommand(args: string[], fail: Fail): Promise<void> {
 export async function clusterStatusCommand(args: string[], fail: Fail): Promise<void> {
   const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } }, strict: true })
   const r = await request(dataDirOf(values['data-dir']), { op: 'status' }, fail)
-  process.stdout.write(`cluster ${r.status.clusterId}\n${r.status.brokers.map(line).join('\n')}\n`)
+  const c = r.status.controllerStatus
+  // The controller's listener is where `kafka-metadata-quorum --bootstrap-controller` connects.
+  const controller = c ? `controller ${c.nodeId}  epoch ${c.epoch}  listening on ${c.listener} (CONTROLLER)\n` : ''
+  process.stdout.write(`cluster ${r.status.clusterId}\n${controller}${r.status.brokers.map(line).join('\n')}\n`)
 }

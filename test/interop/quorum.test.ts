@@ -7,9 +7,12 @@
 // replication: follower fetches between the isolated broker and its peers fail both ways while
 // it keeps serving clients, and its metadata fetches stop reaching the controller, which fences it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
 import { repoRoot, run, startCluster, type ClusterTarget } from './target'
+import { spawnReady } from '../helpers/ready-process'
 import { RawClient } from '../../src-main/console/raw-client'
 
 let cluster: ClusterTarget
@@ -28,8 +31,39 @@ function address(id: number): string {
   return cluster.brokers.get(id)!.address
 }
 
-async function quorumTool(args: string[]) {
-  const r = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-metadata-quorum'), '--bootstrap-server', address(2), 'describe', ...args], {
+/** The controller line `kafkadesk cluster` prints: `controller 0 epoch N listening on H:P (CONTROLLER)`. */
+const CONTROLLER_LINE = /controller (\d+) epoch (\d+) listening on (\S+) \(CONTROLLER\)/g
+
+/**
+ * Controller id → the address of its CONTROLLER listener: on Kafka each combined node's
+ * (from its server.properties), on the embedded cluster the supervisor's controller (from its log).
+ */
+function controllers(): Map<number, string> {
+  const out = new Map<number, string>()
+  if (cluster.kind === 'kafka') {
+    for (const id of ids) {
+      const conf = readFileSync(join(cluster.dataDir, `node-${id}`, 'server.properties'), 'utf8')
+      const m = /^listeners=.*CONTROLLER:\/\/([^,\s]+)/m.exec(conf)
+      if (m) out.set(id, m[1]!)
+    }
+  } else {
+    for (const m of cluster.stderr().matchAll(CONTROLLER_LINE)) out.set(Number(m[1]), m[3]!)
+  }
+  return out
+}
+
+/** Where the tools go: a broker (--bootstrap-server), or a controller (--bootstrap-controller, KIP-919). */
+type Bootstrap = ['--bootstrap-server' | '--bootstrap-controller', string]
+const viaBroker = (): Bootstrap => ['--bootstrap-server', address(2)]
+const viaController = (id?: number): Bootstrap => {
+  const all = controllers()
+  const addr = id === undefined ? [...all.values()][0] : all.get(id)
+  expect(addr, 'a controller listener address').toBeDefined()
+  return ['--bootstrap-controller', addr!]
+}
+
+async function quorumTool(args: string[], via: Bootstrap = viaBroker()) {
+  const r = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-metadata-quorum'), ...via, 'describe', ...args], {
     timeoutMs: 55_000,
   })
   expect(r.code, r.stderr).toBe(0)
@@ -37,9 +71,9 @@ async function quorumTool(args: string[]) {
 }
 
 /** `describe --status` as key → value. */
-async function status(): Promise<Record<string, string>> {
+async function status(via?: Bootstrap): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
-  for (const line of (await quorumTool(['--status'])).split('\n')) {
+  for (const line of (await quorumTool(['--status'], via)).split('\n')) {
     const m = /^(\w+):\s+(.*)$/.exec(line)
     if (m) out[m[1]!] = m[2]!
   }
@@ -60,8 +94,8 @@ interface Row {
 }
 
 /** `describe --replication` rows (tab-separated, a header line first). */
-async function replication(): Promise<Row[]> {
-  const lines = (await quorumTool(['--replication'])).trim().split('\n')
+async function replication(via?: Bootstrap): Promise<Row[]> {
+  const lines = (await quorumTool(['--replication'], via)).trim().split('\n')
   expect(lines[0]!.split('\t').map((c) => c.trim())).toEqual(expect.arrayContaining(['NodeId', 'LogEndOffset', 'Lag', 'LastFetchTimestamp', 'Status']))
   const head = lines[0]!.split('\t').map((c) => c.trim())
   return lines.slice(1).map((l) => {
@@ -188,6 +222,124 @@ describe('kafka-metadata-quorum', () => {
       }
     }
   }, 60_000)
+})
+
+describe('kafka-metadata-quorum --bootstrap-controller (KIP-919: admin clients bootstrapping to the controllers)', () => {
+  it("describe --status from a controller listener names the same cluster, leader and epoch as through a broker, with the voters' CONTROLLER endpoints", async () => {
+    const viaCtl = await status(viaController())
+    const viaBrk = await status(viaBroker())
+    expect(viaCtl.ClusterId).toBe(viaBrk.ClusterId)
+    expect(viaCtl.LeaderId).toBe(viaBrk.LeaderId)
+    expect(Number(viaCtl.LeaderEpoch)).toBeGreaterThan(0)
+    expect(viaCtl.LeaderEpoch).toBe(viaBrk.LeaderEpoch)
+    const voters = nodeIds(viaCtl.CurrentVoters!)
+    expect(voters).toContain(Number(viaCtl.LeaderId))
+    // Every voter's endpoint is its controller listener, the address the tool bootstrapped to.
+    const listeners = controllers()
+    expect(voters.sort()).toEqual([...listeners.keys()].sort())
+    for (const [id, addr] of listeners) expect(viaCtl.CurrentVoters).toMatch(new RegExp(`"id": ${id},[^}]*"CONTROLLER://${addr.replace(/\./g, '\\.')}"`))
+    expect([...new Set([...voters, ...nodeIds(viaCtl.CurrentObservers!)])].filter((id) => ids.includes(id)).sort()).toEqual(ids)
+  }, 120_000)
+
+  it('describe --replication from a controller lists the leader and every broker caught up', async () => {
+    let rows: Row[] = []
+    const t0 = Date.now()
+    while (Date.now() - t0 < 15_000) {
+      rows = await replication(viaController())
+      if (rows.every((r) => r.lag === 0)) break
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    const leader = rows.filter((r) => r.status === 'Leader')
+    expect(leader).toHaveLength(1)
+    expect(
+      rows
+        .map((r) => r.nodeId)
+        .filter((id) => ids.includes(id))
+        .sort(),
+    ).toEqual(ids)
+    for (const r of rows) expect(r.logEndOffset).toBe(leader[0]!.logEndOffset)
+  }, 120_000)
+
+  it("kafka-features --bootstrap-controller describe reads the finalized metadata.version from the controller's ApiVersions", async () => {
+    const r = await run('bash', [join(repoRoot, 'scripts', 'kafka', 'kafka-features'), ...viaController(), 'describe'], { timeoutMs: 55_000 })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/Feature: metadata\.version\s+SupportedMinVersion: \S+\s+SupportedMaxVersion: \S+\s+FinalizedVersionLevel: \S+/)
+  }, 60_000)
+
+  it('a controller listener serves only controller requests: DescribeCluster for brokers is refused there, as on Kafka', async () => {
+    const c = await RawClient.connect(viaController()[1])
+    try {
+      const asBrokers = await c.request(60, 1, { includeClusterAuthorizedOperations: false, endpointType: 1 })
+      expect(asBrokers.errorCode).toBe(114) // MISMATCHED_ENDPOINT_TYPE
+      const asControllers = await c.request(60, 1, { includeClusterAuthorizedOperations: false, endpointType: 2 })
+      expect(asControllers.errorCode).toBe(0)
+      expect(asControllers.endpointType).toBe(2)
+      const listed = (asControllers.brokers as { brokerId: number; host: string; port: number }[]).map((b) => [b.brokerId, `${b.host}:${b.port}`])
+      expect(new Map(listed as [number, string][])).toEqual(controllers())
+      expect([...controllers().keys()]).toContain(asControllers.controllerId)
+    } finally {
+      c.close()
+    }
+    // And a broker refuses DescribeCluster for controllers.
+    const b = await RawClient.connect(address(1))
+    try {
+      expect((await b.request(60, 1, { includeClusterAuthorizedOperations: false, endpointType: 2 })).errorCode).toBe(114)
+    } finally {
+      b.close()
+    }
+  }, 60_000)
+})
+
+describe('the controller epoch', () => {
+  it('grows when the controller restarts (embedded: the supervisor; its epoch is kept in the metadata log)', async (ctx) => {
+    if (cluster.kind !== 'embedded') return ctx.skip()
+    const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-quorum-epoch-'))
+    const cli = join(repoRoot, 'out', 'cli', 'kafkadesk.js')
+    try {
+      const epochs: number[] = []
+      for (let round = 0; round < 2; round++) {
+        const p = await spawnReady(process.execPath, [cli, 'cluster', '--brokers', '1', '--port', '0', '--data-dir', dir], {
+          label: 'epoch cluster',
+          timeoutMs: 60_000,
+          cwd: repoRoot,
+        })
+        try {
+          const line = [...p.stderr().matchAll(CONTROLLER_LINE)][0]!
+          const s = await status(['--bootstrap-controller', line[3]!])
+          expect(s.LeaderEpoch).toBe(line[2])
+          epochs.push(Number(s.LeaderEpoch))
+          const st = await run(process.execPath, [cli, 'cluster', 'status', '--data-dir', dir], { timeoutMs: 30_000 })
+          expect(st.stdout).toContain(`controller 0  epoch ${s.LeaderEpoch}  listening on ${line[3]} (CONTROLLER)`)
+        } finally {
+          expect(await p.stop()).toBe(0)
+        }
+      }
+      expect(epochs[1]).toBe(epochs[0]! + 1)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 180_000)
+
+  it('grows when the active controller is killed and another takes over (Kafka: the voters elect a new leader)', async (ctx) => {
+    if (cluster.kind !== 'kafka') return ctx.skip()
+    const before = await status(viaController())
+    const leader = Number(before.LeaderId)
+    const survivor = ids.find((id) => id !== leader)!
+    await cluster.kill(leader)
+    try {
+      let after: Record<string, string> = {}
+      const t0 = Date.now()
+      while (Date.now() - t0 < 60_000) {
+        after = await status(viaController(survivor))
+        if (Number(after.LeaderId) !== leader && Number(after.LeaderEpoch) > Number(before.LeaderEpoch)) break
+        await new Promise((r) => setTimeout(r, 1000))
+      }
+      expect(Number(after.LeaderId)).not.toBe(leader)
+      expect(Number(after.LeaderEpoch)).toBeGreaterThan(Number(before.LeaderEpoch))
+    } finally {
+      await cluster.start(leader)
+    }
+  }, 300_000)
 })
 
 describe('the network-partition fault (embedded cluster)', () => {

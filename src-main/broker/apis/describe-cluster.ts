@@ -2,6 +2,7 @@ import { endpointOn } from '../server/listeners'
 import { defineApi } from './registry'
 import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
+import { controllerListenerOf } from '../process/quorum-info'
 
 const NO_OPERATIONS = -2147483648
 /** CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE: what Kafka reports without an authorizer. */
@@ -12,6 +13,36 @@ export default defineApi(ApiKey.DescribeCluster, {
   handle(req, ctx) {
     const md = ctx.broker.metadata
     const endpointType = ctx.apiVersion >= 1 ? (req.endpointType ?? EndpointType.BROKER) : EndpointType.BROKER
+    // On the controller's own listener (KIP-919's bootstrap.controllers), the answer lists the
+    // controllers: the one voter, the supervisor's controller, and it is the active one.
+    const controller = controllerListenerOf(md)
+    if (controller) {
+      if (endpointType !== EndpointType.CONTROLLER) {
+        const mismatched = endpointType === EndpointType.BROKER
+        return {
+          throttleTimeMs: 0,
+          errorCode: mismatched ? ErrorCode.MISMATCHED_ENDPOINT_TYPE : ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
+          errorMessage: mismatched
+            ? 'The request was sent to an endpoint of type CONTROLLER, but we wanted an endpoint of type BROKER'
+            : `Unsupported endpoint type ${endpointType}`,
+          endpointType: EndpointType.CONTROLLER,
+          clusterId: '',
+          controllerId: -1,
+          brokers: [],
+          clusterAuthorizedOperations: NO_OPERATIONS,
+        }
+      }
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.NONE,
+        errorMessage: null,
+        endpointType: EndpointType.CONTROLLER,
+        clusterId: md.clusterId,
+        controllerId: controller.nodeId,
+        brokers: [{ brokerId: controller.nodeId, host: controller.host, port: controller.port, rack: null, isFenced: false }],
+        clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : NO_OPERATIONS,
+      }
+    }
     if (endpointType !== EndpointType.BROKER) {
       const mismatched = endpointType === EndpointType.CONTROLLER
       return {

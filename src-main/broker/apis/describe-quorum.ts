@@ -1,7 +1,7 @@
 import { defineApi } from './registry'
 import { ApiKey } from '../protocol/api'
 import { ErrorCode, KafkaError } from '../errors'
-import { CONTROLLER_EPOCH, quorumSource, type QuorumInfo } from '../process/quorum-info'
+import { quorumSource, type QuorumInfo } from '../process/quorum-info'
 
 /** The metadata log's topic-partition, the only one DescribeQuorum may name (KRaft has one raft partition). */
 const METADATA_TOPIC = '__cluster_metadata'
@@ -31,8 +31,8 @@ function answer(info: QuorumInfo) {
         ],
       },
     ],
-    // The controller has no Kafka listener (brokers reach it over the supervisor's own socket), so no voter endpoints are listed.
-    nodes: [],
+    // The voters' endpoints: the controller's own listener (controller.listener.names, KIP-919), where it serves one.
+    nodes: info.endpoints.map((e) => ({ nodeId: e.nodeId, listeners: [{ name: e.listenerName, host: e.host, port: e.port }] })),
   }
 }
 // Directory ids (v2) are left zero: the tools then print none, as for a quorum without KIP-853 directories.
@@ -75,10 +75,11 @@ export default defineApi(ApiKey.DescribeQuorum, {
       const now = Date.now()
       return answer({
         leaderId: CONTROLLER_ID,
-        leaderEpoch: CONTROLLER_EPOCH,
+        leaderEpoch: md.controllerEpoch,
         highWatermark: end,
         voters: [{ replicaId: CONTROLLER_ID, logEndOffset: end, lastFetchTimestamp: now, lastCaughtUpTimestamp: now }],
         observers: md.liveBrokerIds().map((id) => ({ replicaId: id, logEndOffset: end, lastFetchTimestamp: -1, lastCaughtUpTimestamp: -1 })),
+        endpoints: [],
       })
     }
     let timer: NodeJS.Timeout | undefined

@@ -54,6 +54,10 @@ export class MetadataImage {
   protected readonly brokerNodeConfigs: Record<string, Record<string, string>> = {}
   readonly features = new Map<string, number>()
   nextProducerId = 0
+  /** The epoch of the controller that leads the metadata log (DescribeQuorum's leader epoch); 0 before any took over. */
+  controllerEpoch = 0
+  /** The node id of that controller; -1 before any took over. */
+  controllerLeader = -1
   /** SCRAM credentials and ACLs. */
   readonly security = new SecurityImage()
   /** Client quotas (user / client-id entities). */
@@ -164,6 +168,10 @@ export class MetadataImage {
       case 'ClientQuota':
         this.quotas.apply(r)
         return null
+      case 'LeaderChange':
+        this.controllerEpoch = r.leaderEpoch
+        this.controllerLeader = r.leaderId
+        return null
     }
   }
 
@@ -203,6 +211,7 @@ export class MetadataImage {
     out.push({ type: 'ProducerIds', brokerId: -1, brokerEpoch: -1, nextProducerId: this.nextProducerId })
     out.push(...this.security.toRecords())
     out.push(...this.quotas.toRecords())
+    if (this.controllerEpoch > 0) out.push({ type: 'LeaderChange', leaderId: this.controllerLeader, leaderEpoch: this.controllerEpoch })
     return out
   }
 }

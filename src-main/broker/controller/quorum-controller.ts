@@ -107,6 +107,9 @@ export class QuorumController {
     // Every broker of the previous run is gone: fence the ones still marked live, so their
     // partitions are led by whoever registers first, as after a full restart of Kafka.
     for (const reg of this.image.registrations.values()) if (!reg.fenced) features.push(...this.fenceRecords(reg.nodeId))
+    // This controller takes over the metadata log with the next epoch, as a KRaft leader writes
+    // a LeaderChange record on election: the epoch tells a restarted controller from the last one.
+    features.push({ type: 'LeaderChange', leaderId: this.nodeId, leaderEpoch: this.image.controllerEpoch + 1 })
     this.commit(features)
     this.sessionTimer = setInterval(() => this.expireSessions(), 100)
     this.sessionTimer.unref()

@@ -70,6 +70,8 @@ export type MetadataRecord =
   | SecurityRecord
   /** Client quotas (quotas/quota-records.ts). */
   | QuotaRecord
+  /** A controller took over as leader of the metadata log (KRaft's LeaderChangeMessage): its epoch grows by one each time. */
+  | { type: 'LeaderChange'; leaderId: number; leaderEpoch: number }
 
 export interface LoggedRecord {
   offset: number

@@ -51,7 +51,14 @@ export interface BrokerStatus {
   movableLeaders: number
 }
 
-export function clusterStatus(c: ProcessCluster): { clusterId: string; controller: number; brokers: BrokerStatus[] } {
+/** The controller as `cluster status` shows it: its node id, epoch and Kafka listener (host:port, CONTROLLER). */
+export interface ControllerStatus {
+  nodeId: number
+  epoch: number
+  listener: string
+}
+
+export function clusterStatus(c: ProcessCluster): { clusterId: string; controller: number; controllerStatus: ControllerStatus; brokers: BrokerStatus[] } {
   const img = c.controller.image
   const leaders = new Map<number, number>()
   const movable = new Map<number, number>()
@@ -64,6 +71,11 @@ export function clusterStatus(c: ProcessCluster): { clusterId: string; controlle
   return {
     clusterId: img.clusterId,
     controller: c.controller.nodeId,
+    controllerStatus: {
+      nodeId: c.controller.nodeId,
+      epoch: img.controllerEpoch,
+      listener: `${c.controllerListener.host}:${c.controllerListener.port}`,
+    },
     brokers: c.brokers.map((b) => ({
       nodeId: b.nodeId,
       host: b.host,

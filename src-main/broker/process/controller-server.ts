@@ -13,7 +13,7 @@ import type { QuorumController, MetadataCommand } from '../controller/quorum-con
 import type { AlterPartitionRequest } from '../controller/alter-partition'
 import type { LoggedRecord } from '../controller/records'
 import { onLines, sendLine } from './rpc'
-import { quorumInfo, type ObserverProgress, type QuorumInfo } from './quorum-info'
+import { quorumInfo, type ControllerEndpoint, type ObserverProgress, type QuorumInfo } from './quorum-info'
 
 /** Records kept in memory for callers catching up after a write; older ones are in the snapshot. */
 const RECENT = 20_000
@@ -25,6 +25,8 @@ export class ControllerServer {
   /** Each broker's progress on the metadata log, from its heartbeats (DescribeQuorum's observers). */
   private readonly observers = new Map<number, ObserverProgress>()
   port = 0
+  /** The controller's Kafka listener (controller-listener.ts), reported in DescribeQuorum once it listens. */
+  endpoints: ControllerEndpoint[] = []
 
   constructor(private readonly controller: QuorumController) {
     controller.subscribe((entries) => {
@@ -51,7 +53,7 @@ export class ControllerServer {
   }
 
   describeQuorum(): QuorumInfo {
-    return quorumInfo(this.controller.nodeId, this.controller.image, this.observers)
+    return quorumInfo(this.controller.nodeId, this.controller.image, this.observers, this.endpoints)
   }
 
   private observe(brokerId: number, offset: unknown): void {

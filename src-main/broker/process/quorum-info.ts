@@ -14,12 +14,23 @@ export interface QuorumReplica {
   lastCaughtUpTimestamp: number
 }
 
+/** A voter's listener that clients reach (DescribeQuorum v2's nodes, DescribeCluster's controllers). */
+export interface ControllerEndpoint {
+  nodeId: number
+  /** The listener's name, CONTROLLER as in controller.listener.names. */
+  listenerName: string
+  host: string
+  port: number
+}
+
 export interface QuorumInfo {
   leaderId: number
   leaderEpoch: number
   highWatermark: number
   voters: QuorumReplica[]
   observers: QuorumReplica[]
+  /** The voters' listeners, where they serve one. */
+  endpoints: ControllerEndpoint[]
 }
 
 /** Kafka forgets an observer that has not fetched for this long (KRaft's observer session timeout). */
@@ -33,12 +44,17 @@ export interface ObserverProgress {
 }
 
 /**
- * The controller's leader epoch: one controller runs per supervisor, elected once at its start,
- * so the epoch stays 1 for the life of the cluster process.
+ * The quorum as the controller knows it. Its leader epoch is the controller's epoch from the
+ * metadata log (LeaderChange records): one controller runs per supervisor and takes the next
+ * epoch each time it starts, so the epoch counts the controller's restarts.
  */
-export const CONTROLLER_EPOCH = 1
-
-export function quorumInfo(controllerId: number, image: MetadataImage, observers: ReadonlyMap<number, ObserverProgress>, now = Date.now()): QuorumInfo {
+export function quorumInfo(
+  controllerId: number,
+  image: MetadataImage,
+  observers: ReadonlyMap<number, ObserverProgress>,
+  endpoints: ControllerEndpoint[] = [],
+  now = Date.now(),
+): QuorumInfo {
   const end = image.offset + 1
   const out: QuorumReplica[] = []
   for (const [id, o] of [...observers].sort((a, b) => a[0] - b[0])) {
@@ -47,10 +63,11 @@ export function quorumInfo(controllerId: number, image: MetadataImage, observers
   }
   return {
     leaderId: controllerId,
-    leaderEpoch: CONTROLLER_EPOCH,
+    leaderEpoch: image.controllerEpoch,
     highWatermark: end,
     voters: [{ replicaId: controllerId, logEndOffset: end, lastFetchTimestamp: now, lastCaughtUpTimestamp: now }],
     observers: out,
+    endpoints,
   }
 }
 
@@ -63,4 +80,16 @@ export function setQuorumSource(view: object, source: () => Promise<QuorumInfo>)
 
 export function quorumSource(view: object): (() => Promise<QuorumInfo>) | undefined {
   return sources.get(view)
+}
+
+/** A metadata view served on the controller's own listener, and that listener (set by controller-listener.ts). */
+const controllerViews = new WeakMap<object, ControllerEndpoint>()
+
+export function setControllerListener(view: object, endpoint: ControllerEndpoint): void {
+  controllerViews.set(view, endpoint)
+}
+
+/** The controller listener a request was received on, when the view is the controller's; undefined on a broker. */
+export function controllerListenerOf(view: object): ControllerEndpoint | undefined {
+  return controllerViews.get(view)
 }

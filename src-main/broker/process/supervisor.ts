@@ -9,6 +9,7 @@ import { noFaults, validateFaults, type Faults } from '../server/faults'
 import type { ClientActivity } from '../broker'
 import { DEFAULT_INITIAL_REGISTRATION_TIMEOUT_MS, QuorumController } from '../controller/quorum-controller'
 import { ControllerServer } from './controller-server'
+import { ControllerListener } from './controller-listener'
 import { ControlServer, assertNoLiveSupervisor } from './control-server'
 import { nodeSpawner, type BrokerChild, type BrokerSpawner } from './spawner'
 import type { ClusterOptions } from '../cluster'
@@ -190,6 +191,8 @@ export class BrokerProcess {
 export class ProcessCluster {
   readonly controller: QuorumController
   readonly server: ControllerServer
+  /** The controller's own Kafka listener, for admin clients bootstrapping to controllers (KIP-919). */
+  readonly controllerListener: ControllerListener
   readonly control: ControlServer
   readonly brokers: BrokerProcess[] = []
   readonly spawner: BrokerSpawner
@@ -205,6 +208,11 @@ export class ProcessCluster {
     assertNoLiveSupervisor(options.dataDir)
     this.controller = new QuorumController({ dataDir: options.dataDir, configs: options.configs, log: options.log })
     this.server = new ControllerServer(this.controller)
+    this.controllerListener = new ControllerListener(this.controller, () => this.server.describeQuorum(), {
+      host: options.host,
+      configs: options.configs,
+      log: options.log,
+    })
     this.control = new ControlServer(this)
     for (let i = 0; i < options.brokers; i++) {
       this.brokers.push(new BrokerProcess(this, i + 1, options.host ?? '127.0.0.1', options.port === 0 ? 0 : options.port + i))
@@ -213,6 +221,7 @@ export class ProcessCluster {
 
   async start(): Promise<void> {
     if (!this.server.port) await this.server.listen()
+    await this.listenController()
     try {
       await Promise.all(this.brokers.map((b) => b.start()))
       await this.control.listen()
@@ -222,9 +231,18 @@ export class ProcessCluster {
     }
   }
 
+  private async listenController(): Promise<void> {
+    if (this.controllerListener.port) return
+    await this.controllerListener.listen()
+    const l = this.controllerListener.endpoint
+    this.server.endpoints = [l]
+    this.options.log?.(`controller ${l.nodeId} epoch ${this.controller.image.controllerEpoch} listening on ${l.host}:${l.port} (${l.listenerName})`)
+  }
+
   async stop(): Promise<void> {
     await this.control.close()
     await Promise.all(this.brokers.map((b) => b.stop()))
+    await this.controllerListener.close()
     await this.server.close()
     this.controller.close()
   }
