@@ -174,6 +174,47 @@ describe('a byte-rate quota throttles the client it names', () => {
     expect(metric(r.stdout, 'produce-throttle-time-max')).toBeGreaterThan(0)
   }, 240_000)
 
+  it('request_percentage throttles a client whose requests take more of the broker than it allows', async () => {
+    const topic = uniqueTopic('quota-request')
+    const client = uniqueTopic('throttled-requests')
+    await kafkaTool('kafka-topics', [...bs(), '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '1'])
+    // 0.01 % of a thread: 1 ms of the broker's time per 10 s window, less than a megabyte of produce requests takes.
+    await configs(['--alter', '--entity-type', 'clients', '--entity-name', client, '--add-config', 'request_percentage=0.01'])
+    await eventually(async () => {
+      const o = await describeQuotas(['--entity-type', 'clients', '--entity-name', client])
+      if (!o.includes('request_percentage')) throw new Error(o)
+    })
+    // Few requests: each throttled one waits up to a second, and records must not reach delivery.timeout.ms.
+    const records = 64
+    const r = await kafkaTool(
+      'kafka-producer-perf-test',
+      [
+        '--topic',
+        topic,
+        '--num-records',
+        String(records),
+        '--record-size',
+        '1024',
+        '--throughput',
+        '-1',
+        '--print-metrics',
+        '--producer-props',
+        `bootstrap.servers=${target.bootstrap}`,
+        `client.id=${client}`,
+        'acks=1',
+        'linger.ms=20',
+      ],
+      { timeoutMs: 150_000 },
+    )
+    const summary = [...r.stdout.matchAll(/(\d+) records sent, ([\d.]+) records\/sec/g)].at(-1)
+    expect(Number(summary?.[1])).toBe(records)
+    const maxThrottle = metric(r.stdout, 'produce-throttle-time-max')
+    console.log(`${target.kind}: request_percentage=0.01 gave produce-throttle-time-max ${maxThrottle} ms`)
+    expect(maxThrottle).toBeGreaterThan(0)
+    // The request quota throttles for one quota window (1 s) at most.
+    expect(maxThrottle).toBeLessThanOrEqual(1000)
+  }, 240_000)
+
   it('consumer_byte_rate slows a consumer down to the quota and reports throttle time', async () => {
     const topic = uniqueTopic('quota-fetch')
     const client = uniqueTopic('throttled-consumer')

@@ -5,11 +5,12 @@ import type { BrokerServices } from '../apis/broker-services'
 import type { RequestContext } from '../apis/registry'
 import { ANONYMOUS } from '../security/principal'
 import { ClientQuotaManager, type QuotaWindowConfig } from './client-quota-manager'
-import { CONSUMER_BYTE_RATE, PRODUCER_BYTE_RATE } from './quota-keys'
+import { CONSUMER_BYTE_RATE, PRODUCER_BYTE_RATE, REQUEST_PERCENTAGE } from './quota-keys'
 
 export class BrokerQuotas {
   readonly produce: ClientQuotaManager
   readonly fetch: ClientQuotaManager
+  readonly request: ClientQuotaManager
 
   constructor(broker: BrokerServices) {
     const image = () => broker.metadata.quotas
@@ -19,6 +20,7 @@ export class BrokerQuotas {
     })
     this.produce = new ClientQuotaManager(image, PRODUCER_BYTE_RATE, window)
     this.fetch = new ClientQuotaManager(image, CONSUMER_BYTE_RATE, window)
+    this.request = new ClientQuotaManager(image, REQUEST_PERCENTAGE, window, Date.now, true)
   }
 }
 
@@ -65,6 +67,31 @@ export function recordFetch(ctx: RequestContext, bytes: number): number {
   const clientId = ctx.clientId ?? ''
   const ms = m.recordAndGetThrottleTimeMs(user, clientId, bytes)
   if (ms > 0) m.unrecord(user, clientId, bytes)
+  throttle(ctx, ms)
+  return ms
+}
+
+/** ApiVersions and the SASL exchange are never throttled: a client must be able to connect. */
+const REQUEST_QUOTA_EXEMPT: ReadonlySet<number> = new Set([17, 18, 36])
+
+/** A follower's Fetch is replication, a cluster action Kafka exempts from client quotas. */
+function isFollowerFetch(apiKey: number, request: unknown): boolean {
+  if (apiKey !== 1) return false
+  const r = request as { replicaId?: number; replicaState?: { replicaId?: number } }
+  return (r.replicaState?.replicaId ?? r.replicaId ?? -1) >= 0
+}
+
+/**
+ * request_percentage: the time the broker's one thread spent handling the request, as a
+ * percentage of a second per second (Kafka counts request handler and network thread time; here
+ * it is the synchronous part of the handler, where a request's work is done, the waits of a long
+ * poll or of acks=all excluded). Returns the throttle time, also asked of the connection.
+ */
+export function recordRequestTime(ctx: RequestContext, apiKey: number, request: unknown, handlerMs: number): number {
+  if (ctx.broker.metadata.quotas.entries.size === 0 || REQUEST_QUOTA_EXEMPT.has(apiKey) || isFollowerFetch(apiKey, request)) return 0
+  // Kafka records acks=0 produce requests without throttling them for it.
+  if (apiKey === 0 && (request as { acks?: number }).acks === 0) return 0
+  const ms = quotasOf(ctx.broker).request.recordAndGetThrottleTimeMs(quotaUser(ctx), ctx.clientId ?? '', handlerMs / 10)
   throttle(ctx, ms)
   return ms
 }

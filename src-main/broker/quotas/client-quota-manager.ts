@@ -30,6 +30,8 @@ export class ClientQuotaManager {
     readonly key: string,
     private readonly window: () => QuotaWindowConfig,
     private readonly clock: () => number = Date.now,
+    /** The request quota throttles for one window at most (Kafka's ClientRequestQuotaManager); byte rates are unbounded. */
+    private readonly boundedToOneWindow = false,
   ) {}
 
   /**
@@ -45,7 +47,8 @@ export class ClientQuotaManager {
     const now = this.clock()
     const rate = this.sensor(q.user, q.clientId, now)
     rate.record(value, now)
-    return throttleTimeMs(rate, q.quota, now)
+    const ms = throttleTimeMs(rate, q.quota, now)
+    return this.boundedToOneWindow ? Math.min(ms, rate.windowMs) : ms
   }
 
   /** Takes back a recorded value (a throttled Fetch is answered empty, so its bytes were not sent). */

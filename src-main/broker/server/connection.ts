@@ -12,6 +12,7 @@ import { ErrorCode } from '../errors'
 import type { ConnectionSecurity } from '../security/connection-security'
 import { SaslAuthenticationError } from '../security/sasl-server'
 import { authorizeRequest } from '../security/api-authorization'
+import { recordRequestTime } from '../quotas/broker-quotas'
 
 const API_VERSIONS = 18
 
@@ -198,16 +199,28 @@ export class Connection {
       requestSize: frame.length,
     }
     this.broker.recordActivity(ctx)
+    const started = performance.now()
     const response = this.broker.authorizer ? authorizeRequest(this.broker.authorizer, api, request, ctx) : api.handle(request, ctx)
+    const handlerMs = performance.now() - started
     if (response instanceof Promise) {
       return response.then((body) => {
+        this.requestQuota(ctx, request, handlerMs, body)
         if (body !== undefined && !this.closed) this.send(header, api, body)
         this.muteAfter(ctx)
       })
     }
+    this.requestQuota(ctx, request, handlerMs, response)
     if (response !== undefined) this.send(header, api, response)
     this.muteAfter(ctx)
     return undefined
+  }
+
+  /** request_percentage: the handler's time counts; over the quota the answer carries the longer throttle time. */
+  private requestQuota(ctx: RequestContext, request: unknown, handlerMs: number, body: unknown): void {
+    const ms = recordRequestTime(ctx, ctx.header.apiKey, request, handlerMs)
+    if (ms <= 0 || typeof body !== 'object' || body === null || !('throttleTimeMs' in body)) return
+    const b = body as { throttleTimeMs: number }
+    b.throttleTimeMs = Math.max(b.throttleTimeMs ?? 0, ms)
   }
 
   /** KIP-511: a too-new ApiVersions request gets a v0-format answer listing what is supported. */

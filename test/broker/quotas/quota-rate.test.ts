@@ -58,3 +58,28 @@ describe('ClientQuotaManager', () => {
     expect(m.recordAndGetThrottleTimeMs('alice', 'b', 0)).toBe(0)
   })
 })
+
+describe('the request quota', () => {
+  it('throttles for one quota window at most, as Kafka bounds request_percentage throttling', () => {
+    const image = new ClientQuotaImage()
+    image.apply({ type: 'ClientQuota', entity: [{ entityType: 'client-id', entityName: 'c' }], key: 'request_percentage', value: 0.01, remove: false })
+    const window = () => ({ samples: 11, windowMs: 1000 })
+    const bounded = new ClientQuotaManager(
+      () => image,
+      'request_percentage',
+      window,
+      () => 0,
+      true,
+    )
+    const unbounded = new ClientQuotaManager(
+      () => image,
+      'request_percentage',
+      window,
+      () => 0,
+    )
+    // 100 ms of handler time is 10 (percent-seconds), a hundred times the 0.1 the quota allows in 10 s.
+    expect(unbounded.recordAndGetThrottleTimeMs('u', 'c', 10)).toBeGreaterThan(100_000)
+    expect(bounded.recordAndGetThrottleTimeMs('u', 'c', 10)).toBe(1000)
+    expect(bounded.recordAndGetThrottleTimeMs('u', 'other', 10)).toBe(0)
+  })
+})
