@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { ProcessCluster } from '../broker/process/supervisor'
+import { adminScramCommands, clientSettings, SECURE_USER, secureClusterConfigs, type SecureCluster } from '../broker/security/secure-cluster'
 import { clusterStatus, controlBroker, type BrokerOp } from '../broker/process/control-server'
 import type { BrokerSpawner } from '../broker/process/spawner'
 import { ContractError, EMBEDDED_CONNECTION_ID, type BrokerFaults, type CleanerPartition, type EmbeddedStatus, type EventSink } from '../ipc/contract'
@@ -33,6 +34,8 @@ export class EmbeddedService {
   private error?: string
   private queue: Promise<unknown> = Promise.resolve()
   private emitPending = false
+  /** Started secured (`kafkadesk cluster --secure`): its CA, admin password and listeners. */
+  private secure?: SecureCluster
 
   constructor(private readonly opts: EmbeddedOptions) {}
 
@@ -76,7 +79,29 @@ export class EmbeddedService {
       brokers,
     }
     if (this.error) s.error = this.error
+    const security = this.cluster && this.state === 'running' && this.secure ? this.securityStatus(this.cluster, this.secure) : undefined
+    if (security) s.security = security
     return s
+  }
+
+  /** Each listener's bootstrap from the endpoints the brokers registered, and the settings a client needs, as `kafkadesk cluster --secure` prints them. */
+  private securityStatus(cluster: ProcessCluster, secure: SecureCluster): NonNullable<EmbeddedStatus['security']> {
+    const byListener = new Map<string, string[]>()
+    for (const b of cluster.brokers) {
+      for (const l of cluster.controller.image.registrations.get(b.nodeId)?.listeners ?? []) {
+        const list = byListener.get(l.name) ?? []
+        list.push(`${l.host}:${l.port}`)
+        byListener.set(l.name, list)
+      }
+    }
+    const listeners = [...byListener].map(([name, addresses]) => ({ name, bootstrap: addresses.join(',') }))
+    return {
+      user: SECURE_USER,
+      password: secure.password,
+      caPath: secure.certificates.caCert,
+      listeners,
+      clientSettings: clientSettings(Object.fromEntries(listeners.map((l) => [l.name, l.bootstrap])), secure.certificates.caCert, secure.password),
+    }
   }
 
   private emit(): void {
@@ -117,7 +142,12 @@ export class EmbeddedService {
     return this.status()
   }
 
-  start(brokers?: number): Promise<EmbeddedStatus> {
+  /**
+   * Starts the cluster; `secure` as `kafkadesk cluster --secure` (SSL, SASL_PLAINTEXT and SASL_SSL
+   * listeners beside PLAINTEXT, a local CA kept in the data dir, user admin with PLAIN and SCRAM).
+   * The console itself keeps using the PLAINTEXT listener. Without `secure` the last choice holds.
+   */
+  start(brokers?: number, options: { secure?: boolean } = {}): Promise<EmbeddedStatus> {
     return this.serial(async () => {
       if (this.external) throw new ContractError('CONFLICT', 'the embedded cluster is managed by the app shell')
       if (this.state === 'running') return this.status()
@@ -125,10 +155,15 @@ export class EmbeddedService {
       mkdirSync(this.opts.dataDir, { recursive: true })
       let cluster: ProcessCluster
       try {
+        const wantSecure = options.secure ?? this.secure !== undefined
+        this.secure = wantSecure ? secureClusterConfigs(this.opts.dataDir, this.opts.port ?? 0) : undefined
+        // What the console was configured with wins over the --secure defaults, as on the command line.
+        const configs = this.secure ? { ...this.secure.configs, ...this.opts.configs } : this.opts.configs
         cluster = new ProcessCluster(
-          { brokers: n, port: this.opts.port ?? 0, dataDir: this.opts.dataDir, configs: this.opts.configs, log: this.opts.log ?? (() => {}) },
+          { brokers: n, port: this.opts.port ?? 0, dataDir: this.opts.dataDir, configs, log: this.opts.log ?? (() => {}) },
           this.opts.spawner,
         )
+        if (this.secure) for (const cmd of adminScramCommands(cluster.controller.image.security, this.secure.password)) cluster.controller.execute(cmd)
       } catch (e) {
         this.state = 'error'
         this.error = (e as Error).message

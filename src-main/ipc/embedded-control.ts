@@ -10,7 +10,8 @@ export type CleanerState = ResponseOf<'embedded.cleaner'>
 /** Whole-cluster and per-broker control of the embedded cluster. */
 export interface EmbeddedControl {
   status(): EmbeddedStatus | Promise<EmbeddedStatus>
-  start(brokers?: number): Promise<EmbeddedStatus>
+  /** `secure`: SSL and SASL listeners as `kafkadesk cluster --secure` (the console's in-process cluster; the Electron shell's ignores it). */
+  start(brokers?: number, options?: { secure?: boolean }): Promise<EmbeddedStatus>
   stop(): Promise<EmbeddedStatus>
   startBroker(nodeId: number): Promise<EmbeddedStatus>
   /** Controlled shutdown of one broker. */
@@ -30,7 +31,7 @@ export type EmbeddedChannel = Extract<ChannelName, `embedded.${string}`>
 export function embeddedHandlers(control: EmbeddedControl): Pick<Handlers, EmbeddedChannel> {
   return {
     'embedded.status': async () => control.status(),
-    'embedded.start': (req) => control.start(req.brokers),
+    'embedded.start': (req) => control.start(req.brokers, req.secure === undefined ? {} : { secure: req.secure }),
     'embedded.stop': () => control.stop(),
     'embedded.broker.start': (req) => control.startBroker(req.nodeId),
     'embedded.broker.stop': (req) => control.stopBroker(req.nodeId),

@@ -3,11 +3,14 @@
 // certificate from its local CA; the connection form, given that CA, shows the certificate's
 // subject, issuer, SANs, validity, SHA-256 fingerprint (checked against the certificate file),
 // chain and TLS session; without the CA the untrusted-certificate diagnosis shows the same
-// details of the certificate it refused.
+// details of the certificate it refused. Last, the console's own embedded cluster is restarted
+// with its card's "Secured" option and shows its listeners and client settings, which a client
+// then uses over SASL_SSL.
 import { X509Certificate } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EmbeddedProcess, startEmbedded } from '../helpers/embedded'
 import { type E2E, go, startE2E } from './harness'
@@ -79,4 +82,42 @@ describe('TLS certificate details in the connection test', () => {
     await e.page.getByRole('button', { name: 'Cancel' }).click()
     expect(e.pageErrors).toEqual([])
   })
+
+  it('restarts the embedded cluster secured from its card and shows the client settings', async () => {
+    await go(e.page, '/connections')
+    // The form of the test before is closed first: its modal would take the clicks.
+    await e.page.locator('.modal').waitFor({ state: 'detached' })
+    const card = e.page.getByTestId('embedded-card')
+    await card.locator('.card-head').getByRole('button', { name: 'Stop', exact: true }).click()
+    await e.page.getByTestId('confirm-ok').click()
+    await card.getByTestId('embedded-start').waitFor({ timeout: 60_000 })
+    await card.getByTestId('embedded-secure').check()
+    await card.getByTestId('embedded-start').click()
+    const security = card.getByTestId('embedded-security')
+    await security.waitFor({ timeout: 90_000 })
+    const saslSsl = ((await card.getByTestId('embedded-listener-SASL_SSL').textContent()) ?? '').match(/127\.0\.0\.1:\d+/)?.[0]
+    expect(saslSsl).toBeDefined()
+    const settings = (await card.getByTestId('embedded-client-settings').textContent()) ?? ''
+    expect(settings).toContain(`bootstrap.servers=${saslSsl}`)
+    const password = /sasl\.password=(\S+)/.exec(settings)?.[1]
+    const caPath = /ssl\.ca\.location=(\S+)/.exec(settings)?.[1]
+    expect(password && caPath).toBeTruthy()
+    await security.scrollIntoViewIfNeeded()
+    await e.shot('embedded-secured')
+    // The settings shown are the ones that work.
+    const admin = new Kafka({
+      clientId: 'e2e-secured',
+      brokers: [saslSsl!],
+      ssl: { ca: [readFileSync(caPath!, 'utf8')] },
+      sasl: { mechanism: 'scram-sha-256', username: 'admin', password: password! },
+      logLevel: logLevel.NOTHING,
+    }).admin()
+    await admin.connect()
+    try {
+      expect((await admin.describeCluster()).brokers.length).toBeGreaterThan(0)
+    } finally {
+      await admin.disconnect()
+    }
+    expect(e.pageErrors).toEqual([])
+  }, 180_000)
 })

@@ -41,7 +41,7 @@ export const channels = {
 
   // embedded cluster
   'embedded.status': channel(Empty, EmbeddedStatus),
-  'embedded.start': channel(z.object({ brokers: z.number().int().min(1).max(9).optional() }).strict(), EmbeddedStatus),
+  'embedded.start': channel(z.object({ brokers: z.number().int().min(1).max(9).optional(), secure: z.boolean().optional() }).strict(), EmbeddedStatus),
   'embedded.stop': channel(Empty, EmbeddedStatus),
   'embedded.broker.start': channel(z.object({ nodeId: NodeId }), EmbeddedStatus),
   /** Graceful stop of one broker. */

@@ -37,6 +37,18 @@ export const EmbeddedStatus = z.object({
     }),
   ),
   error: z.string().optional(),
+  /** Started secured (like `kafkadesk cluster --secure`): each listener's bootstrap and the client settings. */
+  security: z
+    .object({
+      user: z.string(),
+      /** The local cluster's admin password (kept in the data dir's secrets/, as the CLI prints it). */
+      password: z.string(),
+      caPath: z.string(),
+      listeners: z.array(z.object({ name: z.string(), bootstrap: z.string() })),
+      /** Java, librdkafka and kafkajs settings for SASL_SSL, as `kafkadesk cluster --secure` prints them. */
+      clientSettings: z.string(),
+    })
+    .optional(),
 })
 export type EmbeddedStatus = z.infer<typeof EmbeddedStatus>
 

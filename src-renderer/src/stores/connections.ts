@@ -123,7 +123,9 @@ export const useConnectionsStore = defineStore('connections', () => {
     }
   }
 
-  const startEmbedded = (brokers?: number) => embeddedAction('start', () => api().call('embedded.start', brokers ? { brokers } : {}))
+  /** `secure`: SSL and SASL listeners as `kafkadesk cluster --secure`; omitted keeps the cluster's last choice. */
+  const startEmbedded = (brokers?: number, secure?: boolean) =>
+    embeddedAction('start', () => api().call('embedded.start', { ...(brokers ? { brokers } : {}), ...(secure === undefined ? {} : { secure }) }))
   const stopEmbedded = () => embeddedAction('stop', () => api().call('embedded.stop', {}))
   const brokerAction = (nodeId: number, action: 'start' | 'stop' | 'kill') =>
     embeddedAction(`${action} broker ${nodeId}`, () => api().call(`embedded.broker.${action}`, { nodeId }))
