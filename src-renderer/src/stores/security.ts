@@ -122,19 +122,31 @@ export const useSecurityStore = defineStore('security', () => {
     }
   }
 
+  /**
+   * Reloads after a change, and once more a moment later: on Kafka the change is answered when the
+   * controller has it, and the broker asked next may learn it from the metadata log only after.
+   */
+  async function settle(load: () => Promise<unknown>) {
+    const connectionId = conn.activeId
+    await load()
+    setTimeout(() => {
+      if (connectionId === conn.activeId) void load()
+    }, 1500)
+  }
+
   async function upsertUser(user: string, mechanism: ScramMechanism, password: string, iterations: number) {
     await api().call('security.users.upsert', { connectionId: conn.activeId, user, mechanism, password, iterations })
-    await loadUsers()
+    await settle(loadUsers)
   }
 
   async function deleteUser(user: string, mechanisms: ScramMechanism[]) {
     await api().call('security.users.delete', { connectionId: conn.activeId, user, mechanisms })
-    await loadUsers()
+    await settle(loadUsers)
   }
 
   /** After an ACL change the list and the open who-can-do-what answer are asked again. */
   async function afterAclChange() {
-    await Promise.all([loadAcls(), access.value ? loadAccess(access.value.resourceType, access.value.resourceName) : null])
+    await settle(() => Promise.all([loadAcls(), access.value ? loadAccess(access.value.resourceType, access.value.resourceName) : null]))
   }
 
   async function createAcl(entry: AclEntry) {
@@ -150,7 +162,7 @@ export const useSecurityStore = defineStore('security', () => {
 
   async function alterQuota(req: QuotaAlter) {
     await api().call('security.quotas.alter', { connectionId: conn.activeId, ...req })
-    await loadQuotas()
+    await settle(loadQuotas)
   }
 
   return {
