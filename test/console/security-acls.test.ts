@@ -112,19 +112,20 @@ describe(`ACLs in the console (${process.env.KAFKADESK_TARGET ?? 'embedded'})`, 
     // A DENY of WRITE for everyone wins over alice's ALLOW ALL.
     const denyWrite = acl({ resourceName: topic, principal: 'User:*', operation: 'WRITE', permission: 'DENY' })
     await sc.call('security.acls.create', { ...C, ...denyWrite })
-    const denied = await sc.call('security.access', { ...C, resourceType: 'TOPIC', resourceName: topic })
-    expect(decisions(denied, 'User:alice')).toMatchObject({ WRITE: 'denied', READ: 'allowed', DESCRIBE: 'allowed' })
+    // Kafka answers CreateAcls/DeleteAcls once its controller has the change; the broker asked next
+    // learns it from the metadata log a moment later, so reads after a change poll.
+    const access = async () => sc.call('security.access', { ...C, resourceType: 'TOPIC', resourceName: topic })
+    const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 300 })
+    await poll(async () => decisions(await access(), 'User:alice')).toMatchObject({ WRITE: 'denied', READ: 'allowed', DESCRIBE: 'allowed' })
     expect(await waitFor(async () => (await aliceProduces(topic)) === 'TOPIC_AUTHORIZATION_FAILED', 30_000, 'alice to be refused')).toBe(true)
 
     // Deleting exactly one binding leaves the others.
     expect(await sc.call('security.acls.delete', { ...C, ...denyWrite })).toEqual({ deleted: 1 })
     expect(await sc.call('security.acls.delete', { ...C, ...denyWrite })).toEqual({ deleted: 0 })
-    const after = await sc.call('security.access', { ...C, resourceType: 'TOPIC', resourceName: topic })
-    expect(decisions(after, 'User:alice').WRITE).toBe('allowed')
+    await poll(async () => decisions(await access(), 'User:alice').WRITE).toBe('allowed')
     expect(await waitFor(async () => (await aliceProduces(topic)) === true, 30_000, 'alice to write again')).toBe(true)
     for (const a of [writeAll, denyAlter, everyoneConfigs, bobFromHost]) expect(await sc.call('security.acls.delete', { ...C, ...a })).toEqual({ deleted: 1 })
-    const gone = await sc.call('security.acls.list', C)
-    expect(gone.acls.filter((a) => a.resourceName.startsWith(prefix) || a.resourceName === '*')).toEqual([])
+    await poll(async () => (await sc.call('security.acls.list', C)).acls.filter((a) => a.resourceName.startsWith(prefix) || a.resourceName === '*')).toEqual([])
   }, 240_000)
 
   it("shows a group's operations and Kafka's error names", async () => {
@@ -132,7 +133,14 @@ describe(`ACLs in the console (${process.env.KAFKADESK_TARGET ?? 'embedded'})`, 
     const group = uniqueName('billing')
     const readGroup = acl({ resourceType: 'GROUP', resourceName: group, principal: 'User:bob', operation: 'READ' })
     await sc.call('security.acls.create', { ...C, ...readGroup })
-    const view = await sc.call('security.access', { ...C, resourceType: 'GROUP', resourceName: group })
+    const view = await waitFor(
+      async () => {
+        const v = await sc.call('security.access', { ...C, resourceType: 'GROUP', resourceName: group })
+        return !v.noAclMatches && v
+      },
+      30_000,
+      'the group ACL to be seen',
+    )
     expect(view.operations).toEqual(['READ', 'DELETE', 'DESCRIBE'])
     expect(decisions(view, 'User:bob')).toEqual({ READ: 'allowed', DELETE: 'not-granted', DESCRIBE: 'allowed' })
     await sc.call('security.acls.delete', { ...C, ...readGroup })

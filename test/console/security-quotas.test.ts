@@ -41,10 +41,12 @@ describe('client quotas in the console', () => {
     })
 
     const byLabel = async () => new Map((await h.call('security.quotas.list', C)).quotas.map((q) => [label(q.entity), q.values]))
-    let listed = await byLabel()
-    expect(listed.get(`user=${user}`)).toEqual({ producer_byte_rate: 1_048_576, consumer_byte_rate: 2_097_152 })
-    expect(listed.get('client-id=<default>')).toEqual({ request_percentage: 50 })
-    expect(listed.get(`client-id=${clientId}, user=${user}`)).toEqual({ producer_byte_rate: 4096 })
+    // Kafka answers AlterClientQuotas once its controller has the change; the broker asked next
+    // learns it from the metadata log a moment later, so each read polls.
+    const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 300 })
+    await poll(async () => (await byLabel()).get(`user=${user}`)).toEqual({ producer_byte_rate: 1_048_576, consumer_byte_rate: 2_097_152 })
+    await poll(async () => (await byLabel()).get('client-id=<default>')).toEqual({ request_percentage: 50 })
+    await poll(async () => (await byLabel()).get(`client-id=${clientId}, user=${user}`)).toEqual({ producer_byte_rate: 4096 })
 
     // Kafka's own tool reads the same quotas.
     const d = await kafkaTool('kafka-configs', [
@@ -61,8 +63,7 @@ describe('client quotas in the console', () => {
 
     // Removing one key keeps the others; removing the last one removes the entity.
     await h.call('security.quotas.alter', { ...C, entity: [{ type: 'user', name: user }], remove: ['consumer_byte_rate'] })
-    listed = await byLabel()
-    expect(listed.get(`user=${user}`)).toEqual({ producer_byte_rate: 1_048_576 })
+    await poll(async () => (await byLabel()).get(`user=${user}`)).toEqual({ producer_byte_rate: 1_048_576 })
     await h.call('security.quotas.alter', { ...C, entity: [{ type: 'user', name: user }], remove: ['producer_byte_rate'] })
     await h.call('security.quotas.alter', { ...C, entity: [{ type: 'client-id', name: null }], remove: ['request_percentage'] })
     await h.call('security.quotas.alter', {
@@ -73,10 +74,10 @@ describe('client quotas in the console', () => {
       ],
       remove: ['producer_byte_rate'],
     })
-    listed = await byLabel()
-    expect(listed.has(`user=${user}`)).toBe(false)
-    expect(listed.has('client-id=<default>')).toBe(false)
-    expect(listed.has(`client-id=${clientId}, user=${user}`)).toBe(false)
+    await poll(async () => {
+      const listed = await byLabel()
+      return [`user=${user}`, 'client-id=<default>', `client-id=${clientId}, user=${user}`].filter((k) => listed.has(k))
+    }).toEqual([])
   }, 120_000)
 
   it("refuses invalid values with Kafka's error name", async () => {
