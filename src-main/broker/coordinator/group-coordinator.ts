@@ -8,7 +8,7 @@ import { Reader } from '../protocol/reader'
 import { ConsumerProtocolSubscription } from '../protocol/messages/consumer-protocol'
 import type { BuildRecord } from '../records/record'
 import { Group, type CommittedOffset, type GroupEnv } from './group'
-import { InternalTopicCoordinator, partitionForKey } from './internal-topic-coordinator'
+import { coordinatorAppendError, InternalTopicCoordinator, partitionForKey } from './internal-topic-coordinator'
 import { appendRecords, groupKey, groupValue, loadPartition, offsetKey, offsetValue, type GroupMetadataRecord } from './offset-store'
 
 export const GROUP_METADATA_TOPIC = '__consumer_offsets'
@@ -37,22 +37,15 @@ export interface OffsetCommitEntry {
   metadata: string | null
 }
 
-/** Maps a failed append to the error OffsetCommit reports (Kafka's mapping). */
+/** Maps a failed append to the error OffsetCommit reports (Kafka's mapping): a too large commit is the client's. */
 function commitAppendError(error: string): number {
   switch (error) {
     case 'MESSAGE_TOO_LARGE':
     case 'RECORD_LIST_TOO_LARGE':
     case 'INVALID_FETCH_SIZE':
       return ErrorCode.INVALID_COMMIT_OFFSET_SIZE
-    case 'NOT_LEADER_OR_FOLLOWER':
-    case 'KAFKA_STORAGE_ERROR':
-      return ErrorCode.NOT_COORDINATOR
-    case 'NOT_ENOUGH_REPLICAS':
-    case 'NOT_ENOUGH_REPLICAS_AFTER_APPEND':
-    case 'REQUEST_TIMED_OUT':
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE
     default:
-      return ErrorCode.UNKNOWN_SERVER_ERROR
+      return coordinatorAppendError(error)
   }
 }
 

@@ -26,6 +26,28 @@ export function partitionForKey(key: string, partitions: number): number {
   return kafkaAbs(javaStringHashCode(key)) % partitions
 }
 
+/**
+ * What a coordinator's client is told when an append to the internal topic (or its replication)
+ * failed, as Kafka normalizes it: this broker stopped leading the partition (NOT_COORDINATOR), or
+ * the partition cannot take the write now (COORDINATOR_NOT_AVAILABLE). Each coordinator maps the
+ * errors particular to it before falling back to this.
+ */
+export function coordinatorAppendError(error: string): number {
+  switch (error) {
+    case 'NONE':
+      return ErrorCode.NONE
+    case 'NOT_LEADER_OR_FOLLOWER':
+    case 'KAFKA_STORAGE_ERROR':
+      return ErrorCode.NOT_COORDINATOR
+    case 'NOT_ENOUGH_REPLICAS':
+    case 'NOT_ENOUGH_REPLICAS_AFTER_APPEND':
+    case 'REQUEST_TIMED_OUT':
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    default:
+      return ErrorCode.UNKNOWN_SERVER_ERROR
+  }
+}
+
 export interface InternalTopicSpec {
   name: string
   /** The broker configs the topic is created with (Kafka's offsets.topic.* / transaction.state.log.*). */

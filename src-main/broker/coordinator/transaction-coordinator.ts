@@ -8,7 +8,7 @@ import type { Broker } from '../broker'
 import { ErrorCode } from '../errors'
 import { buildBatch, decodeRecords } from '../records/record'
 import type { PartitionLog } from '../storage/partition-log'
-import { InternalTopicCoordinator } from './internal-topic-coordinator'
+import { coordinatorAppendError, InternalTopicCoordinator } from './internal-topic-coordinator'
 import { forEachBatch } from './partition-batches'
 import { decodeTxnKey, decodeTxnValue, txnKey, txnValue, type TxnState } from './transaction-log'
 import { TxnMarkerChannel, type TxnMarker } from './transaction-markers'
@@ -19,22 +19,9 @@ export const TRANSACTION_STATE_TOPIC = '__transaction_state'
 const WRITE_TIMEOUT_MS = 5_000
 const MARKER_RETRY_MS = 200
 
-/** Kafka's mapping of a failed __transaction_state append to what the client is told. */
+/** Kafka's mapping of a failed __transaction_state append to what the client is told: a partition gone is one not available yet. */
 function appendError(error: string): number {
-  switch (error) {
-    case 'NONE':
-      return ErrorCode.NONE
-    case 'NOT_LEADER_OR_FOLLOWER':
-    case 'KAFKA_STORAGE_ERROR':
-      return ErrorCode.NOT_COORDINATOR
-    case 'UNKNOWN_TOPIC_OR_PARTITION':
-    case 'NOT_ENOUGH_REPLICAS':
-    case 'NOT_ENOUGH_REPLICAS_AFTER_APPEND':
-    case 'REQUEST_TIMED_OUT':
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE
-    default:
-      return ErrorCode.UNKNOWN_SERVER_ERROR
-  }
+  return error === 'UNKNOWN_TOPIC_OR_PARTITION' ? ErrorCode.COORDINATOR_NOT_AVAILABLE : coordinatorAppendError(error)
 }
 
 export interface InitResult {
