@@ -9,7 +9,11 @@
 //   - kill -9 of a leader → a new leader accepts produce (failover.ts), several rounds
 // and, for scale, the embedded single broker with acks=1 at full speed, and one broker's own
 // ceiling with a librdkafka load generator (ceiling.ts).
+//   BENCH_CLUSTER_SIDES=embedded    only the embedded cluster (no Kafka JVMs): quicker, and on a
+//                                   loaded machine the embedded figures are not shared with them
+//   BENCH_CLUSTER_CEILING=0         without the ceiling
 import { readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import kafkajs from 'kafkajs'
 import { startCluster, type ClusterTarget, type TargetKind } from '../interop/target'
@@ -30,6 +34,9 @@ const EMBEDDED_READY_RUNS = 5
 const FAILOVER_ROUNDS = Number(process.env.BENCH_FAILOVER_ROUNDS ?? 3)
 const PROBE_WARM_UP_SECONDS = 10
 const PROBE_SECONDS = 20
+const SIDES = (process.env.BENCH_CLUSTER_SIDES ?? 'embedded,kafka').split(',').map((x) => x.trim())
+/** The 1-minute load average, printed with each throughput figure: on a shared machine it says how far to trust it. */
+const load = (): string => `load ${loadavg()[0]!.toFixed(1)}`
 
 export interface ClusterSide {
   kind: TargetKind
@@ -83,7 +90,7 @@ async function singleBrokerAcks1(log: (s: string) => void): Promise<ProducerPerf
     await producerPerf({ bootstrap: b.bootstrap, topic: warm, records: WARM_UP_RECORDS, recordSize: RECORD_SIZE, throughput: -1, acks: '1' })
     await sleep(1000)
     const r = await producerPerf({ bootstrap: b.bootstrap, topic, records: RECORDS, recordSize: RECORD_SIZE, throughput: -1, acks: '1' })
-    log(`embedded single broker, acks=1: ${r.recordsPerSec.toFixed(0)} rec/s, ${r.mbPerSec} MB/s, p99 ${r.p99Ms} ms`)
+    log(`embedded single broker, acks=1: ${r.recordsPerSec.toFixed(0)} rec/s, ${r.mbPerSec} MB/s, p99 ${r.p99Ms} ms (${load()})`)
     return r
   } finally {
     await b.stop()
@@ -104,7 +111,7 @@ async function benchSide(kind: TargetKind, probeRate: number | undefined, log: (
         break
       }
     }
-    log(`${kind} cluster: ready in ${side.readyRunsMs.join(', ')} ms`)
+    log(`${kind} cluster: ready in ${side.readyRunsMs.join(', ')} ms (${load()})`)
   }
   let cluster: ClusterTarget
   try {
@@ -148,7 +155,9 @@ async function benchSide(kind: TargetKind, probeRate: number | undefined, log: (
         acks: 'all',
       })
       side.produceCpuSec = pids.reduce((s, p) => s + cpuSeconds(p), 0) - cpu0
-      log(`${kind} cluster: RF=3 acks=all ${side.produce.recordsPerSec.toFixed(0)} rec/s, ${side.produce.mbPerSec} MB/s, p99 ${side.produce.p99Ms} ms`)
+      log(
+        `${kind} cluster: RF=3 acks=all ${side.produce.recordsPerSec.toFixed(0)} rec/s, ${side.produce.mbPerSec} MB/s, p99 ${side.produce.p99Ms} ms (${load()})`,
+      )
     } catch (e) {
       side.errors.push(`produce: ${message(e)}`)
     }
@@ -206,10 +215,10 @@ export async function benchCluster(log: (s: string) => void): Promise<ClusterRes
   } catch (e) {
     res.errors.push(`single broker acks=1: ${message(e)}`)
   }
-  res.embedded = await benchSide('embedded', undefined, log)
+  if (SIDES.includes('embedded')) res.embedded = await benchSide('embedded', undefined, log)
   // The same offered load for both: half the embedded RF=3 maximum.
-  res.settings.probeRate = res.embedded.probe?.rate
-  res.kafka = await benchSide('kafka', res.settings.probeRate, log)
-  res.ceiling = await benchCeiling(log)
+  res.settings.probeRate = res.embedded?.probe?.rate
+  if (SIDES.includes('kafka')) res.kafka = await benchSide('kafka', res.settings.probeRate, log)
+  if (process.env.BENCH_CLUSTER_CEILING !== '0') res.ceiling = await benchCeiling(log)
   return res
 }
