@@ -5,7 +5,7 @@
 // wrong ssl.keystore.password / ssl.truststore.password fails at start with the config's name.
 import { createPrivateKey } from 'node:crypto'
 import forge from 'node-forge'
-import { decryptJksKey, KeystoreError, readJks } from './jks'
+import { decryptJksKey, isJks, KeystoreError, readJks } from './jks'
 
 export { KeystoreError }
 
@@ -62,7 +62,8 @@ export function truststoreCertificates(type: StoreType, data: Buffer, password: 
       if (found.length === 0) throw new KeystoreError('no PEM certificate in it')
       return found.map((c) => `${c}\n`)
     }
-    if (type === 'JKS') {
+    // Java (keystore.type.compat) opens a PKCS12 file given as JKS, Kafka's default type: so do we.
+    if (type === 'JKS' && isJks(data)) {
       const certs = readJks(data, password).flatMap((e) => (e.kind === 'trustedCert' ? [e.cert] : e.chain.slice(0, 1)))
       if (certs.length === 0) throw new KeystoreError('it holds no certificate')
       return certs.map(derToPem)

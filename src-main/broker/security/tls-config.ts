@@ -6,6 +6,7 @@
 // file), JKS and PKCS12 (their certificates handed to node as PEM).
 import { readFileSync } from 'node:fs'
 import type { TlsOptions } from 'node:tls'
+import { isJks } from './jks'
 import { checkPkcs12Keystore, jksKeyAndChain, KeystoreError, type StoreType, truststoreCertificates } from './keystores'
 import { listenerConfig, type StaticConfigs } from './listener-config'
 
@@ -55,7 +56,8 @@ export function listenerTls(configs: StaticConfigs, listener: string): ListenerT
     const data = readFile(ksLocation, 'ssl.keystore.location')
     const storePassword = get('ssl.keystore.password')
     try {
-      if (ksType === 'PKCS12') {
+      // Java (keystore.type.compat) opens a PKCS12 file given as JKS, Kafka's default type: so do we.
+      if (ksType === 'PKCS12' || !isJks(data)) {
         const pw = storePassword ?? keyPassword
         checkPkcs12Keystore(data, pw, ksLocation)
         options.pfx = data

@@ -28,6 +28,7 @@ beforeAll(() => {
   ca.signedKey('broker-ec.jks', { alias: 'broker', cn: 'localhost', storepass: 'ks-secret', keyalg: 'EC' })
   ca.signedKey('client.jks', { alias: 'client', cn: 'app-client', storepass: 'cl-secret' })
   for (const type of ['JKS', 'PKCS12'] as const) ca.truststore(`trust.${type}`, type, 'ts-secret')
+  ca.toPkcs12(p('broker.jks'), 'ks-secret', 'broker.p12', 'ks-secret')
 }, 180_000)
 
 /** Serves one TLS handshake with `options`; a client trusting the CA connects, with `client` extra options. */
@@ -88,7 +89,6 @@ describe('JKS and PKCS12 stores made by keytool', () => {
   })
 
   it('serves TLS with a PKCS12 truststore and PKCS12 keystore from keytool', async () => {
-    ca.toPkcs12(p('broker.jks'), 'ks-secret', 'broker.p12', 'ks-secret')
     const tls = listenerTls(
       {
         'ssl.keystore.type': 'PKCS12',
@@ -104,6 +104,22 @@ describe('JKS and PKCS12 stores made by keytool', () => {
     const client = listenerTls({ 'ssl.keystore.location': p('client.jks'), 'ssl.keystore.password': 'cl-secret' }, 'client')
     expect(await handshake(tls.options, { key: client.options.key, cert: client.options.cert })).toBe('ok hello app-client')
   }, 60_000)
+
+  it('opens PKCS12 files under Kafka’s default type JKS, as Java does', async () => {
+    const p12 = p('broker.p12')
+    const tls = listenerTls(
+      {
+        'ssl.keystore.location': p12,
+        'ssl.keystore.password': 'ks-secret',
+        'ssl.truststore.location': p('trust.PKCS12'),
+        'ssl.truststore.password': 'ts-secret',
+      },
+      'SSL',
+    )
+    expect(tls.options.pfx).toBeDefined()
+    expect(tls.options.ca).toHaveLength(1)
+    expect(await handshake(tls.options)).toBe('ok hello anonymous')
+  })
 
   it('names the config whose password is wrong', () => {
     const fails = (configs: Record<string, string>) => {
