@@ -1,9 +1,9 @@
 // The controller's side of AlterClientQuotas, with the checks of Kafka's ClientQuotaControlManager:
 // a valid entity (user, client-id, or both, each at most once), known keys with values of their
 // type; each entry succeeds or fails alone. validate_only checks without writing.
-import { CLIENT_ID, ENTITY_TYPES, USER, type EntityComponent } from './quota-entity'
+import { CLIENT_ID, ENTITY_TYPES, IP, USER, type EntityComponent } from './quota-entity'
 import type { ClientQuotaImage } from './quota-image'
-import { QUOTA_KEY_TYPES } from './quota-keys'
+import { IP_QUOTA_KEY_TYPES, QUOTA_KEY_TYPES } from './quota-keys'
 import type { QuotaRecord } from './quota-records'
 
 export interface QuotaOp {
@@ -27,12 +27,14 @@ export interface QuotaAlterationResult {
 export function executeQuotaCommand(image: ClientQuotaImage, cmd: QuotaCommand, commit: (recs: QuotaRecord[]) => void): QuotaAlterationResult[] {
   const recs: QuotaRecord[] = []
   const results = cmd.entries.map((e): QuotaAlterationResult => {
-    const bad = invalidEntity(e.entity) ?? invalidOps(e.ops)
+    // The entity is a map in Kafka: a type named twice keeps its last name.
+    const entity = [...new Map(e.entity.map((c) => [c.entityType, c])).values()]
+    const bad = invalidEntity(entity) ?? invalidOps(entity, e.ops)
     if (bad) return { error: 'INVALID_REQUEST', message: bad }
     for (const op of e.ops) {
       // Removing a key that is not set changes nothing and is not an error, as in Kafka.
-      if (op.remove && image.get(e.entity, op.key) === undefined) continue
-      recs.push({ type: 'ClientQuota', entity: e.entity, key: op.key, value: op.remove ? 0 : op.value, remove: op.remove })
+      if (op.remove && image.get(entity, op.key) === undefined) continue
+      recs.push({ type: 'ClientQuota', entity, key: op.key, value: op.remove ? 0 : op.value, remove: op.remove })
     }
     return { error: null, message: null }
   })
@@ -45,24 +47,34 @@ function invalidEntity(entity: EntityComponent[]): string | null {
   const seen = new Set<string>()
   for (const c of entity) {
     if (!ENTITY_TYPES.has(c.entityType)) return `Unhandled client quota entity type: ${c.entityType}`
-    if (seen.has(c.entityType)) return `Duplicate ${c.entityType} entity in the client quota entity`
     seen.add(c.entityType)
-    if (c.entityName === '') return `Empty ${c.entityType} name in the client quota entity`
+    if (c.entityType === USER && c.entityName === '') return 'Empty user not supported'
   }
-  if (entity.length > 2 || (entity.length === 2 && !(seen.has(USER) && seen.has(CLIENT_ID)))) return 'Invalid quota entity combination'
+  if (entity.length === 2 && !(seen.has(USER) && seen.has(CLIENT_ID))) return 'Invalid quota entity combination'
   return null
 }
 
-function invalidOps(ops: QuotaOp[]): string | null {
+/** Kafka's message names the entity as its ClientQuotaEntity prints. */
+function entityString(entity: EntityComponent[]): string {
+  return `ClientQuotaEntity(entries={${entity.map((c) => `${c.entityType}=${c.entityName}`).join(', ')}})`
+}
+
+/** Kafka's checks and messages: known keys for the entity type, whole values for LONG keys, and above zero. */
+function invalidOps(entity: EntityComponent[], ops: QuotaOp[]): string | null {
+  const types = entity.some((c) => c.entityType === IP) ? IP_QUOTA_KEY_TYPES : QUOTA_KEY_TYPES
   const keys = new Set<string>()
   for (const op of ops) {
-    const type = QUOTA_KEY_TYPES.get(op.key)
+    const type = types.get(op.key)
     if (!type) return `Invalid configuration key ${op.key}`
-    if (keys.has(op.key)) return `Duplicate quota key ${op.key} not updating quota for this entity`
+    if (keys.has(op.key)) return `Ignoring duplicate entity ${entityString(entity)}`
     keys.add(op.key)
     if (op.remove) continue
     if (!Number.isFinite(op.value)) return `Proposed value for ${op.key} is not a finite number`
-    if (type === 'long' && !Number.isInteger(op.value)) return `Configuration ${op.key} must be a Long value`
+    if (type === 'long') {
+      if (op.value > 2 ** 63 - 1) return `Proposed value for ${op.key} is too large for a LONG.`
+      if (!Number.isInteger(op.value)) return `${op.key} cannot be a fractional value.`
+    }
+    if (op.value <= 0) return `Quota ${op.key} must be greater than 0`
   }
   return null
 }

@@ -3,6 +3,8 @@
 
 export const USER = 'user'
 export const CLIENT_ID = 'client-id'
+/** IP entities carry connection_creation_rate only, and stand alone. */
+export const IP = 'ip'
 
 export interface EntityComponent {
   entityType: string
@@ -10,8 +12,8 @@ export interface EntityComponent {
   entityName: string | null
 }
 
-/** The combinations Kafka accepts: a user, a client id, or a user with a client id. */
-export const ENTITY_TYPES: ReadonlySet<string> = new Set([USER, CLIENT_ID])
+/** The entity types Kafka accepts: a user, a client id, a user with a client id, or an IP. */
+export const ENTITY_TYPES: ReadonlySet<string> = new Set([USER, CLIENT_ID, IP])
 
 /** One stable key per entity, whatever order its components came in. */
 export function entityKey(entity: readonly EntityComponent[]): string {

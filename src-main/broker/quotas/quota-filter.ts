@@ -12,19 +12,23 @@ export interface FilterComponent {
   match: string | null
 }
 
-/** Why a filter is refused (INVALID_REQUEST), or null. */
-export function invalidFilter(components: readonly FilterComponent[]): string | null {
+/** Why a filter is refused, with Kafka's error and message, or null. */
+export function invalidFilter(components: readonly FilterComponent[]): { error: 'INVALID_REQUEST' | 'UNSUPPORTED_VERSION'; message: string } | null {
   const seen = new Set<string>()
+  const invalid = (message: string) => ({ error: 'INVALID_REQUEST' as const, message })
   for (const c of components) {
-    if (!ENTITY_TYPES.has(c.entityType)) return `Custom entity type ${c.entityType} not supported`
-    if (seen.has(c.entityType)) return `Entity type ${c.entityType} cannot appear more than once in the filter.`
+    if (seen.has(c.entityType)) return invalid(`Entity type ${c.entityType} cannot appear more than once in the filter.`)
     seen.add(c.entityType)
     if (c.matchType === MatchType.EXACT) {
-      if (c.match === null) return `Request specified MatchType EXACT for ${c.entityType} without a name to match`
-    } else if (c.matchType === MatchType.DEFAULT || c.matchType === MatchType.ANY) {
-      if (c.match !== null) return `Request specified a name to match for ${c.entityType} with a match type that takes none`
-    } else return `Unknown match type ${c.matchType}`
+      if (c.match === null) return invalid('Request specified MATCH_TYPE_EXACT, but set match string to null.')
+    } else if (c.matchType === MatchType.DEFAULT) {
+      if (c.match !== null) return invalid('Request specified MATCH_TYPE_DEFAULT, but also specified a match string.')
+    } else if (c.matchType === MatchType.ANY) {
+      if (c.match !== null) return invalid('Request specified MATCH_TYPE_SPECIFIED, but also specified a match string.')
+    } else return invalid(`Unknown match type ${c.matchType}`)
   }
+  // Kafka answers an entity type it does not know with UNSUPPORTED_VERSION.
+  for (const c of components) if (!ENTITY_TYPES.has(c.entityType)) return { error: 'UNSUPPORTED_VERSION', message: `Unsupported entity type ${c.entityType}` }
   return null
 }
 

@@ -5,6 +5,10 @@ export const PRODUCER_BYTE_RATE = 'producer_byte_rate'
 export const CONSUMER_BYTE_RATE = 'consumer_byte_rate'
 export const REQUEST_PERCENTAGE = 'request_percentage'
 export const CONTROLLER_MUTATION_RATE = 'controller_mutation_rate'
+export const CONNECTION_CREATION_RATE = 'connection_creation_rate'
+
+/** The key of IP entities (an INT config in Kafka). */
+export const IP_QUOTA_KEY_TYPES: ReadonlyMap<string, 'long' | 'double'> = new Map([[CONNECTION_CREATION_RATE, 'long']])
 
 export const QUOTA_KEY_TYPES: ReadonlyMap<string, 'long' | 'double'> = new Map([
   [PRODUCER_BYTE_RATE, 'long'],

@@ -85,17 +85,47 @@ describe('AlterClientQuotas at the controller', () => {
     expect(image.entries.size).toBe(0)
   })
 
-  it('refuses bad entities, unknown keys and fractional byte rates, entry by entry', () => {
+  it('checks entries one by one with the errors Kafka 4.1 gives', () => {
     const image = new ClientQuotaImage()
+    const set = (entity: ReturnType<typeof user>[], key: string, value: number) => ({ entity, ops: [{ key, value, remove: false }] })
     const { results } = run(image, [
-      { entity: [], ops: [{ key: P, value: 1, remove: false }] },
-      { entity: [{ entityType: 'group', entityName: 'g' }], ops: [{ key: P, value: 1, remove: false }] },
-      { entity: [user('a'), user('b')], ops: [{ key: P, value: 1, remove: false }] },
-      { entity: [user('a')], ops: [{ key: 'no_such_quota', value: 1, remove: false }] },
-      { entity: [user('a')], ops: [{ key: P, value: 1.5, remove: false }] },
-      { entity: [user('ok')], ops: [{ key: 'request_percentage', value: 1.5, remove: false }] },
+      set([], P, 1),
+      set([{ entityType: 'group', entityName: 'g' }], P, 1),
+      set([user('a')], 'no_such_quota', 1),
+      set([user('a')], P, 1.5),
+      set([user('a')], P, 0),
+      set([user('a')], 'request_percentage', -1),
+      set([user('a')], P, 1e30),
+      set([user('')], P, 1),
+      set([{ entityType: 'ip', entityName: '10.0.0.1' }], P, 1),
+      {
+        entity: [user('a')],
+        ops: [
+          { key: P, value: 1, remove: false },
+          { key: P, value: 2, remove: false },
+        ],
+      },
+      set([user('ok')], 'request_percentage', 1.5),
+      // A type named twice keeps its last name (Kafka's entity is a map).
+      set([user('x'), user('y')], P, 7),
+      set([{ entityType: 'ip', entityName: '10.0.0.1' }], 'connection_creation_rate', 5),
     ])
-    expect(results.map((r) => r.error)).toEqual(['INVALID_REQUEST', 'INVALID_REQUEST', 'INVALID_REQUEST', 'INVALID_REQUEST', 'INVALID_REQUEST', null])
-    expect([...image.entries.values()].map((e) => e.entity)).toEqual([[user('ok')]])
+    expect(results.map((r) => r.message)).toEqual([
+      'Invalid empty client quota entity',
+      'Unhandled client quota entity type: group',
+      'Invalid configuration key no_such_quota',
+      'producer_byte_rate cannot be a fractional value.',
+      'Quota producer_byte_rate must be greater than 0',
+      'Quota request_percentage must be greater than 0',
+      'Proposed value for producer_byte_rate is too large for a LONG.',
+      'Empty user not supported',
+      'Invalid configuration key producer_byte_rate',
+      'Ignoring duplicate entity ClientQuotaEntity(entries={user=a})',
+      null,
+      null,
+      null,
+    ])
+    expect(results.map((r) => r.error)).toEqual([...Array(10).fill('INVALID_REQUEST'), null, null, null])
+    expect([...image.entries.values()].map((e) => e.entity)).toEqual([[user('ok')], [user('y')], [{ entityType: 'ip', entityName: '10.0.0.1' }]])
   })
 })
