@@ -2,6 +2,7 @@
 // The codes themselves come from the broker's ACL model, so the console and the broker agree.
 import { AclOperation, AclPermissionType, PatternType, ResourceType, type AclBinding } from '../../broker/security/acl'
 import type { AclEntry } from '../../ipc/contract'
+import { ACL_OPERATIONS, ACL_RESOURCE_TYPES } from '../../ipc/contract/acl-names'
 
 type Op = AclEntry['operation']
 type Res = AclEntry['resourceType']
@@ -10,26 +11,8 @@ function invert<T extends string>(table: Record<string, number>, names: readonly
   return new Map(names.map((n) => [table[n]!, n]))
 }
 
-const RESOURCE_NAMES = ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID', 'DELEGATION_TOKEN', 'USER'] as const satisfies readonly Res[]
-const OPERATION_NAMES = [
-  'ALL',
-  'READ',
-  'WRITE',
-  'CREATE',
-  'DELETE',
-  'ALTER',
-  'DESCRIBE',
-  'CLUSTER_ACTION',
-  'DESCRIBE_CONFIGS',
-  'ALTER_CONFIGS',
-  'IDEMPOTENT_WRITE',
-  'CREATE_TOKENS',
-  'DESCRIBE_TOKENS',
-  'TWO_PHASE_COMMIT',
-] as const satisfies readonly Op[]
-
-const resourceByCode = invert(ResourceType, RESOURCE_NAMES)
-const operationByCode = invert(AclOperation, OPERATION_NAMES)
+const resourceByCode = invert(ResourceType, ACL_RESOURCE_TYPES)
+const operationByCode = invert(AclOperation, ACL_OPERATIONS)
 
 export const resourceCode = (r: Res): number => ResourceType[r]
 export const operationCode = (o: Op): number => AclOperation[o]

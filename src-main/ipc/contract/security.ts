@@ -6,6 +6,7 @@
  * kafka-configs spell them.
  */
 import { z } from 'zod'
+import { ACL_OPERATIONS, ACL_RESOURCE_TYPES } from './acl-names'
 
 export const ScramMechanismName = z.enum(['SCRAM-SHA-256', 'SCRAM-SHA-512'])
 
@@ -30,24 +31,9 @@ export const ScramDeleteRequest = z.object({
   mechanisms: z.array(ScramMechanismName).min(1),
 })
 
-export const AclResourceType = z.enum(['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID', 'DELEGATION_TOKEN', 'USER'])
+export const AclResourceType = z.enum(ACL_RESOURCE_TYPES)
 export const AclPatternType = z.enum(['LITERAL', 'PREFIXED'])
-export const AclOperationName = z.enum([
-  'ALL',
-  'READ',
-  'WRITE',
-  'CREATE',
-  'DELETE',
-  'ALTER',
-  'DESCRIBE',
-  'CLUSTER_ACTION',
-  'DESCRIBE_CONFIGS',
-  'ALTER_CONFIGS',
-  'IDEMPOTENT_WRITE',
-  'CREATE_TOKENS',
-  'DESCRIBE_TOKENS',
-  'TWO_PHASE_COMMIT',
-])
+export const AclOperationName = z.enum(ACL_OPERATIONS)
 export const AclPermission = z.enum(['ALLOW', 'DENY'])
 
 /** One ACL binding: a resource pattern and an access control entry. */
