@@ -71,8 +71,11 @@ export function recordFetch(ctx: RequestContext, bytes: number): number {
   return ms
 }
 
-/** ApiVersions and the SASL exchange are never throttled: a client must be able to connect. */
-const REQUEST_QUOTA_EXEMPT: ReadonlySet<number> = new Set([17, 18, 36])
+/**
+ * Never throttled by the request quota: ApiVersions and the SASL exchange (a client must be able
+ * to connect) and WriteTxnMarkers, a coordinator's cluster action Kafka exempts.
+ */
+const REQUEST_QUOTA_EXEMPT: ReadonlySet<number> = new Set([17, 18, 27, 36])
 
 /** A follower's Fetch is replication, a cluster action Kafka exempts from client quotas. */
 function isFollowerFetch(apiKey: number, request: unknown): boolean {
