@@ -9,6 +9,27 @@ const NO_OPERATIONS = -2147483648
 const ALL_CLUSTER_OPERATIONS = 8096
 const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const
 
+type EndpointTypeCode = (typeof EndpointType)[keyof typeof EndpointType]
+const TYPE_NAME: Record<EndpointTypeCode, string> = { 1: 'BROKER', 2: 'CONTROLLER' }
+
+/** Kafka's answer to a DescribeCluster asking for the other kind of endpoint (or an unknown one) than this listener serves. */
+function refusal(requested: number, served: EndpointTypeCode) {
+  const other = served === EndpointType.BROKER ? EndpointType.CONTROLLER : EndpointType.BROKER
+  const mismatched = requested === other
+  return {
+    throttleTimeMs: 0,
+    errorCode: mismatched ? ErrorCode.MISMATCHED_ENDPOINT_TYPE : ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
+    errorMessage: mismatched
+      ? `The request was sent to an endpoint of type ${TYPE_NAME[served]}, but we wanted an endpoint of type ${TYPE_NAME[other]}`
+      : `Unsupported endpoint type ${requested}`,
+    endpointType: served,
+    clusterId: '',
+    controllerId: -1,
+    brokers: [],
+    clusterAuthorizedOperations: NO_OPERATIONS,
+  }
+}
+
 export default defineApi(ApiKey.DescribeCluster, {
   handle(req, ctx) {
     const md = ctx.broker.metadata
@@ -17,21 +38,7 @@ export default defineApi(ApiKey.DescribeCluster, {
     // controllers: the one voter, the supervisor's controller, and it is the active one.
     const controller = controllerListenerOf(md)
     if (controller) {
-      if (endpointType !== EndpointType.CONTROLLER) {
-        const mismatched = endpointType === EndpointType.BROKER
-        return {
-          throttleTimeMs: 0,
-          errorCode: mismatched ? ErrorCode.MISMATCHED_ENDPOINT_TYPE : ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
-          errorMessage: mismatched
-            ? 'The request was sent to an endpoint of type CONTROLLER, but we wanted an endpoint of type BROKER'
-            : `Unsupported endpoint type ${endpointType}`,
-          endpointType: EndpointType.CONTROLLER,
-          clusterId: '',
-          controllerId: -1,
-          brokers: [],
-          clusterAuthorizedOperations: NO_OPERATIONS,
-        }
-      }
+      if (endpointType !== EndpointType.CONTROLLER) return refusal(endpointType, EndpointType.CONTROLLER)
       return {
         throttleTimeMs: 0,
         errorCode: ErrorCode.NONE,
@@ -43,21 +50,7 @@ export default defineApi(ApiKey.DescribeCluster, {
         clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : NO_OPERATIONS,
       }
     }
-    if (endpointType !== EndpointType.BROKER) {
-      const mismatched = endpointType === EndpointType.CONTROLLER
-      return {
-        throttleTimeMs: 0,
-        errorCode: mismatched ? ErrorCode.MISMATCHED_ENDPOINT_TYPE : ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
-        errorMessage: mismatched
-          ? 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER'
-          : `Unsupported endpoint type ${endpointType}`,
-        endpointType: EndpointType.BROKER,
-        clusterId: '',
-        controllerId: -1,
-        brokers: [],
-        clusterAuthorizedOperations: NO_OPERATIONS,
-      }
-    }
+    if (endpointType !== EndpointType.BROKER) return refusal(endpointType, EndpointType.BROKER)
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
