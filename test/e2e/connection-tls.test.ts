@@ -3,9 +3,10 @@
 // certificate from its local CA; the connection form, given that CA, shows the certificate's
 // subject, issuer, SANs, validity, SHA-256 fingerprint (checked against the certificate file),
 // chain and TLS session; without the CA the untrusted-certificate diagnosis shows the same
-// details of the certificate it refused. Last, the console's own embedded cluster is restarted
-// with its card's "Secured" option and shows its listeners and client settings, which a client
-// then uses over SASL_SSL.
+// details of the certificate it refused. Over the SASL_SSL listener the form connects with the
+// admin user's password and names a wrong one with the broker's message. Last, the console's own
+// embedded cluster is restarted with its card's "Secured" option and shows its listeners and
+// client settings, which a client then uses over SASL_SSL.
 import { X509Certificate } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,6 +21,8 @@ describe('TLS certificate details in the connection test', () => {
   let secure: EmbeddedProcess
   let secureDir: string
   let ssl: string
+  let saslSsl: string
+  let adminPassword: string
   let ca: string
   let fingerprint: string
 
@@ -29,6 +32,10 @@ describe('TLS certificate details in the connection test', () => {
     const m = /\[broker 1\] listener SSL \(SSL\) on (\S+)/.exec(secure.stderr())
     if (!m) throw new Error(`no SSL listener in:\n${secure.stderr().slice(-2000)}`)
     ssl = m[1]!
+    const sm = /\[broker 1\] listener SASL_SSL \(SASL_SSL\) on (\S+)/.exec(secure.stderr())
+    if (!sm) throw new Error(`no SASL_SSL listener in:\n${secure.stderr().slice(-2000)}`)
+    saslSsl = sm[1]!
+    adminPassword = readFileSync(join(secureDir, 'secrets', 'admin.password'), 'utf8').trim()
     ca = readFileSync(join(secureDir, 'secrets', 'ca.crt'), 'utf8')
     fingerprint = new X509Certificate(readFileSync(join(secureDir, 'secrets', 'broker.crt'))).fingerprint256
     e = await startE2E()
@@ -40,11 +47,17 @@ describe('TLS certificate details in the connection test', () => {
     if (secureDir) rmSync(secureDir, { recursive: true, force: true })
   })
 
-  async function testWith(name: string, caText: string | undefined) {
+  async function testWith(name: string, caText: string | undefined, sasl?: { mechanism: string; username: string; password: string }) {
     await go(e.page, '/connections')
     await e.page.getByTestId('add-connection').click()
     await e.page.getByTestId('conn-name').fill(name)
-    await e.page.getByTestId('conn-bootstrap').fill(ssl)
+    await e.page.getByTestId('conn-bootstrap').fill(sasl ? saslSsl : ssl)
+    if (sasl) {
+      await e.page.getByTestId('conn-sasl').check()
+      await e.page.getByTestId('conn-mechanism').selectOption(sasl.mechanism)
+      await e.page.getByTestId('conn-username').fill(sasl.username)
+      await e.page.getByTestId('conn-password').fill(sasl.password)
+    }
     await e.page.getByTestId('conn-tls').check()
     if (caText) await e.page.getByTestId('conn-ca').fill(caText)
     await e.page.getByTestId('conn-test').click()
@@ -79,6 +92,19 @@ describe('TLS certificate details in the connection test', () => {
     expect(await cert.getByTestId('tls-subject').textContent()).toContain('CN=localhost')
     await cert.scrollIntoViewIfNeeded()
     await e.shot('connection-tls-untrusted')
+    await e.page.getByRole('button', { name: 'Cancel' }).click()
+    expect(e.pageErrors).toEqual([])
+  })
+
+  it('over SASL_SSL connects with the right password and names a wrong one with the broker’s message', async () => {
+    const ok = await testWith('local-sasl-ssl', ca, { mechanism: 'scram-sha-256', username: 'admin', password: adminPassword })
+    expect(await ok.textContent()).toContain('Connected')
+    await e.page.getByRole('button', { name: 'Cancel' }).click()
+    const wrong = await testWith('local-sasl-ssl-wrong', ca, { mechanism: 'scram-sha-256', username: 'admin', password: 'not-the-password' })
+    const text = (await wrong.textContent()) ?? ''
+    expect(text).toContain('Authentication failed')
+    expect(text).toContain('invalid credentials with SASL mechanism SCRAM-SHA-256')
+    await e.shot('connection-sasl-wrong-password')
     await e.page.getByRole('button', { name: 'Cancel' }).click()
     expect(e.pageErrors).toEqual([])
   })
