@@ -7,6 +7,8 @@
 // Each broker is its own process: in Electron a utility process the main process starts for us
 // (running this same entry with `broker-process ARGS`); elsewhere (tests, plain node) a fork of
 // the bundled CLI. Clients reach the brokers over TCP like any other cluster.
+// `--secure` starts it as `kafkadesk cluster --secure` (the card's "Secured" option); the
+// service reports each listener's bootstrap, the CA and the client settings in its status.
 import type {} from 'electron'
 import { EmbeddedService } from './console/embedded'
 import { relaySpawner } from './console/embedded-spawner'
@@ -36,14 +38,28 @@ const brokerAt = process.argv.indexOf('broker-process')
 if (brokerAt >= 0) await brokerProcess(process.argv.slice(brokerAt + 1))
 else hostCluster()
 
+type ParentPort = { postMessage(message: unknown): void; on(event: 'message', listener: (e: { data: unknown }) => void): unknown }
+
+/** Electron's parent port, or node's IPC channel behind the same surface when forked with child_process (tests, plain node). */
+function parentPort(): ParentPort | undefined {
+  if (process.parentPort) return process.parentPort
+  const send = process.send?.bind(process)
+  if (!send) return undefined
+  return {
+    postMessage: (m: unknown) => void (process.connected && send(m as object)),
+    on: (_, listener) => process.on('message', (data) => listener({ data })),
+  }
+}
+
 function hostCluster(): void {
-  const parent = process.parentPort
+  const parent = parentPort()
   const dataDir = arg('data-dir', '')
   const brokers = Number(arg('brokers', '3'))
   const port = Number(arg('port', '0'))
+  const secure = process.argv.includes('--secure')
 
   if (!parent || !dataDir) {
-    process.stderr.write('cluster-process: run me with utilityProcess.fork(…, ["--data-dir", DIR])\n')
+    process.stderr.write('cluster-process: run me with utilityProcess.fork(…, ["--data-dir", DIR]) or child_process.fork\n')
     process.exit(2)
   }
 
@@ -59,7 +75,8 @@ function hostCluster(): void {
     spawner: relay?.spawner,
   })
 
-  parent.on('message', ({ data }: { data: { id?: unknown; method?: unknown; args?: unknown; broker?: unknown } }) => {
+  parent.on('message', (e) => {
+    const data = e.data as { id?: unknown; method?: unknown; args?: unknown; broker?: unknown } | undefined
     if (data?.broker && relay) return relay.receive(data.broker as Parameters<typeof relay.receive>[0])
     const { id, method, args } = data ?? {}
     if (typeof id !== 'number') return
@@ -85,8 +102,10 @@ function hostCluster(): void {
   }
   process.on('SIGTERM', () => void shutdown())
   process.on('SIGINT', () => void shutdown())
+  // Forked by node: its parent gone, nobody can stop the brokers but us.
+  if (!process.parentPort) process.once('disconnect', () => void shutdown())
 
-  service.start(brokers).then(
+  service.start(brokers, { secure }).then(
     (status) => parent.postMessage({ ready: status }),
     (e: Error) => {
       parent.postMessage({ failed: e.message })

@@ -10,7 +10,7 @@ export type CleanerState = ResponseOf<'embedded.cleaner'>
 /** Whole-cluster and per-broker control of the embedded cluster. */
 export interface EmbeddedControl {
   status(): EmbeddedStatus | Promise<EmbeddedStatus>
-  /** `secure`: SSL and SASL listeners as `kafkadesk cluster --secure` (the console's in-process cluster; the Electron shell's ignores it). */
+  /** `secure`: SSL and SASL listeners as `kafkadesk cluster --secure`, in this process or the shell's cluster process alike (both run EmbeddedService). */
   start(brokers?: number, options?: { secure?: boolean }): Promise<EmbeddedStatus>
   stop(): Promise<EmbeddedStatus>
   startBroker(nodeId: number): Promise<EmbeddedStatus>

@@ -54,11 +54,15 @@ export class ClusterProcess {
 
   constructor(private readonly options: ClusterProcessOptions) {}
 
-  /** Forks the process; resolves with the cluster's status once its brokers listen. */
-  start(port: number, brokers = this.options.brokers): Promise<EmbeddedStatus> {
+  /**
+   * Forks the process; resolves with the cluster's status once its brokers listen. `secure`
+   * starts it as `kafkadesk cluster --secure` (its status then carries the listeners and client settings).
+   */
+  start(port: number, brokers = this.options.brokers, options: { secure?: boolean } = {}): Promise<EmbeddedStatus> {
     return new Promise((resolve, reject) => {
       const { entry } = this.options
       const args = ['--brokers', String(brokers), '--port', String(port), '--data-dir', this.options.dataDir]
+      if (options.secure) args.push('--secure')
       const child = utilityProcess.fork(entry, args, { stdio: 'pipe', serviceName: 'Kafkadesk cluster' })
       this.child = child
       // Its broker processes: only this process may start utility processes (console/embedded-spawner.ts).

@@ -27,10 +27,11 @@ export class ClusterProcessControl implements EmbeddedControl {
     return this.cluster.running ? this.cluster.call('status') : Promise.resolve(this.cluster.lastStatus() ?? this.stopped())
   }
 
-  async start(brokers?: number): Promise<EmbeddedStatus> {
+  /** `secure` reaches the process's EmbeddedService, which starts and reports the secured cluster as in web mode. */
+  async start(brokers?: number, options: { secure?: boolean } = {}): Promise<EmbeddedStatus> {
     this.options.claim?.()
-    if (!this.cluster.running) await this.cluster.start(0, brokers)
-    const s = await this.cluster.call('start', brokers)
+    if (!this.cluster.running) await this.cluster.start(0, brokers, options)
+    const s = await this.cluster.call('start', brokers, options)
     await this.options.attach(s.bootstrap)
     return s
   }
