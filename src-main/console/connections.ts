@@ -9,6 +9,7 @@ import kafkajs from 'kafkajs'
 import type { Admin, Kafka as KafkaClient, KafkaConfig, SASLOptions } from 'kafkajs'
 import { ContractError, EMBEDDED_CONNECTION_ID, type ConnectionInfo, type ConnectionInput, type EventSink } from '../ipc/contract'
 import { RawPool, type RawAuth } from './raw-client'
+import { OAuthBearerTokens, type OAuthBearerSource } from './oauth-token'
 import type { SecretStore } from './secrets'
 import { registerCompressionCodecs } from './codecs'
 import { SchemaRegistry } from './schema-registry'
@@ -23,16 +24,22 @@ export interface StoredConnection {
   name: string
   bootstrapServers: string[]
   clientId?: string
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string }
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512' | 'oauthbearer'; username: string; oauth?: StoredOAuthBearer }
   tls?: { enabled: boolean; ca?: string; cert?: string; skipVerify?: boolean }
   schemaRegistry?: { url: string; username?: string }
   connectionTimeoutMs?: number
   requestTimeoutMs?: number
 }
 
+/** An OAUTHBEARER token source without its secret (the client secret lives in the SecretStore). */
+export type StoredOAuthBearer =
+  | { kind: 'oidc'; tokenEndpointUrl: string; clientId: string; scope?: string }
+  | { kind: 'unsecured-jwt'; principal: string; scope?: string; lifetimeSeconds?: number }
+
 /** A connection with its secrets, ready to build clients from. */
 export interface ResolvedConnection extends StoredConnection {
   password?: string
+  oauthClientSecret?: string
   tlsKey?: string
   registryPassword?: string
 }
@@ -40,13 +47,27 @@ export interface ResolvedConnection extends StoredConnection {
 export const SKIP_VERIFY_WARNING =
   'TLS certificate verification is off for this connection, so anyone on the network path can impersonate the cluster. Use only for testing.'
 
-export function kafkaConfigFor(c: ResolvedConnection): KafkaConfig {
+/** The token source of an OAUTHBEARER connection, else undefined. */
+export function oauthTokensFor(c: ResolvedConnection): OAuthBearerTokens | undefined {
+  const o = c.sasl?.mechanism === 'oauthbearer' ? c.sasl.oauth : undefined
+  if (!o) return undefined
+  const source: OAuthBearerSource = o.kind === 'oidc' ? { ...o, clientSecret: c.oauthClientSecret } : o
+  return new OAuthBearerTokens(source, c.connectionTimeoutMs ?? 10_000)
+}
+
+/** `tokens`: pass the session's token source so kafkajs and the raw clients share one token. */
+export function kafkaConfigFor(c: ResolvedConnection, tokens = oauthTokensFor(c)): KafkaConfig {
   registerCompressionCodecs()
+  let sasl: SASLOptions | undefined
+  if (c.sasl?.mechanism === 'oauthbearer') {
+    if (!tokens) throw new ContractError('VALIDATION', 'an OAUTHBEARER connection needs a token source', 'sasl.oauth')
+    sasl = { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: await tokens.token() }) }
+  } else if (c.sasl) sasl = { mechanism: c.sasl.mechanism, username: c.sasl.username, password: c.password ?? '' } as SASLOptions
   return {
     clientId: c.clientId ?? 'kafkadesk',
     brokers: c.bootstrapServers,
     ssl: tlsOptions(c),
-    sasl: c.sasl ? ({ mechanism: c.sasl.mechanism, username: c.sasl.username, password: c.password ?? '' } as SASLOptions) : undefined,
+    sasl,
     connectionTimeout: c.connectionTimeoutMs ?? 5_000,
     requestTimeout: c.requestTimeoutMs ?? 30_000,
     logLevel: logLevel.NOTHING,
@@ -64,10 +85,15 @@ export function tlsOptions(c: ResolvedConnection): ConnectionOptions | undefined
   }
 }
 
-export function rawAuthFor(c: ResolvedConnection): RawAuth {
+export function rawAuthFor(c: ResolvedConnection, tokens = oauthTokensFor(c)): RawAuth {
+  let sasl: RawAuth['sasl']
+  if (c.sasl?.mechanism === 'oauthbearer') {
+    if (!tokens) throw new ContractError('VALIDATION', 'an OAUTHBEARER connection needs a token source', 'sasl.oauth')
+    sasl = { mechanism: 'oauthbearer', token: () => tokens.token() }
+  } else if (c.sasl) sasl = { mechanism: c.sasl.mechanism, username: c.sasl.username, password: c.password ?? '' }
   return {
     tls: tlsOptions(c),
-    sasl: c.sasl ? { mechanism: c.sasl.mechanism, username: c.sasl.username, password: c.password ?? '' } : undefined,
+    sasl,
     clientId: c.clientId ?? 'kafkadesk',
     connectTimeoutMs: c.connectionTimeoutMs ?? 5_000,
     requestTimeoutMs: c.requestTimeoutMs ?? 30_000,
@@ -89,9 +115,10 @@ export class Session {
     readonly id: string,
     readonly config: ResolvedConnection,
   ) {
-    this.kafka = new Kafka(kafkaConfigFor(config))
+    const tokens = oauthTokensFor(config)
+    this.kafka = new Kafka(kafkaConfigFor(config, tokens))
     this.admin = this.kafka.admin()
-    this.raw = new RawPool(rawAuthFor(config))
+    this.raw = new RawPool(rawAuthFor(config, tokens))
     this.producers = new Producers(this.kafka)
     if (config.schemaRegistry) this.registry = new SchemaRegistry(config.schemaRegistry.url, config.schemaRegistry.username, config.registryPassword)
   }
@@ -195,7 +222,14 @@ export class ConnectionManager {
       kind,
       bootstrapServers: c.bootstrapServers,
       clientId: c.clientId,
-      sasl: c.sasl ? { ...c.sasl, hasPassword: s.get(`conn:${c.id}:sasl.password`) !== undefined } : undefined,
+      sasl: c.sasl
+        ? {
+            mechanism: c.sasl.mechanism,
+            username: c.sasl.username,
+            hasPassword: s.get(`conn:${c.id}:sasl.password`) !== undefined,
+            ...(c.sasl.oauth ? { oauth: { ...c.sasl.oauth, hasClientSecret: s.get(`conn:${c.id}:sasl.oauth.clientSecret`) !== undefined } } : {}),
+          }
+        : undefined,
       tls: c.tls
         ? {
             enabled: c.tls.enabled,
@@ -232,29 +266,41 @@ export class ConnectionManager {
   }
 
   /** Splits input into stored settings and secrets (not persisted). */
-  static split(input: ConnectionInput, id: string): { stored: StoredConnection; password?: string; tlsKey?: string; registryPassword?: string } {
+  static split(
+    input: ConnectionInput,
+    id: string,
+  ): { stored: StoredConnection; password?: string; oauthClientSecret?: string; tlsKey?: string; registryPassword?: string } {
+    const o = input.sasl?.mechanism === 'oauthbearer' ? input.sasl.oauth : undefined
+    const oauth: StoredOAuthBearer | undefined = !o
+      ? undefined
+      : o.kind === 'oidc'
+        ? { kind: 'oidc', tokenEndpointUrl: o.tokenEndpointUrl, clientId: o.clientId, scope: o.scope }
+        : { kind: 'unsecured-jwt', principal: o.principal, scope: o.scope, lifetimeSeconds: o.lifetimeSeconds }
     const stored: StoredConnection = {
       id,
       name: input.name,
       bootstrapServers: input.bootstrapServers,
       clientId: input.clientId,
-      sasl: input.sasl ? { mechanism: input.sasl.mechanism, username: input.sasl.username } : undefined,
+      sasl: input.sasl ? { mechanism: input.sasl.mechanism, username: input.sasl.username, ...(oauth ? { oauth } : {}) } : undefined,
       tls: input.tls ? { enabled: input.tls.enabled, ca: input.tls.ca, cert: input.tls.cert, skipVerify: input.tls.skipVerify } : undefined,
       schemaRegistry: input.schemaRegistry ? { url: input.schemaRegistry.url, username: input.schemaRegistry.username } : undefined,
       connectionTimeoutMs: input.connectionTimeoutMs,
       requestTimeoutMs: input.requestTimeoutMs,
     }
-    return { stored, password: input.sasl?.password, tlsKey: input.tls?.key, registryPassword: input.schemaRegistry?.password }
+    const oauthClientSecret = o?.kind === 'oidc' ? o.clientSecret : undefined
+    return { stored, password: input.sasl?.password, oauthClientSecret, tlsKey: input.tls?.key, registryPassword: input.schemaRegistry?.password }
   }
 
   async save(input: ConnectionInput): Promise<{ connection: ConnectionInfo; warnings: string[] }> {
     if (input.id === EMBEDDED_CONNECTION_ID) throw new ContractError('VALIDATION', 'the embedded connection cannot be edited', 'id')
     const id = input.id ?? randomUUID()
     if (input.id && !this.saved.has(input.id)) throw new ContractError('NOT_FOUND', `no connection ${input.id}`, 'id')
-    const { stored, password, tlsKey, registryPassword } = ConnectionManager.split(input, id)
+    const { stored, password, oauthClientSecret, tlsKey, registryPassword } = ConnectionManager.split(input, id)
     const s = this.opts.secrets
     if (password !== undefined) s.set(`conn:${id}:sasl.password`, password)
     if (!stored.sasl) s.delete(`conn:${id}:sasl.password`)
+    if (oauthClientSecret !== undefined) s.set(`conn:${id}:sasl.oauth.clientSecret`, oauthClientSecret)
+    if (stored.sasl?.oauth?.kind !== 'oidc') s.delete(`conn:${id}:sasl.oauth.clientSecret`)
     if (tlsKey !== undefined) s.set(`conn:${id}:tls.key`, tlsKey)
     if (!stored.tls) s.delete(`conn:${id}:tls.key`)
     if (registryPassword !== undefined) s.set(`conn:${id}:registry.password`, registryPassword)
@@ -287,6 +333,7 @@ export class ConnectionManager {
     return {
       ...c,
       password: s.get(`conn:${id}:sasl.password`),
+      oauthClientSecret: s.get(`conn:${id}:sasl.oauth.clientSecret`),
       tlsKey: s.get(`conn:${id}:tls.key`),
       registryPassword: s.get(`conn:${id}:registry.password`),
     }

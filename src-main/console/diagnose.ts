@@ -3,7 +3,8 @@
 // the brokers' advertised addresses reachable from here (ADVERTISED_LISTENER_MISMATCH — the
 // classic "bootstrap works, then everything times out" of a wrong advertised.listeners). Over
 // TLS the result carries the certificate the bootstrap server presented (tls-probe.ts), the one
-// refused too.
+// refused too. OAUTHBEARER: a token endpoint that cannot be reached or refuses the client is named
+// with its HTTP status, and a token the broker refuses is AUTH_FAILURE with the broker's words.
 import { connect } from 'node:net'
 import type { ConnectionTestResult, TlsDetails } from '../ipc/contract'
 import { rawAuthFor, SKIP_VERIFY_WARNING, tlsOptions, type ResolvedConnection } from './connections'
@@ -68,12 +69,30 @@ export async function diagnose(c: ResolvedConnection): Promise<ConnectionTestRes
   } catch (e) {
     tls = await probe
     const err = e as { code?: string; message: string }
-    if (err.code === 'AUTH')
+    const oauth = c.sasl?.mechanism === 'oauthbearer'
+    if (err.code === 'OAUTH_TOKEN_ENDPOINT_UNREACHABLE')
+      return result({
+        ok: false,
+        diagnosis: 'UNREACHABLE',
+        message: `No OAUTHBEARER token: ${err.message}. Check the token endpoint URL and that it is reachable from here.`,
+      })
+    if (err.code === 'OAUTH_TOKEN_REFUSED')
       return result({
         ok: false,
         diagnosis: 'AUTH_FAILURE',
-        message: `Authentication failed: ${err.message}. Check the SASL mechanism, user name and password.`,
+        message: `Authentication failed: no OAUTHBEARER token: ${err.message}. Check the token endpoint URL, client id, client secret and scope.`,
       })
+    if (err.code === 'AUTH') {
+      // Kafka's own messages often start with these words already.
+      const why = err.message.replace(/^Authentication failed:\s*/i, '')
+      return result({
+        ok: false,
+        diagnosis: 'AUTH_FAILURE',
+        message: oauth
+          ? `Authentication failed: ${why}. Check the token source: the broker's validator may want another issuer, audience, scope or signature (an unsecured JWT works only with Kafka's unsecured validator), or the token has expired.`
+          : `Authentication failed: ${why}. Check the SASL mechanism, user name and password.`,
+      })
+    }
     if (err.code === 'TLS' || (c.tls?.enabled && /ssl|tls|cert|handshake|EPROTO|wrong version/i.test(err.message)))
       return result({
         ok: false,

@@ -136,12 +136,13 @@ export function createConsole(opts: ConsoleOptions): ConsoleApp {
     },
     'connections.test': async (req) => {
       if (req.connection) {
-        const { stored, password, tlsKey, registryPassword } = ConnectionManager.split(req.connection, req.connection.id ?? 'test')
+        const { stored, password, oauthClientSecret, tlsKey, registryPassword } = ConnectionManager.split(req.connection, req.connection.id ?? 'test')
         // Unsaved edits of a saved connection keep its stored secrets unless new ones are given.
         const saved = req.connection.id ? safeResolve(req.connection.id) : undefined
         return diagnose({
           ...stored,
           password: password ?? saved?.password,
+          oauthClientSecret: oauthClientSecret ?? saved?.oauthClientSecret,
           tlsKey: tlsKey ?? saved?.tlsKey,
           registryPassword: registryPassword ?? saved?.registryPassword,
         })

@@ -2,8 +2,8 @@
 // DescribeConfigs v3+ with documentation and types, IncrementalAlterConfigs, OffsetDelete,
 // FindCoordinator). One TCP (or TLS) connection per broker, the project's codec, request header
 // v2 for flexible versions (else v1), response header v1 for flexible versions except
-// ApiVersions (always v0). SASL PLAIN and SCRAM-SHA-256/512 are done with SaslHandshake v1 +
-// SaslAuthenticate, as the Java client does.
+// ApiVersions (always v0). SASL PLAIN, SCRAM-SHA-256/512 and OAUTHBEARER are done with
+// SaslHandshake v1 + SaslAuthenticate, as the Java client does.
 import { connect as netConnect, type Socket } from 'node:net'
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls'
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto'
@@ -21,7 +21,10 @@ export { ApiKey }
 
 export interface RawAuth {
   tls?: ConnectionOptions
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
+  sasl?:
+    | { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
+    /** `token`: the bearer token to send, fetched per connection (it may be refreshed). */
+    | { mechanism: 'oauthbearer'; token: () => Promise<string> }
   clientId?: string
   connectTimeoutMs?: number
   requestTimeoutMs?: number
@@ -140,6 +143,22 @@ export class RawClient {
       const r = await this.request(ApiKey.SaslAuthenticate, 1, { authBytes: bytes })
       if (r.errorCode) throw new ContractError('AUTH', r.errorMessage || `authentication failed (${kafkaErrorName(r.errorCode)})`)
       return r.authBytes as Buffer
+    }
+    if (sasl.mechanism === 'oauthbearer') {
+      // RFC 7628 3.1: the client's first message; no authzid, so the token's subject is the principal.
+      const challenge = await send(Buffer.from(`n,,\x01auth=Bearer ${await sasl.token()}\x01\x01`))
+      if (!challenge?.length) return
+      // A non-empty challenge is the server's error (RFC 7628 3.2.2, JSON such as
+      // {"status":"invalid_token"}): the client answers %x01 and the broker then fails the exchange.
+      const error = challenge.toString('utf8')
+      let failure = `the broker refused the token with ${error}`
+      try {
+        await send(Buffer.from([1]))
+      } catch (e) {
+        const m = (e as Error).message
+        failure = m.includes(error) ? m : `${m} (error challenge ${error})`
+      }
+      throw new ContractError('AUTH', failure)
     }
     if (sasl.mechanism === 'plain') {
       await send(Buffer.from(`\0${sasl.username}\0${sasl.password}`))

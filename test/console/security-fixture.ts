@@ -25,9 +25,10 @@ export interface SecureConsole {
   stop(): Promise<void>
 }
 
-export async function startSecureConsole(): Promise<SecureConsole> {
+/** `extra`: more broker configs for the target (e.g. OAUTHBEARER enabled), as startSecureTarget takes them. */
+export async function startSecureConsole(extra: Record<string, string> = {}): Promise<SecureConsole> {
   const kind = targetKind()
-  const target = await startSecureTarget(kind)
+  const target = await startSecureTarget(kind, extra)
   const dataDir = mkdtempSync(join(tmpdir(), 'kafkadesk-security-console-'))
   const app = createConsole({ dataDir, secrets: new MemorySecrets(), lagIntervalMs: 0 })
   const ctx: HandlerContext = { sink: { emit: () => {} }, clientId: 'security-test' }

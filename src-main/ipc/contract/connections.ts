@@ -2,7 +2,50 @@
 import { z } from 'zod'
 import { Id, NodeId } from './common'
 
-export const SaslMechanism = z.enum(['plain', 'scram-sha-256', 'scram-sha-512'])
+export const SaslMechanism = z.enum(['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'])
+
+/**
+ * Where an OAUTHBEARER connection gets its token. 'oidc': an identity provider's token endpoint
+ * with the client-credentials grant (RFC 6749 4.4), refreshed before it expires. 'unsecured-jwt':
+ * an `alg: none` token the console builds itself, as librdkafka's enable.sasl.oauthbearer.unsecure.jwt
+ * and Kafka's unsecuredLoginStringClaim_sub do; only brokers using Kafka's unsecured validator
+ * (local/dev clusters) accept it.
+ */
+export const OAuthBearerInput = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('oidc'),
+    tokenEndpointUrl: z.string().url(),
+    clientId: z.string().min(1),
+    /** Omit to keep the stored secret. */
+    clientSecret: z.string().optional(),
+    /** Space-separated scopes to ask for. */
+    scope: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('unsecured-jwt'),
+    /** The token's "sub" claim: the principal the broker sees. */
+    principal: z.string().min(1),
+    scope: z.string().optional(),
+    lifetimeSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400 * 365)
+      .optional(),
+  }),
+])
+export type OAuthBearerInput = z.infer<typeof OAuthBearerInput>
+
+export const OAuthBearerInfo = z.object({
+  kind: z.enum(['oidc', 'unsecured-jwt']),
+  tokenEndpointUrl: z.string().optional(),
+  clientId: z.string().optional(),
+  hasClientSecret: z.boolean(),
+  scope: z.string().optional(),
+  principal: z.string().optional(),
+  lifetimeSeconds: z.number().int().optional(),
+})
+export type OAuthBearerInfo = z.infer<typeof OAuthBearerInfo>
 
 export const ConnectionInput = z.object({
   /** Omit to create a new connection. */
@@ -13,9 +56,17 @@ export const ConnectionInput = z.object({
   sasl: z
     .object({
       mechanism: SaslMechanism,
-      username: z.string().min(1),
+      /** Required for PLAIN and SCRAM; OAUTHBEARER takes its identity from the token. */
+      username: z.string(),
       /** Omit to keep the stored password. */
       password: z.string().optional(),
+      /** Required for OAUTHBEARER. */
+      oauth: OAuthBearerInput.optional(),
+    })
+    .superRefine((s, ctx) => {
+      if (s.mechanism === 'oauthbearer') {
+        if (!s.oauth) ctx.addIssue({ code: 'custom', path: ['oauth'], message: 'OAUTHBEARER needs a token source' })
+      } else if (!s.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'a user name is required' })
     })
     .optional(),
   tls: z
@@ -42,7 +93,7 @@ export const ConnectionInfo = z.object({
   kind: z.enum(['embedded', 'remote']),
   bootstrapServers: z.array(z.string()),
   clientId: z.string().optional(),
-  sasl: z.object({ mechanism: SaslMechanism, username: z.string(), hasPassword: z.boolean() }).optional(),
+  sasl: z.object({ mechanism: SaslMechanism, username: z.string(), hasPassword: z.boolean(), oauth: OAuthBearerInfo.optional() }).optional(),
   tls: z.object({ enabled: z.boolean(), hasCa: z.boolean(), hasCert: z.boolean(), hasKey: z.boolean(), skipVerify: z.boolean() }).optional(),
   schemaRegistry: z.object({ url: z.string(), username: z.string().optional(), hasPassword: z.boolean() }).optional(),
   connectionTimeoutMs: z.number().int().optional(),
