@@ -124,9 +124,26 @@ export class Session {
   }
 
   async connect(): Promise<void> {
+    if (this.config.sasl?.mechanism === 'oauthbearer') await this.authenticateRaw()
     await this.admin.connect()
     // Learn every broker's address now, so a broker that stops later is still named by its id.
     await this.cluster(0).catch(() => undefined)
+  }
+
+  /**
+   * kafkajs takes an OAUTHBEARER error challenge for success, and the refusal then shows only as a
+   * closed connection on its next request; the raw client reads the challenge, so it authenticates
+   * first and a refused token or token endpoint is reported in the broker's (or endpoint's) words.
+   */
+  private async authenticateRaw(): Promise<void> {
+    for (const address of this.config.bootstrapServers) {
+      try {
+        await this.raw.get(address)
+        return
+      } catch (e) {
+        if (/^(AUTH|OAUTH_)/.test((e as ContractError).code ?? '')) throw e
+      }
+    }
   }
 
   /** Brokers (nodeId → host:port), controller and cluster id; cached for a few seconds. */

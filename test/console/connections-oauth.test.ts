@@ -140,6 +140,22 @@ describe(`OAUTHBEARER connection profiles (${targetKind()})`, () => {
     expect(result.message).toContain('invalid_token')
   }, 60_000)
 
+  it('opening a connection whose token the broker refuses fails with the broker’s answer', async () => {
+    const id = (
+      await sc.call(
+        'connections.save',
+        profile('oauth stale saved', { kind: 'oidc', tokenEndpointUrl: tokenUrl, clientId: 'stale-app', clientSecret: 'stale-secret' }),
+      )
+    ).connection.id
+    const err = await sc.fails('connections.open', { connectionId: id })
+    expect(err.message).toContain('invalid_token')
+    // Refused, the session is not left open as if connected.
+    const { connections } = await sc.call('connections.list', {})
+    expect(connections.find((c) => c.id === id)?.open).toBe(false)
+    const listed = await sc.fails('topics.list', { connectionId: id, includeInternal: false })
+    expect(listed.message).toContain('invalid_token')
+  }, 60_000)
+
   it('a token endpoint refusing the client is named with its HTTP status', async () => {
     const result = await sc.call('connections.test', {
       connection: profile('oauth wrong secret', { kind: 'oidc', tokenEndpointUrl: tokenUrl, clientId: 'console-app', clientSecret: 'wrong' }),
