@@ -277,6 +277,11 @@ export class RawPool {
 
   constructor(private readonly auth: RawAuth) {}
 
+  /** A pool of its own connections with the same credentials (and token source). */
+  sibling(): RawPool {
+    return new RawPool(this.auth)
+  }
+
   async get(address: string): Promise<RawClient> {
     let p = this.clients.get(address)
     if (p) {

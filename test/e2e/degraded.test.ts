@@ -199,7 +199,7 @@ describe('a console that degrades gracefully', () => {
       await e.page.getByTestId('read-messages').click()
       const progress = e.page.getByTestId('operation-progress')
       await progress.waitFor()
-      await expect.poll(async () => /Reading: [1-9][\d,]* of 60,000 messages/.test((await progress.textContent()) ?? ''), { timeout: 30_000 }).toBe(true)
+      await expect.poll(async () => /Reading: [1-9][\d,]* of 60,000 messages/.test((await progress.textContent()) ?? ''), { timeout: 60_000 }).toBe(true)
       console.log(`read progress when cancelled: ${(await progress.textContent())?.trim()}`)
       await e.page.getByTestId('operation-cancel').click()
       await e.page.locator('.toast', { hasText: 'Read cancelled' }).waitFor({ timeout: 15_000 })

@@ -8,6 +8,9 @@ import { LATEST, READ_COMMITTED, listOffsets, offsetsForTimestamp, partitionOffs
 import { loadSchemas, recordToRow, toMessage } from './message'
 import { RecordStore } from './record-columns'
 
+/** Reads of at least this many messages get connections of their own. */
+const OWN_CONNECTIONS_FROM = 10_000
+
 type Unavailable = NonNullable<ResponseOf<'messages.read'>['unavailable']>[number]
 
 export async function readMessages(s: Session, req: RequestOf<'messages.read'>, opCtx?: OpContext): Promise<ResponseOf<'messages.read'>> {
@@ -15,7 +18,6 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>, 
   const [meta, offsets] = await Promise.all([topicMetadata(s, req.topic), partitionOffsets(s, req.topic, true)])
   const leaders = new Map(meta.partitions.map((p) => [p.partitionId, p.leader]))
   const unavailable: Unavailable[] = []
-  const fetcher = new Fetcher(s, req.topic, s.raw, { readCommitted: req.isolationLevel === 'read_committed', includeControl: req.showControlRecords })
   const pos = req.position
   let wanted: number[]
   if (pos.type === 'offset') wanted = [pos.partition]
@@ -60,6 +62,11 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>, 
   const total = parts.reduce((n, p) => n + Math.min(req.limit, Math.max(0, end(p) - starts.get(p)!)), 0)
   const op = opCtx ? opCtx.ops.start(req.opId, opCtx.sink, total) : undefined
   const store = new RecordStore()
+  // A long read fetches over connections of its own. A broker answers one request per connection
+  // at a time, as Kafka does, so on a slow broker a long read sharing the console's connections
+  // would queue behind its polling (and hold it up) until its Fetch timed out.
+  const own = req.limit >= OWN_CONNECTIONS_FROM ? s.raw.sibling() : undefined
+  const fetcher = new Fetcher(s, req.topic, own ?? s.raw, { readCommitted: req.isolationLevel === 'read_committed', includeControl: req.showControlRecords })
   try {
     await fetcher.readRanges(
       parts.map((p) => ({ partition: p, start: starts.get(p)!, end: end(p) })),
@@ -70,6 +77,7 @@ export async function readMessages(s: Session, req: RequestOf<'messages.read'>, 
     )
   } finally {
     op?.end()
+    own?.close()
   }
   parts = parts.filter((p) => !unavailable.some((u) => u.partition === p))
   let rows = store.order(parts.length > 1)

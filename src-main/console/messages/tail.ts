@@ -2,9 +2,8 @@
 // in slices at most every intervalMs; stopped by tailStop or when the caller goes away.
 import { randomUUID } from 'node:crypto'
 import { ContractError, toErrorShape, type EventSink, type Message, type RequestOf } from '../../ipc/contract'
-import { rawAuthFor, type Session } from '../connections'
+import type { Session } from '../connections'
 import { Fetcher } from '../fetcher'
-import { RawPool } from '../raw-client'
 import type { RawRecord } from '../records'
 import { partitionOffsets } from '../topics'
 import { compileFilter } from './filter'
@@ -22,7 +21,7 @@ export class Tails {
     const tailId = req.tailId ?? randomUUID()
     if (this.tails.has(tailId)) throw new ContractError('CONFLICT', `tail ${tailId} is already running`, 'tailId')
     let stopped = false
-    const pool = new RawPool(rawAuthFor(s.config)) // long polls get their own connections
+    const pool = s.raw.sibling() // long polls get their own connections
     const stop = () => {
       stopped = true
       pool.close()
