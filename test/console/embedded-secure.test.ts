@@ -6,11 +6,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EmbeddedService } from '../../src-main/console/embedded'
 import type { EmbeddedStatus, Handlers } from '../../src-main/ipc/contract'
 import { dispatch } from '../../src-main/ipc/contract/dispatch'
+import { expectSaslSslRoundTrip } from '../helpers/secured-client'
 import { embeddedHandlers } from '../../src-main/ipc/embedded-control'
 
 const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-embedded-secure-'))
@@ -49,32 +49,7 @@ describe('the console embedded cluster started secured', () => {
   })
 
   it('a client with those settings produces and reads over SASL_SSL, and a wrong password is refused', async () => {
-    const security = status.security!
-    const saslSsl = security.listeners.find((l) => l.name === 'SASL_SSL')!.bootstrap
-    const client = (password: string) =>
-      new Kafka({
-        clientId: 'embedded-secure',
-        brokers: [saslSsl],
-        ssl: { ca: [readFileSync(security.caPath, 'utf8')] },
-        sasl: { mechanism: 'scram-sha-256', username: security.user, password },
-        logLevel: logLevel.NOTHING,
-        retry: { retries: 2 },
-      })
-    const kafka = client(security.password)
-    const admin = kafka.admin()
-    await admin.connect()
-    try {
-      await admin.createTopics({ topics: [{ topic: 'secured', numPartitions: 1 }], waitForLeaders: true })
-      const producer = kafka.producer()
-      await producer.connect()
-      await producer.send({ topic: 'secured', messages: [{ value: 'over-sasl-ssl' }] })
-      await producer.disconnect()
-      expect(await admin.fetchTopicOffsets('secured')).toEqual([expect.objectContaining({ partition: 0, high: '1' })])
-    } finally {
-      await admin.disconnect()
-    }
-    const bad = client('wrong').admin()
-    await expect(bad.connect()).rejects.toThrow(/SCRAM-SHA-256|invalid credentials|Authentication failed/i)
+    await expectSaslSslRoundTrip(status.security!, 'embedded-secure')
   }, 60_000)
 
   it('keeps the choice across a stop and start, and starts plain when asked', async () => {
