@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { metric, producerPerf } from './producer-perf.ts'
 import { eventually, kafkaTool, startTarget, uniqueTopic, type Target } from './target.ts'
 
 let target: Target
@@ -30,13 +31,6 @@ const describeQuotas = async (entity: string[]) => (await configs(['--describe',
 const RATE = 64 * 1024
 /** Kafka's defaults: quota.window.num 11 windows of quota.window.size.seconds 1. */
 const MEASURED_WINDOW_S = 10
-
-/** The value of one client metric printed by a perf tool's --print-metrics (e.g. produce-throttle-time-max). */
-function metric(out: string, name: string): number {
-  const m = new RegExp(`:${name}:\\{client-id=[^}]*\\}\\s*:\\s*([-\\d.E]+|NaN)`).exec(out)
-  expect(m, `${name} in:\n${out.slice(-4000)}`).not.toBeNull()
-  return Number(m![1])
-}
 
 describe('kafka-configs round trips client quotas', () => {
   it('adds, describes and deletes a quota on a client id', async () => {
@@ -141,31 +135,15 @@ describe('a byte-rate quota throttles the client it names', () => {
     })
     const records = 1024
     const size = 1024
-    const r = await kafkaTool(
-      'kafka-producer-perf-test',
-      [
-        '--topic',
-        topic,
-        '--num-records',
-        String(records),
-        '--record-size',
-        String(size),
-        '--throughput',
-        '-1',
-        '--print-metrics',
-        '--producer-props',
-        `bootstrap.servers=${target.bootstrap}`,
-        `client.id=${client}`,
-        'acks=1',
-        'linger.ms=5',
-      ],
-      { timeoutMs: 150_000 },
-    )
-    // The last progress line is the summary: "1024 records sent, 160.2 records/sec (0.16 MB/sec), …"
-    const summary = [...r.stdout.matchAll(/(\d+) records sent, ([\d.]+) records\/sec/g)].at(-1)
-    expect(summary, r.stdout.slice(-3000)).toBeDefined()
-    expect(Number(summary![1])).toBe(records)
-    const elapsedS = records / Number(summary![2])
+    const r = await producerPerf(topic, records, size, [
+      '--producer-props',
+      `bootstrap.servers=${target.bootstrap}`,
+      `client.id=${client}`,
+      'acks=1',
+      'linger.ms=5',
+    ])
+    expect(r.sent).toBe(records)
+    const elapsedS = records / r.recordsPerSec
     // Within its quota a client may send what the measured span allows (10 windows of the rate);
     // the rest can only go at the quota. Record overheads only add bytes, so this bound is low.
     const lowerBoundS = (records * size - RATE * MEASURED_WINDOW_S) / RATE
@@ -186,28 +164,14 @@ describe('a byte-rate quota throttles the client it names', () => {
     })
     // Few requests: each throttled one waits up to a second, and records must not reach delivery.timeout.ms.
     const records = 64
-    const r = await kafkaTool(
-      'kafka-producer-perf-test',
-      [
-        '--topic',
-        topic,
-        '--num-records',
-        String(records),
-        '--record-size',
-        '1024',
-        '--throughput',
-        '-1',
-        '--print-metrics',
-        '--producer-props',
-        `bootstrap.servers=${target.bootstrap}`,
-        `client.id=${client}`,
-        'acks=1',
-        'linger.ms=20',
-      ],
-      { timeoutMs: 150_000 },
-    )
-    const summary = [...r.stdout.matchAll(/(\d+) records sent, ([\d.]+) records\/sec/g)].at(-1)
-    expect(Number(summary?.[1])).toBe(records)
+    const r = await producerPerf(topic, records, 1024, [
+      '--producer-props',
+      `bootstrap.servers=${target.bootstrap}`,
+      `client.id=${client}`,
+      'acks=1',
+      'linger.ms=20',
+    ])
+    expect(r.sent).toBe(records)
     const maxThrottle = metric(r.stdout, 'produce-throttle-time-max')
     console.log(`${target.kind}: request_percentage=0.01 gave produce-throttle-time-max ${maxThrottle} ms`)
     expect(maxThrottle).toBeGreaterThan(0)
