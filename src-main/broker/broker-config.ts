@@ -119,10 +119,21 @@ export class BrokerConfig {
     return out
   }
 
-  /** Effective topic config values by name (numbers stay strings, as Kafka reports them). */
-  topicConfigValues(topicConfigs: Record<string, string>): Record<string, string> {
+  /**
+   * Effective topic config values by name (numbers stay strings, as Kafka reports them). Produce
+   * reads them for every request, so they are kept per topic configs object (the metadata image
+   * replaces a topic's object on a change, never edits it) until a broker-level config changes.
+   */
+  topicConfigValues(topicConfigs: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+    const version = this.metadata.brokerConfigsVersion
+    const known = this.valuesCache.get(topicConfigs)
+    if (known && known.version === version) return known.values
     const out: Record<string, string> = {}
     for (const r of this.topicConfigs(topicConfigs)) if (r.value !== null) out[r.name] = r.value
-    return out
+    const values = Object.freeze(out)
+    this.valuesCache.set(topicConfigs, { version, values })
+    return values
   }
+
+  private readonly valuesCache = new WeakMap<object, { version: number; values: Readonly<Record<string, string>> }>()
 }

@@ -214,6 +214,7 @@ function respond(req: ProduceRequest, ctx: RequestContext, verdicts: Map<Buffer,
     return body
   }
   if (acks === 1) return answer(appended.map((t) => ({ name: t.name, partitionResponses: t.partitions.map((p) => p.result) })))
+  ctx.waitsForReplication = true
   return Promise.all(
     appended.map(async (t) => ({ name: t.name, partitionResponses: await Promise.all(t.partitions.map((p) => awaitIsr(ctx, t.name, p, req.timeoutMs))) })),
   ).then(answer)

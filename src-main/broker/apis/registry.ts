@@ -19,6 +19,11 @@ export interface RequestContext {
    * which carries it as throttle_time_ms, the connection reads nothing from the client for that long.
    */
   throttleTimeMs?: number
+  /**
+   * Set by Produce when its records are appended and its answer waits only for the followers
+   * (acks=all): the connection may then handle the client's next Produce meanwhile.
+   */
+  waitsForReplication?: boolean
 }
 
 /**

@@ -51,6 +51,8 @@ export class MetadataImage {
   /** Registered, unfenced brokers: the ones clients are told about and replicas may be placed on. */
   readonly brokers = new Map<number, BrokerEndpoint>()
   readonly brokerConfigs: Record<string, string> = {}
+  /** Bumped on every change of a broker-level config (cluster default or one broker's), so derived values can be cached. */
+  brokerConfigsVersion = 0
   protected readonly brokerNodeConfigs: Record<string, Record<string, string>> = {}
   readonly features = new Map<string, number>()
   nextProducerId = 0
@@ -126,6 +128,7 @@ export class MetadataImage {
           t.configs = next
           return { topic: t.name }
         }
+        this.brokerConfigsVersion++
         const target = r.resourceName === '' ? this.brokerConfigs : (this.brokerNodeConfigs[r.resourceName] ??= {})
         if (r.value === null) delete target[r.name]
         else target[r.name] = r.value

@@ -15,17 +15,34 @@ import { authorizeRequest } from '../security/api-authorization'
 import { recordRequestTime } from '../quotas/broker-quotas'
 
 const API_VERSIONS = 18
+const PRODUCE = 0
+/**
+ * How many acks=all Produce requests of one connection may wait for their followers at once:
+ * Kafka's producers send at most max.in.flight.requests.per.connection (default 5) anyway.
+ */
+const MAX_WAITING_PRODUCES = 5
 
 /**
- * One client connection. Requests are handled strictly one after another, like Kafka's
- * muted-channel model: responses leave in request order and a client's produce requests are
- * appended in the order it sent them.
+ * One client connection. Requests are handled one after another, like Kafka's muted-channel
+ * model: responses leave in request order and a client's produce requests are appended in the
+ * order it sent them. One overlap: while an acks=all Produce, already appended, only waits for
+ * its followers, the client's next Produce requests are appended too (their answers still leave
+ * in order). Kafka holds them until the first is answered, so a connection moves one batch per
+ * partition per replication round trip; here the round trips of a pipelining producer overlap.
  */
 export class Connection {
   private readonly decoder: FrameDecoder
   private queue: Buffer[] = []
   private busy = false
   private closed = false
+  /** The answer of the last request handled, while it is not sent yet: later answers wait for it. */
+  private unsent: Promise<void> | null = null
+  /** Produce requests appended and waiting for their followers (see MAX_WAITING_PRODUCES). */
+  private waitingProduces = 0
+  /** Set by process() when the request it just handled is such a Produce. */
+  private lastWaitsForReplication = false
+  /** Wakes drain() when a frame arrives while it waits on a Produce that may be overlapped. */
+  private frameArrived: (() => void) | null = null
   /** Until when nothing more is read from this client: it went over a quota (KIP-219 muting). */
   private mutedUntil = 0
   /** The IP counted against the connection limits; null when the connection was refused. */
@@ -81,6 +98,7 @@ export class Connection {
     // Stop reading while a backlog waits, so a fast producer cannot fill the broker's memory.
     if (this.queue.length > 64) this.socket.pause()
     if (!this.busy) void this.drain()
+    else this.frameArrived?.()
   }
 
   /**
@@ -100,10 +118,14 @@ export class Connection {
       }
       const frame = this.queue.shift()!
       try {
+        // Anything but a Produce waits for every earlier answer, as on Kafka.
+        if (this.unsent && !this.isProduce(frame)) await this.flushAnswers()
+        this.lastWaitsForReplication = false
         const pending = this.handle(frame)
         if (pending) {
           this.socket.uncork()
-          await pending
+          if (this.lastWaitsForReplication && this.waitingProduces < MAX_WAITING_PRODUCES) await this.overlap(pending)
+          else await pending
           this.socket.cork()
         }
       } catch (e) {
@@ -114,6 +136,39 @@ export class Connection {
     }
     this.socket.uncork()
     this.busy = false
+  }
+
+  /**
+   * An appended acks=all Produce waits for its followers: until its answer is sent, drain() goes
+   * on as soon as the client's next request is here (a Produce is then handled at once, anything
+   * else waits in flushAnswers). A failure is handled as drain() would.
+   */
+  private async overlap(pending: Promise<void>): Promise<void> {
+    this.waitingProduces++
+    let settled = false
+    const done = pending.then(
+      () => {
+        settled = true
+        this.waitingProduces--
+      },
+      (e) => {
+        settled = true
+        this.waitingProduces--
+        this.fail(`request failed: ${(e as Error).stack ?? e}`)
+      },
+    )
+    if (this.queue.length > 0) return
+    if (!settled) await Promise.race([done, new Promise<void>((resolve) => (this.frameArrived = resolve))])
+    this.frameArrived = null
+  }
+
+  private isProduce(frame: Buffer): boolean {
+    return !this.security?.expectsRawToken && frame.length >= 2 && frame.readInt16BE(0) === PRODUCE
+  }
+
+  /** Waits until every answer handled so far has been sent. */
+  private async flushAnswers(): Promise<void> {
+    while (this.unsent) await this.unsent
   }
 
   /**
@@ -202,17 +257,25 @@ export class Connection {
     const started = performance.now()
     const response = this.broker.authorizer ? authorizeRequest(this.broker.authorizer, api, request, ctx) : api.handle(request, ctx)
     const handlerMs = performance.now() - started
-    if (response instanceof Promise) {
-      return response.then((body) => {
-        this.requestQuota(ctx, request, handlerMs, body)
-        if (body !== undefined && !this.closed) this.send(header, api, body)
-        this.muteAfter(ctx)
-      })
+    const answer = (body: unknown): void => {
+      this.requestQuota(ctx, request, handlerMs, body)
+      if (body !== undefined && !this.closed) this.send(header, api, body)
+      this.muteAfter(ctx)
     }
-    this.requestQuota(ctx, request, handlerMs, response)
-    if (response !== undefined) this.send(header, api, response)
-    this.muteAfter(ctx)
-    return undefined
+    // Earlier answers not sent yet (overlapped Produce requests): this one leaves after them.
+    const before = this.unsent
+    if (!(response instanceof Promise) && !before) {
+      answer(response)
+      return undefined
+    }
+    this.lastWaitsForReplication = ctx.waitsForReplication === true
+    const sent: Promise<void> = (before ? before.then(() => response) : (response as Promise<unknown>)).then(answer)
+    this.unsent = sent
+    const clear = () => {
+      if (this.unsent === sent) this.unsent = null
+    }
+    sent.then(clear, clear)
+    return sent
   }
 
   /** request_percentage: the handler's time counts; over the quota the answer carries the longer throttle time. */

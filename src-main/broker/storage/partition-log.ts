@@ -17,6 +17,7 @@ import {
   validateBatch,
   validateBatchHeader,
   baseOffset as batchBaseOffset,
+  type BatchHeader,
 } from '../records/batch.js'
 import { controlRecordType, decodeRecords } from '../records/record.js'
 import { defaultLogConfig, hasDeletePolicy, type LogConfig } from './log-config.js'
@@ -313,39 +314,63 @@ export class PartitionLog {
    */
   appendAsFollower(records: Buffer): { firstOffset: number; lastOffset: number; batches: number } | { error: FollowerAppendError; message: string } {
     this.ensureOpen()
-    let firstOffset = -1
-    let lastOffset = this.leo - 1
-    let count = 0
+    // Every batch is checked first; the good ones before a bad one are still appended, as they
+    // would be one by one. They are written a run at a time: consecutive batches that fit the
+    // active segment leave in one write (a fetch usually brings several).
+    const checked: { pos: number; size: number; h: BatchHeader }[] = []
     let error: { error: FollowerAppendError; message: string } | null = null
+    let next = this.leo
     forEachBatch(records, (pos, size) => {
       const err = validateBatchHeader(records, pos, size)
       if (err) {
         error = { error: err === 'UNSUPPORTED_FOR_MESSAGE_FORMAT' ? err : 'CORRUPT_MESSAGE', message: `batch at ${pos}: ${err}` }
         return false
       }
-      const batch = records.subarray(pos, pos + size)
-      const h = readBatchHeader(batch)
-      if (h.baseOffset < this.leo) {
-        error = { error: 'OFFSET_OUT_OF_RANGE', message: `batch base offset ${h.baseOffset} is below the log end offset ${this.leo}` }
+      const h = readBatchHeader(records, pos)
+      if (h.baseOffset < next) {
+        error = { error: 'OFFSET_OUT_OF_RANGE', message: `batch base offset ${h.baseOffset} is below the log end offset ${next}` }
         return false
       }
+      next = h.lastOffset + 1
+      checked.push({ pos, size, h })
+    })
+    let firstOffset = -1
+    let lastOffset = this.leo - 1
+    for (let i = 0; i < checked.length; ) {
+      const first = checked[i]!
+      const now = this.now()
+      let end = i + 1
       try {
-        this.maybeRoll(size, h.maxTimestamp, h.lastOffset, this.now(), h.baseOffset)
-        this.active.append(batch, h.lastOffset, h.maxTimestamp)
+        this.maybeRoll(first.size, first.h.maxTimestamp, first.h.lastOffset, now, first.h.baseOffset)
+        const seg = this.active
+        const firstTs = seg.size === 0 ? first.h.maxTimestamp : seg.firstBatchTimestamp
+        let bytes = first.size
+        while (end < checked.length) {
+          const b = checked[end]!
+          if (this.rolls(seg, seg.size + bytes, firstTs, b.size, b.h.maxTimestamp, b.h.lastOffset, now)) break
+          bytes += b.size
+          end++
+        }
+        const run = checked.slice(i, end)
+        seg.appendMany(
+          records.subarray(first.pos, first.pos + bytes),
+          run.map((b) => ({ off: b.pos - first.pos, size: b.size, lastOffset: b.h.lastOffset, maxTimestamp: b.h.maxTimestamp })),
+        )
       } catch (e) {
         const se = toStorageError(e, this.dir, 'append')
         if (!(se instanceof StorageError)) throw se
-        error = { error: 'KAFKA_STORAGE_ERROR', message: `storage error: ${se.message}` }
-        return false
+        return { error: 'KAFKA_STORAGE_ERROR', message: `storage error: ${se.message}` }
       }
-      if (h.producerId >= 0) this.trackProducer(h, batch, h.baseOffset, h.lastOffset, h.maxTimestamp, this.active.baseOffset)
-      if (firstOffset < 0) firstOffset = h.baseOffset
-      lastOffset = h.lastOffset
-      this.leo = h.lastOffset + 1
-      count++
-    })
+      for (const { pos, size, h } of checked.slice(i, end)) {
+        if (h.producerId >= 0) this.trackProducer(h, records.subarray(pos, pos + size), h.baseOffset, h.lastOffset, h.maxTimestamp, this.active.baseOffset)
+        if (firstOffset < 0) firstOffset = h.baseOffset
+        lastOffset = h.lastOffset
+        this.leo = h.lastOffset + 1
+      }
+      i = end
+    }
     if (error) return error
-    return { firstOffset, lastOffset, batches: count }
+    return { firstOffset, lastOffset, batches: checked.length }
   }
 
   private maybeRoll(batchBytes: number, maxTs: number, lastOffset: number, now: number, nextBase = this.leo): void {
@@ -353,11 +378,16 @@ export class PartitionLog {
     if (seg.size === 0) {
       if (seg.baseOffset === nextBase) return
       if (seg.baseOffset < nextBase && nextBase - seg.baseOffset <= 0x7fffffff && lastOffset - seg.baseOffset <= 0x7fffffff) return
+      this.roll(nextBase)
+      return
     }
-    const waited = seg.firstBatchTimestamp >= 0 ? maxTs - seg.firstBatchTimestamp : now - seg.created
-    const roll =
-      seg.size === 0 || seg.size > this.config['segment.bytes'] - batchBytes || waited > this.config['segment.ms'] || lastOffset - seg.baseOffset > 0x7fffffff
-    if (roll) this.roll(nextBase)
+    if (this.rolls(seg, seg.size, seg.firstBatchTimestamp, batchBytes, maxTs, lastOffset, now)) this.roll(nextBase)
+  }
+
+  /** Kafka's shouldRoll for a non-empty segment of `size` bytes: segment.bytes, segment.ms, or offsets past 32 bits of the base. */
+  private rolls(seg: LogSegment, size: number, firstBatchTimestamp: number, batchBytes: number, maxTs: number, lastOffset: number, now: number): boolean {
+    const waited = firstBatchTimestamp >= 0 ? maxTs - firstBatchTimestamp : now - seg.created
+    return size > this.config['segment.bytes'] - batchBytes || waited > this.config['segment.ms'] || lastOffset - seg.baseOffset > 0x7fffffff
   }
 
   /** Starts a new active segment at `baseOffset` (default: the log end offset). */

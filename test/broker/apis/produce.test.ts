@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
 import { EmbeddedCluster } from '../../../src-main/broker/cluster'
+import { RawClient } from '../../../src-main/console/raw-client'
+import { ApiKey } from '../../../src-main/broker/protocol/api'
+import { batchOf } from '../storage/helpers'
 
 const dir = mkdtempSync(join(tmpdir(), 'kafkadesk-produce-'))
 const cluster = new EmbeddedCluster({ brokers: 3, port: 0, dataDir: dir, configs: { 'replica.lag.time.max.ms': '2000' }, log: () => {} })
@@ -103,5 +106,49 @@ describe('Produce on a replicated topic', () => {
       expect(res.baseOffset).toBe(String(i))
     }
     await producer.disconnect()
+  })
+
+  it('appends the Produce requests a client pipelines while the first waits for its followers, and answers all in order', async () => {
+    const admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 'pipelined', numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true })
+    await admin.disconnect()
+    const leader = cluster.brokers.find((b) => b.isLeader('pipelined', 0))!
+    const log = leader.partitionLog('pipelined', 0)!
+    const client = await RawClient.connect(`${leader.host}:${leader.port}`, { clientId: 'pipelining-producer' })
+    try {
+      const produce = (i: number) =>
+        client.request(ApiKey.Produce, 9, {
+          transactionalId: null,
+          acks: -1,
+          timeoutMs: 30_000,
+          topicData: [{ name: 'pipelined', partitionData: [{ index: 0, records: batchOf(2, `p${i}`) }] }],
+        })
+      // Five requests sent at once, as a producer with max.in.flight.requests.per.connection=5 does,
+      // then a Metadata request, which must wait until all five are answered.
+      const answered: string[] = []
+      const endsAtFirstAnswer: number[] = []
+      const produces = [0, 1, 2, 3, 4].map((i) =>
+        produce(i).then((r) => {
+          if (answered.length === 0) endsAtFirstAnswer.push(log.logEndOffset)
+          answered.push(`produce ${i}`)
+          return r
+        }),
+      )
+      const metadata = client.request(ApiKey.Metadata, 9, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }).then(() => {
+        answered.push('metadata')
+      })
+      const results = await Promise.all(produces)
+      await metadata
+      expect(answered).toEqual(['produce 0', 'produce 1', 'produce 2', 'produce 3', 'produce 4', 'metadata'])
+      expect(results.map((r) => Number(r.responses[0]!.partitionResponses[0]!.baseOffset))).toEqual([0, 2, 4, 6, 8])
+      expect(results.every((r) => r.responses[0]!.partitionResponses[0]!.errorCode === 0)).toBe(true)
+      // All five were in the leader's log before the first was acknowledged (Kafka would have
+      // appended the second only after answering the first).
+      expect(endsAtFirstAnswer).toEqual([10])
+      for (const b of cluster.brokers) expect(b.partitionLog('pipelined', 0)!.logEndOffset).toBe(10)
+    } finally {
+      client.close()
+    }
   })
 })

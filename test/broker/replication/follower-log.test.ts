@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { PartitionLog } from '../../../src-main/broker/storage/partition-log'
 import { logConfigFrom } from '../../../src-main/broker/storage/log-config'
 import { setFileIo } from '../../../src-main/broker/storage/file-io'
+import { BATCH_HEADER_SIZE } from '../../../src-main/broker/records/batch'
 import { batchOf, recordsIn, tempDir } from '../storage/helpers'
 
 const config = logConfigFrom({ 'retention.ms': -1 })
@@ -18,9 +19,20 @@ function producerBatch(seq: number, n: number, tag: string): Buffer {
   return batchOf(n, tag, { producerId: PID, producerEpoch: 0, baseSequence: seq })
 }
 
-/** What a follower fetches: the leader's log bytes from `offset` on. */
+/** What a follower fetches: the leader's log bytes from `offset` on (a read stops at a segment's end). */
 function fetched(leader: PartitionLog, offset: number): Buffer {
   return Buffer.concat(leader.read(offset, 1 << 20).records)
+}
+
+/** The leader's log bytes from `offset` to its end, over all its segments. */
+function fetchedAll(leader: PartitionLog, offset: number): Buffer {
+  const parts: Buffer[] = []
+  for (let at = offset; at < leader.logEndOffset; ) {
+    const read = leader.read(at, 1 << 20).records
+    parts.push(...read)
+    at = recordsIn(read).at(-1)!.offset + 1
+  }
+  return Buffer.concat(parts)
 }
 
 describe('a follower log', () => {
@@ -66,16 +78,17 @@ describe('a follower log', () => {
     follower.close()
   })
 
-  it('answers a full disk with KAFKA_STORAGE_ERROR, keeps the batches before it, and appends once space returns', () => {
-    const leader = PartitionLog.open(tempDir(), config)
-    const follower = PartitionLog.open(tempDir(), config)
+  it('answers a full disk with KAFKA_STORAGE_ERROR, keeps what was written before it, and appends once space returns', () => {
+    const leader = PartitionLog.open(tempDir(), logConfigFrom({ 'retention.ms': -1, 'segment.bytes': 200 }))
+    const follower = PartitionLog.open(tempDir(), logConfigFrom({ 'retention.ms': -1, 'segment.bytes': 200 }))
     leader.append(batchOf(2, 'a'))
     follower.appendAsFollower(fetched(leader, 0))
     leader.append(batchOf(2, 'b'))
     leader.append(batchOf(2, 'c'))
     let writes = 0
     setFileIo({
-      // The first batch of the next fetch lands, the second finds the disk full.
+      // Each batch fills a 200-byte segment, so the next fetch is written in two runs: the first
+      // lands, the second finds the disk full.
       write: (fd, buf, offset, length, position) => {
         if (++writes > 1) {
           const e: NodeJS.ErrnoException = new Error('ENOSPC: injected')
@@ -87,12 +100,38 @@ describe('a follower log', () => {
       truncate: (fd, length) => ftruncateSync(fd, length),
       fsync: (fd) => fsyncSync(fd),
     })
-    const res = follower.appendAsFollower(fetched(leader, 2))
+    const res = follower.appendAsFollower(fetchedAll(leader, 2))
     expect(res).toMatchObject({ error: 'KAFKA_STORAGE_ERROR' })
     expect(follower.logEndOffset).toBe(4)
     setFileIo(null)
     expect(follower.appendAsFollower(fetched(leader, 4))).toMatchObject({ firstOffset: 4, lastOffset: 5 })
-    expect(recordsIn(follower.read(0, 1 << 20).records).map((r) => r.value)).toEqual(['a-0', 'a-1', 'b-0', 'b-1', 'c-0', 'c-1'])
+    expect(recordsIn([fetchedAll(follower, 0)]).map((r) => r.value)).toEqual(['a-0', 'a-1', 'b-0', 'b-1', 'c-0', 'c-1'])
+    leader.close()
+    follower.close()
+  })
+
+  it('writes the batches of one fetch together, rolling segments where the leader rolled them', () => {
+    const cfg = logConfigFrom({ 'retention.ms': -1, 'segment.bytes': 300 })
+    const leader = PartitionLog.open(tempDir(), cfg)
+    const follower = PartitionLog.open(tempDir(), cfg)
+    for (let i = 0; i < 12; i++) leader.append(batchOf(2, `b${i}`))
+    let logWrites = 0
+    setFileIo({
+      write: (fd, buf, offset, length, position) => {
+        // Index entries are 8 or 12 bytes; a record batch is never shorter than its header.
+        if (length >= BATCH_HEADER_SIZE) logWrites++
+        return writeSync(fd, buf, offset, length, position)
+      },
+      truncate: (fd, length) => ftruncateSync(fd, length),
+      fsync: (fd) => fsyncSync(fd),
+    })
+    expect(follower.appendAsFollower(fetchedAll(leader, 0))).toEqual({ firstOffset: 0, lastOffset: 23, batches: 12 })
+    const bases = (log: PartitionLog) => log.segmentList.map((s) => [s.baseOffset, s.size])
+    expect(bases(leader).length).toBeGreaterThan(2)
+    expect(bases(follower)).toEqual(bases(leader))
+    // One write per segment, not one per batch.
+    expect(logWrites).toBe(bases(leader).length)
+    expect(recordsIn([fetchedAll(follower, 0)])).toEqual(recordsIn([fetchedAll(leader, 0)]))
     leader.close()
     follower.close()
   })
