@@ -156,20 +156,23 @@ describe('a byte-rate quota throttles the client it names', () => {
     const topic = uniqueTopic('quota-request')
     const client = uniqueTopic('throttled-requests')
     await kafkaTool('kafka-topics', [...bs(), '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '1'])
-    // 0.01 % of a thread: 1 ms of the broker's time per 10 s window, less than a megabyte of produce requests takes.
+    // 0.01 % of a thread: about 1 ms of the broker's time in its 11 s of quota samples. A few
+    // produce requests of nearly 1 MB each take more than that (their CRCs alone), on any broker.
     await configs(['--alter', '--entity-type', 'clients', '--entity-name', client, '--add-config', 'request_percentage=0.01'])
     await eventually(async () => {
       const o = await describeQuotas(['--entity-type', 'clients', '--entity-name', client])
       if (!o.includes('request_percentage')) throw new Error(o)
     })
-    // Few requests: each throttled one waits up to a second, and records must not reach delivery.timeout.ms.
+    // Few requests (15 records of 64 KiB to a batch): each throttled one waits up to a second, and
+    // records must not reach delivery.timeout.ms.
     const records = 64
-    const r = await producerPerf(topic, records, 1024, [
+    const r = await producerPerf(topic, records, 65536, [
       '--producer-props',
       `bootstrap.servers=${target.bootstrap}`,
       `client.id=${client}`,
       'acks=1',
       'linger.ms=20',
+      'batch.size=1000000',
     ])
     expect(r.sent).toBe(records)
     const maxThrottle = metric(r.stdout, 'produce-throttle-time-max')
