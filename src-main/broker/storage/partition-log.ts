@@ -351,17 +351,17 @@ export class PartitionLog {
           bytes += b.size
           end++
         }
-        const run = checked.slice(i, end)
         seg.appendMany(
           records.subarray(first.pos, first.pos + bytes),
-          run.map((b) => ({ off: b.pos - first.pos, size: b.size, lastOffset: b.h.lastOffset, maxTimestamp: b.h.maxTimestamp })),
+          checked.slice(i, end).map((b) => ({ off: b.pos - first.pos, size: b.size, lastOffset: b.h.lastOffset, maxTimestamp: b.h.maxTimestamp })),
         )
       } catch (e) {
         const se = toStorageError(e, this.dir, 'append')
         if (!(se instanceof StorageError)) throw se
         return { error: 'KAFKA_STORAGE_ERROR', message: `storage error: ${se.message}` }
       }
-      for (const { pos, size, h } of checked.slice(i, end)) {
+      for (let k = i; k < end; k++) {
+        const { pos, size, h } = checked[k]!
         if (h.producerId >= 0) this.trackProducer(h, records.subarray(pos, pos + size), h.baseOffset, h.lastOffset, h.maxTimestamp, this.active.baseOffset)
         if (firstOffset < 0) firstOffset = h.baseOffset
         lastOffset = h.lastOffset
