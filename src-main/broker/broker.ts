@@ -71,6 +71,7 @@ export class Broker {
   private resumeWaiters: (() => void)[] = []
   private readonly logLine: (line: string) => void
   private retentionTimer?: NodeJS.Timeout
+  private idleTimer?: NodeJS.Timeout
 
   constructor(opts: BrokerOptions) {
     this.nodeId = opts.nodeId
@@ -142,6 +143,7 @@ export class Broker {
     this.transactionCoordinator.start()
     this.retentionTimer = setInterval(() => this.enforceRetention(), 30_000)
     this.retentionTimer.unref()
+    this.startIdleSweep()
     this.cleaner.start()
     this.log(`listening on ${this.host}:${this.port}`)
   }
@@ -165,6 +167,7 @@ export class Broker {
     if (this.stopped) return
     this.stopped = true
     clearInterval(this.retentionTimer)
+    clearInterval(this.idleTimer)
     await this.cleaner.stop()
     this.groupCoordinator.stop()
     this.transactionCoordinator.stop()
@@ -208,6 +211,23 @@ export class Broker {
   whenServing(): Promise<void> {
     if (!this.faultState.paused || this.stopped) return Promise.resolve()
     return new Promise((r) => this.resumeWaiters.push(r))
+  }
+
+  /**
+   * connections.max.idle.ms, checked by one sweep over the connections as Kafka's selector does.
+   * (A per-socket timeout would be refreshed on every read and write, a timer-list insert each.)
+   */
+  private startIdleSweep(): void {
+    const idleMs = this.config.int('connections.max.idle.ms')
+    if (idleMs <= 0) return
+    this.idleTimer = setInterval(
+      () => {
+        const now = Date.now()
+        for (const c of [...this.connections]) c.closeIfIdle(now, idleMs)
+      },
+      Math.max(100, Math.min(idleMs / 4, 30_000)),
+    )
+    this.idleTimer.unref()
   }
 
   connectionClosed(c: Connection): void {

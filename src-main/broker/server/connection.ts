@@ -47,6 +47,8 @@ export class Connection {
   private mutedUntil = 0
   /** The IP counted against the connection limits; null when the connection was refused. */
   private countedIp: string | null = null
+  /** When something was last read from or written to this client (connections.max.idle.ms). */
+  private lastActive = Date.now()
   readonly address: string
 
   constructor(
@@ -74,18 +76,20 @@ export class Connection {
       return
     }
     this.countedIp = ip
-    // connections.max.idle.ms: a connection with nothing read or written for that long is closed
-    // (never while a request of it is being handled, e.g. a long-polling Fetch).
-    const idleMs = broker.config.int('connections.max.idle.ms')
-    if (idleMs > 0) {
-      socket.setTimeout(idleMs)
-      socket.on('timeout', () => {
-        if (!this.busy && this.queue.length === 0) this.fail(`idle for more than connections.max.idle.ms (${idleMs})`)
-      })
-    }
+  }
+
+  /**
+   * connections.max.idle.ms (the broker's sweep calls this): a connection with nothing read or
+   * written for that long is closed, never while a request of it is being handled (e.g. a
+   * long-polling Fetch).
+   */
+  closeIfIdle(now: number, idleMs: number): void {
+    if (now - this.lastActive < idleMs || this.busy || this.queue.length > 0 || this.unsent) return
+    this.fail(`idle for more than connections.max.idle.ms (${idleMs})`)
   }
 
   private onData(data: Buffer): void {
+    this.lastActive = Date.now()
     let frames: Buffer[]
     try {
       frames = this.decoder.push(data)
@@ -341,6 +345,7 @@ export class Connection {
   }
 
   private write(w: Writer): void {
+    this.lastActive = Date.now()
     const chunks = w.finish()
     chunks[0].writeInt32BE(w.length - 4, 0)
     this.socket.cork()

@@ -65,6 +65,8 @@ export interface ScanResult {
 }
 
 const CHUNK = 256 * 1024
+/** How many of the latest batches a segment remembers the position of (see `recent`). */
+const RECENT_BATCHES = 32
 
 /** What an append changes, kept to put back when it fails. */
 interface AppendMark {
@@ -98,6 +100,11 @@ export class LogSegment {
   private tailDirty = false
   /** Written since the last fsync. */
   private unsynced = false
+  /**
+   * Where the latest appended batches start. Followers and tailing consumers fetch from the
+   * end of the log, i.e. from one of these, so findBatch answers them without reading the file.
+   */
+  private recent: Array<{ position: number; size: number; baseOffset: number; lastOffset: number }> = []
 
   private constructor(
     readonly dir: string,
@@ -222,6 +229,8 @@ export class LogSegment {
         if (position + b.off === 0) this.firstBatchTimestamp = b.maxTimestamp
         indexBatch(this, position + b.off, b.size, b.lastOffset, b.maxTimestamp)
         this.nextOffset = b.lastOffset + 1
+        if (this.recent.length === RECENT_BATCHES) this.recent.shift()
+        this.recent.push({ position: position + b.off, size: b.size, baseOffset: batchBaseOffset(bytes, b.off), lastOffset: b.lastOffset })
       }
     } catch (e) {
       this.rollback(mark)
@@ -244,6 +253,7 @@ export class LogSegment {
 
   /** Puts the segment back as `m` recorded it; never throws (a file that cannot be cut stays dirty). */
   private rollback(m: AppendMark): void {
+    this.recent = []
     this.size = m.size
     this.nextOffset = m.nextOffset
     this.maxTimestamp = m.maxTimestamp
@@ -324,6 +334,14 @@ export class LogSegment {
   /** The first batch whose last offset is ≥ `offset` (starting from the index), or null. */
   findBatch(offset: number): { position: number; size: number; baseOffset: number; lastOffset: number } | null {
     if (offset >= this.nextOffset) return null
+    for (let i = this.recent.length - 1; i >= 0; i--) {
+      const b = this.recent[i]!
+      if (b.baseOffset > offset) continue
+      // offset inside this batch, or in an offset gap before the next one (compacted away)
+      const hit = b.lastOffset >= offset ? b : this.recent[i + 1]
+      if (hit) return { ...hit }
+      break
+    }
     const start = this.offsetIndex.lookup(offset).position
     let found: { position: number; size: number; baseOffset: number; lastOffset: number } | null = null
     // the target is about index.interval.bytes past the index entry: read small chunks
@@ -340,6 +358,7 @@ export class LogSegment {
   truncateTo(offset: number): number {
     const b = this.findBatch(offset)
     if (!b) return 0
+    this.recent = []
     const removed = this.size - b.position
     fileIo().truncate(this.requireFd(), b.position)
     this.size = b.position

@@ -161,6 +161,50 @@ describe('PartitionLog append/read', () => {
   })
 })
 
+describe('PartitionLog reads at the end of the log', () => {
+  // Offsets 0-2, 10-12, 20-22, … : a follower's copy of a compacted log has gaps like these.
+  const gapped = (log: PartitionLog, batches: number) => {
+    for (let i = 0; i < batches; i++) {
+      const res = log.appendAsFollower(batchOf(3, `g${i}`, { baseOffset: i * 10 }))
+      if ('error' in res) throw new Error(res.message)
+    }
+  }
+  const firstOffsets = (log: PartitionLog, from: number[]) => from.map((o) => recordsIn(log.read(o, 1).records)[0]?.offset ?? null)
+
+  it('finds the batch holding or following an offset from the latest appends as the index and a file scan would', () => {
+    const dir = tempDir()
+    const big = logConfigFrom({ 'segment.bytes': 1_000_000, 'index.interval.bytes': 300, 'retention.ms': -1 })
+    const log = PartitionLog.open(dir, big)
+    gapped(log, 50) // more batches than a segment remembers, so early offsets take the index path
+    const probes = [0, 1, 5, 12, 13, 255, 400, 455, 470, 481, 488, 490, 492]
+    const fromAppends = firstOffsets(log, probes)
+    // whole batches: the first record read is the base offset of the batch found
+    expect(fromAppends).toEqual([0, 0, 10, 10, 20, 260, 400, 460, 470, 480, 490, 490, 490])
+    log.close()
+    const reopened = PartitionLog.open(dir, big)
+    expect(firstOffsets(reopened, probes)).toEqual(fromAppends)
+    reopened.close()
+  })
+
+  it('forgets the latest appends it truncates away', () => {
+    const log = PartitionLog.open(tempDir(), small)
+    gapped(log, 5)
+    log.truncateTo(30)
+    expect(log.logEndOffset).toBe(30)
+    expect(log.read(30, 1000).records).toEqual([])
+    const res = log.appendAsFollower(batchOf(2, 'after', { baseOffset: 30 }))
+    if ('error' in res) throw new Error(res.message)
+    expect(recordsIn(log.read(22, 1000).records).map((r) => [r.offset, r.value])).toEqual([
+      [20, 'g2-0'],
+      [21, 'g2-1'],
+      [22, 'g2-2'],
+      [30, 'after-0'],
+      [31, 'after-1'],
+    ])
+    log.close()
+  })
+})
+
 describe('PartitionLog timestamps', () => {
   it('offsetForTimestamp finds the first offset with timestamp ≥ target across segments', () => {
     const log = PartitionLog.open(tempDir(), small)
