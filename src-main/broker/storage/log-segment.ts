@@ -286,6 +286,12 @@ export class LogSegment {
     this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
   }
 
+  /** Writes the index entries still only in memory (index-file.ts); throws a StorageError when it cannot. */
+  writeIndexes(): void {
+    this.offsetIndex.writePending()
+    this.timeIndex.writePending()
+  }
+
   read(position: number, length: number): Buffer {
     const len = Math.max(0, Math.min(length, this.size - position))
     const buf = Buffer.allocUnsafe(len)

@@ -747,6 +747,7 @@ export class PartitionLog {
       try {
         if (this.segments.some((s) => s.needsRecovery)) throw new Error('a failed write could not be undone')
         this.active.onBecomeInactive()
+        this.active.writeIndexes()
         if (this.leo !== this.leoAtOpen || !existsSync(ProducerStateManager.snapshotFile(this.dir, this.leo)))
           this.producerState.writeSnapshot(this.dir, this.leo)
         writeFileSync(join(this.dir, CLEAN_SHUTDOWN_FILE), '', { mode: FILE_MODE })

@@ -308,6 +308,8 @@ class CleanedWriter {
     await new Promise<void>((resolve, reject) => fsync(this.fd, (e) => (e ? reject(e) : resolve())))
     closeSync(this.fd)
     this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
+    this.offsetIndex.writePending()
+    this.timeIndex.writePending()
     this.offsetIndex.close()
     this.timeIndex.close()
     // the index files are fsynced off the event loop too (a synchronous fsync waits on the disk)
