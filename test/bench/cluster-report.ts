@@ -1,6 +1,7 @@
 // Renders the cluster section (cluster.ts): embedded | Kafka | embedded/Kafka, plus the
 // figure it is held against in issue 8 (printed for reference; nothing here passes or fails).
 import type { ClusterResults, ClusterSide } from './cluster'
+import type { ProducerPerfResult } from './producer-perf'
 import { median } from './ready-time'
 import { num, ratio, table, type Row } from './report'
 import { renderCeiling } from './ceiling'
@@ -42,8 +43,12 @@ export function renderCluster(res: ClusterResults): string {
     (b) => (b.produceCpuSec !== undefined && b.produce ? (b.produceCpuSec * 1000) / ((b.produce.records * s.recordSize) / 2 ** 20) : undefined),
     1,
   )
+  const generatorMsPerMb = (r: ProducerPerfResult | undefined): number | undefined =>
+    r?.generatorCpuSec !== undefined ? (r.generatorCpuSec * 1000) / ((r.records * s.recordSize) / 2 ** 20) : undefined
+  pair('  CPU of the load generator (the perf-test JVM), ms per MB', (b) => generatorMsPerMb(b.produce), 1)
   const single = res.singleAcks1?.recordsPerSec
   rows.push(['  embedded single broker, acks=1, records/s', num(single), '', '', ''])
+  rows.push(['  … its load generator CPU, ms per MB', num(generatorMsPerMb(res.singleAcks1), 1), '', '', ''])
   rows.push(['  embedded RF=3 acks=all ÷ single acks=1', e?.produce && single ? `${(e.produce.recordsPerSec / single).toFixed(2)}×` : '—', '', '', '≥ 0.5×'])
   if (e?.probe || k?.probe) {
     const p = (e?.probe ?? k?.probe)!
