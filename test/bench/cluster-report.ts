@@ -38,13 +38,11 @@ export function renderCluster(res: ClusterResults): string {
   pair('  MB/s', (b) => b.produce?.mbPerSec, 1)
   pair('  p50 latency ms', (b) => b.produce?.p50Ms, 0)
   pair('  p99 latency ms', (b) => b.produce?.p99Ms, 0)
-  pair(
-    '  CPU of the cluster, ms per MB (embedded: brokers + supervisor)',
-    (b) => (b.produceCpuSec !== undefined && b.produce ? (b.produceCpuSec * 1000) / ((b.produce.records * s.recordSize) / 2 ** 20) : undefined),
-    1,
-  )
-  const generatorMsPerMb = (r: ProducerPerfResult | undefined): number | undefined =>
-    r?.generatorCpuSec !== undefined ? (r.generatorCpuSec * 1000) / ((r.records * s.recordSize) / 2 ** 20) : undefined
+  /** CPU milliseconds per MB the run produced. */
+  const msPerMb = (cpuSec: number | undefined, r: ProducerPerfResult | undefined): number | undefined =>
+    cpuSec !== undefined && r ? (cpuSec * 1000) / ((r.records * s.recordSize) / 2 ** 20) : undefined
+  const generatorMsPerMb = (r: ProducerPerfResult | undefined) => msPerMb(r?.generatorCpuSec, r)
+  pair('  CPU of the cluster, ms per MB (embedded: brokers + supervisor)', (b) => msPerMb(b.produceCpuSec, b.produce), 1)
   pair('  CPU of the load generator (the perf-test JVM), ms per MB', (b) => generatorMsPerMb(b.produce), 1)
   const single = res.singleAcks1?.recordsPerSec
   rows.push(['  embedded single broker, acks=1, records/s', num(single), '', '', ''])
