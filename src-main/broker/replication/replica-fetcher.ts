@@ -53,6 +53,10 @@ export class ReplicaFetcher {
   private client: BrokerClient | null = null
   private wake: (() => void) | null = null
   private failures = 0
+  /** A fetch is out: the leader may hold it for up to replica.fetch.wait.max.ms. */
+  private fetching = false
+  /** The connection was dropped on purpose (see reask), not lost. */
+  private reasking = false
 
   constructor(
     private readonly env: FetcherEnv,
@@ -70,7 +74,22 @@ export class ReplicaFetcher {
   add(p: FollowedPartition): void {
     this.partitions.set(p.key, p)
     if (!this.running) void this.run()
+    else if (this.fetching) this.reask()
     else this.wake?.()
+  }
+
+  /**
+   * A partition added while a fetch waits on the leader would only be asked for once that fetch
+   * ends, up to replica.fetch.wait.max.ms later: after a failover, acks=all produce to the new
+   * leader stalled that long for the follower to start. The waiting fetch is dropped with its
+   * connection and asked again at once, the new partition in it. Partitions are added only when
+   * this broker starts following one (a leader or epoch change), so this is rare.
+   */
+  private reask(): void {
+    if (this.reasking) return
+    this.reasking = true
+    this.client?.close()
+    this.client = null
   }
 
   remove(key: string): void {
@@ -113,10 +132,20 @@ export class ReplicaFetcher {
           await this.sleep(Math.max(10, next - now))
           continue
         }
-        await this.fetchOnce(client, batch)
+        this.fetching = true
+        try {
+          await this.fetchOnce(client, batch)
+        } finally {
+          this.fetching = false
+        }
         this.failures = 0
+        this.reasking = false
       } catch (e) {
         if (!this.running) break
+        if (this.reasking) {
+          this.reasking = false
+          continue
+        }
         this.failures++
         // Logged once per outage, not once per retry.
         if (this.failures === 1) this.env.log(`fetching from broker ${this.leaderId} failed: ${(e as Error).message}`)
