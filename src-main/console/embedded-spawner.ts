@@ -7,7 +7,7 @@
 //   main → cluster   {broker: {key, ev: 'spawned', pid} | {key, ev: 'message', msg} | {key, ev: 'stderr', line} | {key, ev: 'exit', code}}
 // The broker runs the cluster-process entry itself with `broker-process ARGS` (cluster-process.ts).
 import type { UtilityProcess } from 'electron'
-import { lineSplitter, type BrokerChild, type BrokerSpawner } from '../broker/process/spawner'
+import { brokerExecArgv, lineSplitter, type BrokerChild, type BrokerSpawner } from '../broker/process/spawner'
 
 export interface RelayPort {
   postMessage(msg: unknown): void
@@ -70,7 +70,7 @@ export function relaySpawner(port: RelayPort): { spawner: BrokerSpawner; receive
   }
 }
 
-type Fork = (modulePath: string, args?: string[], options?: { stdio?: 'pipe'; serviceName?: string }) => UtilityProcess
+type Fork = (modulePath: string, args?: string[], options?: { stdio?: 'pipe'; serviceName?: string; execArgv?: string[] }) => UtilityProcess
 
 /** The main process's side: starts broker utility processes for one cluster process and relays them. */
 export class BrokerRelay {
@@ -86,7 +86,7 @@ export class BrokerRelay {
   handle(m: ToMain, cluster: RelayPort): void {
     const reply = (r: FromMain) => cluster.postMessage({ broker: r })
     if (m.op === 'spawn') {
-      const child = this.fork(this.entry, ['broker-process', ...m.args], { stdio: 'pipe', serviceName: 'Kafkadesk broker' })
+      const child = this.fork(this.entry, ['broker-process', ...m.args], { stdio: 'pipe', serviceName: 'Kafkadesk broker', execArgv: brokerExecArgv() })
       this.children.set(m.key, child)
       child.once('spawn', () => reply({ key: m.key, ev: 'spawned', pid: child.pid! }))
       child.on('message', (msg: Record<string, unknown>) => reply({ key: m.key, ev: 'message', msg }))

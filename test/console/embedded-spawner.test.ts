@@ -19,8 +19,8 @@ import { targetKind } from '../interop/target'
 import { alive } from '../helpers/pid'
 
 /** utilityProcess.fork's surface over child_process.fork (the built CLI runs `broker-process` as the app's entry does). */
-function utilityFork(_modulePath: string, args: string[] = []): UtilityProcess {
-  const child = fork(cliEntry(), args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] })
+function utilityFork(_modulePath: string, args: string[] = [], options: { execArgv?: string[] } = {}): UtilityProcess {
+  const child = fork(cliEntry(), args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: options.execArgv ?? [] })
   const u = new EventEmitter() as EventEmitter & { pid?: number; stderr: typeof child.stderr; postMessage(m: unknown): void; kill(): boolean }
   child.once('spawn', () => {
     u.pid = child.pid

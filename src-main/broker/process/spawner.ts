@@ -40,11 +40,21 @@ function builtEntry(file: string): string {
 }
 
 /**
- * Node options for broker processes, from KAFKADESK_BROKER_NODE_OPTIONS (space-separated), for
- * profiling a broker (`--cpu-prof --cpu-prof-dir=DIR`); NODE_OPTIONS refuses such flags.
+ * V8's first old-generation limit for a broker process, in MB. With V8's own start (a few MB), a
+ * broker under steady load settled into a full mark-compact after every scavenge, several per
+ * second, once its heap first filled up: acks=all p99 at half load rose to 4-10 ms (1.6-1.8 ms
+ * with this), for about 5 MB more RSS after load (test/bench/README.md).
  */
-function brokerExecArgv(): string[] {
-  return (process.env.KAFKADESK_BROKER_NODE_OPTIONS ?? '').split(' ').filter((a) => a !== '')
+const INITIAL_OLD_SPACE_MB = 64
+
+/**
+ * Node options for broker processes: the heap setting above, then KAFKADESK_BROKER_NODE_OPTIONS
+ * (space-separated), for profiling a broker (`--cpu-prof --cpu-prof-dir=DIR`); NODE_OPTIONS
+ * refuses such flags.
+ */
+export function brokerExecArgv(): string[] {
+  const extra = (process.env.KAFKADESK_BROKER_NODE_OPTIONS ?? '').split(' ').filter((a) => a !== '')
+  return [`--initial-old-space-size=${INITIAL_OLD_SPACE_MB}`, ...extra]
 }
 
 /** Splits a stream's text into lines for `log`. */
