@@ -5,6 +5,7 @@
 //   - spawn → ready line (embedded: median of several fresh starts; Kafka: the one start used)
 //   - idle RSS of every broker process 2 s after ready (the embedded supervisor apart)
 //   - kafka-producer-perf-test into an RF=3 topic with acks=all at full speed: throughput, p99
+//     (the median of PRODUCE_RUNS runs, each into a fresh topic)
 //   - the latency probe (java/LatencyProbe.java) at half the embedded RF=3 maximum: p50/p99
 //   - kill -9 of a leader → a new leader accepts produce (failover.ts), several rounds
 // and, for scale, the embedded single broker with acks=1 at full speed, and one broker's own
@@ -70,8 +71,9 @@ export interface ClusterResults {
     produceRuns: number
     probeRate?: number
   }
-  /** Embedded, one broker, RF=1, acks=1, full speed. */
+  /** Embedded, one broker, RF=1, acks=1, full speed: the run with the median records/s. */
   singleAcks1?: ProducerPerfResult
+  /** Records/s of every single-broker run, in order (singleAcks1 is the median one). */
   singleAcks1Runs?: number[]
   embedded?: ClusterSide
   kafka?: ClusterSide
