@@ -42,7 +42,7 @@ function builtEntry(file: string): string {
 /**
  * V8's first old-generation limit for a broker process, in MB. With V8's own start (a few MB), a
  * broker under steady load settled into a full mark-compact after every scavenge, several per
- * second, once its heap first filled up: acks=all p99 at half load rose to 4-10 ms (1.6-1.8 ms
+ * second, once its heap first filled up: acks=all p99 at half load rose to 4.3-10.6 ms (1.6-1.8 ms
  * with this), for about 5 MB more RSS after load (test/bench/README.md).
  */
 const INITIAL_OLD_SPACE_MB = 64
