@@ -46,17 +46,12 @@ export function renderCluster(res: ClusterResults): string {
   const generatorMsPerMb = (r: ProducerPerfResult | undefined) => msPerMb(r?.generatorCpuSec, r)
   pair('  CPU of the cluster, ms per MB (embedded: brokers + supervisor)', (b) => msPerMb(b.produceCpuSec, b.produce), 1)
   pair('  CPU of the load generator (the perf-test JVM), ms per MB', (b) => generatorMsPerMb(b.produce), 1)
-  const single = res.singleAcks1?.recordsPerSec
-  rows.push(['  embedded single broker, acks=1, records/s', num(single), '', '', ''])
-  rows.push(['  … of each run', runs(res.singleAcks1Runs), '', '', ''])
-  rows.push(['  … its load generator CPU, ms per MB', num(generatorMsPerMb(res.singleAcks1), 1), '', '', ''])
-  rows.push([
-    '  embedded RF=3 acks=all ÷ single acks=1 (medians)',
-    e?.produce && single ? `${(e.produce.recordsPerSec / single).toFixed(2)}×` : '—',
-    '',
-    '',
-    '≥ 0.5×',
-  ])
+  pair('  single broker, acks=1, records/s', (b) => b.singleAcks1?.recordsPerSec, 0)
+  rows.push(['  … of each run', runs(e?.singleAcks1Runs), runs(k?.singleAcks1Runs), '', ''])
+  pair('  … its load generator CPU, ms per MB', (b) => generatorMsPerMb(b.singleAcks1), 1)
+  const rf3OverSingle = (b: ClusterSide | undefined): string =>
+    b?.produce && b.singleAcks1 ? `${(b.produce.recordsPerSec / b.singleAcks1.recordsPerSec).toFixed(2)}×` : '—'
+  rows.push(['  RF=3 acks=all ÷ single acks=1 (medians)', rf3OverSingle(e), rf3OverSingle(k), '', 'embedded ≥ 0.5×'])
   if (e?.probe || k?.probe) {
     const p = (e?.probe ?? k?.probe)!
     section(

@@ -8,8 +8,9 @@
 //     (the median of PRODUCE_RUNS runs, each into a fresh topic)
 //   - the latency probe (java/LatencyProbe.java) at half the embedded RF=3 maximum: p50/p99
 //   - kill -9 of a leader → a new leader accepts produce (failover.ts), several rounds
-// and, for scale, the embedded single broker with acks=1 at full speed, and one broker's own
-// ceiling with a librdkafka load generator (ceiling.ts).
+// and, for scale, each side's single broker with acks=1 at full speed (the RF=3 ÷ single ratio
+// is then printed for Kafka too), and one broker's own ceiling with a librdkafka load generator
+// (ceiling.ts).
 //   BENCH_CLUSTER_SIDES=embedded    only the embedded cluster (no Kafka JVMs): quicker, and on a
 //                                   loaded machine the embedded figures are not shared with them
 //   BENCH_CLUSTER_CEILING=0         without the ceiling
@@ -55,6 +56,10 @@ export interface ClusterSide {
   produceRuns?: number[]
   /** CPU seconds all broker processes (and the embedded supervisor, the controller's host) used during the measured produce run. */
   produceCpuSec?: number
+  /** One broker of this kind, RF=1, acks=1, full speed: the run with the median records/s. */
+  singleAcks1?: ProducerPerfResult
+  /** Records/s of every single-broker run, in order (singleAcks1 is the median one). */
+  singleAcks1Runs?: number[]
   probe?: ProbeResult
   failover: FailoverRound[]
   errors: string[]
@@ -71,10 +76,6 @@ export interface ClusterResults {
     produceRuns: number
     probeRate?: number
   }
-  /** Embedded, one broker, RF=1, acks=1, full speed: the run with the median records/s. */
-  singleAcks1?: ProducerPerfResult
-  /** Records/s of every single-broker run, in order (singleAcks1 is the median one). */
-  singleAcks1Runs?: number[]
   embedded?: ClusterSide
   kafka?: ClusterSide
   /** One embedded broker's MB/s in and out with a load generator that is not the bottleneck. */
@@ -111,8 +112,8 @@ async function medianRun<T extends { produce: ProducerPerfResult }>(one: (run: n
 const topicNames = (prefix: string, n: number): string[] =>
   Array.from({ length: n }, (_, i) => `${prefix}${n > 1 ? `-${i + 1}` : ''}-${Date.now().toString(36)}`)
 
-async function singleBrokerAcks1(log: (s: string) => void): Promise<{ median: ProducerPerfResult; recordsPerSec: number[] }> {
-  const b = await startBroker('embedded')
+async function singleBrokerAcks1(kind: TargetKind, log: (s: string) => void): Promise<{ median: ProducerPerfResult; recordsPerSec: number[] }> {
+  const b = await startBroker(kind)
   try {
     const [warm] = topicNames('bench-single-warm-up', 1) as [string]
     const measured = topicNames('bench-single-acks1', PRODUCE_RUNS)
@@ -121,7 +122,7 @@ async function singleBrokerAcks1(log: (s: string) => void): Promise<{ median: Pr
     const runs = await medianRun(async (i) => {
       await sleep(1000)
       const r = await producerPerf({ bootstrap: b.bootstrap, topic: measured[i]!, records: RECORDS, recordSize: RECORD_SIZE, throughput: -1, acks: '1' })
-      log(`embedded single broker, acks=1, run ${i + 1}: ${r.recordsPerSec.toFixed(0)} rec/s, ${r.mbPerSec} MB/s, p99 ${r.p99Ms} ms (${load()})`)
+      log(`${kind} single broker, acks=1, run ${i + 1}: ${r.recordsPerSec.toFixed(0)} rec/s, ${r.mbPerSec} MB/s, p99 ${r.p99Ms} ms (${load()})`)
       return { produce: r }
     })
     return { median: runs.median.produce, recordsPerSec: runs.recordsPerSec }
@@ -132,6 +133,14 @@ async function singleBrokerAcks1(log: (s: string) => void): Promise<{ median: Pr
 
 async function benchSide(kind: TargetKind, probeRate: number | undefined, log: (s: string) => void): Promise<ClusterSide> {
   const side: ClusterSide = { kind, readyRunsMs: [], idleRssMb: {}, failover: [], errors: [] }
+  try {
+    log(`${kind} single broker, acks=1 (for scale)`)
+    const single = await singleBrokerAcks1(kind, log)
+    side.singleAcks1 = single.median
+    side.singleAcks1Runs = single.recordsPerSec
+  } catch (e) {
+    side.errors.push(`single broker acks=1: ${message(e)}`)
+  }
   // Embedded starts are cheap: measure several on fresh data dirs, then start the one to use.
   if (kind === 'embedded') {
     for (let i = 0; i < EMBEDDED_READY_RUNS; i++) {
@@ -250,14 +259,6 @@ export async function benchCluster(log: (s: string) => void): Promise<ClusterRes
       produceRuns: PRODUCE_RUNS,
     },
     errors: [],
-  }
-  try {
-    log('cluster: embedded single broker, acks=1 (for scale)')
-    const single = await singleBrokerAcks1(log)
-    res.singleAcks1 = single.median
-    res.singleAcks1Runs = single.recordsPerSec
-  } catch (e) {
-    res.errors.push(`single broker acks=1: ${message(e)}`)
   }
   if (SIDES.includes('embedded')) res.embedded = await benchSide('embedded', undefined, log)
   // The same offered load for both: half the embedded RF=3 maximum.
