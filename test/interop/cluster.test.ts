@@ -13,17 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { eventually, kafkaTool, kcat, startCluster, uniqueTopic, type ClusterTarget } from './target'
+import { QUICK_FAILURE_DETECTION, eventually, kafkaTool, kcat, startCluster, uniqueTopic, type ClusterTarget } from './target'
 
-// Both kinds get the same settings, all with Kafka's names: a dead follower is noticed within
-// seconds rather than Kafka's defaults (9 s session, 30 s lag), and no automatic rebalance
-// moves leaders behind the preferred-election test's back.
-const CONFIGS = {
-  'broker.heartbeat.interval.ms': '1000',
-  'broker.session.timeout.ms': '6000',
-  'replica.lag.time.max.ms': '5000',
-  'auto.leader.rebalance.enable': 'false',
-}
+// Both kinds get the same settings: no automatic rebalance undoes the preferred-election test.
+const CONFIGS = QUICK_FAILURE_DETECTION
 const IDS = [1, 2, 3]
 // Generous: on a loaded 2-core machine a JVM restart alone can take 20 s.
 const SLOW = 120_000

@@ -14,14 +14,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { distinctRecords, expectLog, keyedMessages } from './expect-log.ts'
 import { buildGoDriver, type GoDriver, type GoPartition, type GoRecord } from './go-driver.ts'
-import { eventually, startCluster, uniqueTopic, type ClusterTarget } from './target.ts'
+import { QUICK_FAILURE_DETECTION, eventually, startCluster, uniqueTopic, type ClusterTarget } from './target.ts'
 
-// As in cluster.test.ts: a dead broker is noticed within seconds on both kinds.
 const CONFIGS = {
-  'broker.heartbeat.interval.ms': '1000',
-  'broker.session.timeout.ms': '6000',
-  'replica.lag.time.max.ms': '5000',
-  'auto.leader.rebalance.enable': 'false',
+  ...QUICK_FAILURE_DETECTION,
   'min.insync.replicas': '2',
 }
 // A Kafka broker's JVM restart alone can take 20 s on a loaded 2-core machine.

@@ -8,13 +8,10 @@ import type { RawClient } from '../../src-main/console/raw-client'
 import { openWire } from './groups-wire'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { partitionForGroup } from '../../src-main/broker/coordinator/group-coordinator'
-import { eventually, kcat, startCluster, uniqueTopic, type ClusterTarget } from './target'
+import { QUICK_FAILURE_DETECTION, eventually, kcat, startCluster, uniqueTopic, type ClusterTarget } from './target'
 
 const CONFIGS = {
-  'broker.heartbeat.interval.ms': '1000',
-  'broker.session.timeout.ms': '6000',
-  'replica.lag.time.max.ms': '5000',
-  'auto.leader.rebalance.enable': 'false',
+  ...QUICK_FAILURE_DETECTION,
   // One follower down is then below the minimum (killing two would also stop the quorum of a
   // 3-node Kafka, whose nodes are controllers too).
   'min.insync.replicas': '3',

@@ -7,14 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { compileJava, javaOk } from './java-client'
-import { eventually, kafkaTool, repoRoot, run, startCluster, uniqueTopic, type ClusterTarget } from './target'
+import { QUICK_FAILURE_DETECTION, eventually, kafkaTool, repoRoot, run, startCluster, uniqueTopic, type ClusterTarget } from './target'
 
-const CONFIGS = {
-  'broker.heartbeat.interval.ms': '1000',
-  'broker.session.timeout.ms': '6000',
-  'replica.lag.time.max.ms': '5000',
-  'auto.leader.rebalance.enable': 'false',
-}
+const CONFIGS = QUICK_FAILURE_DETECTION
 
 let cluster: ClusterTarget
 

@@ -134,19 +134,21 @@ func saramaProduce(bootstrap []string, a Args) any {
 		msgs[i] = &sarama.ProducerMessage{Topic: a.Topic, Key: sarama.StringEncoder(m.Key), Value: sarama.StringEncoder(m.Value)}
 	}
 	var errs []string
+	failed := map[*sarama.ProducerMessage]bool{}
 	if err := p.SendMessages(msgs); err != nil {
 		var pe sarama.ProducerErrors
 		if errors.As(err, &pe) {
 			for _, e := range pe {
 				errs = append(errs, e.Err.Error())
+				failed[e.Msg] = true
 			}
 		} else {
-			errs = append(errs, err.Error())
+			return map[string]any{"reports": []Report{}, "errors": []string{err.Error()}}
 		}
 	}
 	var reports []Report
 	for i, m := range msgs {
-		if m.Offset >= 0 && (m.Offset > 0 || m.Partition >= 0) {
+		if !failed[m] {
 			reports = append(reports, Report{Partition: m.Partition, Offset: m.Offset, Key: a.Messages[i].Key, Value: a.Messages[i].Value})
 		}
 	}
