@@ -2,7 +2,9 @@
 // consumer group, transactions) and sarama (ClusterAdmin, idempotent SyncProducer,
 // ConsumerGroup), through test/interop/go. Each creates a topic (and the same again), produces
 // keyed messages with every codec, reads them back in a group and commits; franz-go also
-// aborts one transaction and commits another, read back read_committed and read_uncommitted.
+// aborts one transaction and commits another, read back read_committed and read_uncommitted,
+// and runs its admin client's calls over a topic (configs, offsets, DeleteRecords, lag,
+// CreatePartitions, log dirs, producers, DeleteTopics).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CODECS, distinctRecords, expectLog, keyedMessages, type Produced } from './expect-log.ts'
 import { buildGoDriver, type GoClient, type GoDriver, type GoPartition, type GoRecord } from './go-driver.ts'
@@ -101,5 +103,58 @@ describe('franz-go transactions', () => {
     const ru = await call<{ records: GoRecord[]; errors: string[] }>('franz', 'read', { topic, isolation: 'read_uncommitted' })
     expect(ru.errors).toEqual([])
     expect(values(ru.records)).toEqual([...aborted, ...committed].map((m) => m.value).sort())
+  })
+})
+
+interface AdminAnswer {
+  errors: Record<string, string | null>
+  configs: Record<string, string>
+  configsAfterAlter: Record<string, string>
+  start: Record<string, number>
+  end: Record<string, number>
+  afterAnHourAgo: Record<string, number>
+  afterAnHourFromNow: Record<string, number>
+  lowWatermark: number
+  startAfterDelete: Record<string, number>
+  groupState: string
+  lag: Record<string, number>
+  partitionsAfterCreate: number
+  logDirBytes: Record<string, number>
+  producerLastSequences: Record<string, number[]>
+  describeAfterDelete: string | null
+}
+
+describe('franz-go admin (kadm)', () => {
+  it('describes and alters configs, lists offsets, deletes records, shows lag, adds partitions, sizes log dirs, lists producers and deletes the topic', async () => {
+    const topic = uniqueTopic('go-franz-admin')
+    const group = uniqueTopic('go-franz-admin-group')
+    expect((await call<Created>('franz', 'create', { topic, partitions: 3 })).error).toBeNull()
+    const messages = keyedMessages('go-admin', 60)
+    const produced = await call<{ reports: GoRecord[]; errors: string[] }>('franz', 'produce', { topic, messages })
+    expect(produced.errors).toEqual([])
+    const read = await call<{ errors: string[] }>('franz', 'consume', { topic, group, count: messages.length })
+    expect(read.errors).toEqual([])
+    const counts: Record<string, number> = { 0: 0, 1: 0, 2: 0 }
+    for (const r of produced.reports) counts[r.partition]! += 1
+    const zeros = { 0: 0, 1: 0, 2: 0 }
+
+    const res = await call<AdminAnswer>('franz', 'admin', { topic, group, partitions: 3 })
+    expect(Object.entries(res.errors).filter(([, e]) => e !== null)).toEqual([])
+    expect(res.configs).toEqual({ 'cleanup.policy': 'delete (DEFAULT_CONFIG)', 'retention.ms': '604800000 (DEFAULT_CONFIG)' })
+    expect(res.configsAfterAlter).toEqual({ 'cleanup.policy': 'delete (DEFAULT_CONFIG)', 'retention.ms': '3600000 (DYNAMIC_TOPIC_CONFIG)' })
+    expect(res.start).toEqual(zeros)
+    expect(res.end).toEqual(counts)
+    expect(res.afterAnHourAgo).toEqual(zeros)
+    // Past the last timestamp Kafka answers -1; kadm reads that as the end offset.
+    expect(res.afterAnHourFromNow).toEqual(counts)
+    expect(res.lowWatermark).toBe(2)
+    expect(res.startAfterDelete).toEqual({ ...zeros, 0: 2 })
+    expect(res.groupState).toBe('Empty')
+    expect(res.lag).toEqual(zeros)
+    expect(res.partitionsAfterCreate).toBe(5)
+    for (const p of ['0', '1', '2']) expect(res.logDirBytes[p], `bytes of partition ${p}`).toBeGreaterThan(0)
+    // One idempotent producer: its last sequence in each partition is that partition's count - 1.
+    expect(res.producerLastSequences).toEqual(Object.fromEntries(Object.entries(counts).map(([p, n]) => [p, [n - 1]])))
+    expect(res.describeAfterDelete).toBe('UNKNOWN_TOPIC_OR_PARTITION')
   })
 })

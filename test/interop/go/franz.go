@@ -32,6 +32,8 @@ func franzCommand(command string, bootstrap []string, a Args) (any, bool) {
 		return franzStream(bootstrap, a), true
 	case "describe":
 		return franzDescribe(bootstrap, a), true
+	case "admin":
+		return franzAdmin(bootstrap, a), true
 	}
 	return nil, false
 }
