@@ -93,16 +93,13 @@ func describe(ctx context.Context, adm *kadm.Client, topic string) ([]int32, []P
 
 // create: CreateTopics, the same again (TOPIC_ALREADY_EXISTS), then Metadata of the topic.
 func franzCreate(bootstrap []string, a Args) any {
+	return withAdmin(bootstrap, a.timeout(40*time.Second), func(ctx context.Context, adm *kadm.Client) any {
+		return franzCreateWith(ctx, adm, a)
+	})
+}
+
+func franzCreateWith(ctx context.Context, adm *kadm.Client, a Args) any {
 	out := map[string]any{}
-	cl, err := newFranz(bootstrap)
-	if err != nil {
-		out["error"] = errString(err)
-		return out
-	}
-	defer cl.Close()
-	adm := kadm.NewClient(cl)
-	ctx, cancel := context.WithTimeout(context.Background(), a.timeout(40*time.Second))
-	defer cancel()
 	rf := a.ReplicationFactor
 	if rf == 0 {
 		rf = 1
@@ -130,15 +127,23 @@ func franzCreate(bootstrap []string, a Args) any {
 
 // describe: the topic's partitions as Metadata shows them now.
 func franzDescribe(bootstrap []string, a Args) any {
+	return withAdmin(bootstrap, a.timeout(20*time.Second), func(ctx context.Context, adm *kadm.Client) any {
+		brokers, parts, err := describe(ctx, adm, a.Topic)
+		return map[string]any{"brokers": brokers, "partitions": parts, "error": kafkaErrorName(err)}
+	})
+}
+
+// withAdmin runs fn with an admin client on a fresh kgo client, under a deadline; a client
+// that cannot be made is answered {"error": …}.
+func withAdmin(bootstrap []string, timeout time.Duration, fn func(context.Context, *kadm.Client) any) any {
 	cl, err := newFranz(bootstrap)
 	if err != nil {
 		return map[string]any{"error": errString(err)}
 	}
 	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), a.timeout(20*time.Second))
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	brokers, parts, err := describe(ctx, kadm.NewClient(cl), a.Topic)
-	return map[string]any{"brokers": brokers, "partitions": parts, "error": kafkaErrorName(err)}
+	return fn(ctx, kadm.NewClient(cl))
 }
 
 func allLed(parts []PartitionInfo) bool {

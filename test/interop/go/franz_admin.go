@@ -16,16 +16,13 @@ import (
 // DeleteRecords, the group's lag, CreatePartitions, DescribeLogDirs, DescribeProducers and
 // DeleteTopics, in that order.
 func franzAdmin(bootstrap []string, a Args) any {
+	return withAdmin(bootstrap, a.timeout(50*time.Second), func(ctx context.Context, adm *kadm.Client) any {
+		return franzAdminWith(ctx, adm, a)
+	})
+}
+
+func franzAdminWith(ctx context.Context, adm *kadm.Client, a Args) any {
 	out := map[string]any{}
-	cl, err := newFranz(bootstrap)
-	if err != nil {
-		out["error"] = errString(err)
-		return out
-	}
-	defer cl.Close()
-	adm := kadm.NewClient(cl)
-	ctx, cancel := context.WithTimeout(context.Background(), a.timeout(50*time.Second))
-	defer cancel()
 	errs := map[string]*string{}
 
 	configs := func() map[string]string {
