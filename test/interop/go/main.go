@@ -78,18 +78,12 @@ func main() {
 		fmt.Fprintf(os.Stderr, "kdgo: arguments: %v\n", err)
 		os.Exit(2)
 	}
-	var out any
-	var ok bool
-	switch client {
-	case "franz":
-		out, ok = franzCommand(command, bootstrap, args)
-	case "sarama":
-		out, ok = saramaCommand(command, bootstrap, args)
-	}
+	run, ok := map[string]map[string]func([]string, Args) any{"franz": franzCommands, "sarama": saramaCommands}[client][command]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "kdgo: unknown command %s %s\n", client, command)
 		os.Exit(2)
 	}
+	out := run(bootstrap, args)
 	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
 		fmt.Fprintf(os.Stderr, "kdgo: %v\n", err)
 		os.Exit(1)

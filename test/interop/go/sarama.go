@@ -13,16 +13,11 @@ import (
 	"github.com/IBM/sarama"
 )
 
-func saramaCommand(command string, bootstrap []string, a Args) (any, bool) {
-	switch command {
-	case "create":
-		return saramaCreate(bootstrap, a), true
-	case "produce":
-		return saramaProduce(bootstrap, a), true
-	case "consume":
-		return saramaConsume(bootstrap, a), true
-	}
-	return nil, false
+// saramaCommands: kdgo sarama COMMAND.
+var saramaCommands = map[string]func([]string, Args) any{
+	"create":  saramaCreate,
+	"produce": saramaProduce,
+	"consume": saramaConsume,
 }
 
 func saramaConfig(a Args) *sarama.Config {
