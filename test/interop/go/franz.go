@@ -208,13 +208,7 @@ func franzConsume(bootstrap []string, a Args) any {
 	var records []Report
 	var errs []string
 	for len(records) < a.Count && ctx.Err() == nil {
-		fs := cl.PollFetches(ctx)
-		for _, e := range fs.Errors() {
-			if !errors.Is(e.Err, context.DeadlineExceeded) {
-				errs = append(errs, fmt.Sprintf("%s[%d]: %v", e.Topic, e.Partition, e.Err))
-			}
-		}
-		fs.EachRecord(func(r *kgo.Record) { records = append(records, toReport(r)) })
+		collect(cl.PollFetches(ctx), &records, &errs)
 	}
 	if err := cl.CommitUncommittedOffsets(ctx); err != nil {
 		errs = append(errs, "commit: "+err.Error())
@@ -273,8 +267,9 @@ func franzRead(bootstrap []string, a Args) any {
 	var records []Report
 	var errs []string
 	done := func() bool {
+		read := positions(records)
 		for p, end := range want {
-			if pos, ok := positions(records)[p]; end > 0 && (!ok || pos < end-1) {
+			if pos, ok := read[p]; end > 0 && (!ok || pos < end-1) {
 				return false
 			}
 		}
@@ -284,15 +279,8 @@ func franzRead(bootstrap []string, a Args) any {
 	// before the end: it stops once the end is reached or 2 polls in a row bring nothing.
 	for idle := 0; !done() && idle < 2 && ctx.Err() == nil; {
 		pollCtx, pollCancel := context.WithTimeout(ctx, 1500*time.Millisecond)
-		fs := cl.PollFetches(pollCtx)
+		n := collect(cl.PollFetches(pollCtx), &records, &errs)
 		pollCancel()
-		n := 0
-		for _, e := range fs.Errors() {
-			if !errors.Is(e.Err, context.DeadlineExceeded) {
-				errs = append(errs, fmt.Sprintf("%s[%d]: %v", e.Topic, e.Partition, e.Err))
-			}
-		}
-		fs.EachRecord(func(r *kgo.Record) { records = append(records, toReport(r)); n++ })
 		if n == 0 {
 			idle++
 		} else {
@@ -301,6 +289,19 @@ func franzRead(bootstrap []string, a Args) any {
 	}
 	out["records"], out["errors"], out["ends"] = nonNil(records), nonNilStrings(errs), want
 	return out
+}
+
+// collect appends a poll's records and errors (the poll's own deadline is not an error) and
+// returns how many records it brought.
+func collect(fs kgo.Fetches, records *[]Report, errs *[]string) int {
+	for _, e := range fs.Errors() {
+		if !errors.Is(e.Err, context.DeadlineExceeded) {
+			*errs = append(*errs, fmt.Sprintf("%s[%d]: %v", e.Topic, e.Partition, e.Err))
+		}
+	}
+	n := len(*records)
+	fs.EachRecord(func(r *kgo.Record) { *records = append(*records, toReport(r)) })
+	return len(*records) - n
 }
 
 // positions: the highest offset read per partition.
