@@ -42,13 +42,16 @@ export interface ProducerPerfResult {
 }
 
 /**
- * JVM flags for the client tools: kafka-run.sh defaults to C1 only (fast start for short
- * admin calls); a load generator needs the full JIT and a roomier heap or the client, not the
- * broker, becomes the bottleneck.
+ * JVM flags for the load generators: C1 only and the serial collector, in a 1 GB heap. Each run
+ * is a fresh JVM of a few seconds on a 2-core machine whose other core the brokers need. C2's
+ * compilation and a parallel collector's threads cost more CPU there than they return: measured
+ * by hand, 300,000 × 1 KB with C2 + ParallelGC made 78k rec/s into one broker (acks=1) and 34k
+ * into RF=3 acks=all, the generator spending 26 and 38 ms of CPU per MB; C1 + SerialGC made
+ * 85–96k and 41–47k at 20 and 25 ms/MB. The same generator drives both products.
  */
 export const toolJvmEnv = {
   KAFKA_HEAP_OPTS: '-Xms512m -Xmx1g',
-  KAFKA_JVM_PERFORMANCE_OPTS: '-XX:+UseParallelGC',
+  KAFKA_JVM_PERFORMANCE_OPTS: '-XX:+UseSerialGC -XX:TieredStopAtLevel=1',
 }
 
 const SUMMARY =
