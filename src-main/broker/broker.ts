@@ -1,3 +1,4 @@
+import { FetchSessionCache } from './apis/fetch-sessions'
 import type { Socket } from 'node:net'
 import { chmodSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -57,6 +58,8 @@ export class Broker {
   readonly transactionCoordinator: TransactionCoordinator
   /** Leader and follower duties of the partitions this broker hosts (replication/). */
   readonly replicas: ReplicaManager
+  /** Incremental fetch sessions of this broker's followers (apis/fetch-sessions.ts). */
+  readonly fetchSessions = new FetchSessionCache()
   /** Compacts the logs of compacted topics in the background (storage/cleaner). */
   readonly cleaner: LogCleaner
   /** Open partition logs by topic, then partition (a topic change touches only its own). */

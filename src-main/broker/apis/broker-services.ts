@@ -8,6 +8,7 @@ import type { TransactionCoordinator } from '../coordinator/transaction-coordina
 import type { ReplicaManager } from '../replication/replica-manager'
 import type { PartitionLog } from '../storage/partition-log'
 import type { Authorizer } from '../security/authorizer'
+import type { FetchSessionCache } from './fetch-sessions'
 
 export interface BrokerServices {
   readonly nodeId: number
@@ -21,6 +22,8 @@ export interface BrokerServices {
   readonly groupCoordinator: GroupCoordinator
   readonly transactionCoordinator: TransactionCoordinator
   readonly replicas: ReplicaManager
+  /** The incremental fetch sessions this broker grants its followers (KIP-227). */
+  readonly fetchSessions: FetchSessionCache
   /** The ACL authorizer, when authorizer.class.name configures one (security/authorizer.ts). */
   readonly authorizer?: Authorizer
   topic(name: string): TopicMetadata | undefined

@@ -3,6 +3,7 @@ import { ApiKey } from '../protocol/api'
 import { ErrorCode } from '../errors'
 import type { BrokerServices } from './broker-services'
 import { fetchByteCap, recordFetch } from '../quotas/broker-quotas'
+import { nextSessionEpoch, sessionKey, type FetchSession, type SessionPartition } from './fetch-sessions'
 
 const READ_COMMITTED = 1
 /** Kafka's CONSUMER_REPLICA_ID: an ordinary consumer. */
@@ -11,6 +12,8 @@ const CONSUMER_REPLICA_ID = -1
 const FOLLOWER_READ_VERSION = 11
 
 interface Wanted {
+  /** The fetch session's record of this partition, when the request belongs to one. */
+  inSession?: SessionPartition
   topic: string | null
   topicId: Buffer
   partition: number
@@ -153,6 +156,115 @@ function readPartition(broker: BrokerServices, w: Wanted, answer: PartitionAnswe
   return out
 }
 
+/** The first Fetch version with fetch sessions (KIP-227) is 7; sessions here need topic ids (v13). */
+const SESSION_VERSION = 13
+
+/** The session fields of a Fetch request (v7+). */
+interface SessionRequest {
+  sessionId?: number
+  sessionEpoch?: number
+  forgottenTopicsData?: { topicId: Buffer; partitions: number[] }[]
+}
+
+interface OpenedSession {
+  session?: FetchSession
+  /** The request named only what changed: the answer covers the whole session. */
+  incremental: boolean
+}
+
+/**
+ * KIP-227's request kinds: session id 0 with epoch -1 is a full fetch without a session; epoch 0
+ * asks for a new session (closing the named one, if any); a session id with epoch -1 closes it;
+ * a session id with its next epoch is an incremental fetch, whose partitions update the session
+ * and whose forgotten topics leave it. Sessions are granted to followers only; consumers keep
+ * full fetches (session id 0 in the answer tells them so).
+ */
+function openSession(broker: BrokerServices, req: SessionRequest, version: number, replicaId: number, requested: Wanted[]): OpenedSession | number {
+  const sessions = broker.fetchSessions
+  const id = version >= 7 ? (req.sessionId ?? 0) : 0
+  const epoch = version >= 7 ? (req.sessionEpoch ?? -1) : -1
+  if (id !== 0 && epoch > 0) {
+    const found = sessions.lookup(id, epoch, replicaId)
+    if (typeof found === 'number') return found
+    found.epoch = nextSessionEpoch(epoch)
+    for (const w of requested) {
+      const key = sessionKey(w.topicId, w.partition)
+      const known = found.partitions.get(key)
+      if (!known) found.partitions.set(key, newSessionPartition(w))
+      else {
+        known.fetchOffset = w.fetchOffset
+        known.partitionMaxBytes = w.partitionMaxBytes
+        known.currentLeaderEpoch = w.currentLeaderEpoch
+        known.lastFetchedEpoch = w.lastFetchedEpoch
+      }
+    }
+    for (const t of req.forgottenTopicsData ?? []) for (const p of t.partitions) found.partitions.delete(sessionKey(t.topicId, p))
+    return { session: found, incremental: true }
+  }
+  if (id !== 0) sessions.remove(id, replicaId)
+  if (epoch !== 0 || replicaId < 0 || version < SESSION_VERSION) return { incremental: false }
+  const session = sessions.create(replicaId)
+  for (const w of requested) {
+    w.inSession = newSessionPartition(w)
+    session.partitions.set(sessionKey(w.topicId, w.partition), w.inSession)
+  }
+  return { session, incremental: false }
+}
+
+function newSessionPartition(w: Wanted): SessionPartition {
+  const { topicId, partition, fetchOffset, partitionMaxBytes, currentLeaderEpoch, lastFetchedEpoch } = w
+  // -2: no answer yet, so the first one carries the partition.
+  const none = -2
+  const topicKey = topicId.toString('base64')
+  return {
+    topicId,
+    topicKey,
+    partition,
+    fetchOffset,
+    partitionMaxBytes,
+    currentLeaderEpoch,
+    lastFetchedEpoch,
+    highWatermark: none,
+    lastStableOffset: none,
+    logStartOffset: none,
+  }
+}
+
+/** Every partition of the session, as if the request had named them all. */
+function sessionWanted(broker: BrokerServices, session: FetchSession): Wanted[] {
+  return [...session.partitions.values()].map((p) => ({
+    inSession: p,
+    topic: broker.metadata.topicById(p.topicKey)?.name ?? null,
+    topicId: p.topicId,
+    partition: p.partition,
+    fetchOffset: p.fetchOffset,
+    partitionMaxBytes: p.partitionMaxBytes,
+    currentLeaderEpoch: p.currentLeaderEpoch,
+    lastFetchedEpoch: p.lastFetchedEpoch,
+  }))
+}
+
+/**
+ * Whether an incremental answer must carry this partition (Kafka's mustRespond): records, an
+ * error, a diverging epoch, or a high watermark, last stable offset or log start offset other than
+ * the session last told. Records what it tells; outside a session every partition is answered.
+ */
+function answered(w: Wanted, r: PartitionAnswer): boolean {
+  const p = w.inSession
+  if (!p) return true
+  const changed =
+    r.bytes > 0 ||
+    r.errorCode !== ErrorCode.NONE ||
+    r.divergingEpoch !== undefined ||
+    r.highWatermark !== p.highWatermark ||
+    r.lastStableOffset !== p.lastStableOffset ||
+    r.logStartOffset !== p.logStartOffset
+  p.highWatermark = r.highWatermark
+  p.lastStableOffset = r.lastStableOffset
+  p.logStartOffset = r.logStartOffset
+  return changed
+}
+
 export default defineApi(ApiKey.Fetch, {
   minVersion: 4,
   // Up to the declared v18: v18 (Kafka 4.1) only adds the fetcher's high watermark, a tagged field
@@ -166,11 +278,11 @@ export default defineApi(ApiKey.Fetch, {
       readCommitted: req.isolationLevel === READ_COMMITTED,
       anyReplica: replicaId < 0 && ctx.apiVersion >= FOLLOWER_READ_VERSION,
     }
-    const wanted: Wanted[] = []
+    const requested: Wanted[] = []
     for (const t of req.topics) {
       const name: string | null = ctx.apiVersion >= 13 ? (broker.metadata.topicById(t.topicId.toString('base64'))?.name ?? null) : t.topic
       for (const p of t.partitions) {
-        wanted.push({
+        requested.push({
           topic: name,
           topicId: t.topicId,
           partition: p.partition,
@@ -181,6 +293,10 @@ export default defineApi(ApiKey.Fetch, {
         })
       }
     }
+    const opened = openSession(broker, req, ctx.apiVersion, replicaId, requested)
+    if (typeof opened === 'number') return { throttleTimeMs: 0, errorCode: opened, sessionId: 0, responses: [] }
+    const { session, incremental } = opened
+    const wanted = incremental ? sessionWanted(broker, session!) : requested
     const prepared = wanted.map((w) => prepare(broker, w, fetcher))
     const consumer = replicaId < 0
     // A consumer never gets more in one answer than its consumer_byte_rate allows per quota window.
@@ -204,6 +320,9 @@ export default defineApi(ApiKey.Fetch, {
         const byTopic = new Map<string, { topic: string | undefined; topicId: Buffer; partitions: ReturnType<typeof readPartition>[] }>()
         results.forEach((r, i) => {
           const w = wanted[i]!
+          // An incremental answer leaves out what the follower already knows (KIP-227).
+          const changed = answered(w, r)
+          if (incremental && !changed) return
           const key = w.topic ?? w.topicId.toString('hex')
           let e = byTopic.get(key)
           if (!e) byTopic.set(key, (e = { topic: w.topic ?? undefined, topicId: w.topicId, partitions: [] }))
@@ -212,8 +331,8 @@ export default defineApi(ApiKey.Fetch, {
         // Over consumer_byte_rate: an empty answer carrying the throttle time (Kafka's throttled response).
         const throttleTimeMs = consumer ? recordFetch(ctx, total) : 0
         if (throttleTimeMs > 0) return { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId: 0, responses: [] }
-        // A session id of 0 tells clients this broker keeps no fetch session: every fetch is a full one.
-        return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: [...byTopic.values()] }
+        // A follower learns its session's id; 0 tells anyone else that every fetch is a full one.
+        return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: session?.id ?? 0, responses: [...byTopic.values()] }
       }
       await broker.waitForAppend(left)
       if (broker.stopped) return undefined

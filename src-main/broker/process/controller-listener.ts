@@ -5,6 +5,7 @@
 // DescribeQuorum (or read the features from ApiVersions). Only that controller API set is served,
 // by the brokers' own handlers and codecs, over a metadata view that replays the controller's log
 // in this process. Brokers keep talking to the controller over controller-server.ts.
+import { FetchSessionCache } from '../apis/fetch-sessions'
 import { createServer, type Server, type Socket } from 'node:net'
 import { FrameDecoder } from '../server/framing'
 import { Reader } from '../protocol/reader'
@@ -33,6 +34,7 @@ const MAX_REQUEST_BYTES = 100 * 1024 * 1024
 /** What the controller API set's handlers use of a host: the metadata view, the API list, a log. */
 class ControllerServices implements BrokerServices {
   readonly logDir = ''
+  readonly fetchSessions = new FetchSessionCache()
   stopped = false
   readonly config: BrokerConfig
 

@@ -4,6 +4,8 @@
 // leader may live in this process, another process or another host.
 import { BrokerClient } from './broker-client'
 import type { PeerSecurity } from '../security/inter-broker-security'
+import { nextSessionEpoch } from '../apis/fetch-sessions'
+import { ErrorCode } from '../errors'
 
 const FETCH = 1
 /** The Fetch version Kafka 4.x followers send (metadata.version 4.0: v17). */
@@ -21,8 +23,22 @@ export interface FetchedPartition {
 
 interface FetchResponseBody {
   errorCode?: number
+  sessionId?: number
   responses: { topic?: string; topicId?: Buffer; partitions: FetchedPartition[] }[]
 }
+
+/** What a fetch request says of a partition, as the leader's fetch session last heard it. */
+interface SentPartition {
+  topicId: Buffer
+  partition: number
+  leaderEpoch: number
+  fetchOffset: number
+  lastFetchedEpoch: number
+  logStartOffset: number
+}
+
+const sameRequest = (a: SentPartition, b: SentPartition): boolean =>
+  a.fetchOffset === b.fetchOffset && a.leaderEpoch === b.leaderEpoch && a.lastFetchedEpoch === b.lastFetchedEpoch && a.logStartOffset === b.logStartOffset
 
 /** A partition as the fetcher asks for it; `fetchOffset` etc. are read fresh for every request. */
 export interface FollowedPartition {
@@ -57,6 +73,14 @@ export class ReplicaFetcher {
   private fetching = false
   /** The connection was dropped on purpose (see reask), not lost. */
   private reasking = false
+  /**
+   * This fetcher's incremental fetch session on the leader (KIP-227): epoch 0 asks for a new one
+   * (closing the old id, if any) with a full request; after that a request names only the
+   * partitions whose position changed, and those it no longer follows as forgotten.
+   */
+  private session = { id: 0, epoch: 0 }
+  /** The partitions the session holds, as last sent. */
+  private readonly inSession = new Map<string, SentPartition>()
 
   constructor(
     private readonly env: FetcherEnv,
@@ -142,6 +166,8 @@ export class ReplicaFetcher {
         this.reasking = false
       } catch (e) {
         if (!this.running) break
+        // The request may or may not have reached the leader: its session epoch is unknown.
+        this.restartSession()
         if (this.reasking) {
           this.reasking = false
           continue
@@ -157,6 +183,12 @@ export class ReplicaFetcher {
     this.running = false
     this.client?.close()
     this.client = null
+  }
+
+  /** The next request is a full one asking for a new session; the leader closes the old one. */
+  private restartSession(): void {
+    this.session.epoch = 0
+    this.inSession.clear()
   }
 
   private async connect(): Promise<BrokerClient | null> {
@@ -175,14 +207,22 @@ export class ReplicaFetcher {
 
   private async fetchOnce(client: BrokerClient, batch: FollowedPartition[]): Promise<void> {
     const { config } = this.env
-    const sent = new Map<string, { p: FollowedPartition; fetchOffset: number; epoch: number }>()
+    const full = this.session.epoch === 0
+    const sent = new Map<string, { p: FollowedPartition; fetchOffset: number; epoch: number; state: SentPartition }>()
     const byTopic = new Map<string, { topic: string; topicId: Buffer; partitions: object[] }>()
+    /** The answer names a partition by topic id and index. */
+    const keyById = new Map<string, string>()
     for (const p of batch) {
       const pos = this.env.position(p)
       if (!pos) continue
-      sent.set(p.key, { p, fetchOffset: pos.fetchOffset, epoch: p.leaderEpoch })
-      let t = byTopic.get(p.topic)
-      if (!t) byTopic.set(p.topic, (t = { topic: p.topic, topicId: Buffer.from(p.topicId, 'base64'), partitions: [] }))
+      keyById.set(`${p.topicId}:${p.partition}`, p.key)
+      const known = this.inSession.get(p.key)
+      const topicId = known?.topicId ?? Buffer.from(p.topicId, 'base64')
+      const state: SentPartition = { topicId, partition: p.partition, leaderEpoch: p.leaderEpoch, ...pos }
+      sent.set(p.key, { p, fetchOffset: pos.fetchOffset, epoch: p.leaderEpoch, state })
+      if (!full && known && sameRequest(known, state)) continue
+      let t = byTopic.get(p.topicId)
+      if (!t) byTopic.set(p.topicId, (t = { topic: p.topic, topicId, partitions: [] }))
       t.partitions.push({
         partition: p.partition,
         currentLeaderEpoch: p.leaderEpoch,
@@ -193,6 +233,16 @@ export class ReplicaFetcher {
       })
     }
     if (sent.size === 0) return
+    const forgotten = new Map<string, { topicId: Buffer; partitions: number[] }>()
+    if (!full) {
+      for (const [key, known] of this.inSession) {
+        if (sent.has(key)) continue
+        const id = known.topicId.toString('base64')
+        let f = forgotten.get(id)
+        if (!f) forgotten.set(id, (f = { topicId: known.topicId, partitions: [] }))
+        f.partitions.push(known.partition)
+      }
+    }
     const request = {
       clusterId: null,
       replicaId: this.env.nodeId,
@@ -201,27 +251,45 @@ export class ReplicaFetcher {
       minBytes: config.minBytes,
       maxBytes: config.responseMaxBytes,
       isolationLevel: 0,
-      // No fetch session: every request is a full one.
-      sessionId: 0,
-      sessionEpoch: -1,
+      sessionId: this.session.id,
+      sessionEpoch: this.session.epoch,
       topics: [...byTopic.values()],
-      forgottenTopicsData: [],
+      forgottenTopicsData: [...forgotten.values()],
       rackId: '',
     }
-    const { version, body } = await client.request(FETCH, request, config.waitMaxMs + config.socketTimeoutMs, FOLLOWER_FETCH_VERSION)
+    const { body } = await client.request(FETCH, request, config.waitMaxMs + config.socketTimeoutMs, FOLLOWER_FETCH_VERSION)
     const res = body as FetchResponseBody
+    if (res.errorCode === ErrorCode.FETCH_SESSION_ID_NOT_FOUND || res.errorCode === ErrorCode.INVALID_FETCH_SESSION_EPOCH) {
+      // The leader restarted or evicted the session: start a new one at once.
+      this.restartSession()
+      return
+    }
     if (res.errorCode) throw new Error(`fetch failed with error code ${res.errorCode}`)
+    this.sessionAnswered(res.sessionId ?? 0, full, sent)
     for (const t of res.responses) {
-      const name = version >= 13 ? [...byTopic.values()].find((x) => t.topicId && x.topicId.equals(t.topicId))?.topic : t.topic
-      if (name === undefined) continue
+      const topicId = t.topicId?.toString('base64')
       for (const d of t.partitions) {
-        const key = `${name}-${d.partitionIndex}`
-        const s = sent.get(key)
-        const current = this.partitions.get(key)
+        const key = keyById.get(`${topicId}:${d.partitionIndex}`)
+        const s = key === undefined ? undefined : sent.get(key)
+        const current = key === undefined ? undefined : this.partitions.get(key)
         // Dropped or re-added under another epoch while the request was out: the answer is stale.
         if (!s || current !== s.p || current.leaderEpoch !== s.epoch) continue
         this.env.apply(current, d, s.fetchOffset)
       }
     }
+  }
+
+  /** Moves the session on after an answer: what the leader now holds, and the next epoch. */
+  private sessionAnswered(id: number, full: boolean, sent: Map<string, { state: SentPartition }>): void {
+    if (id === 0) {
+      // The leader keeps no session for this fetcher: every request stays a full one.
+      this.session = { id: 0, epoch: 0 }
+      this.inSession.clear()
+      return
+    }
+    this.session = full ? { id, epoch: 1 } : { id, epoch: nextSessionEpoch(this.session.epoch) }
+    // The session now holds exactly the partitions of this request, as sent.
+    for (const key of this.inSession.keys()) if (!sent.has(key)) this.inSession.delete(key)
+    for (const [key, s] of sent) this.inSession.set(key, s.state)
   }
 }
