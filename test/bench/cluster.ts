@@ -8,9 +8,9 @@
 //     (the median of PRODUCE_RUNS runs, each into a fresh topic)
 //   - the latency probe (java/LatencyProbe.java) at half the embedded RF=3 maximum: p50/p99
 //   - kill -9 of a leader → a new leader accepts produce (failover.ts), several rounds
-// and, for scale, each side's single broker with acks=1 at full speed (the RF=3 ÷ single ratio
-// is then printed for Kafka too), and one broker's own ceiling with a librdkafka load generator
-// (ceiling.ts).
+// and, for scale, each side's single broker with acks=1 at full speed, its runs alternating with
+// the cluster's (the RF=3 ÷ single ratio is then printed for Kafka too), and one broker's own
+// ceiling with a librdkafka load generator (ceiling.ts).
 //   BENCH_CLUSTER_SIDES=embedded    only the embedded cluster (no Kafka JVMs): quicker, and on a
 //                                   loaded machine the embedded figures are not shared with them
 //   BENCH_CLUSTER_CEILING=0         without the ceiling
@@ -112,35 +112,58 @@ async function medianRun<T extends { produce: ProducerPerfResult }>(one: (run: n
 const topicNames = (prefix: string, n: number): string[] =>
   Array.from({ length: n }, (_, i) => `${prefix}${n > 1 ? `-${i + 1}` : ''}-${Date.now().toString(36)}`)
 
-async function singleBrokerAcks1(kind: TargetKind, log: (s: string) => void): Promise<{ median: ProducerPerfResult; recordsPerSec: number[] }> {
+/**
+ * One broker of the side's kind, RF=1, warmed up with acks=1 and kept running beside the cluster:
+ * its measured runs alternate with the cluster's, so that both sides of the RF=3 ÷ single ratio
+ * see the machine as it is at that minute. Here one minute's runs differed from another's by up
+ * to a third (the perf-test JVM's own CPU per MB went from 19 to 30 ms with nothing changed), and
+ * with all single runs before all cluster runs that drift went into the ratio.
+ */
+async function startSingle(kind: TargetKind, log: (s: string) => void): Promise<{ run(i: number): Promise<ProducerPerfResult>; stop(): Promise<void> }> {
   const b = await startBroker(kind)
   try {
     const [warm] = topicNames('bench-single-warm-up', 1) as [string]
     const measured = topicNames('bench-single-acks1', PRODUCE_RUNS)
     await createTopics(b.bootstrap, [warm, ...measured], 1)
     await producerPerf({ bootstrap: b.bootstrap, topic: warm, records: WARM_UP_RECORDS, recordSize: RECORD_SIZE, throughput: -1, acks: '1' })
-    const runs = await medianRun(async (i) => {
-      await sleep(1000)
-      const r = await producerPerf({ bootstrap: b.bootstrap, topic: measured[i]!, records: RECORDS, recordSize: RECORD_SIZE, throughput: -1, acks: '1' })
-      log(`${kind} single broker, acks=1, run ${i + 1}: ${r.recordsPerSec.toFixed(0)} rec/s, ${r.mbPerSec} MB/s, p99 ${r.p99Ms} ms (${load()})`)
-      return { produce: r }
-    })
-    return { median: runs.median.produce, recordsPerSec: runs.recordsPerSec }
-  } finally {
+    return {
+      async run(i) {
+        await sleep(1000)
+        const r = await producerPerf({ bootstrap: b.bootstrap, topic: measured[i]!, records: RECORDS, recordSize: RECORD_SIZE, throughput: -1, acks: '1' })
+        log(`${kind} single broker, acks=1, run ${i + 1}: ${r.recordsPerSec.toFixed(0)} rec/s, ${r.mbPerSec} MB/s, p99 ${r.p99Ms} ms (${load()})`)
+        return r
+      },
+      stop: () => b.stop(),
+    }
+  } catch (e) {
     await b.stop()
+    throw e
   }
 }
 
 async function benchSide(kind: TargetKind, probeRate: number | undefined, log: (s: string) => void): Promise<ClusterSide> {
   const side: ClusterSide = { kind, readyRunsMs: [], idleRssMb: {}, failover: [], errors: [] }
+  let single: Awaited<ReturnType<typeof startSingle>> | undefined
   try {
-    log(`${kind} single broker, acks=1 (for scale)`)
-    const single = await singleBrokerAcks1(kind, log)
-    side.singleAcks1 = single.median
-    side.singleAcks1Runs = single.recordsPerSec
+    log(`${kind} single broker, acks=1 (for scale): warm-up`)
+    single = await startSingle(kind, log)
   } catch (e) {
     side.errors.push(`single broker acks=1: ${message(e)}`)
   }
+  try {
+    return await benchCluster3(kind, side, single, probeRate, log)
+  } finally {
+    await single?.stop()
+  }
+}
+
+async function benchCluster3(
+  kind: TargetKind,
+  side: ClusterSide,
+  single: Awaited<ReturnType<typeof startSingle>> | undefined,
+  probeRate: number | undefined,
+  log: (s: string) => void,
+): Promise<ClusterSide> {
   // Embedded starts are cheap: measure several on fresh data dirs, then start the one to use.
   if (kind === 'embedded') {
     for (let i = 0; i < EMBEDDED_READY_RUNS; i++) {
@@ -188,7 +211,15 @@ async function benchSide(kind: TargetKind, probeRate: number | undefined, log: (
       // supervisor, so it is counted with the brokers for a like-for-like figure.
       const sup = kind === 'embedded' ? supervisorPid(cluster) : undefined
       const pids = [...[...cluster.brokers.values()].map((b) => b.pid), ...(sup ? [sup] : [])]
+      const singles: ProducerPerfResult[] = []
       const runs = await medianRun(async (i) => {
+        if (single) {
+          try {
+            singles.push(await single.run(i))
+          } catch (e) {
+            side.errors.push(`single broker acks=1, run ${i + 1}: ${message(e)}`)
+          }
+        }
         await sleep(1000)
         const cpu0 = pids.reduce((s, p) => s + cpuSeconds(p), 0)
         const produce = await producerPerf({
@@ -205,6 +236,10 @@ async function benchSide(kind: TargetKind, probeRate: number | undefined, log: (
         )
         return { produce, cpuSec }
       })
+      if (singles.length) {
+        side.singleAcks1 = [...singles].sort((a, b) => a.recordsPerSec - b.recordsPerSec)[(singles.length - 1) >> 1]
+        side.singleAcks1Runs = singles.map((r) => r.recordsPerSec)
+      }
       side.produce = runs.median.produce
       side.produceCpuSec = runs.median.cpuSec
       side.produceRuns = runs.recordsPerSec
