@@ -79,7 +79,7 @@ export class ReplicaFetcher {
    * partitions whose position changed, and those it no longer follows as forgotten.
    */
   private session = { id: 0, epoch: 0 }
-  /** The partitions the session holds, as last sent. */
+  /** The partitions the session holds, as last sent, by `topicId:partition`. */
   private readonly inSession = new Map<string, SentPartition>()
 
   constructor(
@@ -208,18 +208,18 @@ export class ReplicaFetcher {
   private async fetchOnce(client: BrokerClient, batch: FollowedPartition[]): Promise<void> {
     const { config } = this.env
     const full = this.session.epoch === 0
+    // Keyed by topic id and partition, as the session and the answer name partitions: a topic
+    // deleted and created again under its name is another partition to the leader.
     const sent = new Map<string, { p: FollowedPartition; fetchOffset: number; epoch: number; state: SentPartition }>()
     const byTopic = new Map<string, { topic: string; topicId: Buffer; partitions: object[] }>()
-    /** The answer names a partition by topic id and index. */
-    const keyById = new Map<string, string>()
     for (const p of batch) {
       const pos = this.env.position(p)
       if (!pos) continue
-      keyById.set(`${p.topicId}:${p.partition}`, p.key)
-      const known = this.inSession.get(p.key)
+      const idKey = `${p.topicId}:${p.partition}`
+      const known = this.inSession.get(idKey)
       const topicId = known?.topicId ?? Buffer.from(p.topicId, 'base64')
       const state: SentPartition = { topicId, partition: p.partition, leaderEpoch: p.leaderEpoch, ...pos }
-      sent.set(p.key, { p, fetchOffset: pos.fetchOffset, epoch: p.leaderEpoch, state })
+      sent.set(idKey, { p, fetchOffset: pos.fetchOffset, epoch: p.leaderEpoch, state })
       if (!full && known && sameRequest(known, state)) continue
       let t = byTopic.get(p.topicId)
       if (!t) byTopic.set(p.topicId, (t = { topic: p.topic, topicId, partitions: [] }))
@@ -269,9 +269,8 @@ export class ReplicaFetcher {
     for (const t of res.responses) {
       const topicId = t.topicId?.toString('base64')
       for (const d of t.partitions) {
-        const key = keyById.get(`${topicId}:${d.partitionIndex}`)
-        const s = key === undefined ? undefined : sent.get(key)
-        const current = key === undefined ? undefined : this.partitions.get(key)
+        const s = sent.get(`${topicId}:${d.partitionIndex}`)
+        const current = s && this.partitions.get(s.p.key)
         // Dropped or re-added under another epoch while the request was out: the answer is stale.
         if (!s || current !== s.p || current.leaderEpoch !== s.epoch) continue
         this.env.apply(current, d, s.fetchOffset)

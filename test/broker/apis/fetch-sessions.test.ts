@@ -209,3 +209,40 @@ describe('fetch sessions on the wire', () => {
     expect(consumer.partitions.get(1)).toBeGreaterThan(0)
   })
 })
+
+describe('a session across a topic deleted and created again', () => {
+  it('replicates the new topic of the same name while the followers keep their sessions with its leader', async () => {
+    const name = 'again'
+    // Both led by broker 2: 'stays' keeps its followers' fetchers, and so their sessions, alive
+    // while 'again' leaves them (forgotten) and comes back under a new topic id.
+    const assignment = [{ partition: 0, replicas: [2, 1, 3] }]
+    const admin = kafka.admin()
+    await admin.connect()
+    try {
+      await admin.createTopics({ topics: [{ topic: 'stays', replicaAssignment: assignment }], waitForLeaders: true })
+      for (const round of [1, 2]) {
+        await admin.createTopics({ topics: [{ topic: name, replicaAssignment: assignment }], waitForLeaders: true })
+        const producer = kafka.producer()
+        await producer.connect()
+        await producer.send({ topic: name, acks: -1, messages: Array.from({ length: 5 }, (_, i) => ({ partition: 0, value: `r${round}-${i}` })) })
+        await producer.disconnect()
+        // Every replica holds the five records of this round, and only them.
+        for (let t0 = Date.now(); ; ) {
+          const ends = cluster.brokers.map((b) => b.partitionLog(name, 0)?.logEndOffset)
+          if (ends.every((e) => e === 5)) break
+          if (Date.now() - t0 > 10_000) throw new Error(`round ${round}: replicas' log ends ${ends.join(', ')}, expected 5 each`)
+          await new Promise((r) => setTimeout(r, 50))
+        }
+        if (round === 1) {
+          await admin.deleteTopics({ topics: [name] })
+          for (let t0 = Date.now(); cluster.brokers.some((b) => b.metadata.topics.has(name)); ) {
+            if (Date.now() - t0 > 10_000) throw new Error('the topic was not deleted')
+            await new Promise((r) => setTimeout(r, 50))
+          }
+        }
+      }
+    } finally {
+      await admin.disconnect()
+    }
+  })
+})

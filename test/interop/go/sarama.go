@@ -115,7 +115,9 @@ func saramaProduce(bootstrap []string, a Args) any {
 	c.Producer.RequiredAcks = sarama.WaitForAll
 	c.Net.MaxOpenRequests = 1
 	c.Producer.Return.Successes = true
-	c.Producer.Retry.Max = 10
+	// A dead leader stays in Kafka's metadata until broker.session.timeout.ms (6 s in the cluster
+	// suite) and an election have passed: 10 retries (2.5 s) ran out before that on a slow run.
+	c.Producer.Retry.Max = 60
 	c.Producer.Retry.Backoff = 250 * time.Millisecond
 	c.Producer.Compression = saramaCodec(a.Codec)
 	p, err := sarama.NewSyncProducer(bootstrap, c)
