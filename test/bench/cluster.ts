@@ -119,7 +119,13 @@ const topicNames = (prefix: string, n: number): string[] =>
  * to a third (the perf-test JVM's own CPU per MB went from 19 to 30 ms with nothing changed), and
  * with all single runs before all cluster runs that drift went into the ratio.
  */
-async function startSingle(kind: TargetKind, log: (s: string) => void): Promise<{ run(i: number): Promise<ProducerPerfResult>; stop(): Promise<void> }> {
+interface SingleBroker {
+  /** Measured run `i` into its own fresh topic, logged. */
+  run(i: number): Promise<ProducerPerfResult>
+  stop(): Promise<void>
+}
+
+async function startSingle(kind: TargetKind, log: (s: string) => void): Promise<SingleBroker> {
   const b = await startBroker(kind)
   let stopped = false
   try {
@@ -148,7 +154,7 @@ async function startSingle(kind: TargetKind, log: (s: string) => void): Promise<
 
 async function benchSide(kind: TargetKind, probeRate: number | undefined, log: (s: string) => void): Promise<ClusterSide> {
   const side: ClusterSide = { kind, readyRunsMs: [], idleRssMb: {}, failover: [], errors: [] }
-  let single: Awaited<ReturnType<typeof startSingle>> | undefined
+  let single: SingleBroker | undefined
   try {
     log(`${kind} single broker, acks=1 (for scale): warm-up`)
     single = await startSingle(kind, log)
@@ -165,7 +171,7 @@ async function benchSide(kind: TargetKind, probeRate: number | undefined, log: (
 async function benchCluster3(
   kind: TargetKind,
   side: ClusterSide,
-  single: Awaited<ReturnType<typeof startSingle>> | undefined,
+  single: SingleBroker | undefined,
   probeRate: number | undefined,
   log: (s: string) => void,
 ): Promise<ClusterSide> {
