@@ -296,7 +296,7 @@ export default defineApi(ApiKey.Fetch, {
     const opened = openSession(broker, req, ctx.apiVersion, replicaId, requested)
     if (typeof opened === 'number') return { throttleTimeMs: 0, errorCode: opened, sessionId: 0, responses: [] }
     const { session, incremental } = opened
-    const wanted = incremental ? sessionWanted(broker, session!) : requested
+    const wanted = session && incremental ? sessionWanted(broker, session) : requested
     const prepared = wanted.map((w) => prepare(broker, w, fetcher))
     const consumer = replicaId < 0
     // A consumer never gets more in one answer than its consumer_byte_rate allows per quota window.

@@ -210,7 +210,7 @@ export class ReplicaFetcher {
     const full = this.session.epoch === 0
     // Keyed by topic id and partition, as the session and the answer name partitions: a topic
     // deleted and created again under its name is another partition to the leader.
-    const sent = new Map<string, { p: FollowedPartition; fetchOffset: number; epoch: number; state: SentPartition }>()
+    const sent = new Map<string, { p: FollowedPartition; state: SentPartition }>()
     const byTopic = new Map<string, { topic: string; topicId: Buffer; partitions: object[] }>()
     for (const p of batch) {
       const pos = this.env.position(p)
@@ -219,7 +219,7 @@ export class ReplicaFetcher {
       const known = this.inSession.get(idKey)
       const topicId = known?.topicId ?? Buffer.from(p.topicId, 'base64')
       const state: SentPartition = { topicId, partition: p.partition, leaderEpoch: p.leaderEpoch, ...pos }
-      sent.set(idKey, { p, fetchOffset: pos.fetchOffset, epoch: p.leaderEpoch, state })
+      sent.set(idKey, { p, state })
       if (!full && known && sameRequest(known, state)) continue
       let t = byTopic.get(p.topicId)
       if (!t) byTopic.set(p.topicId, (t = { topic: p.topic, topicId, partitions: [] }))
@@ -272,8 +272,8 @@ export class ReplicaFetcher {
         const s = sent.get(`${topicId}:${d.partitionIndex}`)
         const current = s && this.partitions.get(s.p.key)
         // Dropped or re-added under another epoch while the request was out: the answer is stale.
-        if (!s || current !== s.p || current.leaderEpoch !== s.epoch) continue
-        this.env.apply(current, d, s.fetchOffset)
+        if (!s || current !== s.p || current.leaderEpoch !== s.state.leaderEpoch) continue
+        this.env.apply(current, d, s.state.fetchOffset)
       }
     }
   }
