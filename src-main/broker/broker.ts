@@ -1,4 +1,5 @@
 import { FetchSessionCache } from './apis/fetch-sessions'
+import { FetchPurgatory, type WatchedPartition } from './apis/fetch-purgatory'
 import type { Socket } from 'node:net'
 import { chmodSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -40,8 +41,6 @@ export interface ClientActivity {
   requests: Record<string, number>
 }
 
-type Waiter = () => void
-
 /** One Kafka broker: a listener, its partition logs and the APIs it serves. */
 export class Broker {
   readonly nodeId: number
@@ -69,7 +68,8 @@ export class Broker {
   private readonly listeners: BrokerListeners
   /** The ACL authorizer when authorizer.class.name is set (security/authorizer.ts). */
   readonly authorizer?: Authorizer
-  private waiters = new Set<Waiter>()
+  /** Long-polling fetches waiting for their partitions to change (apis/fetch-purgatory.ts). */
+  private readonly fetchPurgatory = new FetchPurgatory()
   private faultState: Faults = { ...noFaults }
   private resumeWaiters: (() => void)[] = []
   private readonly logLine: (line: string) => void
@@ -108,7 +108,7 @@ export class Broker {
       alterPartition: (req) => this.metadata.alterPartition(req),
       configInt: (name) => this.config.int(name),
       minInsyncReplicas: (t) => Number(this.config.topicConfigValues(t.configs)['min.insync.replicas']),
-      notify: () => this.notifyAppend(),
+      notify: (topic, partition) => this.notifyAppend(topic, partition),
       log: (line) => this.log(line),
     })
     this.cleaner = new LogCleaner({
@@ -178,7 +178,7 @@ export class Broker {
     this.metadata.unregisterBroker(this.nodeId)
     for (const c of [...this.connections]) c.close()
     await this.listeners.stop()
-    for (const w of this.waiters) w()
+    this.fetchPurgatory.wakeAll()
     this.faultState = { ...noFaults }
     for (const r of this.resumeWaiters.splice(0)) r()
     // close() never throws: a log it cannot flush (full disk, EIO) is logged and left for recovery
@@ -350,24 +350,13 @@ export class Broker {
 
   // ---- fetch purgatory: long-polling fetches wait here until data arrives or time runs out ----
 
-  /** Wakes every waiting fetch; called after each append. */
-  notifyAppend(): void {
-    if (this.waiters.size === 0) return
-    const ws = this.waiters
-    this.waiters = new Set()
-    for (const w of ws) w()
+  /** Wakes the fetches waiting on a partition; called after each append to it and each move of its high watermark. */
+  notifyAppend(topic: string, partition: number): void {
+    this.fetchPurgatory.wake(topic, partition)
   }
 
-  /** Resolves after the next append or after `ms`, whichever comes first. */
-  waitForAppend(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        this.waiters.delete(done)
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      this.waiters.add(done)
-    })
+  /** Resolves after the next append to one of `partitions`, or after `ms`, whichever comes first. */
+  waitForAppend(ms: number, partitions: readonly WatchedPartition[]): Promise<void> {
+    return this.fetchPurgatory.watch(ms, partitions)
   }
 }

@@ -9,6 +9,7 @@ import type { ReplicaManager } from '../replication/replica-manager'
 import type { PartitionLog } from '../storage/partition-log'
 import type { Authorizer } from '../security/authorizer'
 import type { FetchSessionCache } from './fetch-sessions'
+import type { WatchedPartition } from './fetch-purgatory'
 
 export interface BrokerServices {
   readonly nodeId: number
@@ -30,10 +31,10 @@ export interface BrokerServices {
   /** The local log of a partition this broker hosts (undefined when it hosts none). */
   partitionLog(topic: string, partition: number): PartitionLog | undefined
   isLeader(topic: string, partition: number): boolean
-  /** Wakes long-polling fetches after an append. */
-  notifyAppend(): void
-  /** Resolves on the next append, or after `ms`. */
-  waitForAppend(ms: number): Promise<void>
+  /** Wakes the long-polling fetches waiting on a partition, after an append to it or a move of its high watermark. */
+  notifyAppend(topic: string, partition: number): void
+  /** Resolves on the next append to one of `partitions`, or after `ms`. */
+  waitForAppend(ms: number, partitions: readonly WatchedPartition[]): Promise<void>
   apiVersionList(): { apiKey: number; minVersion: number; maxVersion: number }[]
   log(line: string): void
 }

@@ -90,7 +90,7 @@ function producePartition(ctx: RequestContext, topic: string, partition: number,
     requiredOffset = Math.max(requiredOffset, (res.duplicate?.lastOffset ?? res.lastOffset) + 1)
   }
   // Wakes long-polling fetches: followers copy the batch, consumers wait for the high watermark.
-  broker.notifyAppend()
+  broker.notifyAppend(topic, partition)
   return {
     result: {
       index: partition,

@@ -208,7 +208,7 @@ export class GroupCoordinator extends InternalTopicCoordinator {
     if (!t || !log || t.partitions[p]?.leader !== this.broker.nodeId)
       return { error: 'NOT_LEADER_OR_FOLLOWER', message: 'not the leader of the group partition' }
     const res = appendRecords(log, records, t.partitions[p]!.leaderEpoch, Date.now(), producer)
-    if (!res.error) this.broker.notifyAppend()
+    if (!res.error) this.broker.notifyAppend(GROUP_METADATA_TOPIC, p)
     else this.log(`writing ${records.length} record(s) of group ${groupId} failed: ${res.error} ${res.message ?? ''}`)
     return res
   }

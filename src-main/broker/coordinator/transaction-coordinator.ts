@@ -183,7 +183,7 @@ export class TransactionCoordinator extends InternalTopicCoordinator {
       this.log(`writing ${value === null ? 'the tombstone' : 'the state'} of ${id} failed: ${res.error} ${res.message}`)
       return appendError(res.error)
     }
-    this.broker.notifyAppend()
+    this.broker.notifyAppend(TRANSACTION_STATE_TOPIC, p)
     return appendError(await this.broker.replicas.waitForIsr(TRANSACTION_STATE_TOPIC, p, res.lastOffset + 1, minIsr, WRITE_TIMEOUT_MS))
   }
 

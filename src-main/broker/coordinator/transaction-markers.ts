@@ -80,7 +80,7 @@ function writeOne(host: MarkerHost, m: TxnMarker, topic: string, partition: numb
   })
   const res = log.append(batch, { origin: 'coordinator', leaderEpoch: t.partitions[partition]!.leaderEpoch })
   if (res.error !== undefined) return ErrorCode[res.error]
-  host.notifyAppend()
+  host.notifyAppend(topic, partition)
   if (topic === GROUP_METADATA_TOPIC) host.groupCoordinator.completeTransaction(partition, m.producerId, m.transactionResult)
   return { requiredOffset: res.lastOffset + 1 }
 }
