@@ -7,11 +7,12 @@
 //
 // Env (for development; the defaults are the benchmark):
 //   BENCH_RECORDS=N         records per full-speed produce run (default 400000)
-//   BENCH_ONLY=embedded|kafka|hostile|cluster|ceiling|transactions|security (security: produce
+//   BENCH_ONLY=embedded|kafka|hostile|cluster|ceiling|transactions|security|parked-fetches (security: produce
 //                           over PLAINTEXT vs SASL_SSL and handshake times, security.ts;
 //                           hostile: only the hostile-client section;
 //                           cluster: only the 3-broker section, cluster.ts, with the ceiling;
-//                           ceiling: only one broker's ceiling, ceiling.ts)
+//                           ceiling: only one broker's ceiling, ceiling.ts;
+//                           parked-fetches: idle consumers beside a producer, parked-fetches.ts)
 //   BENCH_CEILING_GENERATORS=N, BENCH_CEILING_RECORDS=N  kcat processes and records each (4, 150000)
 //   BENCH_CLUSTER_RECORDS=N records of the cluster section's produce run (default 300000)
 //   BENCH_FAILOVER_ROUNDS=N kill -9 rounds per cluster in the cluster section (default 3)
@@ -212,6 +213,7 @@ async function main(): Promise<number> {
   if (process.env.BENCH_ONLY === 'transactions') return (await import('./transactions')).benchTransactionsMain(log)
   if (process.env.BENCH_ONLY === 'security') return (await import('./security')).benchSecurityMain(log)
   if (process.env.BENCH_ONLY === 'table') return (await import('./console')).benchTableMain(log)
+  if (process.env.BENCH_ONLY === 'parked-fetches') return (await import('./parked-fetches')).benchParkedFetchesMain(log)
   // BENCH_ONLY=hostile: just the hostile-client section (hostile.ts).
   if (process.env.BENCH_ONLY === 'hostile') {
     const hostile = await benchHostile(log)
