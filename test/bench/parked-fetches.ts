@@ -50,20 +50,24 @@ async function benchOne(kind: BrokerKind, log: (s: string) => void): Promise<Par
       waitForLeaders: true,
     })
     await admin.disconnect()
-    log(`${kind}: warm-up`)
-    await producerPerf({ bootstrap: broker.bootstrap, topic: 'parked-load', records: 50_000, recordSize: RECORD_SIZE, throughput: -1, acks: '1' })
+    // An unmeasured run like the measured ones: Kafka's JIT makes its first one cost 3× the next.
+    log(`${kind}: warm-up, ${RECORDS} records at ${RATE}/s`)
+    await producedCpu(kind, broker.bootstrap, broker.brokerPid, 'parked-load')
     const run: ParkedFetchesRun = { kind, withoutMsPerMb: [], withMsPerMb: [] }
+    // Runs without and with the consumers alternate, so that both see the machine (and the
+    // broker's JIT) at the same minutes.
     for (let i = 0; i < RUNS; i++) {
       log(`${kind}: ${RECORDS} records at ${RATE}/s, no consumers`)
       run.withoutMsPerMb.push(await producedCpu(kind, broker.bootstrap, broker.brokerPid, 'parked-load'))
-    }
-    for (const topic of idle) consumers.push(spawn('kcat', ['-C', '-b', broker.bootstrap, '-t', topic, '-o', 'end', '-q', '-u'], { stdio: 'ignore' }))
-    // librdkafka connects, looks up the end offsets and starts long-polling within a second or two.
-    await sleep(5000)
-    if (consumers.some((c) => c.exitCode !== null)) throw new Error(`${kind}: a kcat consumer exited`)
-    for (let i = 0; i < RUNS; i++) {
+      for (const topic of idle) consumers.push(spawn('kcat', ['-C', '-b', broker.bootstrap, '-t', topic, '-o', 'end', '-q', '-u'], { stdio: 'ignore' }))
+      // librdkafka connects, looks up the end offsets and starts long-polling within a second or two.
+      await sleep(5000)
+      if (consumers.some((c) => c.exitCode !== null)) throw new Error(`${kind}: a kcat consumer exited`)
       log(`${kind}: ${RECORDS} records at ${RATE}/s, ${CONSUMERS} idle consumers of ${PARTITIONS_EACH} partitions each`)
       run.withMsPerMb.push(await producedCpu(kind, broker.bootstrap, broker.brokerPid, 'parked-load'))
+      for (const c of consumers.splice(0)) c.kill()
+      // their connections close before the next run without them
+      await sleep(2000)
     }
     return run
   } finally {
