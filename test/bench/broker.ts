@@ -77,3 +77,27 @@ function brokerPid(kind: BrokerKind, pid: number): number {
   if (jvm === undefined) throw new Error(`no kafka.Kafka JVM among the children of start-broker.sh (pid ${pid})`)
   return jvm
 }
+
+/**
+ * A BENCH_ONLY section run once per broker kind, one at a time: a kind that fails is logged and
+ * the others still run. Prints the section's table; returns the process exit code.
+ */
+export async function benchEachKind<R>(
+  kinds: readonly BrokerKind[],
+  benchOne: (kind: BrokerKind, log: (s: string) => void) => Promise<R>,
+  render: (runs: R[]) => string,
+  log: (s: string) => void,
+): Promise<number> {
+  const runs: R[] = []
+  let failed = false
+  for (const kind of kinds) {
+    try {
+      runs.push(await benchOne(kind, log))
+    } catch (e) {
+      failed = true
+      log(`${kind}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`)
+    }
+  }
+  process.stdout.write(`\n${render(runs)}\n`)
+  return failed ? 1 : 0
+}

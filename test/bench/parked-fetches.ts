@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import kafkajs from 'kafkajs'
-import { startBroker, type BrokerKind } from './broker'
+import { benchEachKind, startBroker, type BrokerKind } from './broker'
 import { cpuSeconds } from './memory'
 import { producerPerf } from './producer-perf'
 
@@ -90,17 +90,6 @@ export function renderParkedFetches(runs: ParkedFetchesRun[]): string {
 }
 
 /** BENCH_ONLY=parked-fetches: the section alone; returns the process exit code. */
-export async function benchParkedFetchesMain(log: (s: string) => void): Promise<number> {
-  const runs: ParkedFetchesRun[] = []
-  let failed = false
-  for (const kind of ['embedded', 'kafka'] as const) {
-    try {
-      runs.push(await benchOne(kind, log))
-    } catch (e) {
-      failed = true
-      log(`${kind}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`)
-    }
-  }
-  process.stdout.write(`\n${renderParkedFetches(runs)}\n`)
-  return failed ? 1 : 0
+export function benchParkedFetchesMain(log: (s: string) => void): Promise<number> {
+  return benchEachKind(['embedded', 'kafka'], benchOne, renderParkedFetches, log)
 }

@@ -12,6 +12,7 @@ import kafkajs from 'kafkajs'
 import { repoRoot, runOk } from '../interop/target'
 import { startSecureTarget, type SecureTarget } from '../interop/security-target'
 import { toolJvmEnv } from './producer-perf'
+import { benchEachKind } from './broker'
 
 type Kind = 'embedded' | 'kafka'
 
@@ -144,19 +145,8 @@ export function renderSecurity(runs: SecurityBenchRun[]): string {
 }
 
 /** BENCH_ONLY=security: the section alone; returns the process exit code. */
-export async function benchSecurityMain(log: (s: string) => void): Promise<number> {
-  const runs: SecurityBenchRun[] = []
-  let failed = false
+export function benchSecurityMain(log: (s: string) => void): Promise<number> {
   const only = process.env.BENCH_SECURITY_ONLY as Kind | undefined
-  for (const kind of ['embedded', 'kafka'] as const) {
-    if (only && only !== kind) continue
-    try {
-      runs.push(await benchOne(kind, log))
-    } catch (e) {
-      failed = true
-      log(`${kind}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`)
-    }
-  }
-  process.stdout.write(`\n${renderSecurity(runs)}\n`)
-  return failed ? 1 : 0
+  const kinds = (['embedded', 'kafka'] as const).filter((k) => !only || only === k)
+  return benchEachKind(kinds, benchOne, renderSecurity, log)
 }

@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import kafkajs from 'kafkajs'
 import { repoRoot, runOk } from '../interop/target'
-import { startBroker, type BrokerKind } from './broker'
+import { benchEachKind, startBroker, type BrokerKind } from './broker'
 import { toolJvmEnv } from './producer-perf'
 
 const RECORDS = Number(process.env.BENCH_TXN_RECORDS ?? 200_000)
@@ -77,17 +77,6 @@ export function renderTransactions(runs: TxnBenchRun[]): string {
 }
 
 /** BENCH_ONLY=transactions: the section alone; returns the process exit code. */
-export async function benchTransactionsMain(log: (s: string) => void): Promise<number> {
-  const runs: TxnBenchRun[] = []
-  let failed = false
-  for (const kind of ['embedded', 'kafka'] as const) {
-    try {
-      runs.push(await benchOne(kind, log))
-    } catch (e) {
-      failed = true
-      log(`${kind}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`)
-    }
-  }
-  process.stdout.write(`\n${renderTransactions(runs)}\n`)
-  return failed ? 1 : 0
+export function benchTransactionsMain(log: (s: string) => void): Promise<number> {
+  return benchEachKind(['embedded', 'kafka'], benchOne, renderTransactions, log)
 }
