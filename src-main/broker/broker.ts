@@ -108,7 +108,7 @@ export class Broker {
       alterPartition: (req) => this.metadata.alterPartition(req),
       configInt: (name) => this.config.int(name),
       minInsyncReplicas: (t) => Number(this.config.topicConfigValues(t.configs)['min.insync.replicas']),
-      notify: (topic, partition) => this.notifyAppend(topic, partition),
+      notify: (topic, partition) => this.fetchPurgatory.wakeReaders(topic, partition),
       log: (line) => this.log(line),
     })
     this.cleaner = new LogCleaner({
@@ -350,13 +350,16 @@ export class Broker {
 
   // ---- fetch purgatory: long-polling fetches wait here until data arrives or time runs out ----
 
-  /** Wakes the fetches waiting on a partition; called after each append to it and each move of its high watermark. */
+  /** Wakes the fetches waiting on a partition; called after each append to it. */
   notifyAppend(topic: string, partition: number): void {
     this.fetchPurgatory.wake(topic, partition)
   }
 
-  /** Resolves after the next append to one of `partitions`, or after `ms`, whichever comes first. */
-  waitForAppend(ms: number, partitions: readonly WatchedPartition[]): Promise<void> {
-    return this.fetchPurgatory.watch(ms, partitions)
+  /**
+   * Resolves after the next append to one of `partitions` or, for a consumer, the next move of
+   * one's high watermark; or after `ms`, whichever comes first.
+   */
+  waitForAppend(ms: number, partitions: readonly WatchedPartition[], follower = false): Promise<void> {
+    return this.fetchPurgatory.watch(ms, partitions, follower)
   }
 }

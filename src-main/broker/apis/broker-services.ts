@@ -31,10 +31,10 @@ export interface BrokerServices {
   /** The local log of a partition this broker hosts (undefined when it hosts none). */
   partitionLog(topic: string, partition: number): PartitionLog | undefined
   isLeader(topic: string, partition: number): boolean
-  /** Wakes the long-polling fetches waiting on a partition, after an append to it or a move of its high watermark. */
+  /** Wakes the long-polling fetches waiting on a partition, after an append to it. */
   notifyAppend(topic: string, partition: number): void
-  /** Resolves on the next append to one of `partitions`, or after `ms`. */
-  waitForAppend(ms: number, partitions: readonly WatchedPartition[]): Promise<void>
+  /** Resolves on the next append to one of `partitions` (or, unless `follower`, a high watermark move there), or after `ms`. */
+  waitForAppend(ms: number, partitions: readonly WatchedPartition[], follower?: boolean): Promise<void>
   apiVersionList(): { apiKey: number; minVersion: number; maxVersion: number }[]
   log(line: string): void
 }

@@ -3,6 +3,10 @@
 // watermark there) wakes it to read again. Keyed by partition so that a busy partition does not
 // wake the fetches of every idle one: with a key per broker, each append woke every parked
 // fetch and each re-read all of its partitions.
+//
+// A follower reads up to the log end, so only appends give it something new: a high watermark
+// move does not wake it. With acks=all the mark moves once per produce request, when the last
+// follower's fetch confirms it, and woke the other follower's parked fetch for nothing.
 
 type Waiter = () => void
 
@@ -14,19 +18,25 @@ export interface WatchedPartition {
 const keyOf = (topic: string, partition: number): string => `${partition}:${topic}`
 
 export class FetchPurgatory {
-  private readonly waiting = new Map<string, Set<Waiter>>()
+  /** Consumers' fetches (woken by appends and high watermark moves) and followers' (appends only). */
+  private readonly readers = new Map<string, Set<Waiter>>()
+  private readonly followers = new Map<string, Set<Waiter>>()
 
-  /** Resolves when one of `partitions` changes (see wake), or after `ms`. Unknown topics (null) are not watched. */
-  watch(ms: number, partitions: readonly WatchedPartition[]): Promise<void> {
+  /**
+   * Resolves when one of `partitions` changes (see wake and wakeReaders), or after `ms`. Unknown
+   * topics (null) are not watched.
+   */
+  watch(ms: number, partitions: readonly WatchedPartition[], follower = false): Promise<void> {
+    const waiting = follower ? this.followers : this.readers
     return new Promise((resolve) => {
       const keys: string[] = []
       const done: Waiter = () => {
         clearTimeout(timer)
         for (const k of keys) {
-          const set = this.waiting.get(k)
+          const set = waiting.get(k)
           if (!set) continue
           set.delete(done)
-          if (set.size === 0) this.waiting.delete(k)
+          if (set.size === 0) waiting.delete(k)
         }
         resolve()
       }
@@ -34,30 +44,39 @@ export class FetchPurgatory {
       for (const p of partitions) {
         if (p.topic === null) continue
         const k = keyOf(p.topic, p.partition)
-        let set = this.waiting.get(k)
-        if (!set) this.waiting.set(k, (set = new Set()))
+        let set = waiting.get(k)
+        if (!set) waiting.set(k, (set = new Set()))
         if (!set.has(done)) keys.push(k)
         set.add(done)
       }
     })
   }
 
-  /** Wakes the fetches parked on one partition (records appended, or its high watermark moved). */
+  /** Records were appended to a partition: wakes every fetch parked on it. */
   wake(topic: string, partition: number): void {
-    const set = this.waiting.get(keyOf(topic, partition))
-    if (!set) return
-    for (const w of [...set]) w()
+    const k = keyOf(topic, partition)
+    wakeSet(this.readers.get(k))
+    wakeSet(this.followers.get(k))
+  }
+
+  /** A partition's high watermark moved: wakes the consumers' fetches parked on it. */
+  wakeReaders(topic: string, partition: number): void {
+    wakeSet(this.readers.get(keyOf(topic, partition)))
   }
 
   /** Wakes every parked fetch (the broker is stopping). */
   wakeAll(): void {
-    for (const set of [...this.waiting.values()]) for (const w of [...set]) w()
+    for (const waiting of [this.readers, this.followers]) for (const set of [...waiting.values()]) wakeSet(set)
   }
 
   /** Parked fetches, each counted once per partition it watches (for tests). */
   get size(): number {
     let n = 0
-    for (const set of this.waiting.values()) n += set.size
+    for (const waiting of [this.readers, this.followers]) for (const set of waiting.values()) n += set.size
     return n
   }
+}
+
+function wakeSet(set: Set<Waiter> | undefined): void {
+  if (set) for (const w of [...set]) w()
 }

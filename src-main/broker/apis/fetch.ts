@@ -334,7 +334,7 @@ export default defineApi(ApiKey.Fetch, {
         // A follower learns its session's id; 0 tells anyone else that every fetch is a full one.
         return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: session?.id ?? 0, responses: [...byTopic.values()] }
       }
-      await broker.waitForAppend(left, wanted)
+      await broker.waitForAppend(left, wanted, !consumer)
       if (broker.stopped) return undefined
     }
   },

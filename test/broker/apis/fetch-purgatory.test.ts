@@ -1,6 +1,7 @@
 // Long-polling fetches wait on their own partitions: an append elsewhere leaves them parked (it
 // used to wake every parked fetch to re-read all of its partitions), an append to one of theirs
-// answers them at once. The purgatory's rules alone first, then a consumer's Fetch on the wire.
+// answers them at once; a follower's is not woken by a high watermark move, since it reads to the
+// log end. The purgatory's rules alone first, then a consumer's Fetch on the wire.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -31,13 +32,29 @@ describe('the fetch purgatory', () => {
     expect(purgatory.size).toBe(0)
   })
 
+  it('wakes a consumer on a high watermark move, a follower only on an append', async () => {
+    const purgatory = new FetchPurgatory()
+    const woken: string[] = []
+    const consumer = purgatory.watch(60_000, [{ topic: 'a', partition: 0 }]).then(() => woken.push('consumer'))
+    const follower = purgatory.watch(60_000, [{ topic: 'a', partition: 0 }], true).then(() => woken.push('follower'))
+    purgatory.wakeReaders('a', 0)
+    await consumer
+    await new Promise((r) => setImmediate(r))
+    expect(woken).toEqual(['consumer'])
+    expect(purgatory.size).toBe(1)
+    purgatory.wake('a', 0)
+    await follower
+    expect(woken).toEqual(['consumer', 'follower'])
+    expect(purgatory.size).toBe(0)
+  })
+
   it('lets the wait run out, and wakes everything when asked', async () => {
     const purgatory = new FetchPurgatory()
     const started = Date.now()
     await purgatory.watch(30, [{ topic: 'a', partition: 0 }])
     expect(Date.now() - started).toBeGreaterThanOrEqual(25)
     expect(purgatory.size).toBe(0)
-    const both = Promise.all([purgatory.watch(60_000, [{ topic: 'a', partition: 0 }]), purgatory.watch(60_000, [{ topic: 'b', partition: 3 }])])
+    const both = Promise.all([purgatory.watch(60_000, [{ topic: 'a', partition: 0 }]), purgatory.watch(60_000, [{ topic: 'b', partition: 3 }], true)])
     purgatory.wakeAll()
     await both
     expect(purgatory.size).toBe(0)
