@@ -108,7 +108,7 @@ export class Broker {
       alterPartition: (req) => this.metadata.alterPartition(req),
       configInt: (name) => this.config.int(name),
       minInsyncReplicas: (t) => Number(this.config.topicConfigValues(t.configs)['min.insync.replicas']),
-      notify: (topic, partition) => this.fetchPurgatory.wakeReaders(topic, partition),
+      highWatermarkMoved: (topic, partition) => this.fetchPurgatory.wakeReaders(topic, partition),
       log: (line) => this.log(line),
     })
     this.cleaner = new LogCleaner({

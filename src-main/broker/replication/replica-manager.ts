@@ -28,8 +28,8 @@ export interface ReplicaHost {
   alterPartition(req: AlterPartitionRequest): Promise<AlterPartitionResult>
   configInt(name: string): number
   minInsyncReplicas(topic: TopicMetadata): number
-  /** Wakes the long-polling fetches of a partition (new data or a new high watermark). */
-  notify(topic: string, partition: number): void
+  /** A partition's high watermark moved: wakes the consumers' long-polling fetches of it. */
+  highWatermarkMoved(topic: string, partition: number): void
   log(line: string): void
 }
 
@@ -270,7 +270,7 @@ export class ReplicaManager {
     if (hw > h.log.highWatermark) {
       h.log.highWatermark = hw
       this.checkWaiting(h)
-      this.host.notify(h.topic, h.partition)
+      this.host.highWatermarkMoved(h.topic, h.partition)
     }
   }
 
@@ -505,7 +505,7 @@ export class ReplicaManager {
     // each fetched batch, the peers' follower fetches included, was work for nothing.
     if (hw >= 0 && hw !== log.highWatermark) {
       log.highWatermark = hw
-      this.host.notify(h.topic, h.partition)
+      this.host.highWatermarkMoved(h.topic, h.partition)
     }
   }
 
