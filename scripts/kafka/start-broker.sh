@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
-# start-broker.sh --port P --dir DIR
+# start-broker.sh --port P --dir DIR [--config K=V]…
 # Runs a single-node Apache Kafka 4.1 in KRaft mode (combined broker + controller) in the
 # foreground, listening on 127.0.0.1 only. The controller gets its own free loopback port.
 # Storage is formatted in DIR with a random cluster id. Prints exactly one stdout line,
 #   ready bootstrap=127.0.0.1:P
 # once the broker answers client requests; logs (warnings) go to stderr. SIGTERM/SIGINT
 # stop the broker cleanly. --port 0 picks a free port. Only what a single node needs is
-# changed from Kafka's defaults (replication factors of internal topics).
+# changed from Kafka's defaults (replication factors of internal topics), plus what a caller
+# asks with --config (a broker config by Kafka's name).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
+usage() { echo "usage: start-broker.sh --port P --dir DIR [--config K=V]…" >&2; exit 2; }
 port=""
 dir=""
+configs=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --port) port="$2"; shift 2 ;;
     --dir) dir="$2"; shift 2 ;;
-    *) echo "usage: start-broker.sh --port P --dir DIR" >&2; exit 2 ;;
+    --config) [[ "${2:-}" == *=* ]] || usage; configs+=("$2"); shift 2 ;;
+    *) usage ;;
   esac
 done
-[[ -n "$port" && -n "$dir" ]] || { echo "usage: start-broker.sh --port P --dir DIR" >&2; exit 2; }
+[[ -n "$port" && -n "$dir" ]] || usage
 
 bash "$here/fetch.sh"
 
@@ -61,6 +65,7 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 PROPS
+for kv in "${configs[@]+"${configs[@]}"}"; do echo "$kv" >> "$conf"; done
 
 # Random cluster id: 16 random bytes, URL-safe base64 without padding (Kafka's Uuid form);
 # avoid a leading '-' the way Kafka does so it never looks like a CLI flag.

@@ -20,12 +20,16 @@ export interface Broker {
   readyMs: number
   /** The process that holds the broker (node, or Kafka's JVM rather than its bash wrapper). */
   brokerPid: number
+  /** Where the broker keeps its data (Kafka: its config, log and data). */
+  dataDir: string
   stop(): Promise<void>
 }
 
 export interface StartOptions {
   /** Embedded only: write a V8 CPU profile into this directory when the broker exits. */
   cpuProfDir?: string
+  /** Broker configs by Kafka's name, for either kind. */
+  configs?: Record<string, string>
 }
 
 /**
@@ -40,10 +44,11 @@ export const KAFKA_STOCK_JVM = {
 
 export async function startBroker(kind: BrokerKind, opts: StartOptions = {}): Promise<Broker> {
   const dir = mkdtempSync(join(tmpdir(), `kafkadesk-bench-${kind}-`))
+  const configArgs = Object.entries(opts.configs ?? {}).flatMap(([k, v]) => ['--config', `${k}=${v}`])
   const [cmd, args] =
     kind === 'embedded'
-      ? [process.execPath, [join(repoRoot, 'out', 'cli', 'kafkadesk.js'), ...['cluster', '--brokers', '1', '--port', '0', '--data-dir', dir]]]
-      : ['bash', [join(repoRoot, 'scripts', 'kafka', 'start-broker.sh'), '--port', '0', '--dir', dir]]
+      ? [process.execPath, [join(repoRoot, 'out', 'cli', 'kafkadesk.js'), ...['cluster', '--brokers', '1', '--port', '0', '--data-dir', dir], ...configArgs]]
+      : ['bash', [join(repoRoot, 'scripts', 'kafka', 'start-broker.sh'), '--port', '0', '--dir', dir, ...configArgs]]
 
   // The embedded broker runs in a child process of `kafkadesk cluster`: node flags reach it through the spawner.
   const env =
@@ -60,7 +65,7 @@ export async function startBroker(kind: BrokerKind, opts: StartOptions = {}): Pr
     await p.stop()
     throw e
   }
-  return { kind, bootstrap: p.bootstrap, readyMs: p.readyMs, brokerPid: pid, stop: async () => void (await p.stop()) }
+  return { kind, bootstrap: p.bootstrap, readyMs: p.readyMs, brokerPid: pid, dataDir: dir, stop: async () => void (await p.stop()) }
 }
 
 /**

@@ -7,6 +7,9 @@
 // its disk's write rate (dd with conv=fdatasync into the data dir's filesystem) and one TCP
 // stream over loopback (a node sender and receiver, 1 MiB writes), and the broker's CPU
 // during each run: a broker near one full core is the bottleneck, one well below it is not.
+// Also the CPU a write into page cache costs here, into memory as the machine has it and again
+// into memory just freed: on a VM that hands free memory back to its host the first is several
+// times the second (why the cluster runs drop the topic of the run before them, see cluster.ts).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
@@ -26,6 +29,7 @@ const RECORDS_PER_GENERATOR = Number(process.env.BENCH_CEILING_RECORDS ?? 150_00
  */
 const RECORD_SIZES = [1024, 65536]
 const DD_MB = 256
+const PAGE_CACHE_MB = 2048
 const LOOPBACK_MB = 1024
 
 export interface CeilingRun {
@@ -47,6 +51,8 @@ export interface CeilingResults {
   sizes: CeilingSize[]
   diskWriteMbPerSec?: number
   loopbackMbPerSec?: number
+  /** CPU ms per MiB of a write into page cache: first into memory as it is, then into the same amount just freed. */
+  pageCacheMsPerMb?: { first: number; reused: number }
   errors: string[]
 }
 
@@ -94,6 +100,30 @@ async function diskWriteRate(dir: string): Promise<number> {
   } finally {
     rmSync(file, { force: true })
   }
+}
+
+/** bash's `times` after a command: its second line is the CPU (user, system) of the shell's children. */
+const CHILD_TIMES = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/gm
+
+/**
+ * CPU ms per MiB of dd writing PAGE_CACHE_MB MiB of zeros into a new file without flushing (the
+ * page cache only, as a broker's append), once into memory as the machine has it, then, right
+ * after deleting that file, into the memory it freed.
+ */
+async function pageCacheWriteCost(dir: string): Promise<{ first: number; reused: number }> {
+  const one = async (name: string): Promise<number> => {
+    const file = join(dir, name)
+    const r = await run('bash', ['-c', 'dd if=/dev/zero of="$0" bs=1M count="$1" status=none && times', file, String(PAGE_CACHE_MB)], {
+      timeoutMs: 300_000,
+    })
+    const t = [...r.stdout.matchAll(CHILD_TIMES)].at(-1)
+    rmSync(file, { force: true })
+    if (r.code !== 0 || !t) throw new Error(`dd failed: ${r.stderr.trim().split('\n').pop()}`)
+    const cpuSec = Number(t[1]) * 60 + Number(t[2]) + Number(t[3]) * 60 + Number(t[4])
+    return (cpuSec * 1000) / PAGE_CACHE_MB
+  }
+  const first = await one('page-cache-first')
+  return { first, reused: await one('page-cache-reused') }
 }
 
 /** One TCP stream over loopback: a receiver in a child node process, 1 MiB writes from here. */
@@ -161,6 +191,15 @@ export async function benchCeiling(log: (s: string) => void): Promise<CeilingRes
       log(`ceiling: loopback TCP, one stream ${res.loopbackMbPerSec.toFixed(0)} MB/s`)
     } catch (e) {
       res.errors.push(`loopback rate: ${message(e)}`)
+    }
+    try {
+      res.pageCacheMsPerMb = await pageCacheWriteCost(scratch)
+      const c = res.pageCacheMsPerMb
+      log(
+        `ceiling: a write into page cache, ${PAGE_CACHE_MB} MiB: ${c.first.toFixed(2)} ms CPU per MiB, again into the memory just freed ${c.reused.toFixed(2)}`,
+      )
+    } catch (e) {
+      res.errors.push(`page cache write cost: ${message(e)}`)
     }
     const broker = await startBroker('embedded')
     try {
@@ -270,6 +309,9 @@ export function renderCeiling(res: CeilingResults): string {
   rows.push(['## This machine', '', '', '', ''])
   rows.push([`  disk write, dd ${DD_MB} MiB conv=fdatasync (data dir's filesystem)`, num(res.diskWriteMbPerSec, 0), '', '', ''])
   rows.push([`  loopback TCP, one stream of ${LOOPBACK_MB} MiB (node → node)`, num(res.loopbackMbPerSec, 0), '', '', ''])
+  const pc = res.pageCacheMsPerMb
+  rows.push([`  a write into page cache (dd ${PAGE_CACHE_MB} MiB, no flush), CPU ms per MiB`, num(pc?.first, 2), '', '', ''])
+  rows.push(['  … again, into the memory that write just freed', num(pc?.reused, 2), '', '', ''])
   let out = table(rows)
   out += "\nThe generators share the machine's cores with the broker: its CPU column says how close it is to one core, its own ceiling."
   if (res.errors.length) out += `\n\nCould not run:\n${res.errors.map((x) => `  - ceiling: ${x}`).join('\n')}`

@@ -1,7 +1,8 @@
 // The cluster section (BENCH_ONLY=cluster; also part of a full run): a 3-broker embedded
 // cluster (`kafkadesk cluster --brokers 3`, one process per broker) beside a real 3-node Apache
 // Kafka 4.1 (scripts/kafka/start-cluster.sh, combined broker + controller JVMs with Kafka's
-// stock JVM flags), one after the other on this machine, each with its own default configs:
+// stock JVM flags), one after the other on this machine, each with its own default configs (but
+// one, when a deleted topic's files go: see dropTopic):
 //   - spawn → ready line (embedded: median of several fresh starts; Kafka: the one start used)
 //   - idle RSS of every broker process 2 s after ready (the embedded supervisor apart)
 //   - kafka-producer-perf-test into an RF=3 topic with acks=all at full speed: throughput, p99
@@ -14,7 +15,7 @@
 //   BENCH_CLUSTER_SIDES=embedded    only the embedded cluster (no Kafka JVMs): quicker, and on a
 //                                   loaded machine the embedded figures are not shared with them
 //   BENCH_CLUSTER_CEILING=0         without the ceiling
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import kafkajs from 'kafkajs'
@@ -29,7 +30,8 @@ import { benchCeiling, type CeilingResults } from './ceiling'
 
 export const CLUSTER_BROKERS = 3
 const RECORDS = Number(process.env.BENCH_CLUSTER_RECORDS ?? 300_000)
-const WARM_UP_RECORDS = 100_000
+/** As many as a measured run, so that the first measured run too reuses memory just freed (see dropTopic). */
+const WARM_UP_RECORDS = RECORDS
 const RECORD_SIZE = 1024
 /** Full-speed produce runs per figure: run to run, throughput on this shared machine moves by ±15%. */
 const PRODUCE_RUNS = Number(process.env.BENCH_PRODUCE_RUNS ?? 3)
@@ -96,8 +98,53 @@ async function createTopics(bootstrap: string, topics: string[], replicationFact
   }
 }
 
+/**
+ * The one config the bench sets on both kinds: a deleted topic's files are removed at once
+ * (Kafka's default waits 60 s; the embedded broker always removes them at once). dropTopic waits
+ * for them.
+ */
+const BENCH_CONFIGS = { 'log.segment.delete.delay.ms': '0' }
+
 function start(kind: TargetKind): Promise<ClusterTarget> {
-  return startCluster({ brokers: CLUSTER_BROKERS, kind, env: kind === 'kafka' ? KAFKA_STOCK_JVM : undefined })
+  return startCluster({ brokers: CLUSTER_BROKERS, kind, env: kind === 'kafka' ? KAFKA_STOCK_JVM : undefined, configs: BENCH_CONFIGS })
+}
+
+/**
+ * Deletes a topic and waits until no broker holds its files. Every measured run first drops the
+ * topic of the run before it (the warm-up's, for the first), so that it writes into memory this
+ * machine used a moment ago. This machine is a VM that hands free memory back to its host
+ * (free page reporting) within seconds to a minute: a write into page cache the host has to
+ * back again costs about 3.5 ms of CPU per MiB, one into memory just freed about 0.5 (dd, see
+ * the ceiling's "page cache" rows). Left to grow, a run's page cache pays that price for every
+ * copy it writes: three times per record with RF=3, once for a single broker, so the RF=3 ÷
+ * single ratio fell with every GB the bench had written (by hand: 54k rec/s RF=3 acks=all in a
+ * fresh state, 31k once 1 GB had been written), which says nothing about the brokers. A broker
+ * whose page cache is full, as on any long-running machine, reuses pages the same way.
+ */
+async function dropTopic(bootstrap: string, dataDir: string, topic: string): Promise<void> {
+  const kafka = new kafkajs.Kafka({ clientId: 'kafkadesk-bench', brokers: bootstrap.split(','), logLevel: kafkajs.logLevel.NOTHING })
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    await admin.deleteTopics({ topics: [topic] })
+  } finally {
+    await admin.disconnect()
+  }
+  // Partition directories are named topic-N (Kafka renames them topic-N.<id>-delete first). A
+  // directory removed while the walk is in it fails the walk: then it is looked at again.
+  const held = (): boolean => {
+    try {
+      return readdirSync(dataDir, { recursive: true, encoding: 'utf8' }).some((f) => f.split('/').pop()!.startsWith(`${topic}-`))
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true
+      throw e
+    }
+  }
+  const deadline = Date.now() + 120_000
+  while (held()) {
+    if (Date.now() > deadline) throw new Error(`the files of deleted topic ${topic} were still there after 120 s`)
+    await sleep(200)
+  }
 }
 
 /** Measures PRODUCE_RUNS times, each into a fresh topic; the run with the median records/s stands for them. */
@@ -126,7 +173,7 @@ interface SingleBroker {
 }
 
 async function startSingle(kind: TargetKind, log: (s: string) => void): Promise<SingleBroker> {
-  const b = await startBroker(kind)
+  const b = await startBroker(kind, { configs: BENCH_CONFIGS })
   let stopped = false
   try {
     const [warm] = topicNames('bench-single-warm-up', 1) as [string]
@@ -136,6 +183,7 @@ async function startSingle(kind: TargetKind, log: (s: string) => void): Promise<
     return {
       async run(i) {
         await sleep(1000)
+        await dropTopic(b.bootstrap, b.dataDir, i === 0 ? warm : measured[i - 1]!)
         const r = await producerPerf({ bootstrap: b.bootstrap, topic: measured[i]!, records: RECORDS, recordSize: RECORD_SIZE, throughput: -1, acks: '1' })
         log(`${kind} single broker, acks=1, run ${i + 1}: ${r.recordsPerSec.toFixed(0)} rec/s, ${r.mbPerSec} MB/s, p99 ${r.p99Ms} ms (${load()})`)
         return r
@@ -232,6 +280,7 @@ async function benchCluster3(
           }
         }
         await sleep(1000)
+        await dropTopic(cluster.bootstrap, cluster.dataDir, i === 0 ? warm : measured[i - 1]!)
         const cpu0 = pids.reduce((s, p) => s + cpuSeconds(p), 0)
         const produce = await producerPerf({
           bootstrap: cluster.bootstrap,
@@ -266,7 +315,8 @@ async function benchCluster3(
       try {
         side.probe = await latencyProbe({
           bootstrap: cluster.bootstrap,
-          topic: measured[0]!,
+          // The last measured run's topic: the others were dropped.
+          topic: measured.at(-1)!,
           rate,
           warmUpSeconds: PROBE_WARM_UP_SECONDS,
           measureSeconds: PROBE_SECONDS,
