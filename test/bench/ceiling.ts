@@ -19,6 +19,7 @@ import kafkajs from 'kafkajs'
 import { run } from '../interop/target'
 import { startBroker } from './broker'
 import { cpuSeconds } from './memory'
+import { childCpuSeconds } from './producer-perf'
 import { num, table, type Row } from './report'
 
 const GENERATORS = Number(process.env.BENCH_CEILING_GENERATORS ?? 4)
@@ -102,9 +103,6 @@ async function diskWriteRate(dir: string): Promise<number> {
   }
 }
 
-/** bash's `times` after a command: its second line is the CPU (user, system) of the shell's children. */
-const CHILD_TIMES = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/gm
-
 /**
  * CPU ms per MiB of dd writing PAGE_CACHE_MB MiB of zeros into a new file without flushing (the
  * page cache only, as a broker's append), once into memory as the machine has it, then, right
@@ -116,10 +114,9 @@ async function pageCacheWriteCost(dir: string): Promise<{ first: number; reused:
     const r = await run('bash', ['-c', 'dd if=/dev/zero of="$0" bs=1M count="$1" status=none && times', file, String(PAGE_CACHE_MB)], {
       timeoutMs: 300_000,
     })
-    const t = [...r.stdout.matchAll(CHILD_TIMES)].at(-1)
     rmSync(file, { force: true })
-    if (r.code !== 0 || !t) throw new Error(`dd failed: ${r.stderr.trim().split('\n').pop()}`)
-    const cpuSec = Number(t[1]) * 60 + Number(t[2]) + Number(t[3]) * 60 + Number(t[4])
+    const cpuSec = childCpuSeconds(r.stdout)
+    if (r.code !== 0 || cpuSec === undefined) throw new Error(`dd failed: ${r.stderr.trim().split('\n').pop()}`)
     return (cpuSec * 1000) / PAGE_CACHE_MB
   }
   const first = await one('page-cache-first')

@@ -59,8 +59,14 @@ const SUMMARY =
 
 const WINDOW = /^\d+ records sent, ([\d.]+) records\/sec \([\d.]+ MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency\.$/gm
 
-/** bash's `times` after the tool: its second line is the CPU of the shell's waited-for children (the JVM). */
+/** bash's `times` after a command: its second line is the CPU (user, system) of the shell's waited-for children. */
 const CHILD_TIMES = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/gm
+
+/** CPU seconds (user + system) of the children of a `bash -c '…; times'`, from its stdout; undefined if it printed none. */
+export function childCpuSeconds(stdout: string): number | undefined {
+  const t = [...stdout.matchAll(CHILD_TIMES)].at(-1)
+  return t ? Number(t[1]) * 60 + Number(t[2]) + Number(t[3]) * 60 + Number(t[4]) : undefined
+}
 
 export async function producerPerf(o: ProducerPerfOptions): Promise<ProducerPerfResult> {
   // The generator's own CPU is reported beside the cluster's: on a small machine it decides how
@@ -94,7 +100,6 @@ export async function producerPerf(o: ProducerPerfOptions): Promise<ProducerPerf
   if (records !== o.records) throw new Error(`kafka-producer-perf-test sent ${records} of ${o.records} records`)
   const windows = [...r.stdout.matchAll(WINDOW)].map((w) => ({ recordsPerSec: Number(w[1]), avgMs: Number(w[2]), maxMs: Number(w[3]) }))
   const steadyMaxMs = windows.length > 1 ? Math.max(...windows.slice(1).map((w) => w.maxMs)) : undefined
-  const times = [...r.stdout.matchAll(CHILD_TIMES)].at(-1)
-  const generatorCpuSec = times ? Number(times[1]) * 60 + Number(times[2]) + Number(times[3]) * 60 + Number(times[4]) : undefined
+  const generatorCpuSec = childCpuSeconds(r.stdout)
   return { records, recordsPerSec, mbPerSec, avgMs, maxMs, p50Ms, p95Ms, p99Ms, p999Ms, windows, steadyMaxMs, generatorCpuSec }
 }
