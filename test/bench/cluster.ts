@@ -87,15 +87,22 @@ export interface ClusterResults {
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300)
 
-async function createTopics(bootstrap: string, topics: string[], replicationFactor: number): Promise<void> {
+/** One kafkajs admin call on a connection opened for it. */
+async function withAdmin(bootstrap: string, call: (admin: kafkajs.Admin) => Promise<unknown>): Promise<void> {
   const kafka = new kafkajs.Kafka({ clientId: 'kafkadesk-bench', brokers: bootstrap.split(','), logLevel: kafkajs.logLevel.NOTHING })
   const admin = kafka.admin()
   await admin.connect()
   try {
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor })), waitForLeaders: true })
+    await call(admin)
   } finally {
     await admin.disconnect()
   }
+}
+
+function createTopics(bootstrap: string, topics: string[], replicationFactor: number): Promise<void> {
+  return withAdmin(bootstrap, (admin) =>
+    admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor })), waitForLeaders: true }),
+  )
 }
 
 /**
@@ -122,14 +129,7 @@ function start(kind: TargetKind): Promise<ClusterTarget> {
  * whose page cache is full, as on any long-running machine, reuses pages the same way.
  */
 async function dropTopic(bootstrap: string, dataDir: string, topic: string): Promise<void> {
-  const kafka = new kafkajs.Kafka({ clientId: 'kafkadesk-bench', brokers: bootstrap.split(','), logLevel: kafkajs.logLevel.NOTHING })
-  const admin = kafka.admin()
-  await admin.connect()
-  try {
-    await admin.deleteTopics({ topics: [topic] })
-  } finally {
-    await admin.disconnect()
-  }
+  await withAdmin(bootstrap, (admin) => admin.deleteTopics({ topics: [topic] }))
   // Partition directories are named topic-N (Kafka renames them topic-N.<id>-delete first). A
   // directory removed while the walk is in it fails the walk: then it is looked at again.
   const held = (): boolean => {
