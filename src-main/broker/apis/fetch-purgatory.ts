@@ -7,6 +7,12 @@
 // A follower reads up to the log end, so only appends give it something new: a high watermark
 // move does not wake it. With acks=all the mark moves once per produce request, when the last
 // follower's fetch confirms it, and woke the other follower's parked fetch for nothing.
+//
+// A follower's fetch is woken at the end of the event loop's turn (setImmediate), not at the
+// append: the produce requests that arrived together are all appended first and leave in one
+// answer. Under full RF=3 load from Java's producer (16 KB batches) a follower's answer held two
+// batches on average when woken at once, 2.6-2.9 when woken at the turn's end, and the brokers
+// spent 4-12% less CPU per MB (test/bench/README.md). Nothing waits for data not yet read.
 
 type Waiter = () => void
 
@@ -21,6 +27,9 @@ export class FetchPurgatory {
   /** Consumers' fetches (woken by appends and high watermark moves) and followers' (appends only). */
   private readonly readers = new Map<string, Set<Waiter>>()
   private readonly followers = new Map<string, Set<Waiter>>()
+  /** Partitions appended to in this turn whose parked followers wake at its end. */
+  private readonly appended = new Set<string>()
+  private turnEnd: NodeJS.Immediate | null = null
 
   /**
    * Resolves when one of `partitions` changes (see wake and wakeReaders), or after `ms`. Unknown
@@ -52,11 +61,20 @@ export class FetchPurgatory {
     })
   }
 
-  /** Records were appended to a partition: wakes every fetch parked on it. */
+  /** Records were appended to a partition: wakes the consumers parked on it now, its followers at the turn's end. */
   wake(topic: string, partition: number): void {
     const k = keyOf(topic, partition)
     wakeSet(this.readers.get(k))
-    wakeSet(this.followers.get(k))
+    if (!this.followers.has(k)) return
+    this.appended.add(k)
+    this.turnEnd ??= setImmediate(() => this.wakeFollowers())
+  }
+
+  private wakeFollowers(): void {
+    this.turnEnd = null
+    const keys = [...this.appended]
+    this.appended.clear()
+    for (const k of keys) wakeSet(this.followers.get(k))
   }
 
   /** A partition's high watermark moved: wakes the consumers' fetches parked on it. */

@@ -48,6 +48,21 @@ describe('the fetch purgatory', () => {
     expect(purgatory.size).toBe(0)
   })
 
+  it('wakes a follower once, at the end of the turn in which its partition was appended to', async () => {
+    const purgatory = new FetchPurgatory()
+    let wakes = 0
+    const follower = purgatory.watch(60_000, [{ topic: 'a', partition: 0 }], true).then(() => wakes++)
+    purgatory.wake('a', 0)
+    purgatory.wake('a', 0)
+    // Still parked after the appending code's microtasks: later appends of this turn join the answer.
+    for (let i = 0; i < 5; i++) await Promise.resolve()
+    expect(wakes).toBe(0)
+    expect(purgatory.size).toBe(1)
+    await follower
+    expect(wakes).toBe(1)
+    expect(purgatory.size).toBe(0)
+  })
+
   it('lets the wait run out, and wakes everything when asked', async () => {
     const purgatory = new FetchPurgatory()
     const started = Date.now()
