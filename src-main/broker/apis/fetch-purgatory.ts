@@ -11,7 +11,7 @@
 // A follower's fetch is woken at the end of the event loop's turn (setImmediate), not at the
 // append: the produce requests that arrived together are all appended first and leave in one
 // answer. Under full RF=3 load from Java's producer (16 KB batches) a follower's answer held two
-// batches on average when woken at once, 2.6-2.9 when woken at the turn's end, and the brokers
+// batches on average when woken at once, 2.5-2.9 when woken at the turn's end, and the brokers
 // spent 4-12% less CPU per MB (test/bench/README.md). Nothing waits for data not yet read.
 
 type Waiter = () => void
